@@ -1,0 +1,99 @@
+// The parsed, validated configuration of one node: what src/config produces from a config
+// directory (ha.cf, haresources, authkeys) and every other layer consumes.
+
+export type Origin = { file: string; line: number } | 'default';
+
+export type Medium =
+  | { kind: 'ucast'; dev: string; peer: string; origin: Origin }
+  | { kind: 'bcast'; dev: string; origin: Origin }
+  | { kind: 'mcast'; dev: string; group: string; port: number; ttl: number; loop: boolean; origin: Origin }
+  | { kind: 'serial'; device: string; baud: number; origin: Origin };
+
+export type AuthMethod = 'crc' | 'md5' | 'sha1' | 'sha256';
+
+export interface AuthKey {
+  index: number;
+  method: AuthMethod;
+  /** Empty for crc. */
+  key: string;
+}
+
+export interface AuthConfig {
+  /** The `auth N` index used to sign outgoing frames. */
+  signIndex: number;
+  /** Every listed key; all are accepted on input (rollover). */
+  keys: AuthKey[];
+}
+
+export interface ResourceSpec {
+  /** As written after expansion, e.g. `IPaddr::10.0.0.100/24/eth0` (the id in status). */
+  id: string;
+  /** Script name, e.g. `IPaddr`. */
+  script: string;
+  /** Positional `::` arguments. */
+  args: string[];
+  /** Absolute path the script was resolved to at load time. */
+  path: string;
+  /** Convention the script follows: heartbeat (resource.d), lsb (init.d), ocf (declares itself). */
+  class: 'heartbeat' | 'lsb' | 'ocf';
+}
+
+export interface ResourceGroupConfig {
+  /** Preferred node (first word of the haresources line). */
+  owner: string;
+  /** Key = id of the first resource. */
+  key: string;
+  resources: ResourceSpec[];
+  origin: Origin;
+}
+
+export interface Config {
+  /** The config directory it came from. */
+  dir: string;
+  /** This node (uname -n or --node) and the other one. */
+  self: string;
+  peer: string;
+  nodes: [string, string];
+  keepaliveMs: number;
+  deadtimeMs: number;
+  warntimeMs: number;
+  initdeadMs: number;
+  udpport: number;
+  baud: number;
+  media: Medium[];
+  autoFailback: 'on' | 'off' | 'legacy';
+  logfile: string | null;
+  debugfile: string | null;
+  /** Syslog facility or null for none. */
+  logfacility: string | null;
+  debug: number;
+  ping: string[];
+  pingGroups: { name: string; addresses: string[] }[];
+  deadpingMs: number;
+  groups: ResourceGroupConfig[];
+  auth: AuthConfig;
+  /** Short hex digest of what both nodes must share (timings, nodes, haresources). */
+  digest: string;
+  /** twinbeat extensions (documented as such in ha.cf and README). */
+  ext: {
+    /** Per-resource monitor settings keyed by resource id. */
+    monitors: Record<string, { intervalMs: number; timeoutMs: number; failures: number; restarts: number }>;
+    /** Hook script paths by kind (fence, escalate, local-failure, remote-failure). */
+    hooks: Record<string, string>;
+    /** Resource action timeouts. */
+    startTimeoutMs: number;
+    stopTimeoutMs: number;
+    statusTimeoutMs: number;
+    /** Gratuitous ARP after IP start: count and interval. */
+    arpCount: number;
+    arpIntervalMs: number;
+    /** Control socket path and the group allowed to use it (null: root only). */
+    controlSocket: string;
+    controlGroup: string | null;
+    /** State and pid files. */
+    stateFile: string;
+    pidFile: string;
+    /** Metrics port (0: off). */
+    metricsPort: number;
+  };
+}

@@ -1,0 +1,89 @@
+// The contract of the pure failover core: what it is configured with, the events it takes and
+// the effects it returns. src/daemon/loop.ts (real world) and test/sim (simulated world) are the
+// only callers. Nothing here may import node:*, src/daemon or src/transport.
+
+import type { Message } from '../protocol/message.js';
+import type { Outcome } from '../resources/result.js';
+
+export type AutoFailback = 'on' | 'off' | 'legacy';
+
+export interface CoreResource {
+  /** Stable id, unique within the group, e.g. `IPaddr::10.0.0.100/24/eth0`. */
+  id: string;
+  /** Optional monitoring (twinbeat extension): period, timeout, failures before acting. */
+  monitor?: { intervalMs: number; timeoutMs: number; failuresBeforeRestart: number; maxRestarts: number };
+}
+
+export interface CoreGroup {
+  /** Index in haresources order = bit index in Claims. */
+  index: number;
+  /** The group key (its first resource, as Heartbeat names groups). */
+  key: string;
+  /** The node that haresources lists first on this line: the preferred holder. */
+  owner: string;
+  /** Resources in start order; they stop in reverse. */
+  resources: CoreResource[];
+}
+
+export interface CoreConfig {
+  self: string;
+  peer: string;
+  keepaliveMs: number;
+  warntimeMs: number;
+  deadtimeMs: number;
+  initdeadMs: number;
+  autoFailback: AutoFailback;
+  groups: CoreGroup[];
+  /** Names of the links frames travel on (the same names Link.name uses). */
+  links: string[];
+  /** Digest of the pair's shared configuration, compared with the peer's. */
+  configDigest: string;
+  /** Ping nodes configured (`ping`, `ping_group`): takeover needs at least one reachable. */
+  pingNodesConfigured: boolean;
+  /** Run the fence hook (and need it to succeed) before taking over from a dead peer. */
+  fenceBeforeTakeover: boolean;
+  /** Run the escalation hook when a stop fails (self-fence/reboot only if configured). */
+  escalateOnStopFailure: boolean;
+}
+
+/** Operator commands, as given on the control socket. */
+export type Command = 'standby' | 'takeover' | 'stop';
+
+export type Event =
+  /** Time passes. `now` is monotonic milliseconds, injected. */
+  | { type: 'tick'; now: number }
+  /** A frame that decoded, authenticated and passed its link's replay window. */
+  | { type: 'heard'; now: number; link: string; message: Message }
+  /** A link's medium went down or came back (device vanished, socket error). */
+  | { type: 'link-medium'; now: number; link: string; up: boolean; reason: string }
+  /** A resource action (RunResource effect) finished. */
+  | { type: 'resource-done'; now: number; opId: number; outcome: Outcome; reason: string }
+  /** A hook (RunHook effect) finished. */
+  | { type: 'hook-done'; now: number; opId: number; ok: boolean; reason: string }
+  /** Result of probing the ping nodes (PingProbe effect). */
+  | { type: 'ping-result'; now: number; reachable: number; total: number }
+  | { type: 'command'; now: number; command: Command }
+  /** A valid new configuration; applied without a role change. */
+  | { type: 'config'; now: number; config: CoreConfig };
+
+export type HookKind = 'fence' | 'escalate' | 'local-failure' | 'remote-failure' | 'takeover' | 'release';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type Effect =
+  /** Send this message on these links (all links unless listed). */
+  | { type: 'send'; message: Message; links?: string[] }
+  /** Run one resource action. The loop answers with a resource-done event carrying opId. */
+  | { type: 'run-resource'; opId: number; group: number; resource: string; action: 'start' | 'stop' | 'status' | 'monitor' }
+  /** Run a hook script; the loop answers with hook-done. Hooks run one at a time, in order. */
+  | { type: 'run-hook'; opId: number; hook: HookKind; env: Record<string, string> }
+  /** Ask the edge to probe the ping nodes; answered with ping-result. */
+  | { type: 'ping-probe' }
+  /** Re-announce a group's addresses (gratuitous ARP) after a split brain was resolved in our favour. */
+  | { type: 'reannounce'; group: number }
+  /** A greppable event name plus structured fields. */
+  | { type: 'log'; level: LogLevel; event: string; message: string; fields?: Record<string, unknown> }
+  /** Persist what must survive a restart. */
+  | { type: 'persist'; state: { standby: boolean; role: string } }
+  /** The core has finished a graceful stop: the daemon may exit. */
+  | { type: 'stopped' };

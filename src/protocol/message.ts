@@ -1,0 +1,70 @@
+// The messages two twinbeat nodes exchange. Pure data: src/protocol/codec.ts turns them into
+// one signed text line and back, src/core decides what they mean.
+//
+// Type codes are numeric on the wire and only ever appended: a node that meets a code it does not
+// know drops the frame as `unknown-type` instead of guessing.
+
+export const PROTOCOL_VERSION = 1;
+
+export const MessageType = {
+  /** Periodic heartbeat, also sent at once whenever the sender's state changes. */
+  Status: 1,
+  /** "I am stopping on purpose and hold nothing": the peer takes over without waiting deadtime. */
+  Goodbye: 2,
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** The role a node announces. One character on the wire (see ROLE_CODES). */
+export type Role =
+  | 'init' // waiting for initdead or for the first word from the peer
+  | 'active' // settled: holds whatever it should hold
+  | 'transition' // starting or stopping resources
+  | 'standby' // operator standby: holds nothing, wants nothing
+  | 'failed' // a stop failed: may still hold resources, needs an operator
+  | 'leaving'; // graceful stop in progress
+
+export const ROLE_CODES: Record<Role, string> = {
+  init: 'I',
+  active: 'A',
+  transition: 'T',
+  standby: 'S',
+  failed: 'F',
+  leaving: 'L',
+};
+
+/**
+ * Resource-group claims as bit sets: bit i is group i in haresources order (both nodes share
+ * the same haresources, which the config digest checks). At most 32 groups.
+ */
+export interface Claims {
+  /** Groups this node may be running: started, starting or stopping ("not known to be stopped"). */
+  holds: number;
+  /** Groups this node believes it should hold and asks the peer to grant. */
+  wants: number;
+  /** Groups this node does not hold and promises not to start while the peer wants them. */
+  grants: number;
+}
+
+export interface StatusMessage {
+  type: typeof MessageType.Status | typeof MessageType.Goodbye;
+  /** Sender's node name (as in ha.cf `node`). */
+  from: string;
+  /** Sender's boot counter, persisted and bumped at every daemon start. */
+  generation: number;
+  /** Sender's sequence number within its generation; starts at 1, +1 per frame sent. */
+  seq: number;
+  /**
+   * The newest (generation, seq) the sender has accepted from the receiver; 0/0 when none.
+   * Lets a grant refer to a specific want: a grant counts only if it acknowledges the want.
+   */
+  ackGeneration: number;
+  ackSeq: number;
+  role: Role;
+  claims: Claims;
+  /** Operator standby flag of the sender (persisted on the sender). */
+  standby: boolean;
+  /** Short hex digest of the pair's shared configuration (ha.cf timings, haresources). */
+  configDigest: string;
+}
+
+export type Message = StatusMessage;

@@ -1,0 +1,36 @@
+// One small interface for every medium that carries heartbeat frames: UDP, serial, and the
+// in-memory pairs used by simulation. A Link moves opaque single-line frames (no trailing
+// newline); it never decodes them — src/protocol does — so every link is tested by one contract
+// suite (test/contract/link.contract.ts).
+
+export type LinkKind = 'udp' | 'serial' | 'memory';
+
+export interface LinkStats {
+  framesSent: number;
+  framesReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Frames the link itself threw away before decoding (too long, partial line, noise, own frame). */
+  drops: Record<string, number>;
+  /** Monotonic ms of the last frame received, or null. */
+  lastHeardAt: number | null;
+  /** Inter-arrival times of received frames, ms. */
+  interArrival: { mean: number; max: number; p99: number; count: number };
+}
+
+export type LinkEvent =
+  | { kind: 'frame'; frame: string; at: number }
+  /** The medium itself failed or came back (device vanished, socket error); reported once per change. */
+  | { kind: 'medium'; up: boolean; reason: string; at: number };
+
+export interface Link {
+  /** Stable name used in status and logs, e.g. `udp:ucast:eth0:10.0.0.2`, `serial:/dev/ttyS0`. */
+  readonly name: string;
+  readonly kind: LinkKind;
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Queue one frame for sending. Never throws; a failure is counted and reported as a medium event. */
+  send(frame: string): void;
+  onEvent(listener: (event: LinkEvent) => void): void;
+  stats(): LinkStats;
+}
