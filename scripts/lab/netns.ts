@@ -1,0 +1,345 @@
+// Small helpers for building throwaway network labs out of Linux network namespaces, veth pairs
+// and socat pty pairs. Used by integration/e2e tests, the lab CLI, the demo and benchmarks.
+//
+// Everything created here is recorded in a per-process cleanup registry and removed by its own
+// name or PID — never by a pattern — so parallel runs and other people's resources are safe.
+// A process 'exit'/SIGINT/SIGTERM handler removes whatever is still registered.
+import { spawn as spawnChild, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+
+export interface RunOptions {
+  /** Resolve instead of throwing when the command exits non-zero. */
+  allowFail?: boolean;
+  /** Kill the command (SIGKILL) after this long; default 15 s. */
+  timeoutMs?: number;
+  /** Bytes written to the command's stdin. */
+  input?: string;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+function computeSkipReason(): string | false {
+  if (process.platform !== 'linux') return 'needs Linux (network namespaces)';
+  if (!isRoot()) return 'needs root (network namespaces)';
+  const missing = ['ip', 'socat'].filter((c) => !hasCommand(c));
+  if (missing.length > 0) return `needs ${missing.join(' and ')} installed`;
+  return false;
+}
+
+/** Why namespace-based tests cannot run here, or false if they can. Use as `{ skip: rootSkipReason }`. */
+export const rootSkipReason: string | false = computeSkipReason();
+
+/** Runs a command without a shell; throws on non-zero exit unless allowFail. */
+export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const [cmd, ...args] = argv;
+  if (cmd === undefined) return Promise.reject(new Error('run: empty argv'));
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${argv.join(' ')}: ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
+      if (result.code !== 0 && !opts.allowFail) {
+        const why = signal ? `killed by ${signal}` : `exit ${result.code}`;
+        reject(new Error(`${argv.join(' ')}: ${why}: ${stderr.trim() || stdout.trim()}`));
+      } else {
+        resolve(result);
+      }
+    });
+    child.stdin.on('error', () => undefined); // command may exit before reading its input
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** A fresh name prefix such as `tb-x7k2`: lower-case, short enough for interface names. */
+export function uniquePrefix(base: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const suffix = [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
+  return `${base}-${suffix}`;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns true; throws `what` after timeoutMs. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup registry: what this process created and has not yet removed.
+
+const liveNamespaces = new Set<string>();
+const livePids = new Set<number>();
+let exitHandlersInstalled = false;
+
+function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Synchronous best-effort cleanup: the only kind possible inside an 'exit' handler. */
+function cleanupSync(): void {
+  for (const pid of livePids) killPid(pid);
+  livePids.clear();
+  for (const name of liveNamespaces) spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
+  liveNamespaces.clear();
+}
+
+function installExitHandlers(): void {
+  if (exitHandlersInstalled) return;
+  exitHandlersInstalled = true;
+  process.on('exit', cleanupSync);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanupSync();
+      // Re-raise with default disposition so the exit status still says "killed by signal".
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Track a PID this process started so it is killed on exit if nobody stopped it first. */
+export function trackPid(pid: number): void {
+  installExitHandlers();
+  livePids.add(pid);
+}
+
+export function untrackPid(pid: number): void {
+  livePids.delete(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `signal`, waits up to graceMs for the PID to go, then SIGKILLs it. */
+export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 3_000): Promise<void> {
+  killPid(pid, signal);
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(20);
+  if (isAlive(pid)) killPid(pid, 'SIGKILL');
+  untrackPid(pid);
+}
+
+/** Waits until a spawned child has exited (resolves immediately if it already has). */
+export function childExited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  if (child.pid === undefined) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill(signal);
+    const exited = childExited(child);
+    const timedOut = sleep(graceMs).then(() => 'timeout' as const);
+    if ((await Promise.race([exited, timedOut])) === 'timeout') {
+      child.kill('SIGKILL');
+      await childExited(child);
+    }
+  }
+  untrackPid(child.pid);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A network namespace owned by this process. */
+export class Netns {
+  private readonly children = new Set<ChildProcess>();
+  private destroyed = false;
+
+  private constructor(readonly name: string) {}
+
+  /** Creates the namespace (fails if it already exists) and brings its loopback up. */
+  static async create(name: string): Promise<Netns> {
+    if (name.length === 0 || name.includes('/')) throw new Error(`bad namespace name ${JSON.stringify(name)}`);
+    installExitHandlers();
+    await run(['ip', 'netns', 'add', name]);
+    liveNamespaces.add(name);
+    const ns = new Netns(name);
+    await ns.exec(['ip', 'link', 'set', 'lo', 'up']);
+    return ns;
+  }
+
+  /** argv prefixed with `ip netns exec NAME`, for callers that spawn on their own. */
+  wrap(argv: string[]): string[] {
+    return ['ip', 'netns', 'exec', this.name, ...argv];
+  }
+
+  /** Runs a command inside the namespace to completion. */
+  exec(argv: string[], opts?: RunOptions): Promise<RunResult> {
+    return run(this.wrap(argv), opts);
+  }
+
+  /**
+   * Starts a long-running command inside the namespace. The child is tracked: destroy() (or
+   * process exit) kills it by PID. `ip netns exec` execs the command, so the PID is the command's.
+   */
+  spawn(argv: string[], opts: SpawnOptions = {}): ChildProcess {
+    if (this.destroyed) throw new Error(`namespace ${this.name} already destroyed`);
+    const [cmd, ...args] = this.wrap(argv);
+    const child = spawnChild(cmd as string, args, { stdio: 'ignore', ...opts, detached: false });
+    if (child.pid === undefined) throw new Error(`could not start ${argv.join(' ')} in ${this.name}`);
+    trackPid(child.pid);
+    this.children.add(child);
+    child.once('exit', () => {
+      this.children.delete(child);
+      if (child.pid !== undefined) untrackPid(child.pid);
+    });
+    return child;
+  }
+
+  /** Stops one child started by spawn(): `signal`, then SIGKILL after graceMs. */
+  async stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 3_000): Promise<void> {
+    await stopChild(child, signal, graceMs);
+    this.children.delete(child);
+  }
+
+  /** Kills every child spawned here, then deletes the namespace. Idempotent. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await Promise.all([...this.children].map((c) => stopChild(c, 'SIGKILL', 2_000)));
+    this.children.clear();
+    // Deleting the namespace also deletes the veth ends and bridges that live in it.
+    await run(['ip', 'netns', 'delete', this.name], { allowFail: true });
+    liveNamespaces.delete(this.name);
+  }
+}
+
+export interface VethEnd {
+  ns: Netns;
+  ifname: string;
+  /** Address with prefix length, e.g. 10.77.0.1/24; omit for an unaddressed end (bridge port). */
+  cidr?: string;
+}
+
+/** Creates a veth pair with one end in each namespace, addresses them and brings them up. */
+export async function vethPair(a: VethEnd, b: VethEnd): Promise<void> {
+  for (const end of [a, b]) {
+    if (end.ifname.length > 15) throw new Error(`interface name too long (max 15): ${end.ifname}`);
+  }
+  await run(['ip', 'link', 'add', a.ifname, 'netns', a.ns.name, 'type', 'veth', 'peer', 'name', b.ifname, 'netns', b.ns.name]);
+  for (const end of [a, b]) {
+    if (end.cidr) await end.ns.exec(['ip', 'addr', 'add', end.cidr, 'dev', end.ifname]);
+    await end.ns.exec(['ip', 'link', 'set', end.ifname, 'up']);
+  }
+}
+
+export interface PtyPair {
+  pid: number;
+  pathA: string;
+  pathB: string;
+  /** Stops socat: both pty links vanish, like pulling the serial cable. */
+  stop(): Promise<void>;
+  /** Starts socat again (new ptys behind the same link paths). */
+  restart(): Promise<void>;
+  /** Whether socat is currently running. */
+  readonly running: boolean;
+}
+
+/**
+ * A null-modem cable: socat joins two ptys and symlinks them at pathA and pathB. Resolves once
+ * both links exist. Use pathA for one node's `serial` directive and pathB for the other's.
+ */
+export async function socatPtyPair(pathA: string, pathB: string): Promise<PtyPair> {
+  let child: ChildProcess | undefined;
+
+  const start = async (): Promise<void> => {
+    // raw,echo=0: bytes pass unmodified; socat removes its links when it exits normally.
+    const proc = spawnChild(
+      'socat',
+      [`PTY,raw,echo=0,link=${pathA}`, `PTY,raw,echo=0,link=${pathB}`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    proc.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    if (proc.pid === undefined) throw new Error('could not start socat');
+    trackPid(proc.pid);
+    proc.once('exit', () => proc.pid !== undefined && untrackPid(proc.pid));
+    child = proc;
+    try {
+      await waitFor(`socat links ${pathA} and ${pathB}`, () => {
+        if (proc.exitCode !== null) throw new Error(`socat exited: ${stderr.trim()}`);
+        return existsSync(pathA) && existsSync(pathB);
+      });
+    } catch (err) {
+      await stopChild(proc, 'SIGKILL', 1_000);
+      throw err;
+    }
+  };
+
+  const stop = async (): Promise<void> => {
+    if (!child) return;
+    const proc = child;
+    child = undefined;
+    await stopChild(proc, 'SIGTERM', 2_000);
+    // A SIGKILLed socat cannot remove its links; do it so "the cable is gone" is visible.
+    await waitFor(`socat links removed`, () => !existsSync(pathA) && !existsSync(pathB), 1_000).catch(() => {
+      spawnSync('rm', ['-f', pathA, pathB]);
+    });
+  };
+
+  await start();
+  return {
+    get pid() {
+      return child?.pid ?? -1;
+    },
+    pathA,
+    pathB,
+    stop,
+    async restart() {
+      await stop();
+      await start();
+    },
+    get running() {
+      return child !== undefined && child.exitCode === null;
+    },
+  };
+}
+
+/** Names of all network namespaces on the host (for tests that check nothing was left behind). */
+export async function listNamespaces(): Promise<string[]> {
+  const { stdout } = await run(['ip', 'netns', 'list']);
+  return stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name.length > 0);
+}
