@@ -1,0 +1,143 @@
+// The daemon's logger. Every line reads
+//   LEVEL event=NAME component=COMP key=value ... msg="human text"
+// so `grep event=peer-dead` finds every occurrence of an event, and the same text works in a
+// file, in syslog and in the journal. Destinations follow ha.cf: `logfile` (info and above),
+// `debugfile` (debug and above), `logfacility` (syslog); with none of them — or with
+// `twinbeat start -f` — lines go to stdout, which systemd hands to journald.
+// Identical lines are rate limited (see rate-limit.ts).
+import winston from 'winston';
+import type { Writable } from 'node:stream';
+import { RateLimiter, type Suppressed } from './rate-limit.js';
+import { syslogTransport, syslogUnavailable } from './syslog.js';
+import { monotonicNow } from './clock.js';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  log(level: Level, event: string, message: string, fields?: Fields): void;
+  debug(event: string, message: string, fields?: Fields): void;
+  info(event: string, message: string, fields?: Fields): void;
+  warn(event: string, message: string, fields?: Fields): void;
+  error(event: string, message: string, fields?: Fields): void;
+  /** A logger that adds component=NAME to every line; shares destinations and rate limiting. */
+  child(component: string): Logger;
+  /** Emit pending suppression summaries and flush and close every destination. */
+  close(): Promise<void>;
+}
+
+export interface LoggerOptions {
+  logfile?: string | null;
+  debugfile?: string | null;
+  /** Syslog facility name (ha.cf `logfacility`), null or 'none' for none. */
+  logfacility?: string | null;
+  /** Log to stdout even when a file or syslog is configured (`start -f`). */
+  foreground?: boolean;
+  /** ha.cf `debug` level: > 0 lets debug lines reach stdout and syslog too. */
+  debug?: number;
+  /** Where "stdout" lines go (tests pass a stream). */
+  stdout?: Writable;
+  /** Syslog socket (tests). */
+  syslogSocket?: string;
+  /** Repeats of the same line within this window are summarised. Default 10 s. */
+  rateLimitWindowMs?: number;
+  /** Clock for rate limiting (tests). */
+  now?: () => number;
+}
+
+/** `key=value`, quoting values that contain spaces, quotes or `=` so the line stays parseable. */
+export function formatValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value) ?? String(value);
+  return /^[^\s"=\\]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+export function formatLine(level: Level, event: string, message: string, fields: Fields): string {
+  const parts = [level.toUpperCase(), `event=${formatValue(event)}`];
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) parts.push(`${key}=${formatValue(value)}`);
+  parts.push(`msg=${JSON.stringify(message)}`);
+  return parts.join(' ');
+}
+
+const withTimestamp = winston.format.printf((info) => `${new Date().toISOString()} ${String(info.message)}`);
+const bare = winston.format.printf((info) => String(info.message));
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const stdout = opts.stdout ?? process.stdout;
+  const verbose = (opts.debug ?? 0) > 0;
+  const transports: winston.transport[] = [];
+  if (opts.logfile) transports.push(new winston.transports.File({ filename: opts.logfile, level: 'info', format: withTimestamp }));
+  if (opts.debugfile) transports.push(new winston.transports.File({ filename: opts.debugfile, level: 'debug', format: withTimestamp }));
+
+  const notices: string[] = [];
+  const closers: (() => void)[] = [];
+  const facility = opts.logfacility && opts.logfacility !== 'none' ? opts.logfacility : null;
+  let wantStdout = opts.foreground === true || (!opts.logfile && !opts.debugfile && facility === null);
+  let fallBackToStdout: ((reason: string) => void) | null = null;
+  if (facility !== null) {
+    const socketPath = opts.syslogSocket ?? '/dev/log';
+    const why = syslogUnavailable(socketPath, facility);
+    if (why === null) {
+      const syslog = syslogTransport({ facility, level: verbose ? 'debug' : 'info', socketPath, onFailure: (reason) => fallBackToStdout?.(reason) });
+      transports.push(syslog.transport);
+      closers.push(syslog.close);
+    } else {
+      notices.push(`syslog unavailable (${why}): logging to stdout instead`);
+      wantStdout = true;
+    }
+  }
+  const stdoutTransport = () => new winston.transports.Stream({ stream: stdout, level: verbose ? 'debug' : 'info', format: bare });
+  let hasStdout = wantStdout;
+  if (wantStdout) transports.push(stdoutTransport());
+
+  const sink = winston.createLogger({ levels: { error: 0, warn: 1, info: 2, debug: 3 }, level: 'debug', transports, exitOnError: false });
+  const now = opts.now ?? monotonicNow;
+  const limiter = new RateLimiter(opts.rateLimitWindowMs ?? 10_000);
+
+  const write = (level: Level, event: string, message: string, fields: Fields) => sink.log(level, formatLine(level, event, message, fields));
+  const writeSummary = (s: Suppressed, fields: Fields) =>
+    write(s.level as Level, s.event, `suppressed ${s.count} identical messages in ${Math.round(s.windowMs / 1000)}s: ${s.message}`, {
+      ...fields,
+      suppressed: s.count,
+    });
+
+  // Summaries for windows nobody repeats into again would otherwise never appear.
+  const flushTimer = setInterval(() => {
+    for (const s of limiter.flush(now())) writeSummary(s, {});
+  }, limiter.windowMs);
+  flushTimer.unref();
+
+  const make = (base: Fields): Logger => {
+    const log = (level: Level, event: string, message: string, fields: Fields = {}) => {
+      const verdict = limiter.admit(now(), level, event, message);
+      if (verdict.summary !== null) writeSummary(verdict.summary, base);
+      if (verdict.emit) write(level, event, message, { ...base, ...fields });
+    };
+    return {
+      log,
+      debug: (e, m, f) => log('debug', e, m, f),
+      info: (e, m, f) => log('info', e, m, f),
+      warn: (e, m, f) => log('warn', e, m, f),
+      error: (e, m, f) => log('error', e, m, f),
+      child: (component) => make({ ...base, component }),
+      close: async () => {
+        clearInterval(flushTimer);
+        for (const s of limiter.flush(now(), true)) writeSummary(s, {});
+        const finished = new Promise<void>((resolve) => sink.on('finish', () => resolve()));
+        sink.end();
+        await finished;
+        for (const close of closers) close();
+      },
+    };
+  };
+  const root = make({});
+
+  fallBackToStdout = (reason) => {
+    if (!hasStdout) {
+      hasStdout = true;
+      sink.add(stdoutTransport());
+    }
+    root.warn('log-syslog-failed', `syslog logging failed (${reason}): logging to stdout instead`);
+  };
+  for (const notice of notices) root.warn('log-syslog-unavailable', notice);
+  return root;
+}

@@ -1,0 +1,89 @@
+// What one node remembers across restarts: its generation (bumped at every start, so the peer's
+// replay window accepts the new run's sequence numbers starting again at 1), the last role it
+// announced and the operator standby flag.
+//
+// Written atomically (temp file in the same directory, fsync, rename, fsync the directory), so a
+// crash or kill -9 at any instant leaves either the old or the new complete file, never a torn one.
+import { open, readFile, rename, mkdir } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import ini from 'ini';
+
+export interface NodeState {
+  generation: number;
+  /** Last role announced, or '' if never run. */
+  role: string;
+  standby: boolean;
+}
+
+export const initialState: NodeState = { generation: 0, role: '', standby: false };
+
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+}
+
+/** Parse the file text; throws StateFileError naming the path and the field when incomplete. */
+export function parseState(text: string, path: string): NodeState {
+  const section = ini.parse(text)['node'] as Record<string, unknown> | undefined;
+  const bad = (what: string) =>
+    new StateFileError(`${path}: ${what}; move the file away to start over at generation 0 (the peer then needs its replay window reset: restart it too)`);
+  if (section === undefined || typeof section !== 'object') throw bad('no [node] section');
+  const generation = Number(section['generation']);
+  if (!Number.isSafeInteger(generation) || generation < 0) throw bad(`generation: expected a non-negative integer, got ${String(section['generation'])}`);
+  const standby = section['standby'];
+  if (typeof standby !== 'boolean') throw bad(`standby: expected true or false, got ${String(standby)}`);
+  const role = section['role'] ?? '';
+  if (typeof role !== 'string') throw bad(`role: expected a word, got ${String(role)}`);
+  // `complete` is written last: its presence proves the writer finished (belt and braces on top
+  // of the rename, for files edited by hand or copied).
+  if (section['complete'] !== true) throw bad('incomplete (no complete=true line)');
+  return { generation, role, standby };
+}
+
+export function formatState(state: NodeState): string {
+  return (
+    '; twinbeat node state: written by the daemon, do not edit while it runs\n' +
+    ini.stringify({ node: { generation: state.generation, role: state.role, standby: state.standby, complete: true } })
+  );
+}
+
+/** The stored state, or the initial state (generation 0) when the file does not exist. */
+export async function loadState(path: string): Promise<NodeState> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...initialState };
+    throw err;
+  }
+  return parseState(text, path);
+}
+
+export async function saveState(path: string, state: NodeState): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  // One fixed temp name: the pidfile guarantees a single writer, and a leftover from a crash is
+  // simply overwritten next time instead of accumulating.
+  const tmp = join(dir, `.${basename(path)}.tmp`);
+  const file = await open(tmp, 'w', 0o644);
+  try {
+    await file.writeFile(formatState(state), 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tmp, path);
+  const dirHandle = await open(dir, 'r');
+  try {
+    await dirHandle.sync();
+  } finally {
+    await dirHandle.close();
+  }
+}
+
+/** Load, bump the generation, save durably, return the new state. Called once per daemon start. */
+export async function bumpGeneration(path: string): Promise<NodeState> {
+  const state = await loadState(path);
+  const next = { ...state, generation: state.generation + 1 };
+  await saveState(path, next);
+  return next;
+}
