@@ -1,0 +1,215 @@
+// The control socket: how the CLI talks to a running daemon. One Unix stream socket, one JSON
+// object per line each way: the client writes a request, the daemon answers with one response
+// and closes. Root only (0600) by default; with ext.controlGroup the socket is 0660 and owned by
+// that group.
+import { createServer, createConnection, type Server, type Socket } from 'node:net';
+import { chmodSync, chownSync, unlinkSync, readFileSync, lstatSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type ControlCommand = 'status' | 'standby' | 'takeover' | 'reload' | 'stop';
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'takeover', 'reload', 'stop'];
+
+export interface ControlRequest {
+  cmd: ControlCommand;
+}
+
+export type ControlResponse =
+  | { ok: true; message?: string; data?: unknown }
+  | { ok: false; error: string };
+
+export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
+
+/** Requests are tiny; anything longer than this is not a client of ours. */
+const MAX_REQUEST_BYTES = 4096;
+
+export class ControlError extends Error {
+  override readonly name = 'ControlError';
+  constructor(
+    readonly kind: 'not-running' | 'permission' | 'timeout' | 'protocol',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseRequest(line: string): ControlRequest | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'request is not JSON';
+  }
+  const cmd = (value as { cmd?: unknown } | null)?.cmd;
+  if (typeof cmd !== 'string' || !(CONTROL_COMMANDS as readonly string[]).includes(cmd)) {
+    return `unknown command ${JSON.stringify(cmd)}; expected one of ${CONTROL_COMMANDS.join(', ')}`;
+  }
+  return { cmd: cmd as ControlCommand };
+}
+
+/** The gid of a group name from /etc/group (Node has no getgrnam), or a numeric gid as given. */
+export function resolveGroup(name: string, groupFile = '/etc/group'): number {
+  if (/^\d+$/.test(name)) return Number(name);
+  for (const line of readFileSync(groupFile, 'utf8').split('\n')) {
+    const [group, , gid] = line.split(':');
+    if (group === name && gid !== undefined) return Number(gid);
+  }
+  throw new Error(`control group ${name} does not exist (${groupFile})`);
+}
+
+export interface ControlServerOptions {
+  path: string;
+  /** Group allowed to use the socket (0660), or null for root only (0600). */
+  group: string | null;
+  handler: ControlHandler;
+  onError?: (err: Error) => void;
+}
+
+export interface ControlServer {
+  close(): Promise<void>;
+}
+
+/** Is a daemon answering on this socket path? */
+export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(true)); // connected but slow: someone is there
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
+  const gid = opts.group === null ? null : resolveGroup(opts.group);
+  mkdirSync(dirname(opts.path), { recursive: true });
+  if (existsAsSocket(opts.path)) {
+    if (await socketAnswers(opts.path)) throw new Error(`another twinbeat is answering on control socket ${opts.path}`);
+    unlinkSync(opts.path); // stale: left by a daemon that died without cleaning up
+  }
+  const server = createServer((socket) => serve(socket, opts));
+  // The socket file is created by bind() with the process umask: make it private from birth,
+  // instead of chmod-ing it after a window in which anyone could connect.
+  const oldUmask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(oldUmask);
+  }
+  if (gid !== null) {
+    chownSync(opts.path, 0, gid);
+    chmodSync(opts.path, 0o660);
+  } else {
+    chmodSync(opts.path, 0o600);
+  }
+  server.on('error', (err) => opts.onError?.(err));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        try {
+          unlinkSync(opts.path);
+        } catch {
+          // already gone
+        }
+      }),
+  };
+}
+
+function existsAsSocket(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function serve(socket: Socket, opts: ControlServerOptions): void {
+  let buffer = '';
+  let answered = false;
+  const reply = (response: ControlResponse) => {
+    answered = true;
+    socket.end(`${JSON.stringify(response)}\n`);
+  };
+  socket.setEncoding('utf8');
+  socket.setTimeout(10_000, () => socket.destroy());
+  socket.on('error', () => {}); // a client going away mid-answer is not our problem
+  socket.on('data', (chunk: string) => {
+    if (answered) return;
+    buffer += chunk;
+    const newline = buffer.indexOf('\n');
+    if (newline < 0) {
+      if (buffer.length > MAX_REQUEST_BYTES) reply({ ok: false, error: 'request too long' });
+      return;
+    }
+    answered = true;
+    const request = parseRequest(buffer.slice(0, newline));
+    if (typeof request === 'string') return reply({ ok: false, error: request });
+    opts.handler(request).then(reply, (err: Error) => {
+      opts.onError?.(err);
+      reply({ ok: false, error: `internal error: ${err.message}` });
+    });
+  });
+}
+
+/** Send one request to the daemon and wait for its answer. Throws ControlError. */
+export function controlRequest(path: string, request: ControlRequest, timeoutMs: number): Promise<ControlResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    let buffer = '';
+    let settled = false;
+    const finish = (result: ControlResponse | ControlError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (result instanceof ControlError) reject(result);
+      else resolve(result);
+    };
+    const timer = setTimeout(
+      () => finish(new ControlError('timeout', `no answer from twinbeat on ${path} within ${timeoutMs} ms (daemon busy or hung?)`)),
+      timeoutMs,
+    );
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline >= 0) finish(parseResponse(buffer.slice(0, newline), path));
+    });
+    socket.on('end', () => finish(new ControlError('protocol', `twinbeat closed the control socket ${path} without answering`)));
+    socket.on('error', (err: NodeJS.ErrnoException) => finish(connectError(err, path)));
+  });
+}
+
+function parseResponse(line: string, path: string): ControlResponse | ControlError {
+  try {
+    const value = JSON.parse(line) as ControlResponse;
+    if (typeof value === 'object' && value !== null && typeof value.ok === 'boolean') return value;
+  } catch {
+    // fall through
+  }
+  return new ControlError('protocol', `unexpected answer on control socket ${path}: ${line.slice(0, 200)}`);
+}
+
+function connectError(err: NodeJS.ErrnoException, path: string): ControlError {
+  switch (err.code) {
+    case 'ENOENT':
+    case 'ECONNREFUSED':
+    case 'ENOTSOCK':
+      return new ControlError('not-running', `twinbeat is not running (no control socket at ${path})`);
+    case 'EACCES':
+    case 'EPERM':
+      return new ControlError('permission', `permission denied on control socket ${path}: run as root (or as a member of the socket's group when a control group is configured)`);
+    default:
+      return new ControlError('protocol', `cannot reach twinbeat on ${path}: ${err.message}`);
+  }
+}

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, formatLine } from '../../../src/daemon/logger.js';
+import { RateLimiter } from '../../../src/daemon/rate-limit.js';
+
+function capture(): { stream: PassThrough; lines: () => string[] } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, lines: () => text.split('\n').filter((l) => l !== '') };
+}
+
+test('lines are LEVEL event=NAME key=value ... msg="..." and quote awkward values', () => {
+  assert.equal(
+    formatLine('warn', 'link-dead', 'serial link is dead', { component: 'core', link: 'serial:/dev/ttyS0', reason: 'no frames for 10s', n: 3 }),
+    'WARN event=link-dead component=core link=serial:/dev/ttyS0 reason="no frames for 10s" n=3 msg="serial link is dead"',
+  );
+});
+
+test('rate limiter passes the first line, counts repeats, summarises when the window ends', () => {
+  const limiter = new RateLimiter(1000);
+  assert.deepEqual(limiter.admit(0, 'warn', 'e', 'm'), { emit: true, summary: null });
+  for (let i = 1; i <= 500; i++) assert.equal(limiter.admit(i, 'warn', 'e', 'm').emit, false);
+  assert.equal(limiter.admit(10, 'warn', 'e', 'other').emit, true, 'a different message is not suppressed');
+  const after = limiter.admit(1500, 'warn', 'e', 'm');
+  assert.equal(after.emit, true);
+  assert.equal(after.summary?.count, 500);
+  assert.deepEqual(limiter.flush(5000), [], 'nothing suppressed since');
+});
+
+test('rate limiter flush reports windows nobody repeats into again', () => {
+  const limiter = new RateLimiter(1000);
+  limiter.admit(0, 'info', 'e', 'm');
+  limiter.admit(1, 'info', 'e', 'm');
+  limiter.admit(2, 'info', 'e', 'm');
+  assert.deepEqual(limiter.flush(500), [], 'window still open');
+  assert.deepEqual(limiter.flush(1000).map((s) => s.count), [2]);
+});
+
+test('a logger never writes thousands of identical lines', async () => {
+  const out = capture();
+  let now = 0;
+  const log = createLogger({ stdout: out.stream, now: () => now, rateLimitWindowMs: 10_000 });
+  const link = log.child('udp');
+  for (let i = 0; i < 5000; i++) link.warn('frame-dropped', 'bad signature from 10.0.0.2', { reason: 'auth' });
+  now = 20_000;
+  link.warn('frame-dropped', 'bad signature from 10.0.0.2', { reason: 'auth' });
+  await log.close();
+  const lines = out.lines();
+  assert.equal(lines.length, 3, lines.join('\n'));
+  assert.match(lines[0]!, /^WARN event=frame-dropped component=udp reason=auth msg="bad signature/);
+  assert.match(lines[1]!, /^WARN event=frame-dropped component=udp suppressed=4999 msg="suppressed 4999 identical messages in 10s: bad signature/);
+  assert.match(lines[2]!, /^WARN event=frame-dropped/);
+});
+
+test('debug lines reach the debugfile only; info reaches logfile and debugfile; no stdout when files are set', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb6-log-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = capture();
+  const log = createLogger({ logfile: join(dir, 'ha-log'), debugfile: join(dir, 'ha-debug'), stdout: out.stream });
+  log.debug('tick-late', 'tick 40ms late');
+  log.child('core').info('role-change', 'init -> active', { from: 'init', to: 'active' });
+  await log.close();
+  const logfile = readFileSync(join(dir, 'ha-log'), 'utf8');
+  const debugfile = readFileSync(join(dir, 'ha-debug'), 'utf8');
+  assert.doesNotMatch(logfile, /tick-late/);
+  assert.match(logfile, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO event=role-change component=core from=init to=active msg="init -> active"\n$/);
+  assert.match(debugfile, /DEBUG event=tick-late/);
+  assert.match(debugfile, /INFO event=role-change/);
+  assert.deepEqual(out.lines(), []);
+});
+
+test('foreground logs to stdout as well; missing syslog socket falls back to stdout with one notice', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb6-log-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = capture();
+  const log = createLogger({ logfacility: 'daemon', syslogSocket: join(dir, 'no-such-socket'), stdout: out.stream });
+  log.info('daemon-start', 'starting');
+  await log.close();
+  const lines = out.lines();
+  assert.equal(lines.length, 2);
+  assert.match(lines[0]!, /^WARN event=log-syslog-unavailable msg="syslog unavailable \(no syslog socket at .*no-such-socket\)/);
+  assert.match(lines[1]!, /^INFO event=daemon-start/);
+});
