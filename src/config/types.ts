@@ -61,6 +61,7 @@ export interface Config {
   udpport: number;
   baud: number;
   media: Medium[];
+  /** `legacy` (Heartbeat's default) is loaded as `on`, with a notice; the type keeps it for compatibility. */
   autoFailback: 'on' | 'off' | 'legacy';
   logfile: string | null;
   debugfile: string | null;
@@ -74,6 +75,8 @@ export interface Config {
   auth: AuthConfig;
   /** Short hex digest of what both nodes must share (timings, nodes, haresources). */
   digest: string;
+  /** Where each ha.cf setting came from, by directive name (`twinbeat check` prints it). */
+  origins: Record<string, Origin>;
   /** twinbeat extensions (documented as such in ha.cf and README). */
   ext: {
     /** Per-resource monitor settings keyed by resource id. */

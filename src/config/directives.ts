@@ -1,0 +1,505 @@
+// The ha.cf directive table (the shape of Heartbeat's config.c `Directives[]`): one entry per
+// directive with its parser, default, whether it may repeat, what twinbeat does with it, and the
+// text the docs are generated from. Parsers only record values; defaults and cross-field rules
+// are applied after the whole file is read (validate.ts), so directive order never matters.
+import { parseDuration, durationExpectation } from './duration.js';
+import { shown } from './errors.js';
+
+export interface Place {
+  file: string;
+  line: number;
+}
+
+export interface Setting<T> {
+  value: T;
+  origin: Place;
+}
+
+export interface MonitorSpec {
+  id: string;
+  intervalMs: number;
+  timeoutMs: number;
+  failures: number;
+  restarts: number;
+}
+
+/** What ha.cf said, before defaults: each value with the line it came from. */
+export interface HaCfValues {
+  nodes: Setting<string>[];
+  keepalive?: Setting<number>;
+  deadtime?: Setting<number>;
+  warntime?: Setting<number>;
+  initdead?: Setting<number>;
+  deadping?: Setting<number>;
+  udpport?: Setting<number>;
+  baud?: Setting<number>;
+  bcast: Setting<string>[];
+  ucast: Setting<{ dev: string; peer: string }>[];
+  mcast: Setting<{ dev: string; group: string; port: number; ttl: number; loop: boolean }>[];
+  serial: Setting<string>[];
+  autoFailback?: Setting<'on' | 'off' | 'legacy'>;
+  logfile?: Setting<string>;
+  debugfile?: Setting<string>;
+  logfacility?: Setting<string | null>;
+  debug?: Setting<number>;
+  ping: Setting<string>[];
+  pingGroups: Setting<{ name: string; addresses: string[] }>[];
+  monitors: Setting<MonitorSpec>[];
+  hooks: Setting<{ kind: HookKind; path: string }>[];
+  startTimeout?: Setting<number>;
+  stopTimeout?: Setting<number>;
+  statusTimeout?: Setting<number>;
+  arpCount?: Setting<number>;
+  arpInterval?: Setting<number>;
+  controlSocket?: Setting<string>;
+  controlGroup?: Setting<string | null>;
+  stateFile?: Setting<string>;
+  pidFile?: Setting<string>;
+  metricsPort?: Setting<number>;
+}
+
+export function emptyValues(): HaCfValues {
+  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [] };
+}
+
+export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure'] as const;
+export type HookKind = (typeof hookKinds)[number];
+
+export const standardBauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800];
+
+export interface DirectiveContext {
+  values: HaCfValues;
+  origin: Place;
+  /** Record a problem with this line; the directive name is filled in by the caller. */
+  error(expected: string, got: string, hint?: string): void;
+  notice(message: string): void;
+}
+
+export type DirectiveKind = 'acted' | 'accepted-notice' | 'extension';
+
+export interface Directive {
+  name: string;
+  kind: DirectiveKind;
+  repeatable: boolean;
+  /** Default as documented; '—' when there is none. */
+  default: string;
+  /** Syntax of the value, for docs. */
+  syntax: string;
+  /** What the directive means and what twinbeat does with it. */
+  doc: string;
+  /**
+   * `tokens`: the value is split on blanks and commas and each token applied separately (like
+   * Heartbeat's list directives: `node a b` adds two); `line`: the words of the whole line.
+   */
+  shape: 'tokens' | 'line';
+  apply(words: string[], ctx: DirectiveContext): void;
+}
+
+// ---- value parsers: each returns the value or records an error and returns undefined ----------
+
+function single(words: string[], ctx: DirectiveContext, expected: string): string | undefined {
+  if (words.length === 1) return words[0]!;
+  ctx.error(`one value (${expected})`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
+  return undefined;
+}
+
+const trueWords = ['true', 'on', 'yes', 'y', '1'];
+const falseWords = ['false', 'off', 'no', 'n', '0'];
+
+export function parseBoolean(text: string): boolean | undefined {
+  const t = text.toLowerCase();
+  if (trueWords.includes(t)) return true;
+  if (falseWords.includes(t)) return false;
+  return undefined;
+}
+
+function bool(words: string[], ctx: DirectiveContext): boolean | undefined {
+  const expected = 'on or off (also true/false, yes/no, y/n, 1/0)';
+  const w = single(words, ctx, expected);
+  if (w === undefined) return undefined;
+  const b = parseBoolean(w);
+  if (b === undefined) ctx.error(expected, shown(w));
+  return b;
+}
+
+function integer(words: string[], ctx: DirectiveContext, min: number, max: number): number | undefined {
+  const expected = `an integer from ${min} to ${max}`;
+  const w = single(words, ctx, expected);
+  if (w === undefined) return undefined;
+  if (!/^\d+$/.test(w) || Number(w) < min || Number(w) > max) {
+    ctx.error(expected, shown(w));
+    return undefined;
+  }
+  return Number(w);
+}
+
+function duration(words: string[], ctx: DirectiveContext, allowZero = false): number | undefined {
+  const w = single(words, ctx, durationExpectation);
+  if (w === undefined) return undefined;
+  const d = parseDuration(w);
+  if (!d.ok) {
+    ctx.error(d.expected, shown(w));
+    return undefined;
+  }
+  if (d.ms <= 0 && !allowZero) {
+    ctx.error('a duration greater than zero', shown(w));
+    return undefined;
+  }
+  return d.ms;
+}
+
+function oneOf<T extends string>(words: string[], ctx: DirectiveContext, choices: readonly T[], caseSensitive = false): T | undefined {
+  const expected = choices.join(' or ');
+  const w = single(words, ctx, expected);
+  if (w === undefined) return undefined;
+  const found = choices.find((c) => (caseSensitive ? c === w : c === w.toLowerCase()));
+  if (!found) ctx.error(expected, shown(w));
+  return found;
+}
+
+function absolutePath(words: string[], ctx: DirectiveContext): string | undefined {
+  const w = single(words, ctx, 'an absolute path');
+  if (w === undefined) return undefined;
+  if (!w.startsWith('/')) {
+    ctx.error('an absolute path', shown(w));
+    return undefined;
+  }
+  return w;
+}
+
+function atLeast(words: string[], ctx: DirectiveContext, n: number, expected: string): boolean {
+  if (words.length >= n) return true;
+  ctx.error(expected, words.length === 0 ? 'nothing' : shown(words.join(' ')));
+  return false;
+}
+
+export function isIPv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+const interfaceName = /^[A-Za-z0-9_.:@-]{1,15}$/;
+
+function device(word: string, ctx: DirectiveContext): boolean {
+  if (interfaceName.test(word)) return true;
+  ctx.error('a network interface name', shown(word));
+  return false;
+}
+
+const syslogFacilities = [
+  'auth', 'authpriv', 'cron', 'daemon', 'ftp', 'kern', 'lpr', 'mail', 'news', 'syslog', 'user', 'uucp',
+  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+];
+
+/** Set a single-valued field; a second line for it is an error naming the first. */
+function setOnce<K extends keyof HaCfValues>(ctx: DirectiveContext, key: K, value: HaCfValues[K] extends Setting<infer T> | undefined ? T : never, got: string): void {
+  const previous = ctx.values[key] as Setting<unknown> | undefined;
+  if (previous) {
+    ctx.error(`a single value (already set at ${previous.origin.file}:${previous.origin.line})`, shown(got));
+    return;
+  }
+  (ctx.values[key] as Setting<unknown>) = { value, origin: ctx.origin };
+}
+
+// ---- the table ---------------------------------------------------------------------------------
+
+type Spec = Omit<Directive, 'repeatable' | 'shape'> & Partial<Pick<Directive, 'repeatable' | 'shape'>>;
+
+function d(spec: Spec): Directive {
+  return { repeatable: false, shape: 'line', ...spec };
+}
+
+/** A scalar directive whose value lands in one HaCfValues field. */
+function scalar<K extends keyof HaCfValues>(
+  spec: Omit<Spec, 'apply'>,
+  key: K,
+  parse: (words: string[], ctx: DirectiveContext) => (HaCfValues[K] extends Setting<infer T> | undefined ? T : never) | undefined,
+): Directive {
+  return d({
+    ...spec,
+    apply(words, ctx) {
+      const v = parse(words, ctx);
+      if (v !== undefined) setOnce(ctx, key, v, words.join(' '));
+    },
+  });
+}
+
+/** A Heartbeat directive twinbeat accepts but does not act on; `check` validates its shape only. */
+function ignored(name: string, syntax: string, def: string, doc: string, check: (words: string[], ctx: DirectiveContext) => unknown, repeatable = false): Directive {
+  return d({ name, kind: 'accepted-notice', syntax, default: def, doc, repeatable, apply: (words, ctx) => void check(words, ctx) });
+}
+
+const anyWords = (n: number, expected: string) => (words: string[], ctx: DirectiveContext) => atLeast(words, ctx, n, expected);
+
+function monitor(words: string[], ctx: DirectiveContext): void {
+  const [id, ...options] = words;
+  if (id === undefined) {
+    ctx.error('RESOURCE-ID [interval=5s] [timeout=10s] [failures=3] [restarts=1]', 'nothing');
+    return;
+  }
+  const spec: MonitorSpec = { id, intervalMs: 5000, timeoutMs: 10000, failures: 3, restarts: 1 };
+  let ok = true;
+  for (const option of options) {
+    const m = /^(interval|timeout|failures|restarts)=(.*)$/.exec(option);
+    if (!m) {
+      ctx.error('interval=, timeout=, failures= or restarts=', shown(option));
+      ok = false;
+      continue;
+    }
+    const [, key, value] = m as unknown as [string, 'interval' | 'timeout' | 'failures' | 'restarts', string];
+    if (key === 'interval' || key === 'timeout') {
+      const dur = parseDuration(value);
+      if (!dur.ok || dur.ms <= 0) {
+        ctx.error(`${key}= ${durationExpectation} greater than zero`, shown(value));
+        ok = false;
+      } else spec[key === 'interval' ? 'intervalMs' : 'timeoutMs'] = dur.ms;
+    } else if (!/^\d+$/.test(value) || Number(value) > 1000 || (key === 'failures' && Number(value) < 1)) {
+      ctx.error(`${key}= an integer from ${key === 'failures' ? 1 : 0} to 1000`, shown(value));
+      ok = false;
+    } else spec[key] = Number(value);
+  }
+  const earlier = ctx.values.monitors.find((m) => m.value.id === id);
+  if (earlier) {
+    ctx.error(`one tb_monitor line per resource (${id} already at ${earlier.origin.file}:${earlier.origin.line})`, shown(words.join(' ')));
+    return;
+  }
+  if (ok) ctx.values.monitors.push({ value: spec, origin: ctx.origin });
+}
+
+export const directives: readonly Directive[] = [
+  // ---- acted on: membership and timing ----
+  d({
+    name: 'node', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'NAME [NAME]', default: '— (required)',
+    doc: 'A cluster member, lower-cased like Heartbeat. twinbeat needs exactly two, one of them this node (uname -n or --node).',
+    apply(words, ctx) {
+      const name = single(words, ctx, 'a node name');
+      if (name === undefined) return;
+      const lower = name.toLowerCase();
+      if (!/^[a-z0-9][a-z0-9._-]*$/.test(lower)) return ctx.error('a node name (letters, digits, ., _, -)', shown(name));
+      const earlier = ctx.values.nodes.find((n) => n.value === lower);
+      if (earlier) return ctx.error(`a node not listed before (${lower} already at ${earlier.origin.file}:${earlier.origin.line})`, shown(name));
+      ctx.values.nodes.push({ value: lower, origin: ctx.origin });
+    },
+  }),
+  scalar({ name: 'keepalive', kind: 'acted', syntax: 'TIME', default: '1s', doc: 'Interval between heartbeats on every medium.' }, 'keepalive', (w, c) => duration(w, c)),
+  scalar({ name: 'deadtime', kind: 'acted', syntax: 'TIME', default: '30s', doc: 'Silence on all media after which the peer is declared dead and its resources taken over. Must exceed 2 × keepalive.' }, 'deadtime', (w, c) => duration(w, c)),
+  scalar({ name: 'warntime', kind: 'acted', syntax: 'TIME', default: 'deadtime / 2', doc: 'A gap between two heartbeats longer than this logs a "late heartbeat" warning. Must be less than deadtime.' }, 'warntime', (w, c) => duration(w, c)),
+  scalar({ name: 'initdead', kind: 'acted', syntax: 'TIME', default: 'deadtime if > 10s, 12s if < 6s, else 2 × deadtime', doc: 'Dead time used at start-up, before the peer was first heard. Must be at least deadtime.' }, 'initdead', (w, c) => duration(w, c)),
+  // ---- acted on: media ----
+  scalar({ name: 'udpport', kind: 'acted', syntax: 'PORT', default: '694', doc: 'UDP port for bcast and ucast (applies wherever it appears in the file).' }, 'udpport', (w, c) => integer(w, c, 1, 65535)),
+  d({
+    name: 'bcast', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IFACE [IFACE]', default: '—',
+    doc: 'UDP broadcast heartbeats on each listed interface.',
+    apply(words, ctx) {
+      const dev = single(words, ctx, 'an interface name');
+      if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
+    },
+  }),
+  d({
+    name: 'udp', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IFACE [IFACE]', default: '—',
+    doc: 'Old Heartbeat alias of bcast.',
+    apply(words, ctx) {
+      const dev = single(words, ctx, 'an interface name');
+      if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
+    },
+  }),
+  d({
+    name: 'ucast', kind: 'acted', repeatable: true, syntax: 'IFACE PEER-IPv4', default: '—',
+    doc: 'UDP unicast heartbeats to one address. Listing both nodes\' addresses (so ha.cf is identical on both) is fine: packets to self are ignored.',
+    apply(words, ctx) {
+      if (words.length !== 2) return ctx.error('IFACE PEER-IPv4', words.length === 0 ? 'nothing' : shown(words.join(' ')));
+      const [dev, peer] = words as [string, string];
+      if (!device(dev, ctx)) return;
+      if (!isIPv4(peer)) return ctx.error('an IPv4 address', shown(peer), 'twinbeat does not resolve host names; write the address');
+      ctx.values.ucast.push({ value: { dev, peer }, origin: ctx.origin });
+    },
+  }),
+  d({
+    name: 'mcast', kind: 'acted', repeatable: true, syntax: 'IFACE GROUP PORT TTL LOOP', default: '—',
+    doc: 'IPv4 multicast heartbeats: group 224.0.0.0–239.255.255.255, port, TTL 0–255, loop 0 or 1.',
+    apply(words, ctx) {
+      const expected = 'IFACE GROUP PORT TTL LOOP';
+      if (words.length !== 5) return ctx.error(expected, words.length === 0 ? 'nothing' : shown(words.join(' ')));
+      const [dev, group, port, ttl, loop] = words as [string, string, string, string, string];
+      if (!device(dev, ctx)) return;
+      const first = Number(group.split('.')[0]);
+      if (!isIPv4(group) || first < 224 || first > 239) return ctx.error('a multicast group 224.0.0.0-239.255.255.255', shown(group));
+      if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) return ctx.error('a port from 1 to 65535', shown(port));
+      if (!/^\d+$/.test(ttl) || Number(ttl) > 255) return ctx.error('a TTL from 0 to 255', shown(ttl));
+      if (loop !== '0' && loop !== '1') return ctx.error('loop 0 or 1', shown(loop));
+      ctx.values.mcast.push({ value: { dev, group, port: Number(port), ttl: Number(ttl), loop: loop === '1' }, origin: ctx.origin });
+    },
+  }),
+  d({
+    name: 'serial', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'DEVICE [DEVICE]', default: '—',
+    doc: 'Heartbeats over an RS-232 null-modem cable (8N1, RTS/CTS) at the baud rate.',
+    apply(words, ctx) {
+      const dev = absolutePath(words, ctx);
+      if (dev === undefined) return;
+      const earlier = ctx.values.serial.find((s) => s.value === dev);
+      if (earlier) return ctx.error(`a device not listed before (already at ${earlier.origin.file}:${earlier.origin.line})`, shown(dev));
+      ctx.values.serial.push({ value: dev, origin: ctx.origin });
+    },
+  }),
+  scalar({ name: 'baud', kind: 'acted', syntax: 'RATE', default: '19200', doc: `Serial speed for every serial port, one of ${standardBauds.join(', ')} (applies wherever it appears in the file).` }, 'baud', (words, ctx) => {
+    const w = single(words, ctx, 'a baud rate');
+    if (w === undefined) return undefined;
+    if (!standardBauds.includes(Number(w)) || !/^\d+$/.test(w)) {
+      ctx.error(`a standard baud rate (${standardBauds.join(', ')})`, shown(w));
+      return undefined;
+    }
+    return Number(w);
+  }),
+  // ---- acted on: behaviour and logging ----
+  scalar({ name: 'auto_failback', kind: 'acted', syntax: 'on|off|legacy', default: 'legacy (treated as on)', doc: 'on: the preferred node takes its groups back when it returns; off: groups stay where they are until a failure or standby. legacy is accepted and treated as on, with a notice.' }, 'autoFailback', (words, ctx) => {
+    const w = single(words, ctx, 'on, off or legacy');
+    if (w === undefined) return undefined;
+    if (w.toLowerCase() === 'legacy') {
+      ctx.notice('legacy is Heartbeat\'s no-handshake mode; twinbeat treats it as on (write auto_failback on to silence this)');
+      return 'legacy';
+    }
+    const b = parseBoolean(w);
+    if (b === undefined) ctx.error('on, off or legacy', shown(w));
+    return b === undefined ? undefined : b ? 'on' : 'off';
+  }),
+  scalar({ name: 'logfile', kind: 'acted', syntax: 'PATH', default: '— (none)', doc: 'Log file (info and above).' }, 'logfile', absolutePath),
+  scalar({ name: 'debugfile', kind: 'acted', syntax: 'PATH', default: '— (none)', doc: 'Debug log file (everything).' }, 'debugfile', absolutePath),
+  scalar({ name: 'logfacility', kind: 'acted', syntax: 'FACILITY|none', default: 'none', doc: 'Syslog facility (daemon, local0 … local7, …) or none.' }, 'logfacility', (words, ctx) => {
+    const w = single(words, ctx, 'a syslog facility or none');
+    if (w === undefined) return undefined;
+    if (w.toLowerCase() === 'none') return null;
+    if (!syslogFacilities.includes(w.toLowerCase())) {
+      ctx.error(`a syslog facility (${syslogFacilities.join(', ')}) or none`, shown(w));
+      return undefined;
+    }
+    return w.toLowerCase();
+  }),
+  scalar({ name: 'debug', kind: 'acted', syntax: '0-255', default: '0', doc: 'Debug level; above 0 debug messages are logged.' }, 'debug', (w, c) => integer(w, c, 0, 255)),
+  d({
+    name: 'crm', kind: 'acted', syntax: 'off', default: 'off',
+    doc: 'Pacemaker mode. Only off (no, false) is accepted: twinbeat runs haresources (v1) mode.',
+    apply: (words, ctx) => crmOff(words, ctx),
+  }),
+  d({
+    name: 'pacemaker', kind: 'acted', syntax: 'off', default: 'off',
+    doc: 'Alias of crm; only off is accepted.',
+    apply: (words, ctx) => crmOff(words, ctx),
+  }),
+  d({
+    name: 'autojoin', kind: 'acted', syntax: 'none', default: 'none',
+    doc: 'Dynamic membership; must be none (the pair is fixed by the two node lines).',
+    apply(words, ctx) {
+      const w = single(words, ctx, 'none');
+      if (w !== undefined && w.toLowerCase() !== 'none') ctx.error('none (twinbeat is a fixed pair; list both nodes with node)', shown(w));
+    },
+  }),
+  // ---- accepted, recorded, not acted on ----
+  d({
+    name: 'ping', kind: 'accepted-notice', repeatable: true, shape: 'tokens', syntax: 'IPv4 [IPv4]', default: '—',
+    doc: 'Ping nodes. In Heartbeat they only feed ipfail; twinbeat records them (Config.ping) but takes no action on them.',
+    apply(words, ctx) {
+      const a = single(words, ctx, 'an IPv4 address');
+      if (a === undefined) return;
+      if (!isIPv4(a)) return ctx.error('an IPv4 address', shown(a));
+      ctx.values.ping.push({ value: a, origin: ctx.origin });
+    },
+  }),
+  d({
+    name: 'ping_group', kind: 'accepted-notice', repeatable: true, syntax: 'NAME IPv4 [IPv4…]', default: '—',
+    doc: 'A group of ping addresses counted as one node (ipfail). Recorded, not acted on.',
+    apply(words, ctx) {
+      if (!atLeast(words, ctx, 2, 'NAME IPv4 [IPv4…]')) return;
+      const [name, ...addresses] = words as [string, ...string[]];
+      const bad = addresses.find((a) => !isIPv4(a));
+      if (bad !== undefined) return ctx.error('an IPv4 address', shown(bad));
+      ctx.values.pingGroups.push({ value: { name, addresses }, origin: ctx.origin });
+    },
+  }),
+  scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Dead time for ping nodes. Recorded, not acted on.' }, 'deadping', (w, c) => duration(w, c)),
+  ignored('nice_failback', 'on|off', '—', 'Obsolete Heartbeat spelling of auto_failback; Heartbeat itself ignores its value. Use auto_failback.', bool),
+  ignored('use_logd', 'on|off', 'off', 'Log through ha_logd. twinbeat logs directly to logfile, debugfile and syslog.', bool),
+  ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (w, c) => duration(w, c)),
+  ignored('syslogmsgfmt', 'on|off', 'on', 'Syslog-style lines in log files; twinbeat has one log format.', bool),
+  ignored('log_badpack', 'on|off', 'on', 'Log bad packets; twinbeat counts every dropped packet by reason and logs them at debug level.', bool),
+  ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them.', anyWords(2, 'USER PATH [ARGS]'), true),
+  ignored('failfast', 'USER PATH [ARGS]', '—', 'Like respawn, reboot when it dies. Not run by twinbeat.', anyWords(2, 'USER PATH [ARGS]'), true),
+  ignored('apiauth', 'CLIENT uid=… gid=…', 'built-in', 'Heartbeat API access control; twinbeat has no client API (the control socket is governed by tb_control_group).', anyWords(1, 'CLIENT [uid=USERS] [gid=GROUPS]'), true),
+  ignored('stonith', 'TYPE CONFIGFILE', '—', 'v1 STONITH device. twinbeat does not drive STONITH devices; use the tb_hook fence extension.', anyWords(2, 'TYPE CONFIGFILE'), true),
+  ignored('stonith_host', 'HOST TYPE PARAMS…', '—', 'v1 STONITH device inline. Not driven by twinbeat; use tb_hook fence.', anyWords(2, 'HOST TYPE [PARAMS]'), true),
+  ignored('watchdog', 'DEVICE', '—', 'Kernel watchdog device. twinbeat does not tickle a watchdog.', absolutePath),
+  ignored('realtime', 'on|off', 'on', 'mlock and SCHED_FIFO. twinbeat runs at normal priority.', bool),
+  ignored('rtprio', 'N', 'midpoint', 'Realtime priority; see realtime.', (w, c) => integer(w, c, 0, 99)),
+  ignored('memreserve', 'KB', '6500', 'Memory locked when realtime; see realtime.', (w, c) => integer(w, c, 0, 1_000_000_000)),
+  ignored('hopfudge', '0-255', '1', 'Serial ring TTL fudge; unused even in Heartbeat.', (w, c) => integer(w, c, 0, 255)),
+  ignored('compression', 'zlib|bz2', 'zlib', 'Message compression plugin; twinbeat messages are small and never compressed.', (w, c) => oneOf(w, c, ['zlib', 'bz2'])),
+  ignored('compression_threshold', 'KB', '2', 'See compression.', (w, c) => integer(w, c, 0, 1_000_000)),
+  ignored('traditional_compression', 'on|off', 'off', 'See compression.', bool),
+  ignored('msgfmt', 'classic|netstring', 'classic', 'Wire format; twinbeat chooses its own framing.', (w, c) => oneOf(w, c, ['classic', 'netstring'])),
+  ignored('max_rexmit_delay', 'MS', '250', 'Retransmit request pacing; twinbeat does not retransmit heartbeats.', (w, c) => integer(w, c, 0, 1_000_000)),
+  ignored('hbgenmethod', 'file|time', 'file', 'Generation number source; twinbeat keeps its generation in tb_state_file.', (w, c) => oneOf(w, c, ['file', 'time'], true)),
+  ignored('uuidfrom', 'file|nodename', 'file', 'Node UUID source; twinbeat identifies nodes by name.', (w, c) => oneOf(w, c, ['file', 'nodename'])),
+  ignored('env', 'NAME=VALUE', '—', 'Environment for Heartbeat\'s children (HA_NAME). Not exported by twinbeat.', (words, ctx) => {
+    const w = single(words, ctx, 'NAME=VALUE');
+    if (w !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) ctx.error('NAME=VALUE', shown(w));
+  }, true),
+  ignored('coredumps', 'on|off', 'on', 'Enable core dumps; not applicable to twinbeat.', bool),
+  ignored('coreroot', 'PATH', '—', 'Core dump directory; not applicable.', absolutePath),
+  ignored('use_apphbd', 'on|off', 'off', 'Register with apphbd; not applicable.', bool),
+  ignored('cluster', 'NAME', 'linux-ha', 'Cluster name; twinbeat does not use it.', (w, c) => single(w, c, 'a cluster name')),
+  ignored('mcast6', 'IFACE GROUP PORT TTL LOOP', '—', 'IPv6 multicast; twinbeat speaks IPv4 only.', anyWords(5, 'IFACE GROUP PORT TTL LOOP'), true),
+  ignored('ucast6', 'IFACE PEER', '—', 'IPv6 unicast; twinbeat speaks IPv4 only.', anyWords(2, 'IFACE PEER'), true),
+  ignored('ping6', 'ADDRESS…', '—', 'IPv6 ping nodes; not acted on.', anyWords(1, 'an IPv6 address'), true),
+  ignored('quorum_server', 'HOST', '—', 'Pacemaker quorum server; not applicable.', (w, c) => single(w, c, 'a host')),
+  ignored('crm_daemon_dir', 'PATH', '—', 'Pacemaker only.', absolutePath),
+  ignored('crmd_spawns_pengine', 'on|off', '—', 'Pacemaker only.', bool),
+  ignored('record_config_changes', 'on|off', 'on', 'Pacemaker only.', bool),
+  ignored('record_pengine_inputs', 'on|off', 'on', 'Pacemaker only.', bool),
+  ignored('enable_config_writes', 'on|off', 'on', 'Pacemaker only.', bool),
+  // ---- twinbeat extensions (tb_ prefix never collides with Heartbeat) ----
+  d({
+    name: 'tb_monitor', kind: 'extension', repeatable: true, syntax: 'RESOURCE-ID [interval=5s] [timeout=10s] [failures=3] [restarts=1]', default: '— (no monitoring)',
+    doc: 'Run the resource\'s status action every interval while this node holds it. After `failures` consecutive failures restart it locally up to `restarts` times, then give the group up. RESOURCE-ID is written as in haresources.',
+    apply: monitor,
+  }),
+  d({
+    name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure PATH', default: '—',
+    doc: 'Executable run on the event: fence before taking over from a dead peer (non-zero exit stops the takeover), escalate when a group cannot be started or stopped, local-failure / remote-failure when a resource fails here / on the peer.',
+    apply(words, ctx) {
+      if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
+      const [kind, path] = words as [string, string];
+      if (!(hookKinds as readonly string[]).includes(kind)) return ctx.error(hookKinds.join(', '), shown(kind));
+      if (!path.startsWith('/')) return ctx.error('an absolute path', shown(path));
+      const earlier = ctx.values.hooks.find((h) => h.value.kind === kind);
+      if (earlier) return ctx.error(`one ${kind} hook (already at ${earlier.origin.file}:${earlier.origin.line})`, shown(path));
+      ctx.values.hooks.push({ value: { kind: kind as HookKind, path }, origin: ctx.origin });
+    },
+  }),
+  scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', default: '20s', doc: 'Timeout of a status action (ownership checks and tb_monitor without its own timeout).' }, 'statusTimeout', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_arp_count', kind: 'extension', syntax: 'N', default: '5', doc: 'Gratuitous ARP packets sent after an IP address is brought up (0: none).' }, 'arpCount', (w, c) => integer(w, c, 0, 100)),
+  scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', default: '200ms', doc: 'Interval between those ARP packets.' }, 'arpInterval', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
+  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', default: 'none (root only)', doc: 'Group allowed to use the control socket besides root.' }, 'controlGroup', (words, ctx) => {
+    const w = single(words, ctx, 'a group name or none');
+    if (w === undefined) return undefined;
+    if (w === 'none') return null;
+    if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(w)) {
+      ctx.error('a group name or none', shown(w));
+      return undefined;
+    }
+    return w;
+  }),
+  scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', default: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
+  scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
+  scalar({ name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT', default: '0 (off)', doc: 'Serve metrics over HTTP on this port (0: off).' }, 'metricsPort', (w, c) => integer(w, c, 0, 65535)),
+];
+
+function crmOff(words: string[], ctx: DirectiveContext): void {
+  const w = single(words, ctx, 'off');
+  if (w !== undefined && parseBoolean(w) !== false) {
+    ctx.error('off', shown(w), 'twinbeat runs haresources (v1) mode only; it is not a Pacemaker messaging layer');
+  }
+}
+
+export const directiveByName: ReadonlyMap<string, Directive> = new Map(directives.map((x) => [x.name, x]));

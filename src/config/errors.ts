@@ -1,0 +1,68 @@
+// Every configuration problem is a value, never an exception, and reads the same way:
+//   FILE:LINE: directive: expected X, got Y (hint)
+// Line 0 means "the file as a whole" (a missing line, a file-level check) and is left out.
+
+export interface ConfigError {
+  file: string;
+  line: number;
+  directive: string;
+  expected: string;
+  got: string;
+  hint?: string;
+}
+
+/** Accepted, but worth telling the operator (ignored Heartbeat directives, defaults applied). */
+export interface Notice {
+  file: string;
+  line: number;
+  directive: string;
+  message: string;
+}
+
+function where(file: string, line: number): string {
+  return line > 0 ? `${file}:${line}` : file;
+}
+
+export function formatError(e: ConfigError): string {
+  const hint = e.hint ? ` (${e.hint})` : '';
+  return `${where(e.file, e.line)}: ${e.directive}: expected ${e.expected}, got ${e.got}${hint}`;
+}
+
+export function formatNotice(n: Notice): string {
+  return `${where(n.file, n.line)}: ${n.directive}: ${n.message}`;
+}
+
+/** Quote what the operator wrote so empty values and spaces stay visible. */
+export function shown(value: string): string {
+  return value === '' ? 'nothing' : JSON.stringify(value);
+}
+
+/** Levenshtein distance, small and allocation-light: names are short. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The closest candidate within a third of the word's length (at least 1, at most 3 edits). */
+export function suggest(word: string, candidates: readonly string[]): string | null {
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best: { name: string; distance: number } | null = null;
+  for (const name of candidates) {
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name ?? null;
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  const s = suggest(word, candidates);
+  return s ? `did you mean ${s}?` : undefined;
+}

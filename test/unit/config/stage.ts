@@ -1,0 +1,39 @@
+// Config fixtures live in git, which does not keep mode 0600; tests copy a fixture directory to
+// a fresh temporary directory and give authkeys the mode and owner twinbeat requires.
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixturesDir } from '../../support/paths.js';
+
+export const configFixtures = join(fixturesDir, 'config');
+
+export interface Staged {
+  dir: string;
+  /** Script search path for this fixture: its resource.d and init.d. */
+  searchPath: string[];
+  /** Node to load as (the fixture's node.txt, else alpha). */
+  node: string;
+  /** Errors and notices with the temporary directory replaced by nothing, for comparison. */
+  relative(text: string): string;
+  remove(): void;
+}
+
+export function stage(kind: 'valid' | 'invalid', name: string): Staged {
+  const source = join(configFixtures, kind, name);
+  const dir = mkdtempSync(join(tmpdir(), `tb-config-${name}-`));
+  cpSync(source, dir, { recursive: true });
+  const authkeys = join(dir, 'authkeys');
+  if (existsSync(authkeys) && !existsSync(join(source, 'keep-mode'))) {
+    chmodSync(authkeys, 0o600);
+    if (process.getuid?.() === 0) chownSync(authkeys, 0, 0);
+  }
+  const nodeFile = join(dir, 'node.txt');
+  const node = existsSync(nodeFile) ? readFileSync(nodeFile, 'utf8').trim() : 'alpha';
+  return {
+    dir,
+    searchPath: [join(dir, 'resource.d'), join(dir, 'init.d')],
+    node,
+    relative: (text) => text.split(`${dir}/`).join(''),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
