@@ -1,0 +1,242 @@
+// Runs resource and hook scripts and turns every ending (exit, signal, timeout, refusal, spawn
+// failure) into a ScriptResult. It never throws and never hangs:
+//  - the script runs as its own process-group leader, so a timeout can kill everything it
+//    started (SIGTERM to the group, SIGKILL to the group after a grace period);
+//  - the result is settled on the script's own exit, not on stdout EOF: a daemon started in the
+//    background that keeps the pipe open would otherwise stall the runner forever (we wait a
+//    short grace for output, then close our ends; such leftovers are NOT killed after a normal
+//    exit, because they may be the service the script just started);
+//  - output is captured up to a bound, and drained beyond it so the script never blocks.
+import { execa } from 'execa';
+import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import type { ResourceSpec } from '../config/types.js';
+import type { ResourceAction, ScriptResult } from './result.js';
+import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement } from './classes.js';
+import { checkScriptSafety } from './locate.js';
+
+export interface RunnerOptions {
+  /** Between SIGTERM and SIGKILL to the process group after a timeout. */
+  killGraceMs?: number;
+  /** After the script exits, how long to wait for its stdout/stderr to reach EOF. */
+  stdioGraceMs?: number;
+  /** Per stream; the rest is drained and dropped. */
+  maxOutputBytes?: number;
+  /** Exported to OCF-class agents. */
+  ocfRoot?: string;
+  /** Refuse scripts that are not root-owned or are group/world-writable (default true). */
+  checkSafety?: boolean;
+}
+
+export interface RunOptions {
+  timeoutMs: number;
+  /** Added to the environment (after the class's own variables, so it can override them). */
+  env?: Record<string, string>;
+}
+
+interface Execution {
+  path: string;
+  args: string[];
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** What the caller would call it in a reason: `start`, `hook`. */
+  label: string;
+  judge: (exit: Exit, stdout: string, stderr: string) => Judgement;
+}
+
+export class ScriptRunner {
+  private readonly killGraceMs: number;
+  private readonly stdioGraceMs: number;
+  private readonly maxOutputBytes: number;
+  private readonly ocfRoot: string;
+  private readonly checkSafety: boolean;
+
+  constructor(options: RunnerOptions = {}) {
+    this.killGraceMs = options.killGraceMs ?? 2000;
+    this.stdioGraceMs = options.stdioGraceMs ?? 500;
+    this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024;
+    this.ocfRoot = options.ocfRoot ?? '/usr/lib/ocf';
+    this.checkSafety = options.checkSafety ?? true;
+  }
+
+  /** Run one action of a resource script; the result's outcome is already class-normalised. */
+  run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
+    const inv = buildInvocation(spec, action, this.ocfRoot);
+    return this.execute({
+      path: spec.path,
+      args: inv.args,
+      env: { ...inv.env, ...opts.env },
+      timeoutMs: opts.timeoutMs,
+      label: `${spec.id} ${action}`,
+      judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
+    });
+  }
+
+  /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
+  runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
+    return this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook });
+  }
+
+  private execute(ex: Execution): Promise<ScriptResult> {
+    const started = performance.now();
+    const refusal = this.refusal(ex.path);
+    if (refusal) return Promise.resolve(unrun('not-installed', refusal, started));
+    return new Promise<ScriptResult>((settle) => {
+      try {
+        this.spawn(ex, started, settle);
+      } catch (err) {
+        settle(unrun('failed', `${ex.label}: ${(err as Error).message}`, started));
+      }
+    });
+  }
+
+  private refusal(path: string): string | null {
+    if (!this.checkSafety) return null;
+    const safety = checkScriptSafety(path);
+    return safety.ok ? null : safety.reason;
+  }
+
+  private spawn(ex: Execution, started: number, settle: (r: ScriptResult) => void): void {
+    const child = execa(ex.path, ex.args, {
+      detached: true, // own process group: -pid reaches everything it forks
+      stdin: 'ignore',
+      buffer: false, // we read the streams ourselves, bounded
+      reject: false,
+      env: ex.env,
+      extendEnv: true,
+    });
+    // With reject:false the promise only resolves; this keeps a late stream error from ever
+    // becoming an unhandled rejection.
+    child.catch(() => undefined);
+
+    const stdout = new BoundedText(this.maxOutputBytes);
+    const stderr = new BoundedText(this.maxOutputBytes);
+    stdout.drain(child.stdout);
+    stderr.drain(child.stderr);
+
+    let exit: Exit | null = null;
+    let timedOut = false;
+    let groupKilled = false;
+    let done = false;
+    const timers: NodeJS.Timeout[] = [];
+    const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+
+    const finish = (result: Omit<ScriptResult, 'durationMs' | 'stdout' | 'stderr'>) => {
+      if (done) return;
+      done = true;
+      timers.forEach(clearTimeout);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      settle({ ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text() });
+    };
+
+    const finishExited = (e: Exit) => {
+      if (timedOut) {
+        const why = `${ex.label} timed out after ${ex.timeoutMs} ms; process group killed`;
+        finish({ outcome: 'timed-out', exitCode: e.code, signal: e.signal, reason: ocfExitReason(stderr.text()) || why });
+        return;
+      }
+      const j = ex.judge(e, stdout.text(), stderr.text());
+      finish({ outcome: j.outcome, exitCode: e.code, signal: e.signal, reason: j.reason });
+    };
+
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined || exit) return; // stream trouble after a real start: the exit decides
+      const code = err.code ?? 'error';
+      const outcome = code === 'ENOENT' || code === 'EACCES' ? 'not-installed' : 'failed';
+      finish({ outcome, exitCode: null, signal: null, reason: `${ex.label}: cannot run ${ex.path}: ${code}` });
+    });
+
+    child.on('exit', (code, signal) => {
+      const e: Exit = { code, signal };
+      exit = e;
+      const afterStdio = () => {
+        // After a timeout, members of the group that survived SIGTERM get SIGKILL when the
+        // grace period ends; that timer settles the result.
+        if (timedOut && !groupKilled && groupAlive(child.pid!)) return;
+        finishExited(e);
+      };
+      Promise.all([closed(child.stdout), closed(child.stderr)]).then(afterStdio, afterStdio);
+      later(this.stdioGraceMs, afterStdio);
+    });
+
+    if (child.pid === undefined) return; // spawn failed: the 'error' handler settles
+    const pid = child.pid;
+    later(ex.timeoutMs, () => {
+      if (exit) return; // exited in time; only its output is still draining
+      timedOut = true;
+      signalGroup(pid, 'SIGTERM');
+      later(this.killGraceMs, () => {
+        signalGroup(pid, 'SIGKILL');
+        groupKilled = true;
+        if (exit) return finishExited(exit);
+        // A process stuck in uninterruptible sleep can outlive SIGKILL; do not wait for it forever.
+        later(this.killGraceMs, () =>
+          finish({ outcome: 'timed-out', exitCode: null, signal: 'SIGKILL', reason: `${ex.label} timed out after ${ex.timeoutMs} ms and did not die after SIGKILL` }),
+        );
+      });
+    });
+  }
+}
+
+function judgeHook(exit: Exit, _stdout: string, stderr: string): Judgement {
+  if (exit.code === 0) return { outcome: 'ok', reason: '' };
+  const told = ocfExitReason(stderr);
+  const how = exit.code === null ? `killed by ${exit.signal}` : `exit ${exit.code}`;
+  return { outcome: 'failed', reason: told || `hook ${how}` };
+}
+
+function unrun(outcome: ScriptResult['outcome'], reason: string, started: number): ScriptResult {
+  return { outcome, exitCode: null, signal: null, durationMs: Math.round(performance.now() - started), reason, stdout: '', stderr: '' };
+}
+
+/** Signal a whole process group; a group that is already gone is not an error. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: every member has exited. EPERM cannot happen for our own children as root.
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function closed(stream: Readable | null): Promise<void> {
+  if (!stream || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => stream.once('close', () => resolve()));
+}
+
+class BoundedText {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  drain(stream: Readable | null): void {
+    stream?.on('data', (chunk: Buffer) => this.add(chunk));
+    stream?.on('error', () => undefined); // EPIPE/ECONNRESET after we close our end
+  }
+
+  private add(chunk: Buffer): void {
+    const room = this.limit - this.size;
+    if (room > 0) {
+      const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      this.chunks.push(kept);
+      this.size += kept.length;
+    }
+    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+  }
+
+  text(): string {
+    const text = Buffer.concat(this.chunks).toString('utf8');
+    return this.dropped > 0 ? `${text}\n[${this.dropped} more bytes dropped]` : text;
+  }
+}
