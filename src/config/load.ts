@@ -50,7 +50,7 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     errors.push(...hookProblems(hacf.values));
     notices.push(...serialNotices(hacf.values));
   }
-  if (!hacf || !haresources) return { ok: false, errors, notices };
+  if (!hacf || !haresources) return { ok: false, errors: inFileOrder([haCfFile, haresourcesFile, authkeysFile])(errors), notices };
 
   const built = buildConfig({
     dir,
@@ -65,8 +65,16 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
   });
   errors.push(...built.errors);
   notices.push(...built.notices);
-  if (errors.length > 0 || !built.config) return { ok: false, errors, notices };
-  return { ok: true, config: built.config, notices };
+  const ordered = inFileOrder([haCfFile, haresourcesFile, authkeysFile]);
+  if (errors.length > 0 || !built.config) return { ok: false, errors: ordered(errors), notices: ordered(notices) };
+  return { ok: true, config: built.config, notices: ordered(notices) };
+}
+
+/** Problems sorted the way an operator reads them: file by file, top to bottom. */
+function inFileOrder(files: string[]) {
+  const rank = (file: string) => (files.includes(file) ? files.indexOf(file) : files.length);
+  return <T extends { file: string; line: number }>(items: T[]): T[] =>
+    [...items].sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line);
 }
 
 async function readText(file: string, errors: ConfigError[], hint?: string): Promise<string | null> {

@@ -87,7 +87,7 @@ export function buildConfig(input: BuildInput): BuildResult {
   if (nodeNames.length === 2) {
     nodes = [nodeNames[0]!, nodeNames[1]!];
     if (!nodeNames.includes(self)) {
-      fail({ file, line: v.nodes[0]!.origin.line }, 'node', `this node (${self}) to be one of the two nodes`, nodeNames.join(', '), didYouMean(self, nodeNames) ?? 'name this node with --node, or fix the node lines (names must match uname -n)');
+      fail({ file, line: v.nodes[0]!.origin.line }, 'node', `this node (${self}) to be one of the two nodes`, nodeNames.join(', '), didYouMean(self, nodeNames) ?? 'name this node with --node, or fix the node lines: names must match uname -n');
       nodes = null;
     }
   } else if (nodeNames.length > 2) {
@@ -164,8 +164,10 @@ export function buildConfig(input: BuildInput): BuildResult {
     ['tb_start_timeout', v.startTimeout], ['tb_stop_timeout', v.stopTimeout], ['tb_status_timeout', v.statusTimeout],
     ['tb_arp_count', v.arpCount], ['tb_arp_interval', v.arpInterval], ['tb_control_socket', v.controlSocket],
     ['tb_control_group', v.controlGroup], ['tb_state_file', v.stateFile], ['tb_pid_file', v.pidFile],
-    ['tb_metrics_port', v.metricsPort], ['tb_monitor', v.monitors[0]], ['tb_hook', v.hooks[0]],
+    ['tb_metrics_port', v.metricsPort],
   ] as const) record(name, s);
+  for (const m of v.monitors) record(`tb_monitor ${m.value.id}`, m);
+  for (const h of v.hooks) record(`tb_hook ${h.value.kind}`, h);
 
   const shared = { nodes, keepaliveMs, deadtimeMs, warntimeMs, initdeadMs, autoFailback, udpport, groups } as const;
   const config: Config = {

@@ -23,8 +23,11 @@ export function stage(kind: 'valid' | 'invalid', name: string): Staged {
   const dir = mkdtempSync(join(tmpdir(), `tb-config-${name}-`));
   cpSync(source, dir, { recursive: true });
   const authkeys = join(dir, 'authkeys');
-  if (existsSync(authkeys) && !existsSync(join(source, 'keep-mode'))) {
-    chmodSync(authkeys, 0o600);
+  // A fixture may ask for another mode (authkeys-mode holds it in octal) to test the check.
+  const modeFile = join(source, 'authkeys-mode');
+  const mode = existsSync(modeFile) ? parseInt(readFileSync(modeFile, 'utf8').trim(), 8) : 0o600;
+  if (existsSync(authkeys)) {
+    chmodSync(authkeys, mode);
     if (process.getuid?.() === 0) chownSync(authkeys, 0, 0);
   }
   const nodeFile = join(dir, 'node.txt');
