@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createResourceTestCommand } from '../../../src/cli/commands/resource-test.js';
 import type { GlobalOptions } from '../../../src/cli/command.js';
-import { copyScripts, type ScriptDir } from './support.js';
+import { copyScripts, type ScriptDir } from '../../support/scripts.js';
 
 let scripts: ScriptDir;
 let runDir: string;

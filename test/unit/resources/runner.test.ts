@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScriptRunner } from '../../../src/resources/runner.js';
-import { copyScripts, isRunning, killQuietly, readPids, waitGone, type ScriptDir } from './support.js';
+import { copyScripts, isRunning, killQuietly, readPids, waitGone, type ScriptDir } from '../../support/scripts.js';
 
 let scripts: ScriptDir;
 before(() => {

@@ -4,8 +4,8 @@
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResourceSpec } from '../../../src/config/types.js';
-import { fixturesDir, repoRoot } from '../../support/paths.js';
+import type { ResourceSpec } from '../../src/config/types.js';
+import { fixturesDir, repoRoot } from './paths.js';
 
 export interface ScriptDir {
   dir: string;
