@@ -140,7 +140,7 @@ export function untrackPid(pid: number): void {
   livePids.delete(pid);
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -211,11 +211,13 @@ export class Netns {
   /**
    * Starts a long-running command inside the namespace. The child is tracked: destroy() (or
    * process exit) kills it by PID. `ip netns exec` execs the command, so the PID is the command's.
+   * stdio defaults to 'ignore'; pass `detached: true` only for children meant to outlive this
+   * process after release().
    */
   spawn(argv: string[], opts: SpawnOptions = {}): ChildProcess {
     if (this.destroyed) throw new Error(`namespace ${this.name} already destroyed`);
     const [cmd, ...args] = this.wrap(argv);
-    const child = spawnChild(cmd as string, args, { stdio: 'ignore', ...opts, detached: false });
+    const child = spawnChild(cmd as string, args, { stdio: 'ignore', detached: false, ...opts });
     if (child.pid === undefined) throw new Error(`could not start ${argv.join(' ')} in ${this.name}`);
     trackPid(child.pid);
     this.children.add(child);
@@ -232,16 +234,45 @@ export class Netns {
     this.children.delete(child);
   }
 
-  /** Kills every child spawned here, then deletes the namespace. Idempotent. */
+  /**
+   * Hands the namespace and its children over to whoever keeps their names/PIDs (the lab CLI's
+   * state file): this process will no longer remove them on exit.
+   */
+  release(): void {
+    for (const child of this.children) {
+      if (child.pid !== undefined) untrackPid(child.pid);
+      child.unref();
+    }
+    this.children.clear();
+    liveNamespaces.delete(this.name);
+    this.destroyed = true;
+  }
+
+  /**
+   * Kills every child spawned here and every other process still running inside the namespace
+   * (e.g. background helpers started by a daemon we ran there), then deletes it. Idempotent.
+   */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
     await Promise.all([...this.children].map((c) => stopChild(c, 'SIGKILL', 2_000)));
     this.children.clear();
+    await killNamespacePids(this.name);
     // Deleting the namespace also deletes the veth ends and bridges that live in it.
     await run(['ip', 'netns', 'delete', this.name], { allowFail: true });
     liveNamespaces.delete(this.name);
   }
+}
+
+/**
+ * SIGKILLs every process whose network namespace is `name` (`ip netns pids`). Only for
+ * namespaces this process (or the lab state file) owns: everything in there is ours.
+ */
+export async function killNamespacePids(name: string): Promise<void> {
+  const { stdout } = await run(['ip', 'netns', 'pids', name], { allowFail: true });
+  const pids = stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
+  for (const pid of pids) killPid(pid);
+  await waitFor(`processes in ${name} to exit`, () => pids.every((pid) => !isAlive(pid)), 3_000).catch(() => undefined);
 }
 
 export interface VethEnd {
@@ -273,13 +304,15 @@ export interface PtyPair {
   restart(): Promise<void>;
   /** Whether socat is currently running. */
   readonly running: boolean;
+  /** Stop tracking socat: it keeps running after this process exits (lab CLI `up`). */
+  release(): void;
 }
 
 /**
  * A null-modem cable: socat joins two ptys and symlinks them at pathA and pathB. Resolves once
  * both links exist. Use pathA for one node's `serial` directive and pathB for the other's.
  */
-export async function socatPtyPair(pathA: string, pathB: string): Promise<PtyPair> {
+export async function socatPtyPair(pathA: string, pathB: string, opts: { detached?: boolean } = {}): Promise<PtyPair> {
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
@@ -287,7 +320,7 @@ export async function socatPtyPair(pathA: string, pathB: string): Promise<PtyPai
     const proc = spawnChild(
       'socat',
       [`PTY,raw,echo=0,link=${pathA}`, `PTY,raw,echo=0,link=${pathB}`],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached ?? false },
     );
     let stderr = '';
     proc.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -331,6 +364,12 @@ export async function socatPtyPair(pathA: string, pathB: string): Promise<PtyPai
     },
     get running() {
       return child !== undefined && child.exitCode === null;
+    },
+    release() {
+      if (child?.pid !== undefined) untrackPid(child.pid);
+      child?.stderr?.destroy();
+      child?.unref();
+      child = undefined;
     },
   };
 }

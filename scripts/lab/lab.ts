@@ -1,0 +1,440 @@
+// The two-node lab: node alpha, node bravo and a client in their own network namespaces, joined
+// by a Linux bridge (in a fourth namespace), plus a socat null-modem cable between the nodes.
+// Used by the e2e tests, the demo, the benchmarks and the lab CLI.
+//
+//   <prefix>-br   bridge `br0`, ports pa / pb / pc / pp (the bridge side of each veth)
+//   <prefix>-a    alpha   eth0 10.77.0.1/24     serial <dir>/ttyA
+//   <prefix>-b    bravo   eth0 10.77.0.2/24     serial <dir>/ttyB
+//   <prefix>-c    client  eth0 10.77.0.10/24    (runs the probe)
+//   <prefix>-p    ping target 10.77.0.254/24    (only with `ping: true`)
+//
+// Faults are injected without touching the daemons' sockets:
+//   - a node's "cable" (isolate): the bridge-side port of its veth goes down (no carrier);
+//   - the UDP path between the nodes (cutUdp): a /32 route to the peer through a veth that leads
+//     nowhere, so packets vanish silently and the client still reaches both nodes;
+//   - the serial cable (cutSerial): socat stops, both pty links vanish;
+//   - power (powerOff): SIGKILL of everything in the node's namespace + isolate + serial cut.
+import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  Netns,
+  childExited,
+  isAlive,
+  killNamespacePids,
+  run,
+  socatPtyPair,
+  uniquePrefix,
+  vethPair,
+  waitFor,
+  type PtyPair,
+  type RunResult,
+} from './netns.js';
+import { LAB_NET } from './addresses.js';
+import { NODES, authkeys, defaultHaresources, haCf, peerOf, type LabConfigOptions, type NodeName, type NodePaths } from './lab-config.js';
+import type { ProbeReport } from './probe-report.js';
+
+export type { NodeName } from './lab-config.js';
+
+/** The compiled repository root (…/dist) this module runs from, and the real repository root. */
+const distRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const repoRoot = resolve(distRoot, '..');
+export const labPaths = {
+  cli: join(distRoot, 'src/cli/main.js'),
+  echoService: join(distRoot, 'scripts/lab/echo-service.js'),
+  probe: join(distRoot, 'scripts/lab/probe.js'),
+  repoRoot,
+} as const;
+
+export interface LabOptions extends LabConfigOptions {
+  /** Name prefix for namespaces; default a fresh `tb-xxxx`. Max 10 characters. */
+  prefix?: string;
+  /** Working directory for configs, ttys, logs; default /tmp/<prefix>. Removed by destroy(). */
+  dir?: string;
+  /** Start the echo service on both nodes (default true). */
+  echo?: boolean;
+  /** Children detached and released on exit: for the lab CLI's `up`. */
+  persistent?: boolean;
+}
+
+/** What the lab CLI stores so a later `down` can remove exactly what `up` created. */
+export interface LabState {
+  prefix: string;
+  dir: string;
+  namespaces: string[];
+  /** Host-side processes (socat) by PID, with the command name to check before killing. */
+  hostPids: { pid: number; command: string }[];
+}
+
+const NODE_LETTER: Record<NodeName, 'a' | 'b'> = { alpha: 'a', bravo: 'b' };
+const NOWHERE_IF = 'nowhere0';
+/** A MAC nobody has: frames to it are dropped by the veth peer (locally administered). */
+const NOWHERE_MAC = '02:00:00:00:00:01';
+
+export interface ProbeHandle {
+  child: ChildProcess;
+  /** Stops the probe (SIGTERM) and returns its report. */
+  stop(): Promise<ProbeReport>;
+}
+
+export class Lab {
+  readonly ns: { bridge: Netns; alpha: Netns; bravo: Netns; client: Netns; ping?: Netns };
+  private serial!: PtyPair;
+  private readonly daemons = new Map<NodeName, ChildProcess>();
+  private readonly poweredOff = new Set<NodeName>();
+  private readonly isolated = new Set<NodeName>();
+  private serialCut = false;
+  private destroyed = false;
+
+  private constructor(
+    readonly prefix: string,
+    readonly dir: string,
+    readonly options: LabOptions,
+    ns: Lab['ns'],
+  ) {
+    this.ns = ns;
+  }
+
+  /** Builds the namespaces, bridge, veths, serial cable and config directories. */
+  static async create(options: LabOptions = {}): Promise<Lab> {
+    const prefix = options.prefix ?? uniquePrefix('tb');
+    if (prefix.length > 10) throw new Error(`lab prefix too long (max 10): ${prefix}`);
+    const dir = options.dir ?? join('/tmp', prefix);
+    const created: Netns[] = [];
+    const make = async (suffix: string): Promise<Netns> => {
+      const ns = await Netns.create(`${prefix}-${suffix}`);
+      created.push(ns);
+      return ns;
+    };
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const bridge = await make('br');
+      const alpha = await make('a');
+      const bravo = await make('b');
+      const client = await make('c');
+      const ping = options.ping ? await make('p') : undefined;
+      const lab = new Lab(prefix, dir, options, { bridge, alpha, bravo, client, ...(ping ? { ping } : {}) });
+      await lab.build();
+      return lab;
+    } catch (err) {
+      await Promise.all(created.map((ns) => ns.destroy()));
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private async build(): Promise<void> {
+    const { bridge } = this.ns;
+    await bridge.exec(['ip', 'link', 'add', 'br0', 'type', 'bridge']);
+    await bridge.exec(['ip', 'link', 'set', 'br0', 'up']);
+    const members: [Netns, string, string][] = [
+      [this.ns.alpha, 'pa', LAB_NET.alpha],
+      [this.ns.bravo, 'pb', LAB_NET.bravo],
+      [this.ns.client, 'pc', LAB_NET.client],
+    ];
+    if (this.ns.ping) members.push([this.ns.ping, 'pp', LAB_NET.pingTarget]);
+    for (const [ns, port, address] of members) {
+      await vethPair({ ns, ifname: LAB_NET.lanIf, cidr: `${address}/${LAB_NET.prefixLength}` }, { ns: bridge, ifname: port });
+      await bridge.exec(['ip', 'link', 'set', port, 'master', 'br0']);
+    }
+    for (const node of NODES) {
+      // The dead end cutUdp() routes the peer into; both ends up so sends succeed silently.
+      await this.nodeNs(node).exec(['ip', 'link', 'add', NOWHERE_IF, 'type', 'veth', 'peer', 'name', 'nowhere1']);
+      await this.nodeNs(node).exec(['ip', 'link', 'set', NOWHERE_IF, 'up']);
+      await this.nodeNs(node).exec(['ip', 'link', 'set', 'nowhere1', 'up']);
+    }
+    this.serial = await socatPtyPair(this.paths('alpha').tty, this.paths('bravo').tty, { detached: this.options.persistent ?? false });
+    await this.writeConfigs();
+    if (this.options.echo ?? true) for (const node of NODES) await this.startEcho(node);
+  }
+
+  nodeNs(node: NodeName): Netns {
+    return this.ns[node];
+  }
+
+  /** Where node's files are. configDir holds ha.cf, haresources, authkeys. */
+  paths(node: NodeName): NodePaths & { daemonLog: string; runDir: string } {
+    const nodeDir = join(this.dir, node);
+    return {
+      configDir: nodeDir,
+      tty: join(this.dir, node === 'alpha' ? 'ttyA' : 'ttyB'),
+      logfile: join(nodeDir, 'ha-log'),
+      controlSocket: join(nodeDir, 'control.sock'),
+      stateFile: join(nodeDir, 'state.json'),
+      pidFile: join(nodeDir, 'twinbeat.pid'),
+      daemonLog: join(nodeDir, 'daemon.out'),
+      runDir: join(nodeDir, 'run'),
+    };
+  }
+
+  /** (Re)writes both nodes' config directories; pass options to change them between runs. */
+  async writeConfigs(changes: LabConfigOptions = {}): Promise<void> {
+    Object.assign(this.options, changes);
+    const key = randomBytes(32).toString('hex');
+    for (const node of NODES) {
+      const p = this.paths(node);
+      await mkdir(p.runDir, { recursive: true, mode: 0o700 });
+      await writeFile(join(p.configDir, 'ha.cf'), haCf(node, p, this.options));
+      await writeFile(join(p.configDir, 'haresources'), this.options.haresources ?? defaultHaresources());
+      await writeFile(join(p.configDir, 'authkeys'), authkeys(key), { mode: 0o600 });
+      await chmod(join(p.configDir, 'authkeys'), 0o600);
+    }
+  }
+
+  private async startEcho(node: NodeName): Promise<void> {
+    const log = join(this.dir, `echo-${node}.out`);
+    const child = this.spawnLogged(node, [process.execPath, labPaths.echoService, '--name', node], log);
+    await waitFor(`echo service on ${node}`, () => existsSync(log) && readFileSync(log, 'utf8').includes('listening'), 10_000).catch((err) => {
+      throw new Error(`${(err as Error).message}; exit ${child.exitCode}; ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+    });
+  }
+
+  private spawnLogged(node: NodeName, argv: string[], logPath: string, env?: NodeJS.ProcessEnv): ChildProcess {
+    const fd = openSync(logPath, 'a');
+    try {
+      return this.nodeNs(node).spawn(argv, {
+        stdio: ['ignore', fd, fd],
+        detached: this.options.persistent ?? false,
+        ...(env ? { env } : {}),
+      });
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  // ---- daemons ------------------------------------------------------------------------------
+
+  /**
+   * Starts `twinbeat start -f -c <configDir> --node <node>` inside the node's namespace, output
+   * appended to paths(node).daemonLog. TB_RUN_DIR keeps resource-script runtime files per node
+   * (both nodes share this machine's filesystem).
+   */
+  startDaemon(node: NodeName, extraArgs: string[] = []): ChildProcess {
+    if (this.daemons.get(node)?.exitCode === null) throw new Error(`daemon on ${node} already running`);
+    const p = this.paths(node);
+    const argv = [process.execPath, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
+    const child = this.spawnLogged(node, argv, p.daemonLog, { ...process.env, TB_RUN_DIR: p.runDir });
+    this.daemons.set(node, child);
+    return child;
+  }
+
+  daemon(node: NodeName): ChildProcess | undefined {
+    return this.daemons.get(node);
+  }
+
+  /** Graceful stop (SIGTERM, SIGKILL after graceMs). */
+  async stopDaemon(node: NodeName, graceMs = 15_000): Promise<void> {
+    const child = this.daemons.get(node);
+    if (child) await this.nodeNs(node).stop(child, 'SIGTERM', graceMs);
+  }
+
+  /** Runs a CLI subcommand for node inside its namespace, e.g. cli('alpha', ['status', '--json']). */
+  cli(node: NodeName, args: string[], timeoutMs = 15_000): Promise<RunResult> {
+    const p = this.paths(node);
+    return this.nodeNs(node).exec([process.execPath, labPaths.cli, ...args, '-c', p.configDir, '--node', node], { allowFail: true, timeoutMs });
+  }
+
+  /** `status --json` parsed; throws with the CLI's output if it fails. */
+  async status(node: NodeName): Promise<unknown> {
+    const r = await this.cli(node, ['status', '--json']);
+    if (r.code !== 0) throw new Error(`status on ${node}: exit ${r.code}: ${r.stderr || r.stdout}`);
+    return JSON.parse(r.stdout) as unknown;
+  }
+
+  daemonLog(node: NodeName): string {
+    const path = this.paths(node).daemonLog;
+    return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+
+  /**
+   * Pulls the plug: every process in the node's namespace is SIGKILLed (daemon, its scripts, the
+   * echo service), its LAN cable and the serial cable are cut.
+   */
+  async powerOff(node: NodeName): Promise<void> {
+    this.poweredOff.add(node);
+    await killNamespacePids(this.nodeNs(node).name);
+    this.daemons.delete(node);
+    await this.applyCable(node);
+    await this.applySerial();
+  }
+
+  /**
+   * Boots the node again: addresses other than its own are gone (as after a reboot), cables
+   * back, echo service running; the daemon is started too unless `daemon: false`.
+   */
+  async powerOn(node: NodeName, opts: { daemon?: boolean } = {}): Promise<void> {
+    const ns = this.nodeNs(node);
+    await ns.exec(['ip', 'addr', 'flush', 'dev', LAB_NET.lanIf]);
+    await ns.exec(['ip', 'addr', 'add', `${LAB_NET[node]}/${LAB_NET.prefixLength}`, 'dev', LAB_NET.lanIf]);
+    this.poweredOff.delete(node);
+    await this.applyCable(node);
+    await this.applySerial();
+    if (this.options.echo ?? true) await this.startEcho(node);
+    if (opts.daemon ?? true) this.startDaemon(node);
+  }
+
+  /** Unplugs the node's LAN cable: no UDP to the peer, no client traffic, no ping target. */
+  async isolate(node: NodeName): Promise<void> {
+    this.isolated.add(node);
+    await this.applyCable(node);
+  }
+
+  async reconnect(node: NodeName): Promise<void> {
+    this.isolated.delete(node);
+    await this.applyCable(node);
+  }
+
+  /**
+   * Cuts the UDP path between the nodes (both directions, or only what `from` sends) while both
+   * stay reachable for the client and the ping target.
+   */
+  async cutUdp(opts: { from?: NodeName } = {}): Promise<void> {
+    for (const node of opts.from ? [opts.from] : NODES) await this.blackhole(node, LAB_NET[peerOf(node)]);
+  }
+
+  async healUdp(): Promise<void> {
+    for (const node of NODES) await this.unblackhole(node, LAB_NET[peerOf(node)]);
+  }
+
+  /** Makes the ping target unreachable from node only (the other side still reaches it). */
+  async blockPing(node: NodeName): Promise<void> {
+    await this.blackhole(node, LAB_NET.pingTarget);
+  }
+
+  async unblockPing(node: NodeName): Promise<void> {
+    await this.unblackhole(node, LAB_NET.pingTarget);
+  }
+
+  /** Stops the serial cable (both pty links vanish). */
+  async cutSerial(): Promise<void> {
+    this.serialCut = true;
+    await this.applySerial();
+  }
+
+  async healSerial(): Promise<void> {
+    this.serialCut = false;
+    await this.applySerial();
+  }
+
+  /** Repairs every cut (not power: use powerOn). */
+  async healAll(): Promise<void> {
+    await this.healUdp();
+    for (const node of NODES) await this.unblockPing(node);
+    for (const node of [...this.isolated]) await this.reconnect(node);
+    await this.healSerial();
+  }
+
+  private async applyCable(node: NodeName): Promise<void> {
+    const up = !this.poweredOff.has(node) && !this.isolated.has(node);
+    await this.ns.bridge.exec(['ip', 'link', 'set', `p${NODE_LETTER[node]}`, up ? 'up' : 'down']);
+  }
+
+  private async applySerial(): Promise<void> {
+    const wanted = !this.serialCut && this.poweredOff.size === 0;
+    if (wanted && !this.serial.running) await this.serial.restart();
+    if (!wanted && this.serial.running) await this.serial.stop();
+  }
+
+  private async blackhole(node: NodeName, address: string): Promise<void> {
+    const ns = this.nodeNs(node);
+    await ns.exec(['ip', 'neigh', 'replace', address, 'lladdr', NOWHERE_MAC, 'dev', NOWHERE_IF, 'nud', 'permanent']);
+    await ns.exec(['ip', 'route', 'replace', `${address}/32`, 'dev', NOWHERE_IF]);
+  }
+
+  private async unblackhole(node: NodeName, address: string): Promise<void> {
+    const ns = this.nodeNs(node);
+    await ns.exec(['ip', 'route', 'del', `${address}/32`, 'dev', NOWHERE_IF], { allowFail: true });
+    await ns.exec(['ip', 'neigh', 'del', address, 'dev', NOWHERE_IF], { allowFail: true });
+  }
+
+  // ---- observation --------------------------------------------------------------------------
+
+  /** Nodes that currently have the floating IP (0, 1, or 2 in a split brain). */
+  async holders(address: string = LAB_NET.floating): Promise<NodeName[]> {
+    const result: NodeName[] = [];
+    for (const node of NODES) {
+      const { stdout } = await this.nodeNs(node).exec(['ip', '-o', '-4', 'addr', 'show']);
+      if (stdout.includes(` ${address}/`)) result.push(node);
+    }
+    return result;
+  }
+
+  /**
+   * Adds the floating IP on node by hand and announces it with gratuitous ARP (what the IPaddr
+   * resource does), for testing the lab without a daemon.
+   */
+  async addFloatingIp(node: NodeName): Promise<void> {
+    const ns = this.nodeNs(node);
+    await ns.exec(['ip', 'addr', 'add', `${LAB_NET.floating}/${LAB_NET.prefixLength}`, 'dev', LAB_NET.lanIf]);
+    await ns.exec(['arping', '-U', '-c', '1', '-I', LAB_NET.lanIf, LAB_NET.floating], { allowFail: true });
+  }
+
+  async removeFloatingIp(node: NodeName): Promise<void> {
+    await this.nodeNs(node).exec(['ip', 'addr', 'del', `${LAB_NET.floating}/${LAB_NET.prefixLength}`, 'dev', LAB_NET.lanIf], { allowFail: true });
+  }
+
+  /** Starts the client probe against the floating IP; stop() returns its report. */
+  async startProbe(opts: { intervalMs?: number; durationMs?: number } = {}): Promise<ProbeHandle> {
+    const out = join(this.dir, `probe-${Date.now()}-${randomBytes(2).toString('hex')}.json`);
+    const log = `${out}.log`;
+    const argv = [process.execPath, labPaths.probe, '--target', LAB_NET.floating, '--interval-ms', String(opts.intervalMs ?? 10), '--out', out];
+    if (opts.durationMs) argv.push('--duration-ms', String(opts.durationMs));
+    const fd = openSync(log, 'a');
+    const child = this.ns.client.spawn(argv, { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    await waitFor('probe start', () => readFileSync(log, 'utf8').includes('probing'), 10_000);
+    return {
+      child,
+      stop: async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await childExited(child);
+        if (!existsSync(out)) throw new Error(`probe wrote no report: ${readFileSync(log, 'utf8')}`);
+        return JSON.parse(readFileSync(out, 'utf8')) as ProbeReport;
+      },
+    };
+  }
+
+  // ---- lifetime -----------------------------------------------------------------------------
+
+  /** Kills every process in the lab's namespaces and socat, deletes namespaces and the dir. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const ns of Object.values(this.ns)) await ns.destroy();
+    await this.serial?.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** For the lab CLI: stop owning the lab (it outlives this process) and describe it for `down`. */
+  release(): LabState {
+    const socatPid = this.serial.pid;
+    this.serial.release();
+    for (const ns of Object.values(this.ns)) ns.release();
+    this.destroyed = true;
+    return {
+      prefix: this.prefix,
+      dir: this.dir,
+      namespaces: Object.values(this.ns).map((ns) => ns.name),
+      hostPids: socatPid > 0 ? [{ pid: socatPid, command: 'socat' }] : [],
+    };
+  }
+}
+
+/** Removes a lab described by a LabState (lab CLI `down`): its processes, namespaces and dir. */
+export async function destroyLabState(state: LabState): Promise<void> {
+  for (const { pid, command } of state.hostPids) {
+    // Only kill the PID if it is still the process we started (PIDs get reused).
+    const comm = existsSync(`/proc/${pid}/comm`) ? readFileSync(`/proc/${pid}/comm`, 'utf8').trim() : '';
+    if (comm === command && isAlive(pid)) process.kill(pid, 'SIGTERM');
+  }
+  for (const name of state.namespaces) {
+    await killNamespacePids(name);
+    await run(['ip', 'netns', 'delete', name], { allowFail: true });
+  }
+  await rm(state.dir, { recursive: true, force: true });
+}
