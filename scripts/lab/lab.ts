@@ -163,7 +163,7 @@ export class Lab {
       tty: join(this.dir, node === 'alpha' ? 'ttyA' : 'ttyB'),
       logfile: join(nodeDir, 'ha-log'),
       controlSocket: join(nodeDir, 'control.sock'),
-      stateFile: join(nodeDir, 'state.json'),
+      stateFile: join(nodeDir, 'state.ini'),
       pidFile: join(nodeDir, 'twinbeat.pid'),
       daemonLog: join(nodeDir, 'daemon.out'),
       runDir: join(nodeDir, 'run'),
