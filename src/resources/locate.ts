@@ -3,62 +3,34 @@
 // /etc/init.d), with twinbeat's own resources.d first so its IPaddr and Dummy are found.
 // The safety rule is keepalived's check_security: every component of the real path must be
 // owned by root and not writable by group or others (a directory may be, with the sticky bit).
-import { existsSync, realpathSync, statSync, accessSync, constants } from 'node:fs';
-import { dirname, join, resolve, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { ScriptClass } from './classes.js';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { defaultScriptSearchPath, findResourceScript, type FoundScript } from '../config/locate-script.js';
 
-export interface LocatedScript {
-  path: string;
-  /** lsb for scripts found in an init.d directory, heartbeat otherwise. */
-  class: ScriptClass;
-}
+export type LocatedScript = FoundScript;
 
-/** The package's own resources.d: the directory next to package.json above this module. */
-export function packageResourcesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'resources.d'))) return join(dir, 'resources.d');
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`twinbeat: no resources.d above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
-}
-
-export function defaultSearchPath(): string[] {
-  return [packageResourcesDir(), '/etc/ha.d/resource.d', '/etc/init.d'];
-}
+/** twinbeat's resources.d, /etc/ha.d/resource.d, /etc/init.d (the config resolves with the same). */
+export const defaultSearchPath = defaultScriptSearchPath;
 
 /**
- * The first executable regular file called `name` in `searchPath`, or null. `name` must be a
- * bare script name; callers holding a path use it directly.
+ * The first executable regular file called `name` in `searchPath`, with its class (lsb in an
+ * init.d directory, ocf if it uses the OCF shell library, heartbeat otherwise), or null. The
+ * search itself is the config loader's, so run time and load time always agree.
  */
 export function locateScript(name: string, searchPath: string[] = defaultSearchPath()): LocatedScript | null {
-  if (name === '' || name.includes('/') || name === '.' || name === '..') return null;
-  for (const dir of searchPath) {
-    const path = join(dir, name);
-    if (isExecutableFile(path)) return { path, class: classOfDir(dir) };
-  }
-  return null;
+  return findResourceScript(name, searchPath);
+}
+
+/** For callers that accept "a name or a path" (the resource-test command). */
+export function resolveScript(nameOrPath: string, searchPath: string[] = defaultSearchPath()): LocatedScript | null {
+  if (!nameOrPath.includes('/')) return locateScript(nameOrPath, searchPath);
+  const path = resolve(nameOrPath);
+  return findResourceScript(basename(path), [dirname(path)]);
 }
 
 /** Heartbeat's words, plus where we looked. */
 export function notFoundReason(name: string, searchPath: string[] = defaultSearchPath()): string {
   return `Cannot locate resource script ${name} (searched ${searchPath.join(', ')})`;
-}
-
-export function classOfDir(dir: string): ScriptClass {
-  return /(^|\/)init\.d\/?$/.test(dir) ? 'lsb' : 'heartbeat';
-}
-
-export function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export type Safety = { ok: true } | { ok: false; reason: string };
@@ -78,12 +50,17 @@ export function checkScriptSafety(path: string): Safety {
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? `no such script: ${path}` : `refusing ${path}: ${code ?? String(err)}` };
   }
-  if (!isExecutableFile(real)) {
+  if (!locateScript(basename(real), [dirname(real)])) {
     return { ok: false, reason: `refusing ${path}: not an executable regular file; fix: chmod 755 ${real}` };
   }
   const via = real === path ? '' : ` (symlink to ${real})`;
   for (let p = real; ; p = dirname(p)) {
-    const problem = componentProblem(p, p === real ? 'script' : 'directory');
+    let problem: string | null;
+    try {
+      problem = componentProblem(p, p === real ? 'script' : 'directory');
+    } catch (err) {
+      problem = `cannot check ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    }
     if (problem) return { ok: false, reason: `refusing ${path}${via}: ${problem}` };
     if (dirname(p) === p) return { ok: true };
   }
@@ -104,11 +81,4 @@ function componentProblem(p: string, kind: 'script' | 'directory'): string | nul
     return `${kind} ${p} is writable by ${who} (mode ${mode}); fix: chmod go-w ${p}`;
   }
   return null;
-}
-
-/** For callers that accept "a name or a path" (the resource-test command). */
-export function resolveScript(nameOrPath: string, searchPath: string[] = defaultSearchPath()): LocatedScript | null {
-  if (!nameOrPath.includes('/')) return locateScript(nameOrPath, searchPath);
-  const path = resolve(nameOrPath);
-  return isExecutableFile(path) ? { path, class: classOfDir(dirname(path)) } : null;
 }

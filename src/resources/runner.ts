@@ -79,10 +79,10 @@ export class ScriptRunner {
 
   private execute(ex: Execution): Promise<ScriptResult> {
     const started = performance.now();
-    const refusal = this.refusal(ex.path);
-    if (refusal) return Promise.resolve(unrun('not-installed', refusal, started));
     return new Promise<ScriptResult>((settle) => {
       try {
+        const refusal = this.refusal(ex.path);
+        if (refusal) return settle(unrun('not-installed', refusal, started));
         this.spawn(ex, started, settle);
       } catch (err) {
         settle(unrun('failed', `${ex.label}: ${(err as Error).message}`, started));
