@@ -13,9 +13,12 @@ export interface ControlRequest {
   cmd: ControlCommand;
 }
 
-export type ControlResponse =
-  | { ok: true; message?: string; data?: unknown }
-  | { ok: false; error: string };
+export interface ControlAccepted {
+  ok: true;
+  message?: string;
+  data?: unknown;
+}
+export type ControlResponse = ControlAccepted | { ok: false; error: string };
 
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
 

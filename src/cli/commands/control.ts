@@ -1,0 +1,113 @@
+// The subcommands that talk to a running daemon over its control socket: status, standby,
+// takeover, reload. (stop is in stop.ts: it also waits for the daemon to exit.)
+import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
+import { parseArgs, UsageError, usageError } from '../args.js';
+import { runtimePaths } from '../runtime-paths.js';
+import { controlRequest, ControlError, type ControlCommand, type ControlAccepted } from '../../daemon/control.js';
+import { renderStatusHuman, renderStatusJson } from '../format.js';
+import type { StatusReport } from '../../daemon/status-report.js';
+
+export const CONTROL_TIMEOUT_MS = 10_000;
+
+/**
+ * Ask the daemon; on failure print why and return the exit code, on success return the answer.
+ * Shared by every control-socket command so their errors read the same.
+ */
+export async function ask(global: GlobalOptions, cmd: ControlCommand, io: Io): Promise<ControlAccepted | number> {
+  const { controlSocket } = runtimePaths(global.configDir);
+  try {
+    const response = await controlRequest(controlSocket, { cmd }, CONTROL_TIMEOUT_MS);
+    if (!response.ok) {
+      io.err(`twinbeat ${cmd}: refused: ${response.error}\n`);
+      return ExitCode.failed;
+    }
+    return response;
+  } catch (err) {
+    if (!(err instanceof ControlError)) throw err;
+    io.err(`twinbeat ${cmd}: ${err.message}\n`);
+    return err.kind === 'not-running' ? ExitCode.notRunning : ExitCode.failed;
+  }
+}
+
+function simpleCommand(name: 'standby' | 'takeover' | 'reload', summary: string, help: string): CliCommand {
+  return {
+    name,
+    summary,
+    help,
+    async run(global, args, io) {
+      try {
+        parseArgs(args, {});
+      } catch (err) {
+        if (err instanceof UsageError) return usageError(io, name, err.message, help);
+        throw err;
+      }
+      const answer = await ask(global, name, io);
+      if (typeof answer === 'number') return answer;
+      if (global.json) io.out(`${JSON.stringify(answer)}\n`);
+      else io.out(`${answer.message ?? 'done'}\n`);
+      return ExitCode.ok;
+    },
+  };
+}
+
+export const standbyCommand = simpleCommand(
+  'standby',
+  'give every resource group to the peer and stay standby (persists across restarts)',
+  `usage: twinbeat standby
+
+Puts this node in standby: it releases every resource group it holds (stopping resources in
+reverse order) so the peer can take them, and wants none until \`twinbeat takeover\`. The
+standby flag is saved in the state file and survives a restart. The command returns once the
+daemon accepted the request; follow progress with \`twinbeat status\`.
+Exit status: 0 accepted, 1 refused, 3 daemon not running.`,
+);
+
+export const takeoverCommand = simpleCommand(
+  'takeover',
+  'leave standby and take back the resource groups this node should hold',
+  `usage: twinbeat takeover
+
+Clears standby and asks for the groups this node should hold (per haresources and
+auto_failback); with the peer in standby or dead, for all of them. Returns once the daemon
+accepted the request; follow progress with \`twinbeat status\`.
+Exit status: 0 accepted, 1 refused, 3 daemon not running.`,
+);
+
+export const reloadCommand = simpleCommand(
+  'reload',
+  're-read the configuration without changing roles (like SIGHUP)',
+  `usage: twinbeat reload
+
+Makes the daemon re-read ha.cf, haresources and authkeys. A valid configuration is applied
+without moving any resource (new timings, keys, monitors); an invalid one is rejected, logged
+and the running configuration kept. Run \`twinbeat check\` first to see the errors.
+Exit status: 0 reloaded, 1 rejected (the errors are printed), 3 daemon not running.`,
+);
+
+const statusHelp = `usage: twinbeat status [--json]
+
+Shows this node and its peer (role, standby, generation, when the peer was last heard), whether
+both run the same configuration (digest), who holds which resource group, each link's state
+(init/up/late/dead), last-heard age, frame counts, inter-arrival times and drop counters.
+--json   the same as a JSON document (stable field names; see README "status --json")
+Exit status: 0 shown, 3 daemon not running.`;
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: 'show roles, resources, links and counters of the running daemon',
+  help: statusHelp,
+  async run(global, args, io) {
+    let json = global.json;
+    try {
+      json = parseArgs(args, { flags: { '--json': 'json' } }).flags.has('json') || json;
+    } catch (err) {
+      if (err instanceof UsageError) return usageError(io, 'status', err.message, statusHelp);
+      throw err;
+    }
+    const answer = await ask(global, 'status', io);
+    if (typeof answer === 'number') return answer;
+    const report = answer.data as StatusReport;
+    io.out(json ? renderStatusJson(report) : renderStatusHuman(report));
+    return ExitCode.ok;
+  },
+};

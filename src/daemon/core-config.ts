@@ -1,0 +1,36 @@
+// Config (what the operator wrote) → CoreConfig (what the pure core decides with). The core
+// never sees paths or scripts: resources are ids, hooks are "configured or not".
+import type { Config } from '../config/types.js';
+import type { CoreConfig } from '../core/types.js';
+
+/** `linkNames` are the names of the links actually opened (Link.name), in config order. */
+export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig {
+  return {
+    self: config.self,
+    peer: config.peer,
+    keepaliveMs: config.keepaliveMs,
+    warntimeMs: config.warntimeMs,
+    deadtimeMs: config.deadtimeMs,
+    initdeadMs: config.initdeadMs,
+    autoFailback: config.autoFailback,
+    groups: config.groups.map((group, index) => ({
+      index,
+      key: group.key,
+      owner: group.owner,
+      resources: group.resources.map((resource) => {
+        const monitor = config.ext.monitors[resource.id];
+        return monitor === undefined
+          ? { id: resource.id }
+          : {
+              id: resource.id,
+              monitor: { intervalMs: monitor.intervalMs, timeoutMs: monitor.timeoutMs, failuresBeforeRestart: monitor.failures, maxRestarts: monitor.restarts },
+            };
+      }),
+    })),
+    links: linkNames,
+    configDigest: config.digest,
+    pingNodesConfigured: config.ping.length > 0 || config.pingGroups.length > 0,
+    fenceBeforeTakeover: config.ext.hooks['fence'] !== undefined,
+    escalateOnStopFailure: config.ext.hooks['escalate'] !== undefined,
+  };
+}

@@ -1,0 +1,184 @@
+// The one place where the pure core meets the world. Socket frames, medium changes, timer
+// ticks, finished scripts and operator commands become core Events; the Effects each step
+// returns are carried out strictly in the order returned, and one event is fully handled
+// (including awaiting a persist) before the next is stepped. Work that takes time (scripts,
+// ping probes) is started and answers later with its own event.
+import type { Effect, Event, HookKind } from '../core/types.js';
+import type { CoreStatus } from '../core/status.js';
+import type { Message } from '../protocol/message.js';
+import type { Link } from '../transport/link.js';
+import type { ScriptResult, ResourceAction } from '../resources/result.js';
+import type { Clock, Timer } from './clock.js';
+import type { Logger } from './logger.js';
+
+/** What the loop needs from FailoverMachine. */
+export interface CoreMachine {
+  step(event: Event): Effect[];
+  status(): CoreStatus;
+}
+
+export type DecodeResult = { ok: true; message: Message } | { ok: false; reason: string };
+
+/** Frames ↔ messages: codec + authentication + per-link replay window (src/protocol). */
+export interface FrameCodec {
+  encode(message: Message): string;
+  decode(frame: string, link: string): DecodeResult;
+}
+
+/** The slow parts of the world, each answering with a promise the loop turns into an event. */
+export interface WorldActions {
+  runResource(group: number, resourceId: string, action: ResourceAction): Promise<ScriptResult>;
+  runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult>;
+  probePing(): Promise<{ reachable: number; total: number }>;
+  reannounce(group: number): Promise<void>;
+  persist(state: { standby: boolean; role: string }): Promise<void>;
+}
+
+export interface LoopDeps {
+  machine: CoreMachine;
+  links: readonly Link[];
+  codec: FrameCodec;
+  actions: WorldActions;
+  clock: Clock;
+  log: Logger;
+  /** Tick period; the core's timing resolution. */
+  tickMs: number;
+}
+
+export class Loop {
+  private readonly log: Logger;
+  private readonly coreLog: Logger;
+  private chain: Promise<void> = Promise.resolve();
+  private tickPending = false;
+  private timer: Timer | null = null;
+  private done = false;
+  private resolveStopped!: () => void;
+  private readonly drops = new Map<string, Record<string, number>>();
+  /** Resolves when the core reports a completed graceful stop. */
+  readonly stopped: Promise<void>;
+
+  constructor(private readonly deps: LoopDeps) {
+    this.log = deps.log.child('loop');
+    this.coreLog = deps.log.child('core');
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    for (const link of deps.links) {
+      this.drops.set(link.name, {});
+      link.onEvent((event) => {
+        if (event.kind === 'medium') {
+          void this.dispatch({ type: 'link-medium', now: event.at, link: link.name, up: event.up, reason: event.reason });
+          return;
+        }
+        const decoded = deps.codec.decode(event.frame, link.name);
+        if (decoded.ok) {
+          void this.dispatch({ type: 'heard', now: event.at, link: link.name, message: decoded.message });
+        } else {
+          const table = this.drops.get(link.name)!;
+          table[decoded.reason] = (table[decoded.reason] ?? 0) + 1;
+          this.log.debug('frame-dropped', `dropped a frame on ${link.name}: ${decoded.reason}`, { link: link.name, reason: decoded.reason });
+        }
+      });
+    }
+  }
+
+  /** Start ticking. The first tick is stepped at once, so the core can announce itself. */
+  start(): void {
+    this.tick();
+    this.timer = this.deps.clock.every(this.deps.tickMs, () => this.tick());
+  }
+
+  /** Step one event; resolves once its effects have been carried out. */
+  dispatch(event: Event): Promise<void> {
+    const run = this.chain.then(() => this.process(event));
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  status(): CoreStatus {
+    return this.deps.machine.status();
+  }
+
+  /** Frames dropped after the link handed them over (decode, auth, replay), by reason. */
+  protocolDrops(link: string): Record<string, number> {
+    return { ...(this.drops.get(link) ?? {}) };
+  }
+
+  /** Stop ticking and ignore further events (after `stopped`, or when giving up). */
+  close(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.done = true;
+  }
+
+  private tick(): void {
+    // A stalled loop must not queue a backlog of ticks: one pending tick carries the latest time.
+    if (this.tickPending || this.done) return;
+    this.tickPending = true;
+    void this.dispatch({ type: 'tick', now: this.deps.clock.now() });
+  }
+
+  private async process(event: Event): Promise<void> {
+    if (event.type === 'tick') {
+      this.tickPending = false;
+      event = { type: 'tick', now: this.deps.clock.now() };
+    }
+    if (this.done) return;
+    for (const effect of this.deps.machine.step(event)) await this.carryOut(effect);
+  }
+
+  private async carryOut(effect: Effect): Promise<void> {
+    const { actions, clock } = this.deps;
+    switch (effect.type) {
+      case 'send': {
+        const frame = this.deps.codec.encode(effect.message);
+        const wanted = effect.links;
+        for (const link of this.deps.links) if (wanted === undefined || wanted.includes(link.name)) link.send(frame);
+        return;
+      }
+      case 'run-resource':
+        void settle(actions.runResource(effect.group, effect.resource, effect.action)).then((result) =>
+          this.dispatch({ type: 'resource-done', now: clock.now(), opId: effect.opId, outcome: result.outcome, reason: result.reason }),
+        );
+        return;
+      case 'run-hook':
+        void settle(actions.runHook(effect.hook, effect.env)).then((result) =>
+          this.dispatch({ type: 'hook-done', now: clock.now(), opId: effect.opId, ok: result.outcome === 'ok', reason: result.reason }),
+        );
+        return;
+      case 'ping-probe':
+        void actions.probePing().then(
+          (r) => this.dispatch({ type: 'ping-result', now: clock.now(), reachable: r.reachable, total: r.total }),
+          (err: Error) => {
+            this.log.error('ping-probe-failed', `ping probe failed: ${err.message}`);
+            return this.dispatch({ type: 'ping-result', now: clock.now(), reachable: 0, total: 0 });
+          },
+        );
+        return;
+      case 'reannounce':
+        void actions.reannounce(effect.group).catch((err: Error) =>
+          this.log.warn('reannounce-failed', `re-announcing group ${effect.group} failed: ${err.message}`, { group: effect.group }),
+        );
+        return;
+      case 'log':
+        this.coreLog.log(effect.level, effect.event, effect.message, effect.fields);
+        return;
+      case 'persist':
+        try {
+          await actions.persist(effect.state);
+        } catch (err) {
+          this.log.error('state-save-failed', `cannot save the state file: ${(err as Error).message}`);
+        }
+        return;
+      case 'stopped':
+        this.close();
+        this.resolveStopped();
+        return;
+    }
+  }
+}
+
+/** A runner promise that rejected anyway (it should not) becomes a failed result. */
+function settle(p: Promise<ScriptResult>): Promise<ScriptResult> {
+  return p.catch(
+    (err: Error): ScriptResult => ({ outcome: 'failed', exitCode: null, signal: null, durationMs: 0, reason: `runner error: ${err.message}`, stdout: '', stderr: '' }),
+  );
+}

@@ -1,0 +1,153 @@
+// The shape of `twinbeat status --json` and of the control socket's status answer: one plain,
+// versioned JSON document combining the core's view (roles, groups, per-link liveness), the
+// links' own counters and the daemon's facts. Ages are computed at report time, so the document
+// needs no clock to read. Field names are part of the CLI contract: only add, never rename.
+import type { LinkStats } from '../transport/link.js';
+import type { CoreStatus, GroupStatus } from '../core/status.js';
+
+export const STATUS_REPORT_VERSION = 1;
+
+export interface NodeView {
+  name: string;
+  /** Role announced (init, active, transition, standby, failed, leaving), 'unknown' if not heard. */
+  role: string;
+  standby: boolean | null;
+  /** Boot counter (ours from the state file; the peer's from its last frame), null if unknown. */
+  generation: number | null;
+}
+
+export interface PeerView extends NodeView {
+  /** 'alive' while any link hears it, 'dead' when all links are dead, 'unknown' before first contact. */
+  state: 'alive' | 'dead' | 'unknown';
+  /** ms since any frame from the peer was accepted, null if never. */
+  lastHeardAgeMs: number | null;
+  /** The peer announced a graceful stop. */
+  leftGracefully: boolean;
+}
+
+export interface LinkView {
+  name: string;
+  kind: string;
+  /** Liveness as the core judges it: init, up, late (past warntime), dead (past deadtime). */
+  state: string;
+  /** The medium itself is down (device vanished, socket error): why. null when fine. */
+  mediumDown: string | null;
+  lastHeardAgeMs: number | null;
+  /** Inter-arrival of received frames, ms: the jitter a deadtime must tolerate. */
+  interArrival: LinkStats['interArrival'];
+  framesSent: number;
+  framesReceived: number;
+  /** Frames dropped, by reason: the link's own (noise, too long) and the protocol's (auth, replay). */
+  drops: Record<string, number>;
+}
+
+export interface GroupView {
+  index: number;
+  key: string;
+  /** Preferred node (haresources). */
+  owner: string;
+  /** Nodes that may be running it now: usually one; none when stopped; two is a split brain. */
+  holders: string[];
+  /** This node's phase for the group: stopped, starting, running, stopping, stop-failed. */
+  phase: string;
+  /** Where this node thinks it should run: self, peer or none. */
+  desired: string;
+  pendingHandover: string | null;
+  /** Why it is where it is (failure reason, handover), '' when unremarkable. */
+  why: string;
+  resources: { id: string; state: string; monitorFailures: number; restarts: number }[];
+}
+
+export interface DaemonView {
+  pid: number;
+  version: string;
+  uptimeMs: number;
+  configDir: string;
+  stateFile: string;
+}
+
+export interface StatusReport {
+  version: typeof STATUS_REPORT_VERSION;
+  daemon: DaemonView;
+  self: NodeView;
+  peer: PeerView;
+  configDigest: { self: string; match: boolean | null };
+  takeoverGate: string;
+  lastCommand: { command: string; accepted: boolean; reason: string; ageMs: number } | null;
+  links: LinkView[];
+  groups: GroupView[];
+  /** Sum of every link's drops by reason. */
+  drops: Record<string, number>;
+}
+
+/** What the daemon knows about one link besides the core's verdict. */
+export interface LinkFacts {
+  name: string;
+  kind: string;
+  stats: LinkStats;
+  /** Drops counted after the link handed the frame over: decode, auth, replay... */
+  protocolDrops: Record<string, number>;
+}
+
+export function sumDrops(tables: readonly Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const table of tables) for (const [reason, count] of Object.entries(table)) total[reason] = (total[reason] ?? 0) + count;
+  return total;
+}
+
+function holders(group: GroupStatus, self: string, peer: string): string[] {
+  const out: string[] = [];
+  if (group.phase !== 'stopped') out.push(self);
+  if (group.peerHolds === true) out.push(peer);
+  return out;
+}
+
+export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[], daemon: DaemonView, configDigest: string): StatusReport {
+  const linkViews: LinkView[] = links.map((facts) => {
+    const verdict = core.links.find((l) => l.name === facts.name);
+    return {
+      name: facts.name,
+      kind: facts.kind,
+      state: verdict?.state ?? 'unknown',
+      mediumDown: verdict === undefined || verdict.mediumUp ? null : verdict.mediumReason || 'down',
+      lastHeardAgeMs: verdict?.lastHeardAgoMs ?? null,
+      interArrival: facts.stats.interArrival,
+      framesSent: facts.stats.framesSent,
+      framesReceived: facts.stats.framesReceived,
+      drops: sumDrops([facts.stats.drops, facts.protocolDrops]),
+    };
+  });
+  return {
+    version: STATUS_REPORT_VERSION,
+    daemon,
+    self: { name: core.self.name, role: core.self.role, standby: core.self.standby, generation: core.self.generation },
+    peer: {
+      name: core.peer.name,
+      role: core.peer.role ?? 'unknown',
+      standby: core.peer.standby,
+      generation: core.peer.generation,
+      state: core.peer.state,
+      lastHeardAgeMs: core.peer.lastHeardAgoMs,
+      leftGracefully: core.peer.leftGracefully,
+    },
+    configDigest: { self: configDigest, match: core.configDigestMatch },
+    takeoverGate: core.takeoverGate,
+    lastCommand:
+      core.lastCommand === null
+        ? null
+        : { command: core.lastCommand.command, accepted: core.lastCommand.accepted, reason: core.lastCommand.reason, ageMs: Math.max(0, core.now - core.lastCommand.at) },
+    links: linkViews,
+    groups: core.groups.map((g) => ({
+      index: g.index,
+      key: g.key,
+      owner: g.owner,
+      holders: holders(g, core.self.name, core.peer.name),
+      phase: g.phase,
+      desired: g.desired,
+      pendingHandover: g.pendingHandover,
+      why: g.why,
+      resources: g.resources.map((r) => ({ id: r.id, state: r.state, monitorFailures: r.monitorFailures, restarts: r.restarts })),
+    })),
+    drops: sumDrops(linkViews.map((l) => l.drops)),
+  };
+}

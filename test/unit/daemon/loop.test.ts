@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { Loop, type CoreMachine, type FrameCodec, type WorldActions } from '../../../src/daemon/loop.js';
+import type { Effect, Event } from '../../../src/core/types.js';
+import type { CoreStatus } from '../../../src/core/status.js';
+import type { Link, LinkEvent, LinkStats } from '../../../src/transport/link.js';
+import type { Message } from '../../../src/protocol/message.js';
+import type { ScriptResult } from '../../../src/resources/result.js';
+import type { Clock } from '../../../src/daemon/clock.js';
+import { createLogger } from '../../../src/daemon/logger.js';
+
+const message: Message = {
+  type: 1, from: 'beta', generation: 1, seq: 1, ackGeneration: 0, ackSeq: 0, role: 'active',
+  claims: { holds: 0, wants: 0, grants: 0 }, standby: false, configDigest: 'abc',
+};
+
+class FakeLink implements Link {
+  readonly kind = 'memory' as const;
+  sent: string[] = [];
+  private listener: (e: LinkEvent) => void = () => {};
+  constructor(readonly name: string) {}
+  async open() {}
+  async close() {}
+  send(frame: string) {
+    this.sent.push(frame);
+  }
+  onEvent(listener: (e: LinkEvent) => void) {
+    this.listener = listener;
+  }
+  emit(e: LinkEvent) {
+    this.listener(e);
+  }
+  stats(): LinkStats {
+    return { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 } };
+  }
+}
+
+/** A scripted machine: records events, answers each with the effects the test queued for its type. */
+class ScriptedMachine implements CoreMachine {
+  events: Event[] = [];
+  constructor(private readonly script: (e: Event) => Effect[]) {}
+  step(e: Event): Effect[] {
+    this.events.push(e);
+    return this.script(e);
+  }
+  status(): CoreStatus {
+    return {} as CoreStatus;
+  }
+}
+
+const codec: FrameCodec = {
+  encode: (m) => `frame:${m.seq}`,
+  decode: (frame) => (frame === 'good' ? { ok: true, message } : { ok: false, reason: 'bad-auth' }),
+};
+
+const ok = (reason = ''): ScriptResult => ({ outcome: 'ok', exitCode: 0, signal: null, durationMs: 1, reason, stdout: '', stderr: '' });
+
+function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = {}) {
+  let now = 1000;
+  const clock: Clock = { now: () => now, every: () => ({ cancel() {} }) };
+  const trace: string[] = [];
+  const world: WorldActions = {
+    runResource: async () => ok(),
+    runHook: async () => ok(),
+    probePing: async () => ({ reachable: 1, total: 1 }),
+    reannounce: async () => {},
+    persist: async (s) => {
+      await new Promise((r) => setTimeout(r, 30));
+      trace.push(`persisted ${s.role}`);
+    },
+    ...actions,
+  };
+  const links = [new FakeLink('udp:a'), new FakeLink('serial:/dev/ttyS0')];
+  const machine = new ScriptedMachine(script);
+  const log = createLogger({ stdout: new PassThrough() });
+  const loop = new Loop({ machine, links, codec, actions: world, clock, log, tickMs: 100 });
+  return { loop, machine, links, trace, advance: (ms: number) => (now += ms) };
+}
+
+test('effects are carried out in order: a send after a persist waits for the persist', async () => {
+  const { loop, links, trace } = setup((e) =>
+    e.type === 'command' ? [{ type: 'persist', state: { standby: true, role: 'standby' } }, { type: 'send', message: { ...message, seq: 7 } }] : [],
+  );
+  links[0]!.send = (frame) => trace.push(`sent ${frame}`);
+  await loop.dispatch({ type: 'command', now: 1, command: 'standby' });
+  assert.deepEqual(trace, ['persisted standby', 'sent frame:7']);
+});
+
+test('send goes to the listed links only, or to all', async () => {
+  const { loop, links } = setup((e) =>
+    e.type === 'command' ? [{ type: 'send', message, links: ['serial:/dev/ttyS0'] }, { type: 'send', message: { ...message, seq: 2 } }] : [],
+  );
+  await loop.dispatch({ type: 'command', now: 1, command: 'takeover' });
+  assert.deepEqual(links[0]!.sent, ['frame:2']);
+  assert.deepEqual(links[1]!.sent, ['frame:1', 'frame:2']);
+});
+
+test('good frames become heard events on their link; bad ones are counted per link and reason', async () => {
+  const { loop, machine, links } = setup(() => []);
+  links[1]!.emit({ kind: 'frame', frame: 'good', at: 5 });
+  links[1]!.emit({ kind: 'frame', frame: 'forged', at: 6 });
+  links[1]!.emit({ kind: 'frame', frame: 'forged', at: 7 });
+  links[0]!.emit({ kind: 'medium', up: false, reason: 'ENETDOWN', at: 8 });
+  await loop.dispatch({ type: 'tick', now: 9 });
+  assert.deepEqual(
+    machine.events.map((e) => e.type),
+    ['heard', 'link-medium', 'tick'],
+  );
+  assert.deepEqual(machine.events[0], { type: 'heard', now: 5, link: 'serial:/dev/ttyS0', message });
+  assert.deepEqual(machine.events[1], { type: 'link-medium', now: 8, link: 'udp:a', up: false, reason: 'ENETDOWN' });
+  assert.deepEqual(loop.protocolDrops('serial:/dev/ttyS0'), { 'bad-auth': 2 });
+  assert.deepEqual(loop.protocolDrops('udp:a'), {});
+});
+
+test('a resource action answers with resource-done carrying the opId and outcome', async () => {
+  const calls: string[] = [];
+  let answered!: () => void;
+  const done = new Promise<void>((r) => (answered = r));
+  const { loop, machine } = setup(
+    (e) => {
+      if (e.type === 'command') return [{ type: 'run-resource', opId: 42, group: 0, resource: 'IPaddr::10.0.0.100', action: 'start' }];
+      if (e.type === 'resource-done') answered();
+      return [];
+    },
+    {
+      runResource: async (group, id, action) => {
+        calls.push(`${group} ${id} ${action}`);
+        return { ...ok('started'), outcome: 'timed-out' };
+      },
+    },
+  );
+  await loop.dispatch({ type: 'command', now: 1, command: 'takeover' });
+  await done;
+  assert.deepEqual(calls, ['0 IPaddr::10.0.0.100 start']);
+  const last = machine.events.at(-1)!;
+  assert.equal(last.type, 'resource-done');
+  assert.deepEqual({ ...last, now: 0 }, { type: 'resource-done', now: 0, opId: 42, outcome: 'timed-out', reason: 'started' });
+});
+
+test('a hook and a ping probe answer with hook-done and ping-result; a throwing runner becomes a failure', async () => {
+  let seen = 0;
+  let all!: () => void;
+  const done = new Promise<void>((r) => (all = r));
+  const { loop, machine } = setup(
+    (e) => {
+      if (e.type === 'command') return [{ type: 'run-hook', opId: 3, hook: 'fence', env: { X: '1' } }, { type: 'ping-probe' }];
+      if (e.type === 'hook-done' || e.type === 'ping-result') if (++seen === 2) all();
+      return [];
+    },
+    { runHook: async () => Promise.reject(new Error('boom')), probePing: async () => ({ reachable: 2, total: 3 }) },
+  );
+  await loop.dispatch({ type: 'command', now: 1, command: 'takeover' });
+  await done;
+  const hook = machine.events.find((e) => e.type === 'hook-done');
+  assert.deepEqual(hook && { ...hook, now: 0 }, { type: 'hook-done', now: 0, opId: 3, ok: false, reason: 'runner error: boom' });
+  const ping = machine.events.find((e) => e.type === 'ping-result');
+  assert.deepEqual(ping && { ...ping, now: 0 }, { type: 'ping-result', now: 0, reachable: 2, total: 3 });
+});
+
+test('stopped resolves the stopped promise and later events are ignored', async () => {
+  const { loop, machine } = setup((e) => (e.type === 'command' ? [{ type: 'stopped' }] : []));
+  await loop.dispatch({ type: 'command', now: 1, command: 'stop' });
+  await loop.stopped;
+  await loop.dispatch({ type: 'tick', now: 2 });
+  assert.deepEqual(machine.events.map((e) => e.type), ['command']);
+});
+
+test('ticks carry the clock time at processing and do not pile up while the loop is busy', async () => {
+  const { loop, machine, advance } = setup(() => []);
+  // Three tick requests before the loop gets to run (a stalled event loop) ...
+  loop.start();
+  (loop as unknown as { tick(): void }).tick();
+  (loop as unknown as { tick(): void }).tick();
+  advance(500);
+  await loop.dispatch({ type: 'command', now: 2, command: 'standby' });
+  const ticks = machine.events.filter((e) => e.type === 'tick');
+  // ... collapse into one tick, stamped when it was processed.
+  assert.equal(ticks.length, 1);
+  assert.equal(ticks[0]!.now, 1500);
+  loop.close();
+});
