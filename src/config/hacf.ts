@@ -21,7 +21,7 @@ export function parseHaCf(text: string, file: string): HaCfResult {
     const [name, ...rest] = words as [string, ...string[]];
     const directive = directiveByName.get(name);
     if (!directive) {
-      const hint = didYouMean(name, names) ?? (directiveByName.has(name.toLowerCase()) ? `directive names are lower case: ${name.toLowerCase()}` : undefined);
+      const hint = directiveByName.has(name.toLowerCase()) ? `directive names are lower case: ${name.toLowerCase()}` : didYouMean(name, names);
       errors.push({ file, line, directive: name, expected: 'a known ha.cf directive', got: shown(name), ...(hint ? { hint } : {}) });
       continue;
     }

@@ -4,7 +4,7 @@
 import type { Config, Medium, Origin, ResourceGroupConfig, AuthConfig } from './types.js';
 import { type ConfigError, type Notice, didYouMean } from './errors.js';
 import type { HaCfValues, Place, Setting } from './directives.js';
-import type { ParsedGroup } from './haresources.js';
+import { type ParsedGroup, parseResource } from './haresources.js';
 import type { FoundScript } from './locate-script.js';
 import { formatDuration } from './duration.js';
 import { configDigest } from './digest.js';
@@ -140,9 +140,12 @@ export function buildConfig(input: BuildInput): BuildResult {
   const ids = groups.flatMap((g) => g.resources.map((r) => r.id));
   const monitors: Config['ext']['monitors'] = {};
   for (const m of v.monitors) {
-    const { id, ...settings } = m.value;
+    const { id: written, ...settings } = m.value;
+    // Written as in haresources, so a bare IP means IPaddr::IP here too.
+    const parsed = parseResource(written);
+    const id = parsed.ok ? parsed.resource.id : written;
     if (!ids.includes(id)) {
-      fail(m.origin, 'tb_monitor', 'a resource id from haresources', JSON.stringify(id), didYouMean(id, ids));
+      fail(m.origin, 'tb_monitor', 'a resource id from haresources', JSON.stringify(written), didYouMean(id, ids));
       continue;
     }
     if (settings.timeoutMs > settings.intervalMs * 10) {
