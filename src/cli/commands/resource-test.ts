@@ -3,6 +3,7 @@
 // status, start again, stop, status, stop again, each answer checked against what twinbeat
 // needs. It drives the same ScriptRunner the daemon uses, so a pass here means the daemon will
 // read the script the same way.
+import { basename } from 'node:path';
 import type { CliCommand, GlobalOptions, Io } from '../command.js';
 import { ExitCode } from '../command.js';
 import type { ResourceSpec } from '../../config/types.js';
@@ -130,9 +131,10 @@ async function runResourceTest(deps: ResourceTestDeps, global: GlobalOptions, ar
     io.err(`twinbeat resource-test: ${safety.reason}\n`);
     return ExitCode.failed;
   }
+  const script = basename(parsed.name);
   const spec: ResourceSpec = {
-    id: [parsed.name, ...parsed.args].join('::'),
-    script: parsed.name,
+    id: [script, ...parsed.args].join('::'),
+    script,
     args: parsed.args,
     path: located.path,
     class: parsed.cls ?? located.class,

@@ -47,6 +47,12 @@ test('haresources spelling NAME::ARG and --json work too', async () => {
   assert.deepEqual(report.steps.map((s: { action: string }) => s.action), ['status', 'start', 'status', 'start', 'stop', 'status', 'stop']);
 });
 
+test('NAME may be a path; the resource is named after the file', async () => {
+  const r = await run([scripts.path('Dummy'), 'byPath'], { json: true });
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(JSON.parse(r.out).resource, 'Dummy::byPath');
+});
+
 test('a script whose start is not idempotent fails the test, with the script\'s reason', async () => {
   const r = await run(['broken-idempotence', 'x']);
   assert.equal(r.code, 1);
