@@ -72,30 +72,31 @@ test('lsb class status codes through a real script', async () => {
   }
 });
 
+/** Runs a fixture that records "SCRIPTPID CHILDPID" with a short timeout; returns result and pids. */
+async function timeOut(name: string, action: 'start' | 'stop') {
+  const pidfile = join(scripts.dir, `${name}.pids`);
+  const result = await runner.run(scripts.spec(name, []), action, { timeoutMs: 500, env: { TB_TEST_PIDFILE: pidfile } });
+  return { result, pids: readPids(pidfile) };
+}
+
 test('timeout: SIGTERM reaches the whole process group; the child dies too', { timeout: 60_000 }, async () => {
-  const pidfile = join(scripts.dir, 'hang.pids');
-  const r = await runner.run(scripts.spec('hang', []), 'start', { timeoutMs: 500, env: { TB_TEST_PIDFILE: pidfile } });
-  assert.equal(r.outcome, 'timed-out');
-  assert.match(r.reason, /start timed out after 500 ms; process group killed/);
-  const [scriptPid, childPid] = readPids(pidfile);
+  const { result, pids } = await timeOut('hang', 'start');
   try {
-    assert.ok(await waitGone([scriptPid!, childPid!]), 'script and its child are gone');
+    assert.equal(result.outcome, 'timed-out');
+    assert.match(result.reason, /start timed out after 500 ms; process group killed/);
+    assert.ok(await waitGone(pids), 'script and its child are gone');
   } finally {
-    [scriptPid!, childPid!].forEach(killQuietly);
+    pids.forEach(killQuietly);
   }
 });
 
 test('timeout: a group that ignores SIGTERM gets SIGKILL after the grace period', { timeout: 60_000 }, async () => {
-  const pidfile = join(scripts.dir, 'ignore.pids');
-  const r = await runner.run(scripts.spec('ignore-term', []), 'stop', { timeoutMs: 500, env: { TB_TEST_PIDFILE: pidfile } });
-  assert.equal(r.outcome, 'timed-out');
-  assert.equal(r.signal, 'SIGKILL');
-  assert.equal(r.exitCode, null);
-  const [scriptPid, childPid] = readPids(pidfile);
+  const { result, pids } = await timeOut('ignore-term', 'stop');
   try {
-    assert.ok(await waitGone([scriptPid!, childPid!]), 'SIGKILL reached the child that ignored SIGTERM');
+    assert.deepEqual([result.outcome, result.signal, result.exitCode], ['timed-out', 'SIGKILL', null]);
+    assert.ok(await waitGone(pids), 'SIGKILL reached the child that ignored SIGTERM');
   } finally {
-    [scriptPid!, childPid!].forEach(killQuietly);
+    pids.forEach(killQuietly);
   }
 });
 
