@@ -29,10 +29,14 @@ export function actionWord(cls: ScriptClass, action: ResourceAction): string {
   return action;
 }
 
+/**
+ * argv and environment for one action. Every class gets OCF_ROOT, as Heartbeat exported it to
+ * all its scripts (its own resource.d wrappers source OCF agents through it).
+ */
 export function buildInvocation(spec: Pick<ResourceSpec, 'id' | 'script' | 'args' | 'class'>, action: ResourceAction, ocfRoot: string): Invocation {
   const word = actionWord(spec.class, action);
-  if (spec.class === 'heartbeat') return { args: [...spec.args, word], env: {} };
-  if (spec.class === 'lsb') return { args: [word], env: {} };
+  if (spec.class === 'heartbeat') return { args: [...spec.args, word], env: { OCF_ROOT: ocfRoot } };
+  if (spec.class === 'lsb') return { args: [word], env: { OCF_ROOT: ocfRoot } };
   return { args: [word], env: ocfEnv(spec, ocfRoot) };
 }
 

@@ -162,7 +162,7 @@ export class ScriptRunner {
 
     if (child.pid === undefined) return; // spawn failed: the 'error' handler settles
     const pid = child.pid;
-    later(ex.timeoutMs, () => {
+    later(clampTimeout(ex.timeoutMs), () => {
       if (exit) return; // exited in time; only its output is still draining
       timedOut = true;
       signalGroup(pid, 'SIGTERM');
@@ -188,6 +188,11 @@ function judgeHook(exit: Exit, _stdout: string, stderr: string): Judgement {
 
 function unrun(outcome: ScriptResult['outcome'], reason: string, started: number): ScriptResult {
   return { outcome, exitCode: null, signal: null, durationMs: Math.round(performance.now() - started), reason, stdout: '', stderr: '' };
+}
+
+/** setTimeout fires at once for NaN or values above 2^31-1 ms; keep a bad value from doing that. */
+function clampTimeout(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 1), 2 ** 31 - 1) : 2 ** 31 - 1;
 }
 
 /** Signal a whole process group; a group that is already gone is not an error. */

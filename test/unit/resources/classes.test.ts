@@ -7,7 +7,7 @@ const spec = { id: 'IPaddr::10.0.0.5/24/eth0::x', script: 'IPaddr', args: ['10.0
 test('heartbeat class: positional :: arguments, action last; monitor becomes status', () => {
   assert.deepEqual(buildInvocation({ ...spec, class: 'heartbeat' }, 'start', '/usr/lib/ocf').args, ['10.0.0.5/24/eth0', 'x', 'start']);
   assert.deepEqual(buildInvocation({ ...spec, class: 'heartbeat' }, 'monitor', '/usr/lib/ocf').args, ['10.0.0.5/24/eth0', 'x', 'status']);
-  assert.deepEqual(buildInvocation({ ...spec, class: 'heartbeat' }, 'stop', '/o').env, {});
+  assert.deepEqual(buildInvocation({ ...spec, class: 'heartbeat' }, 'stop', '/o').env, { OCF_ROOT: '/o' }, 'no OCF_RESKEY_* for heartbeat scripts');
 });
 
 test('lsb class: the action is the only argument; monitor becomes status', () => {
