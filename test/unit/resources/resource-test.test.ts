@@ -47,6 +47,15 @@ test('haresources spelling NAME::ARG and --json work too', async () => {
   assert.deepEqual(report.steps.map((s: { action: string }) => s.action), ['status', 'start', 'status', 'start', 'stop', 'status', 'stop']);
 });
 
+test('the same Dummy passes as an OCF agent (monitor, exit 7) and as an LSB script (status, exit 3)', async () => {
+  const ocf = await run(['--class', 'ocf', 'Dummy::asOcf'], { json: true });
+  assert.equal(ocf.code, 0, ocf.out + ocf.err);
+  assert.equal(JSON.parse(ocf.out).class, 'ocf');
+  const lsb = await run(['--class', 'lsb', 'Dummy'], { json: true });
+  assert.equal(lsb.code, 0, lsb.out + lsb.err);
+  assert.equal(existsSync(join(runDir, 'Dummy-default.state')), false);
+});
+
 test('NAME may be a path; the resource is named after the file', async () => {
   const r = await run([scripts.path('Dummy'), 'byPath'], { json: true });
   assert.equal(r.code, 0, r.out + r.err);
