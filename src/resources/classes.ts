@@ -118,7 +118,7 @@ export function judge(cls: ScriptClass, action: ResourceAction, exit: Exit, stdo
   let text: string;
   if (cls === 'heartbeat' && word === 'status') {
     outcome = heartbeatStatusFromStdout(stdout);
-    text = `status printed ${JSON.stringify(lastLine(stdout) || '(nothing)')}`;
+    text = `printed ${JSON.stringify(lastLine(stdout) || '(nothing)')}`;
   } else if (cls === 'heartbeat') {
     outcome = exit.code === 0 ? 'ok' : 'failed';
     text = `exit ${exit.code}`;
