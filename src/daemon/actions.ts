@@ -1,0 +1,102 @@
+// The daemon's WorldActions: what the loop delegates to when the core asks for something slow —
+// resource scripts, hooks, ping probes, gratuitous-ARP re-announcement, persisting state.
+import { execFile } from 'node:child_process';
+import type { Config, ResourceSpec } from '../config/types.js';
+import type { HookKind } from '../core/types.js';
+import type { ResourceAction, ScriptResult } from '../resources/result.js';
+import type { ScriptRunner } from '../resources/runner.js';
+import type { WorldActions } from './loop.js';
+import type { Logger } from './logger.js';
+import { saveState } from './state-file.js';
+
+/** Environment every resource script gets: the ARP burst settings IPaddr reads. */
+export function scriptEnv(config: Config): Record<string, string> {
+  return { TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs) };
+}
+
+export function actionTimeoutMs(config: Config, resourceId: string, action: ResourceAction): number {
+  switch (action) {
+    case 'start':
+      return config.ext.startTimeoutMs;
+    case 'stop':
+      return config.ext.stopTimeoutMs;
+    case 'monitor':
+      return config.ext.monitors[resourceId]?.timeoutMs ?? config.ext.statusTimeoutMs;
+    case 'status':
+      return config.ext.statusTimeoutMs;
+  }
+}
+
+const notFound = (reason: string): ScriptResult => ({ outcome: 'not-installed', exitCode: null, signal: null, durationMs: 0, reason, stdout: '', stderr: '' });
+
+/** One ICMP echo with a one-second wait; true if answered. */
+export function pingOnce(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('ping', ['-n', '-q', '-c', '1', '-W', '1', address], { timeout: 5000 }, (err) => resolve(err === null));
+  });
+}
+
+export interface ActionsDeps {
+  /** Mutable: reload swaps the configuration in place. */
+  config: () => Config;
+  runner: ScriptRunner;
+  stateFile: string;
+  generation: number;
+  log: Logger;
+  ping?: (address: string) => Promise<boolean>;
+}
+
+export function createWorldActions(deps: ActionsDeps): WorldActions {
+  const log = deps.log.child('resources');
+  const ping = deps.ping ?? pingOnce;
+  const findResource = (group: number, id: string): ResourceSpec | undefined => deps.config().groups[group]?.resources.find((r) => r.id === id);
+
+  const runResource = async (group: number, resourceId: string, action: ResourceAction): Promise<ScriptResult> => {
+    const config = deps.config();
+    const spec = findResource(group, resourceId);
+    if (spec === undefined) return notFound(`resource ${resourceId} is not in group ${group} of the running configuration`);
+    log.debug('resource-action', `${resourceId} ${action}`, { resource: resourceId, action });
+    const result = await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env: scriptEnv(config) });
+    log.debug('resource-result', `${resourceId} ${action}: ${result.outcome} in ${Math.round(result.durationMs)}ms${result.reason ? `: ${result.reason}` : ''}`, {
+      resource: resourceId,
+      action,
+      outcome: result.outcome,
+      exit: result.exitCode,
+    });
+    return result;
+  };
+
+  return {
+    runResource,
+
+    async runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult> {
+      const path = deps.config().ext.hooks[hook];
+      if (path === undefined) return { outcome: 'ok', exitCode: null, signal: null, durationMs: 0, reason: `no ${hook} hook configured`, stdout: '', stderr: '' };
+      log.info('hook-run', `running ${hook} hook ${path}`, { hook, path });
+      return deps.runner.runHook(path, env, deps.config().ext.stopTimeoutMs);
+    },
+
+    async probePing() {
+      const config = deps.config();
+      // A ping node counts alone; a ping group counts as one target reachable if any member is.
+      const singles = await Promise.all(config.ping.map(ping));
+      const groups = await Promise.all(config.pingGroups.map(async (g) => (await Promise.all(g.addresses.map(ping))).some(Boolean)));
+      const all = [...singles, ...groups];
+      return { reachable: all.filter(Boolean).length, total: all.length };
+    },
+
+    // Starting an address resource again is idempotent and re-sends gratuitous ARP: exactly
+    // what a node that won a split brain must do so neighbours forget the loser's MAC.
+    async reannounce(group: number) {
+      const resources = deps.config().groups[group]?.resources ?? [];
+      for (const spec of resources.filter((r) => /^IPaddr2?$/.test(r.script))) {
+        const result = await runResource(group, spec.id, 'start');
+        if (result.outcome !== 'ok') throw new Error(`${spec.id}: ${result.outcome} ${result.reason}`);
+      }
+    },
+
+    async persist(state) {
+      await saveState(deps.stateFile, { generation: deps.generation, role: state.role, standby: state.standby });
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { runCli, splitArgv } from '../../../src/cli/dispatch.js';
+import { ExitCode, type CliCommand, type GlobalOptions } from '../../../src/cli/command.js';
+import { statusCommand, standbyCommand } from '../../../src/cli/commands/control.js';
+import { stopCommand } from '../../../src/cli/commands/stop.js';
+import { startControlServer } from '../../../src/daemon/control.js';
+
+function captureIo() {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+function recorder(): CliCommand & { calls: { global: GlobalOptions; args: string[] }[] } {
+  const calls: { global: GlobalOptions; args: string[] }[] = [];
+  return {
+    calls,
+    name: 'probe',
+    summary: 'records its arguments',
+    help: 'usage: twinbeat probe [X]\n\nRecords.',
+    async run(global, args) {
+      calls.push({ global, args });
+      return 7;
+    },
+  };
+}
+
+test('global options before and after the command; defaults: /etc/ha.d and uname -n lower-cased', async () => {
+  const probe = recorder();
+  const io = captureIo();
+  assert.equal(await runCli(['probe', 'a'], io, [probe]), 7, 'the command\'s exit code is returned');
+  assert.deepEqual(probe.calls[0], { global: { configDir: '/etc/ha.d', node: hostname().toLowerCase(), json: false }, args: ['a'] });
+  await runCli(['-c', '/tmp/x', 'probe', '--node', 'Alpha', '--json', 'b', '--', '-c', 'kept'], io, [probe]);
+  assert.deepEqual(probe.calls[1], { global: { configDir: '/tmp/x', node: 'alpha', json: true }, args: ['b', '--', '-c', 'kept'] });
+  await runCli(['--config=/d', 'probe', '--unknown'], io, [probe]);
+  assert.deepEqual(probe.calls[2]!.args, ['--unknown'], 'command options are the command\'s business');
+});
+
+test('--help, COMMAND --help and --version print and exit 0', async () => {
+  const probe = recorder();
+  let io = captureIo();
+  assert.equal(await runCli(['--help'], io, [probe]), ExitCode.ok);
+  assert.match(io.stdout, /usage: twinbeat \[-c DIR\]/);
+  assert.match(io.stdout, /probe {2}records its arguments/);
+  assert.match(io.stdout, /3 daemon not running/);
+  io = captureIo();
+  assert.equal(await runCli(['probe', '-h'], io, [probe]), ExitCode.ok);
+  assert.equal(io.stdout, 'usage: twinbeat probe [X]\n\nRecords.\n');
+  assert.equal(probe.calls.length, 0);
+  io = captureIo();
+  assert.equal(await runCli(['--version'], io, [probe]), ExitCode.ok);
+  assert.match(io.stdout, /^twinbeat \d+\.\d+\.\d+\n$/);
+});
+
+test('usage errors exit 2 with a hint', async () => {
+  const probe = recorder();
+  let io = captureIo();
+  assert.equal(await runCli(['prob'], io, [probe]), ExitCode.usage);
+  assert.match(io.stderr, /^twinbeat: unknown command 'prob' \(did you mean probe\?\)\nusage: twinbeat/);
+  assert.match(io.stderr, /Run 'twinbeat --help' for details/);
+  io = captureIo();
+  assert.equal(await runCli([], io, [probe]), ExitCode.usage);
+  assert.match(io.stderr, /no command given/);
+  io = captureIo();
+  assert.equal(await runCli(['--frobnicate', 'probe'], io, [probe]), ExitCode.usage);
+  assert.match(io.stderr, /unknown option --frobnicate/);
+  io = captureIo();
+  assert.equal(await runCli(['-c'], io, [probe]), ExitCode.usage);
+  assert.match(io.stderr, /option -c needs a value/);
+  io = captureIo();
+  assert.equal(await runCli(['status', '--verbose'], io, [statusCommand]), ExitCode.usage);
+  assert.match(io.stderr, /^twinbeat status: unknown option --verbose\nusage: twinbeat status/);
+  assert.equal(splitArgv(['--node=Beta', 'x']).global.node, 'beta');
+});
+
+function configDir(t: { after: (fn: () => void) => void }): { dir: string; socket: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'tb6-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const socket = join(dir, 'control.sock');
+  writeFileSync(join(dir, 'ha.cf'), `tb_control_socket ${socket}\ntb_pid_file ${join(dir, 'twinbeat.pid')}\n`);
+  return { dir, socket };
+}
+
+test('control commands exit 3 with a clear message when the daemon is not running', async (t) => {
+  const { dir, socket } = configDir(t);
+  for (const command of [statusCommand, standbyCommand, stopCommand]) {
+    const io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.notRunning, command.name);
+    assert.equal(io.stderr, `twinbeat ${command.name}: twinbeat is not running (no control socket at ${socket})\n`);
+  }
+});
+
+test('standby: accepted → 0 and the message; refused → 1 and the reason', async (t) => {
+  const { dir, socket } = configDir(t);
+  let accept = true;
+  const server = await startControlServer({
+    path: socket,
+    group: null,
+    handler: async (req) => (accept ? { ok: true, message: `${req.cmd} accepted` } : { ok: false, error: 'peer is dead: nobody to hand over to' }),
+  });
+  t.after(() => server.close());
+  let io = captureIo();
+  assert.equal(await runCli(['-c', dir, 'standby'], io, [standbyCommand]), ExitCode.ok);
+  assert.equal(io.stdout, 'standby accepted\n');
+  accept = false;
+  io = captureIo();
+  assert.equal(await runCli(['-c', dir, 'standby'], io, [standbyCommand]), ExitCode.failed);
+  assert.equal(io.stderr, 'twinbeat standby: refused: peer is dead: nobody to hand over to\n');
+});
