@@ -1,0 +1,46 @@
+// Who should hold a group. Both nodes evaluate the same rules on what they know (their own state
+// and the peer's latest status); where their views differ for a moment, safety still comes from
+// the want/grant handshake in machine.ts, never from this function agreeing.
+
+import type { AutoFailback } from './types.js';
+
+export type Holder = 'self' | 'peer' | 'none';
+
+export interface DesiredInput {
+  /** The group's preferred node is this node. */
+  selfIsOwner: boolean;
+  /** We may run the group: not standby, not leaving, not isolated, not failed here for it. */
+  selfEligible: boolean;
+  /** The peer is alive (some link up), past its start-up, and its status is known. */
+  peerAlive: boolean;
+  /** The peer said it is in standby or leaving (or in a state that cannot take groups). */
+  peerUnavailable: boolean;
+  /** The peer's latest status plainly grants the group (it thinks we should hold it). */
+  peerDeclines: boolean;
+  /** The peer demands every group (operator takeover on the peer). */
+  peerDemands: boolean;
+  selfHolds: boolean;
+  peerHolds: boolean;
+  autoFailback: AutoFailback;
+}
+
+/**
+ * The rules, first match wins:
+ * 1. peer not alive → self if eligible, else nobody;
+ * 2. self not eligible → peer;
+ * 3. peer unavailable (standby/leaving) or it declines the group → self;
+ * 4. the peer demands everything (its operator ran takeover) → peer;
+ * 5. policy: auto_failback on/legacy → the owner; off → the current single holder (sticky),
+ *    else the owner.
+ */
+export function desiredHolder(input: DesiredInput): Holder {
+  if (!input.peerAlive) return input.selfEligible ? 'self' : 'none';
+  if (!input.selfEligible) return 'peer';
+  if (input.peerUnavailable || input.peerDeclines) return 'self';
+  if (input.peerDemands) return 'peer';
+  const owner: Holder = input.selfIsOwner ? 'self' : 'peer';
+  if (input.autoFailback !== 'off') return owner;
+  if (input.selfHolds && !input.peerHolds) return 'self';
+  if (input.peerHolds && !input.selfHolds) return 'peer';
+  return owner;
+}

@@ -1,0 +1,75 @@
+// The read-only snapshot FailoverMachine.status() returns, for the CLI (`twinbeat status`,
+// `--json`) and the control socket. Plain data: safe to JSON.stringify.
+
+import type { Role } from '../protocol/message.js';
+import type { Holder } from './desired.js';
+import type { LinkState } from './links.js';
+import type { Command } from './types.js';
+
+export type GroupPhase = 'stopped' | 'starting' | 'running' | 'stopping' | 'stop-failed';
+
+export type ResourceState = 'stopped' | 'starting' | 'running' | 'stopping' | 'stop-failed';
+
+export type TakeoverGateState = 'closed' | 'tie-delay' | 'pinging' | 'fencing' | 'open' | 'isolated';
+
+export interface ResourceStatus {
+  id: string;
+  state: ResourceState;
+  monitorFailures: number;
+  restarts: number;
+}
+
+export interface GroupStatus {
+  index: number;
+  key: string;
+  owner: string;
+  /** Where this node thinks the group should be. */
+  desired: Holder;
+  phase: GroupPhase;
+  /** Claims as last announced by this node, and as last reported by the peer. */
+  selfHolds: boolean;
+  selfWants: boolean;
+  peerHolds: boolean | null;
+  peerWants: boolean | null;
+  /** A handover in progress: we wait for the peer's grant, or we are releasing to the peer. */
+  pendingHandover: 'awaiting-grant' | 'releasing' | null;
+  /** Marked failed on this node (start failure or monitor failover); see `why`. */
+  failedHere: boolean;
+  /** A stop failed: the group may still run here; an operator must act. */
+  stopFailed: boolean;
+  why: string;
+  resources: ResourceStatus[];
+}
+
+export interface LinkStatus {
+  name: string;
+  state: LinkState;
+  /** ms since the peer was last heard on this link, null if never. */
+  lastHeardAgoMs: number | null;
+  mediumUp: boolean;
+  mediumReason: string;
+}
+
+export interface CoreStatus {
+  now: number;
+  self: { name: string; role: Role; standby: boolean; generation: number; seq: number; leaving: boolean };
+  peer: {
+    name: string;
+    state: 'unknown' | 'alive' | 'dead';
+    role: Role | null;
+    standby: boolean | null;
+    generation: number | null;
+    /** The peer said goodbye (graceful stop). */
+    leftGracefully: boolean;
+    lastHeardAgoMs: number | null;
+  };
+  links: LinkStatus[];
+  groups: GroupStatus[];
+  takeoverGate: TakeoverGateState;
+  /** null until the peer is heard; false = the peer runs a different shared configuration. */
+  configDigestMatch: boolean | null;
+  /** A takeover demand we sent and the peer has not honoured yet. */
+  takeoverDemandPending: boolean;
+  hooks: { running: string | null; queued: string[] };
+  lastCommand: { command: Command; accepted: boolean; reason: string; at: number } | null;
+}

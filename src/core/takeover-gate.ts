@@ -1,0 +1,125 @@
+// What must happen between "the peer is dead" and "start its groups" (split-brain defence):
+//
+//   tie-delay  the node that does not own the first haresources group waits one keepalive plus
+//              half a deadtime, so when both sides lose every link at once the owner acts first;
+//   pinging    with ping nodes configured, ask the edge to probe them: none reachable means WE
+//              are the isolated one — take nothing over and release what we hold (`isolated`);
+//   fencing    with fencing configured, the fence hook must succeed before anything starts;
+//   open       takeover may proceed.
+//
+// A graceful goodbye from a peer that held nothing skips all of it (nothing to fence, no tie).
+// While the peer stays dead, ping nodes are probed again every deadtime: losing them later also
+// isolates us, finding them again reopens the gate.
+
+import type { TakeoverGateState } from './status.js';
+
+export interface GateSettings {
+  keepaliveMs: number;
+  deadtimeMs: number;
+  tieWinner: boolean;
+  pingNodesConfigured: boolean;
+  fenceBeforeTakeover: boolean;
+}
+
+export type GateAction = { kind: 'probe' } | { kind: 'fence' } | { kind: 'opened' } | { kind: 'isolated' } | { kind: 'rejoined' };
+
+export class TakeoverGate {
+  state: TakeoverGateState = 'closed';
+  private delayUntil = 0;
+  private nextProbeAt = 0;
+  private probeOutstanding = false;
+  private fenced = false;
+
+  constructor(private settings: GateSettings) {}
+
+  reconfigure(settings: GateSettings): void {
+    this.settings = settings;
+  }
+
+  tieDelayMs(): number {
+    return this.settings.tieWinner ? 0 : this.settings.keepaliveMs + Math.floor(this.settings.deadtimeMs / 2);
+  }
+
+  /** The peer just became dead. */
+  peerDied(now: number, graceful: boolean): GateAction[] {
+    this.fenced = false;
+    this.probeOutstanding = false;
+    if (graceful) {
+      this.state = 'open';
+      return [{ kind: 'opened' }];
+    }
+    this.state = 'tie-delay';
+    this.delayUntil = now + this.tieDelayMs();
+    return this.tick(now);
+  }
+
+  peerAlive(): void {
+    this.state = 'closed';
+    this.probeOutstanding = false;
+  }
+
+  tick(now: number): GateAction[] {
+    if (this.state === 'tie-delay' && now >= this.delayUntil) return this.afterDelay(now);
+    const probeDue = (this.state === 'open' || this.state === 'isolated') && this.settings.pingNodesConfigured;
+    if (probeDue && !this.probeOutstanding && now >= this.nextProbeAt) return this.probe(now);
+    return [];
+  }
+
+  private afterDelay(now: number): GateAction[] {
+    if (this.settings.pingNodesConfigured) {
+      this.state = 'pinging';
+      return this.probe(now);
+    }
+    return this.fenceOrOpen();
+  }
+
+  private probe(now: number): GateAction[] {
+    this.probeOutstanding = true;
+    this.nextProbeAt = now + this.settings.deadtimeMs;
+    return [{ kind: 'probe' }];
+  }
+
+  private fenceOrOpen(): GateAction[] {
+    if (this.settings.fenceBeforeTakeover && !this.fenced) {
+      this.state = 'fencing';
+      return [{ kind: 'fence' }];
+    }
+    this.state = 'open';
+    return [{ kind: 'opened' }];
+  }
+
+  pingResult(reachable: number): GateAction[] {
+    if (!this.probeOutstanding) return [];
+    this.probeOutstanding = false;
+    if (this.state === 'closed') return [];
+    if (reachable === 0) {
+      const was = this.state;
+      this.state = 'isolated';
+      return was === 'isolated' ? [] : [{ kind: 'isolated' }];
+    }
+    if (this.state === 'pinging') return this.fenceOrOpen();
+    if (this.state === 'isolated') return [{ kind: 'rejoined' }, ...this.fenceOrOpen()];
+    return [];
+  }
+
+  /** The fence hook finished. On failure we wait out another tie delay and try again. */
+  fenceResult(ok: boolean, now: number): GateAction[] {
+    if (this.state !== 'fencing') return [];
+    if (ok) {
+      this.fenced = true;
+      this.state = 'open';
+      return [{ kind: 'opened' }];
+    }
+    this.state = 'tie-delay';
+    this.delayUntil = now + this.settings.keepaliveMs + Math.floor(this.settings.deadtimeMs / 2);
+    return [];
+  }
+
+  isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  isIsolated(): boolean {
+    return this.state === 'isolated';
+  }
+}

@@ -1,0 +1,446 @@
+// The simulated world: two machines, each running a real FailoverMachine, joined by two
+// simulated links (udp, serial) with per-direction cut/loss/delay/duplication, a manual clock
+// (discrete event queue), a seeded PRNG, simulated resource scripts with configurable duration
+// and failures, and — for checking invariants against reality rather than claims — the state each
+// resource ACTUALLY has on each machine.
+//
+// Frames pass through encode → link → decode → per-link replay check (see wire.ts for the seam
+// to src/protocol). Nothing is shared by reference between the two machines.
+
+import { FailoverMachine } from '../../src/core/machine.js';
+import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event } from '../../src/core/types.js';
+import type { Message } from '../../src/protocol/message.js';
+import type { Outcome } from '../../src/resources/result.js';
+import { EventQueue } from './event-queue.js';
+import { mulberry32, type Rng } from './prng.js';
+import { decodeFromWire, encodeForWire, LinkReplayGuard } from './wire.js';
+
+export type NodeName = 'a' | 'b';
+export const NODES: readonly NodeName[] = ['a', 'b'];
+export const LINKS = ['udp', 'serial'] as const;
+export type LinkName = (typeof LINKS)[number];
+
+/** What a resource is really doing on a machine. Anything but `stopped` counts as running. */
+export type Actual = 'stopped' | 'starting' | 'running' | 'stopping';
+
+export interface WorldOptions {
+  seed: number;
+  autoFailback: AutoFailback;
+  pingNodes: boolean;
+  fence: boolean;
+  escalate: boolean;
+  /** Monitor the `httpd` resource of group 0. */
+  monitor: boolean;
+  keepaliveMs: number;
+  warntimeMs: number;
+  deadtimeMs: number;
+  initdeadMs: number;
+  scriptMs: { start: number; stop: number; monitor: number };
+  /** Extra random duration added to each script run, 0..jitter ms. */
+  scriptJitterMs: number;
+  /** Record a transcript (scenarios); soak runs leave it off for speed. */
+  transcript: boolean;
+}
+
+export const defaultOptions: WorldOptions = {
+  seed: 1,
+  autoFailback: 'on',
+  pingNodes: false,
+  fence: false,
+  escalate: false,
+  monitor: false,
+  keepaliveMs: 1000,
+  warntimeMs: 2000,
+  deadtimeMs: 4000,
+  initdeadMs: 8000,
+  scriptMs: { start: 200, stop: 100, monitor: 50 },
+  scriptJitterMs: 0,
+  transcript: true,
+};
+
+export const HOOK_MS = 20;
+export const PING_MS = 10;
+export const LINK_DELAY_MS: Record<LinkName, number> = { udp: 1, serial: 15 };
+
+export function makeGroups(monitor: boolean): CoreGroup[] {
+  const monitorSpec = monitor ? { intervalMs: 2000, timeoutMs: 1000, failuresBeforeRestart: 2, maxRestarts: 1 } : undefined;
+  return [
+    { index: 0, key: 'IPaddr::10.0.0.1/24/eth0', owner: 'a', resources: [{ id: 'IPaddr::10.0.0.1/24/eth0' }, monitorSpec ? { id: 'httpd', monitor: monitorSpec } : { id: 'httpd' }] },
+    { index: 1, key: 'IPaddr::10.0.0.2/24/eth0', owner: 'b', resources: [{ id: 'IPaddr::10.0.0.2/24/eth0' }] },
+  ];
+}
+
+export function makeConfig(self: NodeName, o: WorldOptions): CoreConfig {
+  return {
+    self,
+    peer: self === 'a' ? 'b' : 'a',
+    keepaliveMs: o.keepaliveMs,
+    warntimeMs: o.warntimeMs,
+    deadtimeMs: o.deadtimeMs,
+    initdeadMs: o.initdeadMs,
+    autoFailback: o.autoFailback,
+    groups: makeGroups(o.monitor),
+    links: [...LINKS],
+    configDigest: 'd1',
+    pingNodesConfigured: o.pingNodes,
+    fenceBeforeTakeover: o.fence,
+    escalateOnStopFailure: o.escalate,
+  };
+}
+
+interface Direction {
+  cut: boolean;
+  loss: number;
+  extraDelayMs: number;
+  dup: number;
+}
+
+interface Fault {
+  match: string;
+  remaining: number;
+}
+
+export class SimNode {
+  up = false;
+  paused = false;
+  generation = 0;
+  standby = false;
+  machine: FailoverMachine | null = null;
+  /** Bumped at every kill/boot/stop so completions of a previous life are dropped. */
+  incarnation = 0;
+  inbox: Event[] = [];
+  replay = new Map<string, LinkReplayGuard>();
+  actual = new Map<string, Actual>();
+  /** Resources whose stop failed in this life: they may run on regardless of any protocol. */
+  stopFailed = new Set<string>();
+  failStart: Fault[] = [];
+  failStop: Fault[] = [];
+  fenceFails = false;
+  pingReachable = true;
+  config: CoreConfig;
+  lastSendKey = '';
+
+  constructor(
+    readonly name: NodeName,
+    options: WorldOptions,
+  ) {
+    this.config = makeConfig(name, options);
+    for (const g of this.config.groups) for (const r of g.resources) this.actual.set(r.id, 'stopped');
+  }
+
+  get peer(): NodeName {
+    return this.name === 'a' ? 'b' : 'a';
+  }
+
+  running(resource: string): boolean {
+    return (this.actual.get(resource) ?? 'stopped') !== 'stopped';
+  }
+}
+
+export interface WorldObserver {
+  /** A start was issued on `node` for `resource` (checked against the peer's actual state). */
+  startIssued?(world: World, node: SimNode, resource: string): void;
+  /** Called after every processed queue entry. */
+  afterStep?(world: World): void;
+}
+
+export class World {
+  now = 0;
+  readonly rng: Rng;
+  readonly options: WorldOptions;
+  readonly nodes: Record<NodeName, SimNode>;
+  readonly lines: string[] = [];
+  private queue = new EventQueue();
+  private directions = new Map<string, Direction>();
+  observer: WorldObserver = {};
+  /** Number of machine.step calls, for performance reporting. */
+  steps = 0;
+
+  constructor(options: Partial<WorldOptions> = {}) {
+    this.options = { ...defaultOptions, ...options };
+    this.rng = mulberry32(this.options.seed);
+    this.nodes = { a: new SimNode('a', this.options), b: new SimNode('b', this.options) };
+    for (const link of LINKS) for (const d of ['a>b', 'b>a']) this.directions.set(`${link}:${d}`, { cut: false, loss: 0, extraDelayMs: 0, dup: 0 });
+  }
+
+  // ------------------------------------------------------------ time
+
+  /** Run every queued action up to and including `until`. */
+  runUntil(until: number): void {
+    for (;;) {
+      const at = this.queue.peekAt();
+      if (at === undefined || at > until) break;
+      const entry = this.queue.pop()!;
+      this.now = entry.at;
+      entry.run();
+      this.observer.afterStep?.(this);
+    }
+    this.now = until;
+  }
+
+  advance(ms: number): void {
+    this.runUntil(this.now + ms);
+  }
+
+  schedule(delayMs: number, run: () => void): void {
+    this.queue.push(this.now + delayMs, run);
+  }
+
+  record(node: NodeName | '-', text: string): void {
+    if (this.options.transcript) this.lines.push(`${String(this.now).padStart(6)} ${node} ${text}`);
+  }
+
+  // ------------------------------------------------------------ network
+
+  direction(link: LinkName, from: NodeName): Direction {
+    return this.directions.get(`${link}:${from}>${from === 'a' ? 'b' : 'a'}`)!;
+  }
+
+  /** Apply `change` to the chosen links and directions. */
+  setLinks(links: readonly LinkName[], froms: readonly NodeName[], change: Partial<Direction>): void {
+    for (const link of links) for (const from of froms) Object.assign(this.direction(link, from), change);
+  }
+
+  /** A link carries frames both ways without loss (the premise of the safety invariant). */
+  linkWorksBothWays(link: LinkName): boolean {
+    return NODES.every((from) => {
+      const d = this.direction(link, from);
+      return !d.cut && d.loss === 0 && d.extraDelayMs < this.options.keepaliveMs;
+    });
+  }
+
+  anyLinkWorksBothWays(): boolean {
+    return LINKS.some((l) => this.linkWorksBothWays(l));
+  }
+
+  private transmit(from: SimNode, message: Message, links: readonly string[]): void {
+    const frame = encodeForWire(message);
+    for (const link of links as LinkName[]) {
+      const d = this.direction(link, from.name);
+      if (d.cut || (d.loss > 0 && this.rng() < d.loss)) continue;
+      const copies = d.dup > 0 && this.rng() < d.dup ? 2 : 1;
+      for (let i = 0; i < copies; i++) {
+        const jitter = d.extraDelayMs > 0 ? Math.floor(this.rng() * d.extraDelayMs) : 0;
+        this.schedule(LINK_DELAY_MS[link] + jitter + i, () => this.receive(this.nodes[from.peer], link, frame));
+      }
+    }
+  }
+
+  private receive(to: SimNode, link: LinkName, frame: string): void {
+    if (!to.up) return;
+    const decoded = decodeFromWire(frame);
+    if (!decoded.ok) return;
+    let guard = to.replay.get(link);
+    if (!guard) to.replay.set(link, (guard = new LinkReplayGuard()));
+    if (!guard.accept(decoded.message.generation, decoded.message.seq)) return;
+    this.deliver(to, { type: 'heard', now: this.now, link, message: decoded.message });
+  }
+
+  // ------------------------------------------------------------ machines
+
+  boot(name: NodeName): void {
+    const node = this.nodes[name];
+    if (node.up) return;
+    node.up = true;
+    node.paused = false;
+    node.inbox = [];
+    node.replay = new Map();
+    node.generation += 1;
+    node.incarnation += 1;
+    node.lastSendKey = '';
+    node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, now: this.now });
+    this.record(name, `boot generation=${node.generation}${node.standby ? ' standby' : ''}`);
+    this.scheduleTick(node, node.incarnation, 0);
+  }
+
+  /** Power off: the process and every resource on the machine are gone. */
+  kill(name: NodeName, why = 'kill'): void {
+    const node = this.nodes[name];
+    if (!node.up) return;
+    this.down(node);
+    for (const id of node.actual.keys()) node.actual.set(id, 'stopped');
+    node.stopFailed.clear();
+    this.record(name, `${why}: machine down, resources gone`);
+  }
+
+  private down(node: SimNode): void {
+    node.up = false;
+    node.paused = false;
+    node.machine = null;
+    node.inbox = [];
+    node.incarnation += 1;
+  }
+
+  pause(name: NodeName): void {
+    const node = this.nodes[name];
+    if (!node.up || node.paused) return;
+    node.paused = true;
+    this.record(name, 'paused (SIGSTOP)');
+  }
+
+  resume(name: NodeName): void {
+    const node = this.nodes[name];
+    if (!node.up || !node.paused) return;
+    node.paused = false;
+    this.record(name, 'resumed (SIGCONT)');
+    const inbox = node.inbox;
+    node.inbox = [];
+    this.step(node, { type: 'tick', now: this.now });
+    for (const event of inbox) this.deliver(node, { ...event, now: this.now });
+  }
+
+  private scheduleTick(node: SimNode, incarnation: number, delay: number): void {
+    this.schedule(delay, () => {
+      if (node.incarnation !== incarnation) return;
+      if (!node.paused) this.deliver(node, { type: 'tick', now: this.now });
+      this.scheduleTick(node, incarnation, this.options.keepaliveMs / 2);
+    });
+  }
+
+  /** Hand an event to a node's machine (queued while paused, dropped while down). */
+  deliver(node: SimNode, event: Event): void {
+    if (!node.up) return;
+    if (node.paused) {
+      if (event.type !== 'tick') node.inbox.push(event);
+      return;
+    }
+    this.step(node, event);
+  }
+
+  private step(node: SimNode, event: Event): void {
+    if (!node.machine) return;
+    this.steps += 1;
+    const effects = node.machine.step(event);
+    for (const effect of effects) this.perform(node, effect);
+  }
+
+  // ------------------------------------------------------------ effects
+
+  private perform(node: SimNode, effect: Effect): void {
+    switch (effect.type) {
+      case 'send':
+        this.recordSend(node, effect.message);
+        return this.transmit(node, effect.message, effect.links ?? LINKS);
+      case 'run-resource':
+        return this.runResource(node, effect.opId, effect.resource, effect.action);
+      case 'run-hook':
+        return this.runHook(node, effect.opId, effect.hook);
+      case 'ping-probe':
+        this.record(node.name, 'ping-probe');
+        return this.ping(node);
+      case 'reannounce':
+        return this.record(node.name, `reannounce group ${effect.group}`);
+      case 'log':
+        if (effect.level !== 'debug') this.record(node.name, `${effect.level} ${effect.event}${formatFields(effect.fields)}`);
+        return;
+      case 'persist':
+        node.standby = effect.state.standby;
+        return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}`);
+      case 'stopped':
+        this.record(node.name, 'stopped: process exits');
+        this.down(node);
+        return;
+    }
+  }
+
+  private recordSend(node: SimNode, m: Message): void {
+    if (!this.options.transcript) return;
+    const n = node.config.groups.length;
+    const bits = (x: number) => Array.from({ length: n }, (_, i) => ((x >>> i) & 1 ? '1' : '0')).join('');
+    const key = `${m.type === 2 ? 'goodbye' : 'status'} role=${m.role} holds=${bits(m.claims.holds)} wants=${bits(m.claims.wants)} grants=${bits(m.claims.grants)}${m.standby ? ' standby' : ''}`;
+    if (key === node.lastSendKey) return;
+    node.lastSendKey = key;
+    this.record(node.name, `send ${key}`);
+  }
+
+  private scriptDuration(base: number): number {
+    return base + (this.options.scriptJitterMs > 0 ? Math.floor(this.rng() * this.options.scriptJitterMs) : 0);
+  }
+
+  private runResource(node: SimNode, opId: number, resource: string, action: 'start' | 'stop' | 'status' | 'monitor'): void {
+    const incarnation = node.incarnation;
+    if (action === 'start') {
+      this.record(node.name, `run start ${resource}`);
+      node.actual.set(resource, 'starting');
+      this.observer.startIssued?.(this, node, resource);
+    } else if (action === 'stop') {
+      this.record(node.name, `run stop ${resource}`);
+      if (node.running(resource)) node.actual.set(resource, 'stopping');
+    }
+    const base = action === 'start' ? this.options.scriptMs.start : action === 'stop' ? this.options.scriptMs.stop : this.options.scriptMs.monitor;
+    this.schedule(this.scriptDuration(base), () => {
+      if (node.incarnation !== incarnation) return;
+      const outcome = this.finishResource(node, resource, action);
+      if (action !== 'monitor' || outcome !== 'ok') this.record(node.name, `done ${action} ${resource} ${outcome}`);
+      this.deliver(node, { type: 'resource-done', now: this.now, opId, outcome, reason: outcome === 'ok' ? '' : 'simulated' });
+    });
+  }
+
+  private finishResource(node: SimNode, resource: string, action: 'start' | 'stop' | 'status' | 'monitor'): Outcome {
+    if (action === 'start') {
+      if (consumeFault(node.failStart, resource)) {
+        node.actual.set(resource, 'stopped');
+        return 'failed';
+      }
+      node.actual.set(resource, 'running');
+      return 'ok';
+    }
+    if (action === 'stop') {
+      if (consumeFault(node.failStop, resource)) {
+        node.actual.set(resource, 'running');
+        node.stopFailed.add(resource);
+        return 'failed';
+      }
+      node.actual.set(resource, 'stopped');
+      return 'ok';
+    }
+    return node.actual.get(resource) === 'running' ? 'ok' : 'not-running';
+  }
+
+  private runHook(node: SimNode, opId: number, hook: string): void {
+    const incarnation = node.incarnation;
+    this.record(node.name, `hook ${hook}`);
+    this.schedule(HOOK_MS, () => {
+      if (node.incarnation !== incarnation) return;
+      const ok = hook !== 'fence' || !node.fenceFails;
+      this.record(node.name, `hook-done ${hook} ${ok ? 'ok' : 'failed'}`);
+      if (hook === 'fence' && ok) this.kill(node.peer, `fenced by ${node.name}`);
+      this.deliver(node, { type: 'hook-done', now: this.now, opId, ok, reason: ok ? '' : 'simulated fence failure' });
+      // The escalation hook of a real installation reboots the machine (Heartbeat: reboot -nf).
+      if (hook === 'escalate') this.kill(node.name, 'escalation: self-fence');
+    });
+  }
+
+  private ping(node: SimNode): void {
+    const incarnation = node.incarnation;
+    this.schedule(PING_MS, () => {
+      if (node.incarnation !== incarnation) return;
+      const reachable = node.pingReachable ? 1 : 0;
+      this.record(node.name, `ping-result ${reachable}/1`);
+      this.deliver(node, { type: 'ping-result', now: this.now, reachable, total: 1 });
+    });
+  }
+
+  /** Resource ids in config order. */
+  resourceIds(): string[] {
+    return this.nodes.a.config.groups.flatMap((g) => g.resources.map((r) => r.id));
+  }
+}
+
+function consumeFault(faults: Fault[], resource: string): boolean {
+  const fault = faults.find((f) => f.remaining > 0 && resource.includes(f.match));
+  if (!fault) return false;
+  fault.remaining -= 1;
+  return true;
+}
+
+export function addFault(list: Fault[], match: string, count: number): void {
+  list.push({ match, remaining: count });
+}
+
+function formatFields(fields: Record<string, unknown> | undefined): string {
+  if (!fields) return '';
+  return Object.entries(fields)
+    .map(([k, v]) => ` ${k}=${String(v)}`)
+    .join('');
+}
