@@ -1,0 +1,220 @@
+// The composition root: configuration → logger, pidfile, state, links, codec, core, loop,
+// control socket, signals. Everything the daemon is made of is created here and nowhere else,
+// and torn down here in reverse order.
+import type { Io } from '../cli/command.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { formatError, formatNotice } from '../config/errors.js';
+import { FailoverMachine } from '../core/machine.js';
+import type { Link } from '../transport/link.js';
+import { ScriptRunner } from '../resources/runner.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from './logger.js';
+import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
+import { bumpGeneration } from './state-file.js';
+import { Loop, type FrameCodec } from './loop.js';
+import { createWorldActions } from './actions.js';
+import { coreConfigFrom } from './core-config.js';
+import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
+import { buildStatusReport } from './status-report.js';
+import { packageVersion } from './version.js';
+
+/** The transport and protocol edge, injected so the composition can be exercised with memory links. */
+export interface Wiring {
+  /** Links for config.media, not yet opened. */
+  createLinks(config: Config, clock: Clock, log: Logger): Link[];
+  /** Signs with config.auth; keeps a replay window per link; `generation` is ours. */
+  createCodec(config: Config, generation: number): ReloadableCodec;
+}
+
+export interface ReloadableCodec extends FrameCodec {
+  /** Adopt new keys after a reload (rollover: every listed key is accepted). */
+  setConfig(config: Config): void;
+}
+
+export interface DaemonOptions {
+  configDir: string;
+  node: string;
+  /** Log to stdout too (`start -f`, systemd → journald). */
+  foreground: boolean;
+  clock?: Clock;
+  /** Tests: do not install process signal handlers. */
+  installSignalHandlers?: boolean;
+  /** Called once the control socket answers (tests, start's readiness). */
+  onReady?: (handle: DaemonHandle) => void;
+}
+
+export interface DaemonHandle {
+  /** Same as SIGTERM: graceful stop. */
+  stop(): void;
+  /** Same as SIGHUP. */
+  reload(): Promise<ControlResponse>;
+}
+
+/** Tick period: fine enough for the shortest timing the core must notice (keepalive/10). */
+export function tickPeriodMs(config: Config): number {
+  return Math.min(200, Math.max(10, Math.floor(config.keepaliveMs / 10)));
+}
+
+/** Run the daemon until it stops; resolves to the process exit code. */
+export async function runDaemon(opts: DaemonOptions, io: Io, wiring: Wiring): Promise<number> {
+  const loaded = await loadConfig(opts.configDir, opts.node);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
+    io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
+    return 1;
+  }
+  let config = loaded.config;
+  const clock = opts.clock ?? systemClock;
+  const log = createLogger({ logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility, foreground: opts.foreground, debug: config.debug });
+  const daemonLog = log.child('daemon');
+  for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
+
+  let pidfile: Pidfile;
+  try {
+    pidfile = acquirePidfile(config.ext.pidFile, (stale) =>
+      daemonLog.warn('pidfile-stale', `taking over stale pidfile ${config.ext.pidFile} (pid ${stale ?? 'unreadable'} is not running)`, { path: config.ext.pidFile }),
+    );
+  } catch (err) {
+    const message = err instanceof AlreadyRunningError ? err.message : `cannot create pidfile ${config.ext.pidFile}: ${(err as Error).message}`;
+    daemonLog.error('daemon-refused', message);
+    io.err(`twinbeat: ${message}\n`);
+    await log.close();
+    return 1;
+  }
+
+  const cleanups: (() => Promise<void> | void)[] = [() => pidfile.release()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        daemonLog.warn('cleanup-failed', (err as Error).message);
+      }
+    }
+    await log.close();
+  };
+
+  try {
+    const state = await bumpGeneration(config.ext.stateFile);
+    const startedAt = clock.now();
+    daemonLog.info('daemon-start', `twinbeat ${packageVersion()} starting as ${config.self} (peer ${config.peer}), generation ${state.generation}${state.standby ? ', standby' : ''}`, {
+      node: config.self,
+      generation: state.generation,
+      pid: process.pid,
+    });
+
+    const links = wiring.createLinks(config, clock, log);
+    const codec = wiring.createCodec(config, state.generation);
+    const runner = new ScriptRunner();
+    const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
+    const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, generation: state.generation, log });
+    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config) });
+    cleanups.push(() => loop.close());
+
+    for (const link of links) {
+      try {
+        await link.open();
+      } catch (err) {
+        // One broken medium (serial adapter unplugged) must not keep the other from working:
+        // the core sees it down, like a link that failed later.
+        const reason = (err as Error).message;
+        daemonLog.error('link-open-failed', `cannot open ${link.name}: ${reason}`, { link: link.name });
+        void loop.dispatch({ type: 'link-medium', now: clock.now(), link: link.name, up: false, reason });
+      }
+      cleanups.push(() => link.close());
+    }
+
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) {
+        daemonLog.info('stop-in-progress', `${why}: already stopping (releasing resources)`);
+        return;
+      }
+      stopping = true;
+      daemonLog.info('stop-requested', `${why}: releasing resources and stopping`);
+      void loop.dispatch({ type: 'command', now: clock.now(), command: 'stop' });
+    };
+
+    const reload = async (): Promise<ControlResponse> => {
+      const next = await loadConfig(opts.configDir, opts.node);
+      if (!next.ok) {
+        const errors = next.errors.map(formatError);
+        daemonLog.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
+        return { ok: false, error: `configuration invalid, running configuration kept:\n${errors.join('\n')}` };
+      }
+      const changedMedia = JSON.stringify(next.config.media) !== JSON.stringify(config.media);
+      config = next.config;
+      codec.setConfig(config);
+      await loop.dispatch({ type: 'config', now: clock.now(), config: coreConfigFrom(config, links.map((l) => l.name)) });
+      const note = changedMedia ? ' (the list of links changed: that takes effect at the next restart)' : '';
+      daemonLog.info('reload-applied', `configuration reloaded, digest ${config.digest}${note}`, { digest: config.digest });
+      return { ok: true, message: `configuration reloaded (digest ${config.digest})${note}` };
+    };
+
+    const commandAnswer = async (command: 'standby' | 'takeover' | 'stop'): Promise<ControlResponse> => {
+      if (command === 'stop') {
+        stop('stop requested on the control socket');
+        return { ok: true, message: 'stopping: releasing resources' };
+      }
+      await loop.dispatch({ type: 'command', now: clock.now(), command });
+      const last = loop.status().lastCommand;
+      if (last !== null && last.command === command && !last.accepted) return { ok: false, error: last.reason };
+      return { ok: true, message: `${command} accepted${last?.reason ? `: ${last.reason}` : ''}` };
+    };
+
+    const handler = async (request: ControlRequest): Promise<ControlResponse> => {
+      switch (request.cmd) {
+        case 'status':
+          return {
+            ok: true,
+            data: buildStatusReport(
+              loop.status(),
+              links.map((l) => ({ name: l.name, kind: l.kind, stats: l.stats(), protocolDrops: loop.protocolDrops(l.name) })),
+              { pid: process.pid, version: packageVersion(), uptimeMs: Math.round(clock.now() - startedAt), configDir: opts.configDir, stateFile: config.ext.stateFile },
+              config.digest,
+            ),
+          };
+        case 'reload':
+          return reload();
+        default:
+          return commandAnswer(request.cmd);
+      }
+    };
+
+    const control: ControlServer = await startControlServer({
+      path: config.ext.controlSocket,
+      group: config.ext.controlGroup,
+      handler,
+      onError: (err) => daemonLog.warn('control-error', err.message),
+    });
+    cleanups.push(() => control.close());
+
+    if (opts.installSignalHandlers !== false) {
+      const onTerm = () => stop('SIGTERM');
+      const onInt = () => stop('SIGINT');
+      const onHup = () => void reload();
+      process.on('SIGTERM', onTerm);
+      process.on('SIGINT', onInt);
+      process.on('SIGHUP', onHup);
+      cleanups.push(() => {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        process.off('SIGHUP', onHup);
+      });
+    }
+
+    loop.start();
+    daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
+    opts.onReady?.({ stop: () => stop('stop requested'), reload });
+    await loop.stopped;
+    daemonLog.info('daemon-stopped', 'resources released, exiting');
+    await cleanup();
+    return 0;
+  } catch (err) {
+    daemonLog.error('daemon-failed', `startup failed: ${(err as Error).message}`);
+    io.err(`twinbeat: ${(err as Error).message}\n`);
+    await cleanup();
+    return 1;
+  }
+}
