@@ -61,3 +61,13 @@ export function usageError(io: Io, command: string | null, message: string, help
   io.err(`${where}: ${message}\n${help.split('\n')[0]}\nRun '${where} --help' for details.\n`);
   return ExitCode.usage;
 }
+
+/** parseArgs, or the usage error already printed and its exit code (2). */
+export function parseCommandArgs(args: readonly string[], spec: ArgSpec, io: Io, command: string, help: string): ParsedArgs | number {
+  try {
+    return parseArgs(args, spec);
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(io, command, err.message, help);
+    throw err;
+  }
+}

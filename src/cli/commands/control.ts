@@ -1,7 +1,7 @@
 // The subcommands that talk to a running daemon over its control socket: status, standby,
 // takeover, reload. (stop is in stop.ts: it also waits for the daemon to exit.)
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
-import { parseArgs, UsageError, usageError } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
 import { controlRequest, ControlError, type ControlCommand, type ControlAccepted } from '../../daemon/control.js';
 import { renderStatusHuman, renderStatusJson } from '../format.js';
@@ -35,12 +35,8 @@ function simpleCommand(name: 'standby' | 'takeover' | 'reload', summary: string,
     summary,
     help,
     async run(global, args, io) {
-      try {
-        parseArgs(args, {});
-      } catch (err) {
-        if (err instanceof UsageError) return usageError(io, name, err.message, help);
-        throw err;
-      }
+      const parsed = parseCommandArgs(args, {}, io, name, help);
+      if (typeof parsed === 'number') return parsed;
       const answer = await ask(global, name, io);
       if (typeof answer === 'number') return answer;
       if (global.json) io.out(`${JSON.stringify(answer)}\n`);
@@ -97,13 +93,9 @@ export const statusCommand: CliCommand = {
   summary: 'show roles, resources, links and counters of the running daemon',
   help: statusHelp,
   async run(global, args, io) {
-    let json = global.json;
-    try {
-      json = parseArgs(args, { flags: { '--json': 'json' } }).flags.has('json') || json;
-    } catch (err) {
-      if (err instanceof UsageError) return usageError(io, 'status', err.message, statusHelp);
-      throw err;
-    }
+    const parsed = parseCommandArgs(args, { flags: { '--json': 'json' } }, io, 'status', statusHelp);
+    if (typeof parsed === 'number') return parsed;
+    const json = global.json || parsed.flags.has('json');
     const answer = await ask(global, 'status', io);
     if (typeof answer === 'number') return answer;
     const report = answer.data as StatusReport;

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
-import { parseArgs, UsageError, usageError } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
 import { readPid, processAlive } from '../../daemon/pidfile.js';
 import { controlRequest } from '../../daemon/control.js';
@@ -31,14 +31,9 @@ export function createStartCommand(wiring: Wiring): CliCommand {
     summary: 'start the daemon (-f: in the foreground, for systemd)',
     help,
     async run(global, args, io) {
-      let foreground: boolean;
-      try {
-        foreground = parseArgs(args, { flags: { '-f': 'foreground', '--foreground': 'foreground' } }).flags.has('foreground');
-      } catch (err) {
-        if (err instanceof UsageError) return usageError(io, 'start', err.message, help);
-        throw err;
-      }
-      if (foreground) {
+      const parsed = parseCommandArgs(args, { flags: { '-f': 'foreground', '--foreground': 'foreground' } }, io, 'start', help);
+      if (typeof parsed === 'number') return parsed;
+      if (parsed.flags.has('foreground')) {
         const detached = process.env[DETACHED_ENV] === '1';
         return runDaemon({ configDir: global.configDir, node: global.node, foreground: !detached }, io, wiring);
       }

@@ -2,7 +2,7 @@
 // reverse order, says goodbye to the peer so it takes over at once, and exits — then wait until
 // the process is gone.
 import { ExitCode, type CliCommand } from '../command.js';
-import { parseArgs, UsageError, usageError } from '../args.js';
+import { parseCommandArgs, usageError } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
 import { readPid, processAlive } from '../../daemon/pidfile.js';
 import { socketAnswers } from '../../daemon/control.js';
@@ -21,16 +21,11 @@ export const stopCommand: CliCommand = {
   summary: 'release resources gracefully and stop the daemon',
   help,
   async run(global, args, io) {
-    let timeoutMs: number;
-    try {
-      const parsed = parseArgs(args, { values: { '--timeout': 'timeout' } });
-      const seconds = Number(parsed.values.get('timeout') ?? '300');
-      if (!(seconds > 0)) throw new UsageError(`--timeout: expected a positive number of seconds, got ${parsed.values.get('timeout')}`);
-      timeoutMs = seconds * 1000;
-    } catch (err) {
-      if (err instanceof UsageError) return usageError(io, 'stop', err.message, help);
-      throw err;
-    }
+    const parsed = parseCommandArgs(args, { values: { '--timeout': 'timeout' } }, io, 'stop', help);
+    if (typeof parsed === 'number') return parsed;
+    const seconds = Number(parsed.values.get('timeout') ?? '300');
+    if (!(seconds > 0)) return usageError(io, 'stop', `--timeout: expected a positive number of seconds, got ${parsed.values.get('timeout')}`, help);
+    const timeoutMs = seconds * 1000;
     const paths = runtimePaths(global.configDir);
     const pid = readPid(paths.pidFile);
     const answer = await ask(global, 'stop', io);
