@@ -40,10 +40,8 @@ export function parseState(text: string, path: string): NodeState {
 }
 
 export function formatState(state: NodeState): string {
-  return (
-    '; twinbeat node state: written by the daemon, do not edit while it runs\n' +
-    ini.stringify({ node: { generation: state.generation, role: state.role, standby: state.standby, complete: true } })
-  );
+  const body = ini.stringify({ node: { generation: state.generation, role: state.role, standby: state.standby, complete: true } });
+  return `; twinbeat node state: written by the daemon, do not edit while it runs\n${body.endsWith('\n') ? body : `${body}\n`}`;
 }
 
 /** The stored state, or the initial state (generation 0) when the file does not exist. */

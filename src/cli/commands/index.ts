@@ -1,16 +1,16 @@
 // Every `twinbeat` subcommand, in the order `twinbeat --help` lists them.
 import type { CliCommand } from '../command.js';
 import type { Wiring } from '../../daemon/main.js';
-import { createStartCommand } from './start.js';
+import { createStartCommand, type StartOptions } from './start.js';
 import { stopCommand } from './stop.js';
 import { statusCommand, standbyCommand, takeoverCommand, reloadCommand } from './control.js';
 import { checkCommand } from './check.js';
 import { keygenCommand } from './keygen.js';
 import { createResourceTestCommand } from './resource-test.js';
 
-export function createCommands(wiring: Wiring): CliCommand[] {
+export function createCommands(wiring: Wiring, startOptions: StartOptions = {}): CliCommand[] {
   return [
-    createStartCommand(wiring),
+    createStartCommand(wiring, startOptions),
     stopCommand,
     statusCommand,
     standbyCommand,

@@ -25,7 +25,13 @@ running (pidfile).
 Without -f the daemon detaches; start waits until it answers on its control socket.
 Exit status: 0 started (or, with -f, stopped cleanly), 1 failed to start.`;
 
-export function createStartCommand(wiring: Wiring): CliCommand {
+export interface StartOptions {
+  /** The script the detached daemon runs (default: the twinbeat CLI entry, src/cli/main.js). */
+  entry?: string;
+}
+
+export function createStartCommand(wiring: Wiring, options: StartOptions = {}): CliCommand {
+  const entry = options.entry ?? fileURLToPath(new URL('../main.js', import.meta.url));
   return {
     name: 'start',
     summary: 'start the daemon (-f: in the foreground, for systemd)',
@@ -37,12 +43,12 @@ export function createStartCommand(wiring: Wiring): CliCommand {
         const detached = process.env[DETACHED_ENV] === '1';
         return runDaemon({ configDir: global.configDir, node: global.node, foreground: !detached }, io, wiring);
       }
-      return startDetached(global, io);
+      return startDetached(global, io, entry);
     },
   };
 }
 
-async function startDetached(global: GlobalOptions, io: Io): Promise<number> {
+async function startDetached(global: GlobalOptions, io: Io, entry: string): Promise<number> {
   const paths = runtimePaths(global.configDir);
   const running = readPid(paths.pidFile);
   if (running !== null && processAlive(running)) {
@@ -55,8 +61,7 @@ async function startDetached(global: GlobalOptions, io: Io): Promise<number> {
     io.err('twinbeat start: warning: no logfile, debugfile or logfacility in ha.cf: a detached daemon\'s log is discarded (run it with `start -f` under systemd instead)\n');
   }
   const fd = openSync(output ?? '/dev/null', 'a');
-  const main = fileURLToPath(new URL('../main.js', import.meta.url));
-  const child = spawn(process.execPath, [main, '-c', global.configDir, '--node', global.node, 'start', '-f'], {
+  const child = spawn(process.execPath, [entry, '-c', global.configDir, '--node', global.node, 'start', '-f'], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: { ...process.env, [DETACHED_ENV]: '1' },

@@ -1,0 +1,101 @@
+// start (detached), status, stop as real processes, against the silent-peer wiring.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { controlRequest } from '../../../src/daemon/control.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { silentPairConfig } from '../daemon/memory-wiring.js';
+import { processAlive } from '../../../src/daemon/pidfile.js';
+import type { StatusReport } from '../../../src/daemon/status-report.js';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), 'silent-peer-cli.js');
+
+test('start detaches and waits for readiness; a second start is refused; stop waits for the exit', { timeout: 120_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const twinbeat = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', ...args], { encoding: 'utf8', timeout: 90_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  t.after(() => {
+    // Never leave a daemon behind, whatever failed.
+    const pid = existsSync(cfg.pid) ? Number(readFileSync(cfg.pid, 'utf8')) : 0;
+    if (pid > 0 && processAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  assert.deepEqual(twinbeat('status'), { code: 3, out: '', err: `twinbeat status: twinbeat is not running (no control socket at ${cfg.socket})\n` });
+
+  const started = twinbeat('start');
+  assert.equal(started.code, 0, started.err);
+  const pid = Number(/^twinbeat started \(pid (\d+)\)\n$/.exec(started.out)?.[1]);
+  assert.ok(processAlive(pid));
+  assert.equal(Number(readFileSync(cfg.pid, 'utf8')), pid);
+
+  const again = twinbeat('start');
+  assert.equal(again.code, 1);
+  assert.match(again.err, new RegExp(`already running as pid ${pid}`));
+
+  const status = twinbeat('status', '--json');
+  assert.equal(status.code, 0, status.err);
+  const report = JSON.parse(status.out) as StatusReport;
+  assert.equal(report.daemon.pid, pid);
+  assert.equal(report.self.name, 'alpha');
+  assert.equal(twinbeat('status').out.split('\n')[0], `node   alpha: ${report.self.role}, generation 1`);
+
+  const stopped = twinbeat('stop');
+  assert.deepEqual(stopped, { code: 0, out: 'twinbeat stopped\n', err: '' });
+  assert.equal(processAlive(pid), false);
+  assert.equal(existsSync(cfg.pid), false);
+  assert.equal(twinbeat('stop').code, 3);
+  // The detached daemon logged to the logfile only (its stdout is the logfile too: no duplicates).
+  const log = readFileSync(cfg.log, 'utf8');
+  assert.equal(log.match(/event=daemon-start /g)?.length, 1);
+  assert.match(log, /event=stop-requested .*stop requested on the control socket/);
+});
+
+test('start reports a daemon that dies during startup', { timeout: 60_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  // gamma is not a node of this pair: the detached daemon's config load fails and it exits 1.
+  const r1 = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'gamma', 'start'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r1.status, 1);
+  assert.match(r1.stderr, /the daemon exited during startup with status 1; see .*ha-log/);
+});
+
+test('start -f: SIGHUP reloads (invalid config kept out), SIGTERM stops gracefully with exit 0', { timeout: 120_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const daemon = spawn(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  daemon.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  const waitFor = async (what: RegExp) => {
+    const deadline = Date.now() + 30_000;
+    while (!what.test(stdout)) {
+      if (Date.now() > deadline) throw new Error(`no ${what} in stdout:\n${stdout}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await waitFor(/event=daemon-ready/);
+  assert.match(stdout, /^INFO event=daemon-start component=daemon /m, 'foreground: lines on stdout for the journal');
+
+  const haCf = readFileSync(join(cfg.dir, 'ha.cf'), 'utf8');
+  writeFileSync(join(cfg.dir, 'ha.cf'), `${haCf}keepalive 5\n`); // second keepalive line: invalid
+  daemon.kill('SIGHUP');
+  await waitFor(/event=reload-rejected/);
+  writeFileSync(join(cfg.dir, 'ha.cf'), haCf);
+  appendFileSync(join(cfg.dir, 'ha.cf'), '# touched\n');
+  daemon.kill('SIGHUP');
+  await waitFor(/event=reload-applied/);
+  const answer = await controlRequest(cfg.socket, { cmd: 'status' }, 5000);
+  assert.equal(answer.ok, true, 'still serving after the reloads');
+
+  daemon.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.match(stdout, /event=stop-requested .*SIGTERM/);
+  assert.match(stdout, /event=daemon-stopped/);
+  assert.equal(existsSync(cfg.pid), false);
+  assert.equal(existsSync(cfg.socket), false);
+});
