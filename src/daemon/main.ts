@@ -1,7 +1,6 @@
 // The composition root: configuration → logger, pidfile, state, links, codec, core, loop,
 // control socket, signals. Everything the daemon is made of is created here and nowhere else,
 // and torn down here in reverse order.
-import type { Io } from '../cli/command.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { formatError, formatNotice } from '../config/errors.js';
@@ -32,6 +31,11 @@ export interface ReloadableCodec extends FrameCodec {
   setConfig(config: Config): void;
 }
 
+/** Where startup failures are told before (or besides) the log: the terminal running `start`. */
+export interface ErrorSink {
+  err(text: string): void;
+}
+
 export interface DaemonOptions {
   configDir: string;
   node: string;
@@ -57,7 +61,7 @@ export function tickPeriodMs(config: Config): number {
 }
 
 /** Run the daemon until it stops; resolves to the process exit code. */
-export async function runDaemon(opts: DaemonOptions, io: Io, wiring: Wiring): Promise<number> {
+export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiring): Promise<number> {
   const loaded = await loadConfig(opts.configDir, opts.node);
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);

@@ -85,10 +85,16 @@ test('start -f: SIGHUP reloads (invalid config kept out), SIGTERM stops graceful
   writeFileSync(join(cfg.dir, 'ha.cf'), `${haCf}keepalive 5\n`); // second keepalive line: invalid
   daemon.kill('SIGHUP');
   await waitFor(/event=reload-rejected/);
+  const viaCli = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'reload'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(viaCli.status, 1);
+  assert.match(viaCli.stderr, /^twinbeat reload: refused: configuration invalid, running configuration kept:\n.*ha\.cf:\d+: keepalive/);
   writeFileSync(join(cfg.dir, 'ha.cf'), haCf);
   appendFileSync(join(cfg.dir, 'ha.cf'), '# touched\n');
   daemon.kill('SIGHUP');
   await waitFor(/event=reload-applied/);
+  const reloaded = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'reload'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(reloaded.status, 0, reloaded.stderr);
+  assert.match(reloaded.stdout, /^configuration reloaded \(digest [0-9a-f]+\)\n$/);
   const answer = await controlRequest(cfg.socket, { cmd: 'status' }, 5000);
   assert.equal(answer.ok, true, 'still serving after the reloads');
 
