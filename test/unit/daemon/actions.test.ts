@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWorldActions, actionTimeoutMs } from '../../../src/daemon/actions.js';
+import { createLogger } from '../../../src/daemon/logger.js';
+import { loadState } from '../../../src/daemon/state-file.js';
+import type { Config, ResourceSpec } from '../../../src/config/types.js';
+import type { ScriptRunner } from '../../../src/resources/runner.js';
+import type { ScriptResult } from '../../../src/resources/result.js';
+
+const spec = (id: string, script: string): ResourceSpec => ({ id, script, args: [], path: `/x/${script}`, class: 'heartbeat' });
+
+const config = {
+  ping: ['10.0.0.254', '10.0.0.253'],
+  pingGroups: [{ name: 'routers', addresses: ['10.0.1.1', '10.0.1.2'] }],
+  groups: [{ owner: 'alpha', key: 'IPaddr::10.0.0.100', resources: [spec('IPaddr::10.0.0.100', 'IPaddr'), spec('Dummy::web', 'Dummy')], origin: 'default' }],
+  ext: {
+    monitors: { 'Dummy::web': { intervalMs: 10_000, timeoutMs: 7_000, failures: 1, restarts: 0 } },
+    hooks: { fence: '/etc/ha.d/fence' },
+    startTimeoutMs: 1_000, stopTimeoutMs: 2_000, statusTimeoutMs: 3_000, arpCount: 4, arpIntervalMs: 150,
+  },
+} as unknown as Config;
+
+const ok: ScriptResult = { outcome: 'ok', exitCode: 0, signal: null, durationMs: 1, reason: '', stdout: '', stderr: '' };
+
+function fakeRunner(calls: string[]): ScriptRunner {
+  return {
+    run: async (s: ResourceSpec, action: string, opts: { timeoutMs: number; env?: Record<string, string> }) => {
+      calls.push(`${s.id} ${action} ${opts.timeoutMs} ${opts.env?.['TB_ARP_COUNT']}/${opts.env?.['TB_ARP_INTERVAL_MS']}`);
+      return ok;
+    },
+    runHook: async (path: string, _env: Record<string, string>, timeoutMs: number) => {
+      calls.push(`hook ${path} ${timeoutMs}`);
+      return ok;
+    },
+  } as unknown as ScriptRunner;
+}
+
+function make(t: { after: (fn: () => void) => void }, ping?: (a: string) => Promise<boolean>) {
+  const dir = mkdtempSync(join(tmpdir(), 'tb6-act-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const calls: string[] = [];
+  const actions = createWorldActions({
+    config: () => config, runner: fakeRunner(calls), stateFile: join(dir, 'state.ini'), generation: 9,
+    log: createLogger({ stdout: new PassThrough() }), ...(ping ? { ping } : {}),
+  });
+  return { actions, calls, stateFile: join(dir, 'state.ini') };
+}
+
+test('resource actions get their timeout and the ARP settings; unknown resources are not-installed', async (t) => {
+  const { actions, calls } = make(t);
+  await actions.runResource(0, 'IPaddr::10.0.0.100', 'start');
+  await actions.runResource(0, 'Dummy::web', 'monitor');
+  await actions.runResource(0, 'Dummy::web', 'stop');
+  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150', 'Dummy::web monitor 7000 4/150', 'Dummy::web stop 2000 4/150']);
+  assert.equal((await actions.runResource(0, 'Nope::x', 'start')).outcome, 'not-installed');
+  assert.equal((await actions.runResource(5, 'Dummy::web', 'start')).outcome, 'not-installed');
+  assert.equal(actionTimeoutMs(config, 'IPaddr::10.0.0.100', 'status'), 3000);
+});
+
+test('hooks: configured ones run, missing ones succeed without running anything', async (t) => {
+  const { actions, calls } = make(t);
+  assert.equal((await actions.runHook('fence', {})).outcome, 'ok');
+  const missing = await actions.runHook('escalate', {});
+  assert.equal(missing.outcome, 'ok');
+  assert.match(missing.reason, /no escalate hook configured/);
+  assert.deepEqual(calls, ['hook /etc/ha.d/fence 2000']);
+});
+
+test('ping probe: single nodes count alone, a group counts once if any member answers', async (t) => {
+  const up = new Set(['10.0.0.253', '10.0.1.2']);
+  const { actions } = make(t, async (a) => up.has(a));
+  assert.deepEqual(await actions.probePing(), { reachable: 2, total: 3 });
+  up.clear();
+  assert.deepEqual(await actions.probePing(), { reachable: 0, total: 3 });
+});
+
+test('reannounce restarts only the address resources of the group; persist keeps the generation', async (t) => {
+  const { actions, calls, stateFile } = make(t);
+  await actions.reannounce(0);
+  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150']);
+  await actions.persist({ standby: true, role: 'standby' });
+  assert.deepEqual(await loadState(stateFile), { generation: 9, role: 'standby', standby: true });
+});
