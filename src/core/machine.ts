@@ -411,10 +411,7 @@ export class FailoverMachine {
     this.links.reconfigure(config.links, this.now, this.timing(config));
     this.stall.reconfigure(config.keepaliveMs);
     this.gate.reconfigure(this.gateSettings(config));
-    if (this.latest) {
-      this.digestMatch = null;
-      this.checkDigest(this.latest.configDigest);
-    }
+    if (this.latest) this.checkDigest(this.latest.configDigest);
     this.log('info', 'config-reloaded', 'configuration reloaded; roles unchanged', { digest: config.configDigest });
   }
 
@@ -457,6 +454,9 @@ export class FailoverMachine {
     this.log(graceful ? 'info' : 'warn', 'peer-dead', graceful ? `${this.config.peer} left gracefully` : `${this.config.peer} is dead: every link silent`, { previously: before });
     if (!graceful && before === 'alive') this.enqueueHook('remote-failure', { TWINBEAT_REASON: 'peer-dead' });
     this.applyGate(this.gate.peerDied(this.now, graceful && heldNothing), 'peer dead');
+    if (this.gate.state === 'tie-delay') {
+      this.log('info', 'takeover-tie-delay', `not the tie winner (${this.config.groups[0]?.owner} owns the first group): waiting ${this.gate.tieDelayMs()} ms before taking over`, { delayMs: this.gate.tieDelayMs() });
+    }
   }
 
   private peerCameBack(before: PeerState): void {

@@ -96,7 +96,7 @@ function execute(world: World, command: string, out: string[]): void {
     case 'cut':
       return world.setLinks(linksOf(args[0]), fromsOf(args[1]), { cut: true });
     case 'heal':
-      return world.setLinks(linksOf(args[0]), [...NODES], { cut: false, loss: 0, extraDelayMs: 0, dup: 0 });
+      return world.setLinks(linksOf(args[0]), [...NODES], { cut: false, loss: 0, fixedDelayMs: 0, extraDelayMs: 0, dup: 0 });
     case 'loss':
       return world.setLinks(linksOf(args[0]), fromsOf(args[1]), { loss: Number(args[2]) });
     case 'cmd':

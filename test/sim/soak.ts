@@ -220,9 +220,9 @@ export class Soak {
     }
     if (roll < 0.66) {
       // Slow but lossless: still counts as working (delay below one keepalive).
-      const extraDelayMs = randInt(rng, 0, w.options.keepaliveMs - 1);
-      w.setLinks(links, froms, { extraDelayMs, dup: rng() < 0.3 ? 0.3 : 0 });
-      return `delay ${link} ${extraDelayMs}`;
+      const fixedDelayMs = randInt(rng, 0, w.options.keepaliveMs - 101);
+      w.setLinks(links, froms, { fixedDelayMs, extraDelayMs: randInt(rng, 0, 100), dup: rng() < 0.3 ? 0.3 : 0 });
+      return `delay ${link} ${fixedDelayMs}`;
     }
     if (roll < 0.78) {
       // Sometimes both operators act at the same instant (the race the want/grant acks exist for).
@@ -273,7 +273,7 @@ export class Soak {
   private heal(links: readonly LinkName[]): void {
     const w = this.world;
     const wasDisrupted = this.disrupted();
-    w.setLinks(links, [...NODES], { cut: false, loss: 0, extraDelayMs: 0, dup: 0 });
+    w.setLinks(links, [...NODES], { cut: false, loss: 0, fixedDelayMs: 0, extraDelayMs: 0, dup: 0 });
     if (wasDisrupted && !this.disrupted()) {
       this.lastDisruptedAt = w.now;
       const at = w.now;

@@ -91,6 +91,9 @@ export function makeConfig(self: NodeName, o: WorldOptions): CoreConfig {
 interface Direction {
   cut: boolean;
   loss: number;
+  /** Added to every frame's delay. */
+  fixedDelayMs: number;
+  /** Random extra delay, 0..extraDelayMs (reorders frames). */
   extraDelayMs: number;
   dup: number;
 }
@@ -160,7 +163,7 @@ export class World {
     this.options = { ...defaultOptions, ...options };
     this.rng = mulberry32(this.options.seed);
     this.nodes = { a: new SimNode('a', this.options), b: new SimNode('b', this.options) };
-    for (const link of LINKS) for (const d of ['a>b', 'b>a']) this.directions.set(`${link}:${d}`, { cut: false, loss: 0, extraDelayMs: 0, dup: 0 });
+    for (const link of LINKS) for (const d of ['a>b', 'b>a']) this.directions.set(`${link}:${d}`, { cut: false, loss: 0, fixedDelayMs: 0, extraDelayMs: 0, dup: 0 });
   }
 
   // ------------------------------------------------------------ time
@@ -205,7 +208,7 @@ export class World {
   linkWorksBothWays(link: LinkName): boolean {
     return NODES.every((from) => {
       const d = this.direction(link, from);
-      return !d.cut && d.loss === 0 && d.extraDelayMs < this.options.keepaliveMs;
+      return !d.cut && d.loss === 0 && d.fixedDelayMs + d.extraDelayMs < this.options.keepaliveMs;
     });
   }
 
@@ -221,7 +224,7 @@ export class World {
       const copies = d.dup > 0 && this.rng() < d.dup ? 2 : 1;
       for (let i = 0; i < copies; i++) {
         const jitter = d.extraDelayMs > 0 ? Math.floor(this.rng() * d.extraDelayMs) : 0;
-        this.schedule(LINK_DELAY_MS[link] + jitter + i, () => this.receive(this.nodes[from.peer], link, frame));
+        this.schedule(LINK_DELAY_MS[link] + d.fixedDelayMs + jitter + i, () => this.receive(this.nodes[from.peer], link, frame));
       }
     }
   }
