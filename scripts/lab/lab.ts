@@ -14,7 +14,7 @@
 //     nowhere, so packets vanish silently and the client still reaches both nodes;
 //   - the serial cable (cutSerial): socat stops, both pty links vanish;
 //   - power (powerOff): SIGKILL of everything in the node's namespace + isolate + serial cut.
-import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -46,6 +46,7 @@ export const labPaths = {
   cli: join(distRoot, 'src/cli/main.js'),
   echoService: join(distRoot, 'scripts/lab/echo-service.js'),
   probe: join(distRoot, 'scripts/lab/probe.js'),
+  labCli: join(distRoot, 'scripts/lab/lab-cli.js'),
   repoRoot,
 } as const;
 
@@ -186,6 +187,7 @@ export class Lab {
 
   private async startEcho(node: NodeName): Promise<void> {
     const log = join(this.dir, `echo-${node}.out`);
+    writeFileSync(log, ''); // a fresh log: 'listening' must come from this start
     const child = this.spawnLogged(node, [process.execPath, labPaths.echoService, '--name', node], log);
     await waitFor(`echo service on ${node}`, () => existsSync(log) && readFileSync(log, 'utf8').includes('listening'), 10_000).catch((err) => {
       throw new Error(`${(err as Error).message}; exit ${child.exitCode}; ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);

@@ -15,6 +15,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Bytes written to the command's stdin. */
   input?: string;
+  /** Environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunResult {
@@ -48,7 +50,7 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   if (cmd === undefined) return Promise.reject(new Error('run: empty argv'));
   const timeoutMs = opts.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
-    const child = spawnChild(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnChild(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type NodeName } from '../../scripts/lab/lab.js';
+import { Lab, labPaths, type NodeName } from '../../scripts/lab/lab.js';
 import { LAB_NET } from '../../scripts/lab/addresses.js';
-import { listNamespaces, rootSkipReason, sleep, uniquePrefix, type Netns } from '../../scripts/lab/netns.js';
+import { listNamespaces, rootSkipReason, run, sleep, uniquePrefix, type Netns } from '../../scripts/lab/netns.js';
 
 async function reaches(from: Netns, address: string): Promise<boolean> {
   const r = await from.exec(['ping', '-c', '1', '-W', '2', address], { allowFail: true });
@@ -119,4 +119,30 @@ test('destroy removes every namespace and the lab directory', { skip: rootSkipRe
   await lab.destroy();
   assert.deepEqual((await listNamespaces()).filter((n) => n.startsWith(`${prefix}-`)), []);
   assert.equal(existsSync(lab.dir), false);
+});
+
+test('lab CLI: up leaves a running lab behind, status describes it, down removes exactly it', { skip: rootSkipReason }, async (t) => {
+  const prefix = uniquePrefix('tb5');
+  const dir = `/tmp/${prefix}`;
+  const env = { ...process.env, TB_LAB_DIR: dir, TB_LAB_PREFIX: prefix };
+  const cli = (...args: string[]) => run([process.execPath, labPaths.labCli, ...args], { allowFail: true, timeoutMs: 60_000, env });
+  t.after(async () => {
+    await cli('down');
+  });
+
+  const upResult = await cli('up');
+  assert.equal(upResult.code, 0, upResult.stderr);
+  assert.equal((await listNamespaces()).filter((n) => n.startsWith(`${prefix}-`)).length, 4, 'namespaces outlive the up command');
+  assert.equal((await cli('up')).code, 1, 'a second up is refused');
+
+  const statusResult = await cli('status');
+  assert.equal(statusResult.code, 0);
+  assert.match(statusResult.stdout, /socat pid \d+: running/);
+  assert.match(statusResult.stdout, /alpha: does not hold 10\.77\.0\.100/);
+
+  const downResult = await cli('down');
+  assert.equal(downResult.code, 0, downResult.stderr);
+  assert.deepEqual((await listNamespaces()).filter((n) => n.startsWith(`${prefix}-`)), []);
+  assert.equal(existsSync(dir), false);
+  assert.equal((await cli('status')).code, 3);
 });

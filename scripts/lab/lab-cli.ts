@@ -1,0 +1,148 @@
+// Operator CLI for the two-node lab: bring a lab up that outlives the command, look at it, and
+// take down exactly what `up` made (recorded in /tmp/tb-lab/state.json).
+//
+//   node dist/scripts/lab/lab-cli.js up [--start] [--ping] [--auto-failback on|off|legacy]
+//        [--keepalive T] [--deadtime T] [--warntime T] [--initdead T]
+//   node dist/scripts/lab/lab-cli.js status
+//   node dist/scripts/lab/lab-cli.js down
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Lab, destroyLabState, labPaths, type LabState } from './lab.js';
+import { LAB_NET } from './addresses.js';
+import { NODES } from './lab-config.js';
+import { isAlive, listNamespaces, rootSkipReason, run } from './netns.js';
+
+// Overridable so tests can run a CLI lab next to an operator's one.
+const LAB_DIR = process.env.TB_LAB_DIR ?? '/tmp/tb-lab';
+const STATE_FILE = `${LAB_DIR}/state.json`;
+const PREFIX = process.env.TB_LAB_PREFIX ?? 'tb-lab';
+
+const usage = `usage: lab-cli up [--start] [--ping] [--auto-failback on|off|legacy]
+                 [--keepalive T] [--deadtime T] [--warntime T] [--initdead T]
+       lab-cli status
+       lab-cli down`;
+
+function readState(): LabState | null {
+  return existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as LabState) : null;
+}
+
+function nodeNsName(node: 'alpha' | 'bravo'): string {
+  return `${PREFIX}-${node === 'alpha' ? 'a' : 'b'}`;
+}
+
+async function up(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      start: { type: 'boolean', default: false },
+      ping: { type: 'boolean', default: false },
+      'auto-failback': { type: 'string' },
+      keepalive: { type: 'string' },
+      deadtime: { type: 'string' },
+      warntime: { type: 'string' },
+      initdead: { type: 'string' },
+    },
+  });
+  const existing = readState();
+  const namespaces = await listNamespaces();
+  if (existing || namespaces.some((n) => n.startsWith(`${PREFIX}-`))) {
+    process.stderr.write(`a lab is already up (${STATE_FILE} or ${PREFIX}-* namespaces exist); run 'lab-cli down' first\n`);
+    return 1;
+  }
+  const failback = values['auto-failback'];
+  if (failback !== undefined && failback !== 'on' && failback !== 'off' && failback !== 'legacy') {
+    process.stderr.write(`--auto-failback must be on, off or legacy\n${usage}\n`);
+    return 2;
+  }
+  if (values.start && !existsSync(labPaths.cli)) {
+    process.stderr.write(`--start: ${labPaths.cli} does not exist (run npm run build)\n`);
+    return 1;
+  }
+  const lab = await Lab.create({
+    prefix: PREFIX,
+    dir: LAB_DIR,
+    persistent: true,
+    ping: values.ping,
+    ...(failback ? { autoFailback: failback } : {}),
+    ...(values.keepalive ? { keepalive: values.keepalive } : {}),
+    ...(values.deadtime ? { deadtime: values.deadtime } : {}),
+    ...(values.warntime ? { warntime: values.warntime } : {}),
+    ...(values.initdead ? { initdead: values.initdead } : {}),
+  });
+  if (values.start) for (const node of NODES) lab.startDaemon(node);
+  const state = lab.release();
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2) + '\n');
+
+  const node = process.execPath;
+  process.stdout.write(`lab ${PREFIX} is up (state: ${STATE_FILE})
+  alpha   netns ${PREFIX}-a  ${LAB_NET.alpha}   config ${LAB_DIR}/alpha   serial ${LAB_DIR}/ttyA
+  bravo   netns ${PREFIX}-b  ${LAB_NET.bravo}   config ${LAB_DIR}/bravo   serial ${LAB_DIR}/ttyB
+  client  netns ${PREFIX}-c  ${LAB_NET.client}  floating IP ${LAB_NET.floating}, echo service on UDP ${LAB_NET.echoPort}
+${values.start ? '  daemons started; output in ' + LAB_DIR + '/{alpha,bravo}/daemon.out\n' : ''}
+  start a node:   ip netns exec ${PREFIX}-a ${node} ${labPaths.cli} start -f -c ${LAB_DIR}/alpha --node alpha
+  status:         ip netns exec ${PREFIX}-a ${node} ${labPaths.cli} status -c ${LAB_DIR}/alpha --node alpha
+  client probe:   ip netns exec ${PREFIX}-c ${node} ${labPaths.probe} --target ${LAB_NET.floating} --duration-ms 10000
+  take it down:   ${node} ${process.argv[1] ?? 'lab-cli.js'} down
+`);
+  return 0;
+}
+
+async function status(): Promise<number> {
+  const state = readState();
+  if (!state) {
+    process.stdout.write('no lab is up\n');
+    return 3;
+  }
+  const present = new Set(await listNamespaces());
+  process.stdout.write(`lab ${state.prefix} (${state.dir})\n`);
+  for (const name of state.namespaces) process.stdout.write(`  netns ${name}: ${present.has(name) ? 'present' : 'MISSING'}\n`);
+  for (const { pid, command } of state.hostPids) process.stdout.write(`  ${command} pid ${pid}: ${isAlive(pid) ? 'running' : 'gone'}\n`);
+  for (const node of NODES) {
+    const ns = nodeNsName(node);
+    if (!present.has(ns)) continue;
+    const addrs = await run(['ip', '-n', ns, '-o', '-4', 'addr', 'show', 'dev', LAB_NET.lanIf], { allowFail: true });
+    const holds = addrs.stdout.includes(` ${LAB_NET.floating}/`);
+    const pids = await run(['ip', 'netns', 'pids', ns], { allowFail: true });
+    const processes = pids.stdout.split(/\s+/).filter(Boolean).length;
+    process.stdout.write(`  ${node}: ${holds ? 'HOLDS' : 'does not hold'} ${LAB_NET.floating}; ${processes} process(es) in ${ns}\n`);
+  }
+  return 0;
+}
+
+async function down(): Promise<number> {
+  const state = readState();
+  if (!state) {
+    process.stdout.write('no lab is up\n');
+    return 0;
+  }
+  await destroyLabState(state);
+  process.stdout.write(`lab ${state.prefix} removed\n`);
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const [command, ...args] = process.argv.slice(2);
+  if (rootSkipReason && command !== undefined && ['up', 'down', 'status'].includes(command)) {
+    process.stderr.write(`lab-cli ${command}: ${rootSkipReason}\n`);
+    return 1;
+  }
+  switch (command) {
+    case 'up':
+      return up(args);
+    case 'status':
+      return status();
+    case 'down':
+      return down();
+    default:
+      process.stderr.write(`${usage}\n`);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`lab-cli: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
