@@ -1,7 +1,9 @@
 // Per-link liveness, as Heartbeat judges it (HEARTBEAT.md §5.3-5.4) but per medium: a link is
 // `up` while the peer's status frames arrive on it, `late` once nothing came for warntime,
 // `dead` once nothing came for deadtime. Before the peer is first heard on a link the link is
-// `init` and only becomes dead after initdead from our start. The PEER is dead only when every
+// `init`: it becomes dead after initdead from our start — or after deadtime once the peer has
+// been heard on another link (start-up is over; a link that never worked must not delay the
+// detection of the peer's death by initdead). The PEER is dead only when every
 // link is dead: one dead link is a warning, never a reason to move resources.
 
 export type LinkState = 'init' | 'up' | 'late' | 'dead';
@@ -38,6 +40,8 @@ interface TrackedLink extends LinkView {
 
 export class LinkTracker {
   private links = new Map<string, TrackedLink>();
+  /** The peer has been heard on some link: initdead no longer applies to links still in init. */
+  private heardEver = false;
 
   constructor(
     names: readonly string[],
@@ -63,6 +67,7 @@ export class LinkTracker {
     const link = this.links.get(name);
     if (!link) return null;
     const from = link.state;
+    this.heardEver = true;
     link.lastHeardAt = now;
     link.since = now;
     link.state = 'up';
@@ -92,7 +97,7 @@ export class LinkTracker {
   }
 
   private stateAfter(state: LinkState, silentMs: number): LinkState {
-    if (state === 'init') return silentMs >= this.timing.initdeadMs ? 'dead' : 'init';
+    if (state === 'init') return silentMs >= (this.heardEver ? this.timing.deadtimeMs : this.timing.initdeadMs) ? 'dead' : 'init';
     if (state === 'dead') return 'dead';
     if (silentMs >= this.timing.deadtimeMs) return 'dead';
     if (silentMs >= this.timing.warntimeMs) return 'late';

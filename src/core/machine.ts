@@ -518,6 +518,7 @@ export class FailoverMachine {
   }
 
   private reconcileGroup(g: GroupRuntime, index: number): void {
+    this.maybeClearFailedMark(g, index);
     const { holder, why } = this.computeDesired(g, index);
     g.desired = holder;
     g.why = why;
@@ -527,7 +528,6 @@ export class FailoverMachine {
       g.wantSince = null;
     }
     this.trackConflict(g, index);
-    this.maybeClearFailedMark(g, index);
     if (g.op || g.plan) return;
     if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.takeoverStart(g, index);
     else if (g.phase === 'running' && holder !== 'self') this.releaseStart(g, index, why);

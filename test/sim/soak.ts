@@ -286,7 +286,11 @@ export class Soak {
     const log: string[] = [];
     w.boot('a');
     if (this.plan() < 0.5) w.boot('b');
-    else w.schedule(randInt(this.plan, 0, 12000), () => w.boot('b'));
+    else
+      w.schedule(randInt(this.plan, 0, 12000), () => {
+        this.touch('b');
+        w.boot('b');
+      });
     for (let i = 0; i < faults; i++) {
       w.advance(randInt(this.plan, 500, 8000));
       log.push(`t=${w.now} ${this.randomFault()}`);

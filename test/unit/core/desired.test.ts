@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { desiredHolder, type DesiredInput } from '../../../src/core/desired.js';
+
+const base: DesiredInput = {
+  selfIsOwner: true,
+  selfEligible: true,
+  peerAlive: true,
+  peerUnavailable: false,
+  peerDeclines: false,
+  peerDemands: false,
+  selfHolds: false,
+  peerHolds: false,
+  autoFailback: 'on',
+};
+
+test('peer dead: me if eligible, else nobody', () => {
+  assert.equal(desiredHolder({ ...base, peerAlive: false, selfIsOwner: false }), 'self');
+  assert.equal(desiredHolder({ ...base, peerAlive: false, selfEligible: false }), 'none');
+});
+
+test('ineligible → peer; peer unavailable or declining → me; demand → peer', () => {
+  assert.equal(desiredHolder({ ...base, selfEligible: false }), 'peer');
+  assert.equal(desiredHolder({ ...base, selfIsOwner: false, peerUnavailable: true }), 'self');
+  assert.equal(desiredHolder({ ...base, selfIsOwner: false, peerDeclines: true }), 'self');
+  assert.equal(desiredHolder({ ...base, peerDemands: true }), 'peer');
+});
+
+test('auto_failback on and legacy: the owner, even if the peer holds it', () => {
+  assert.equal(desiredHolder({ ...base, peerHolds: true }), 'self');
+  assert.equal(desiredHolder({ ...base, selfIsOwner: false, selfHolds: true, autoFailback: 'legacy' }), 'peer');
+});
+
+test('auto_failback off: sticky to the single holder, owner when none or both hold', () => {
+  const off = { ...base, autoFailback: 'off' as const };
+  assert.equal(desiredHolder({ ...off, peerHolds: true }), 'peer');
+  assert.equal(desiredHolder({ ...off, selfIsOwner: false, selfHolds: true }), 'self');
+  assert.equal(desiredHolder({ ...off, selfHolds: true, peerHolds: true }), 'self');
+  assert.equal(desiredHolder({ ...off, selfIsOwner: false }), 'peer');
+});

@@ -1,0 +1,123 @@
+// Edge cases of FailoverMachine stepped by hand (the simulation covers the behaviour end to end).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FailoverMachine } from '../../../src/core/machine.js';
+import type { CoreConfig, Effect } from '../../../src/core/types.js';
+import { MessageType, type StatusMessage } from '../../../src/protocol/message.js';
+
+const config: CoreConfig = {
+  self: 'a',
+  peer: 'b',
+  keepaliveMs: 1000,
+  warntimeMs: 2000,
+  deadtimeMs: 4000,
+  initdeadMs: 8000,
+  autoFailback: 'on',
+  groups: [{ index: 0, key: 'ip', owner: 'a', resources: [{ id: 'ip' }, { id: 'web' }] }],
+  links: ['udp', 'serial'],
+  configDigest: 'd1',
+  pingNodesConfigured: false,
+  fenceBeforeTakeover: false,
+  escalateOnStopFailure: false,
+};
+
+function peerStatus(seq: number, over: Partial<StatusMessage> = {}): StatusMessage {
+  return {
+    type: MessageType.Status,
+    from: 'b',
+    generation: 5,
+    seq,
+    ackGeneration: 0,
+    ackSeq: 0,
+    role: 'active',
+    claims: { holds: 0, wants: 0, grants: 1 },
+    standby: false,
+    configDigest: 'd1',
+    ...over,
+  };
+}
+
+const events = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'log' ? [e.event] : []));
+const runs = (effects: Effect[]) => effects.filter((e) => e.type === 'run-resource');
+
+test('nothing starts before initdead when the peer is silent; everything after', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  for (let t = 0; t < 8000; t += 500) assert.deepEqual(runs(m.step({ type: 'tick', now: t })), []);
+  const effects = m.step({ type: 'tick', now: 8000 });
+  assert.ok(events(effects).includes('comm-up'));
+  assert.equal(runs(effects).length, 1, 'first resource of the group starts');
+  assert.equal(m.status().self.role, 'transition');
+});
+
+test('the first status goes out at once, with seq 1 and our generation', () => {
+  const m = new FailoverMachine(config, { generation: 3, standby: false, now: 0 });
+  const send = m.step({ type: 'tick', now: 0 }).find((e) => e.type === 'send');
+  assert.ok(send && send.type === 'send');
+  assert.equal(send.message.seq, 1);
+  assert.equal(send.message.generation, 3);
+  assert.equal(send.message.role, 'init');
+});
+
+test('frames from a stranger and results for unknown operations are logged and ignored', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  assert.ok(events(m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, { from: 'mallory' }) })).includes('unknown-sender'));
+  assert.equal(m.status().peer.state, 'unknown');
+  assert.ok(events(m.step({ type: 'resource-done', now: 2, opId: 999, outcome: 'ok', reason: '' })).includes('unknown-op'));
+  assert.ok(events(m.step({ type: 'hook-done', now: 3, opId: 998, ok: true, reason: '' })).includes('unknown-op'));
+});
+
+test('an old frame delivered after goodbye does not bring the peer back', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1) });
+  assert.equal(m.status().peer.state, 'alive');
+  m.step({ type: 'heard', now: 2, link: 'udp', message: peerStatus(3, { type: MessageType.Goodbye, role: 'leaving' }) });
+  assert.equal(m.status().peer.state, 'dead');
+  m.step({ type: 'heard', now: 3, link: 'serial', message: peerStatus(2) });
+  assert.equal(m.status().peer.state, 'dead');
+  assert.equal(m.status().peer.leftGracefully, true);
+  m.step({ type: 'heard', now: 4, link: 'udp', message: peerStatus(1, { generation: 6 }) });
+  assert.equal(m.status().peer.state, 'alive', 'a new generation is a new life');
+});
+
+test('config reload changes no role and starts nothing', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1) });
+  const before = m.status().self.role;
+  const effects = m.step({ type: 'config', now: 2, config: { ...config, warntimeMs: 3000 } });
+  assert.deepEqual(runs(effects), []);
+  assert.ok(events(effects).includes('config-reloaded'));
+  assert.equal(m.status().self.role, before);
+});
+
+test('a takeover demand the peer ignores times out after deadtime', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1) });
+  m.step({ type: 'command', now: 2, command: 'takeover' });
+  assert.equal(m.status().takeoverDemandPending, true);
+  let seq = 2;
+  const seen: string[] = [];
+  for (let t = 500; t <= 5000; t += 500) {
+    seen.push(...events(m.step({ type: 'heard', now: t, link: 'udp', message: peerStatus(seq++) })));
+  }
+  assert.ok(seen.includes('takeover-timeout'));
+  assert.equal(m.status().takeoverDemandPending, false);
+});
+
+test('status() is plain data', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: true, now: 0 });
+  m.step({ type: 'tick', now: 0 });
+  const s = m.status();
+  assert.deepEqual(JSON.parse(JSON.stringify(s)), s);
+  assert.equal(s.self.standby, true);
+  assert.equal(s.groups[0]!.resources.length, 2);
+});
+
+test('after stopped the machine is inert', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  m.step({ type: 'tick', now: 0 });
+  const effects = m.step({ type: 'command', now: 1, command: 'stop' });
+  assert.ok(effects.some((e) => e.type === 'stopped'));
+  const goodbye = effects.find((e) => e.type === 'send' && e.message.type === MessageType.Goodbye);
+  assert.ok(goodbye && goodbye.type === 'send' && goodbye.message.claims.holds === 0);
+  assert.deepEqual(m.step({ type: 'tick', now: 10000 }), []);
+});

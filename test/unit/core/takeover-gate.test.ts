@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TakeoverGate, type GateSettings } from '../../../src/core/takeover-gate.js';
+
+const settings: GateSettings = { keepaliveMs: 1000, deadtimeMs: 4000, tieWinner: true, pingNodesConfigured: false, fenceBeforeTakeover: false };
+const kinds = (actions: { kind: string }[]) => actions.map((a) => a.kind);
+
+test('tie winner without ping or fence opens at once', () => {
+  const gate = new TakeoverGate(settings);
+  assert.deepEqual(kinds(gate.peerDied(0, false)), ['opened']);
+  assert.equal(gate.isOpen(), true);
+});
+
+test('the non-winner waits keepalive + deadtime/2', () => {
+  const gate = new TakeoverGate({ ...settings, tieWinner: false });
+  assert.deepEqual(gate.peerDied(0, false), []);
+  assert.deepEqual(gate.tick(2999), []);
+  assert.deepEqual(kinds(gate.tick(3000)), ['opened']);
+});
+
+test('graceful goodbye skips delay, ping and fence', () => {
+  const gate = new TakeoverGate({ ...settings, tieWinner: false, pingNodesConfigured: true, fenceBeforeTakeover: true });
+  assert.deepEqual(kinds(gate.peerDied(0, true)), ['opened']);
+});
+
+test('ping: none reachable isolates; reachable again rejoins; then fence must succeed', () => {
+  const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true, fenceBeforeTakeover: true });
+  assert.deepEqual(kinds(gate.peerDied(0, false)), ['probe']);
+  assert.deepEqual(kinds(gate.pingResult(0)), ['isolated']);
+  assert.equal(gate.isIsolated(), true);
+  assert.deepEqual(gate.tick(3999), [], 'no probe before deadtime');
+  assert.deepEqual(kinds(gate.tick(4000)), ['probe']);
+  assert.deepEqual(kinds(gate.pingResult(1)), ['rejoined', 'fence']);
+  assert.deepEqual(gate.fenceResult(false, 4100), [], 'failed fence: wait and retry');
+  assert.equal(gate.state, 'tie-delay');
+  assert.deepEqual(kinds(gate.tick(4100 + 3000)), ['probe']);
+  assert.deepEqual(kinds(gate.pingResult(1)), ['fence']);
+  assert.deepEqual(kinds(gate.fenceResult(true, 7200)), ['opened']);
+});
+
+test('the peer coming back closes the gate and ignores late results', () => {
+  const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true });
+  gate.peerDied(0, false);
+  gate.peerAlive();
+  assert.deepEqual(gate.pingResult(1), []);
+  assert.equal(gate.state, 'closed');
+});
