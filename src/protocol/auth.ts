@@ -1,0 +1,54 @@
+// Frame authentication with the keys from authkeys. The tag covers every byte of the frame
+// before it and is appended in the frame alphabet.
+//
+// sha256 (recommended), sha1 and md5: HMAC, truncated to 96 bits (16 characters). 96 bits is
+// the classic truncation of IPsec/SSH (HMAC-SHA1-96) — a forger needs ~2^95 guesses, each one a
+// frame on the wire — and it is what keeps a heartbeat inside 80 bytes (a 128-bit tag would make
+// the worst case 86). sha1 and md5 exist so Heartbeat authkeys files load unchanged; twinbeat does
+// not interoperate with Heartbeat on the wire, so truncating its methods breaks nothing.
+// crc: CRC-32 only — detects line noise, gives no protection against anyone on the network.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AuthKey, AuthMethod } from '../config/types.js';
+import { encodeBytes } from './alphabet.js';
+
+const HMAC_TAG_BYTES = 12;
+
+/** Length in characters of the tag a method produces. */
+export function tagLength(method: AuthMethod): number {
+  return method === 'crc' ? 6 : 16;
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (IEEE 802.3, as zlib computes it). */
+export function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+export function computeTag(key: AuthKey, body: string): string {
+  const data = Buffer.from(body, 'latin1');
+  if (key.method === 'crc') {
+    const out = Buffer.alloc(4);
+    out.writeUInt32BE(crc32(data));
+    return encodeBytes(out);
+  }
+  const mac = createHmac(key.method, Buffer.from(key.key, 'utf8')).update(data).digest();
+  return encodeBytes(mac.subarray(0, HMAC_TAG_BYTES));
+}
+
+/** Constant-time comparison of the tag a frame carries with the one `key` gives. */
+export function verifyTag(key: AuthKey, body: string, tag: string): boolean {
+  const expected = Buffer.from(computeTag(key, body), 'latin1');
+  const given = Buffer.from(tag, 'latin1');
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

@@ -1,0 +1,125 @@
+// One heartbeat message as one signed, printable, single-line text frame (no newline inside; the
+// serial link adds '\n'). Layout, four space-separated fields:
+//
+//   T11A1 alice 7.ji.3.iM 00000g0000400002fWD0nGf_ii3aKQ971Lv9
+//   └─┬─┘ └─┬─┘ └───┬───┘ └────────────┬─────────────────────┘
+//   header  from   numbers             tail
+//
+//   header = T, version, type, role, key (one character each):
+//   T1       magic and protocol version
+//   type     MessageType as one digit (1 status, 2 goodbye)
+//   role     ROLE_CODES letter; lower case when the sender is in operator standby
+//   key      authkeys index used to sign (0-f)
+//   from     sender's node name
+//   numbers  generation.seq.ackGeneration.ackSeq in the 64-digit alphabet (alphabet.ts)
+//   tail     holds|wants|grants as 96 bits (16 digits), the first 24 bits of the config digest
+//            (4 digits), then the tag over every byte before it (auth.ts)
+//
+// A heartbeat between 16-character node names with generation < 262144 and seq < 2^30 is at
+// most 79 characters, 80 bytes with the serial newline (scripts/bench/frame-size.ts measures it).
+import type { AuthConfig } from '../config/types.js';
+import { MessageType, PROTOCOL_VERSION, ROLE_CODES, type Message, type Role } from './message.js';
+import { DIGITS, decodeFixed, decodeNumber, digitValue, encodeFixed, encodeNumber } from './alphabet.js';
+import { computeTag, tagLength, verifyTag } from './auth.js';
+import type { DropReason } from './drops.js';
+
+export interface CodecContext {
+  auth: AuthConfig;
+  /** The two node names from ha.cf: the only valid senders. */
+  nodes: readonly string[];
+  self: string;
+}
+
+export type DecodeResult = { ok: true; message: Message; keyIndex: number } | { ok: false; reason: DropReason };
+
+/** Receivers drop longer lines unread; generous for 64-character node names and huge counters. */
+export const MAX_FRAME_BYTES = 200;
+
+const MAGIC = 'T';
+const VERSION = String(PROTOCOL_VERSION);
+/** Characters of the config digest carried on the wire (hex). Compare digests with wireDigest(). */
+export const WIRE_DIGEST_HEX = 6;
+const MASK_DIGITS = 16; // 3 x 32 bits
+const DIGEST_DIGITS = 4; // 24 bits
+const MAX_NAME = 64;
+
+const ROLE_BY_CODE = new Map<string, Role>(Object.entries(ROLE_CODES).map(([role, code]) => [code, role as Role]));
+const KNOWN_TYPES = new Set<number>(Object.values(MessageType));
+const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){3}$/;
+
+/** The part of a config digest that travels: what a receiver compares against its own. */
+export function wireDigest(digest: string): string {
+  return digest.slice(0, WIRE_DIGEST_HEX).toLowerCase();
+}
+
+function uint32(value: number, what: string): bigint {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${what} must be a 32-bit bit set, got ${value}`);
+  return BigInt(value);
+}
+
+/** Throws RangeError for a message that cannot be represented (a programming error, not input). */
+export function encodeFrame(message: Message, ctx: CodecContext): string {
+  const key = ctx.auth.keys.find((k) => k.index === ctx.auth.signIndex);
+  if (!key) throw new RangeError(`auth ${ctx.auth.signIndex} names no key in authkeys`);
+  if (key.index < 0 || key.index > 15) throw new RangeError(`key index ${key.index} outside 0-15`);
+  if (!KNOWN_TYPES.has(message.type)) throw new RangeError(`unknown message type ${message.type}`);
+  if (!/^[\x21-\x7e]+$/.test(message.from) || message.from.length > MAX_NAME) throw new RangeError(`node name ${JSON.stringify(message.from)} cannot go on the wire`);
+  const digest = wireDigest(message.configDigest);
+  if (!/^[0-9a-f]{6}$/.test(digest)) throw new RangeError(`config digest ${JSON.stringify(message.configDigest)} needs at least ${WIRE_DIGEST_HEX} hex digits`);
+  const role = ROLE_CODES[message.role];
+  const header = MAGIC + VERSION + DIGITS[message.type]! + (message.standby ? role.toLowerCase() : role) + DIGITS[key.index]!;
+  const numbers = [message.generation, message.seq, message.ackGeneration, message.ackSeq].map(encodeNumber).join('.');
+  const { holds, wants, grants } = message.claims;
+  const masks = (uint32(holds, 'holds') << 64n) | (uint32(wants, 'wants') << 32n) | uint32(grants, 'grants');
+  const body = `${header} ${message.from} ${numbers} ${encodeFixed(masks, 96)}${encodeFixed(BigInt(parseInt(digest, 16)), 24)}`;
+  return body + computeTag(key, body);
+}
+
+const drop = (reason: DropReason): DecodeResult => ({ ok: false, reason });
+
+/** Never throws: every line, however broken, becomes a message or a drop reason. */
+export function decodeFrame(line: string, ctx: CodecContext): DecodeResult {
+  if (typeof line !== 'string') return drop('malformed');
+  if (line.length > MAX_FRAME_BYTES) return drop('too-long');
+  if (line[0] !== MAGIC || line.length < 2) return drop('malformed');
+  if (line[1] !== VERSION) return drop('bad-version');
+  if (!PRINTABLE_LINE.test(line)) return drop('malformed');
+  const [header, from, numberField, tail] = line.split(' ') as [string, string, string, string];
+  if (header.length !== 5 || from.length > MAX_NAME) return drop('malformed');
+
+  const type = digitValue(header[2]!);
+  const roleCode = header[3]!;
+  const role = ROLE_BY_CODE.get(roleCode.toUpperCase());
+  const keyIndex = digitValue(header[4]!);
+  const numbers = numberField.split('.').map(decodeNumber);
+  const fixedDigits = MASK_DIGITS + DIGEST_DIGITS;
+  const fixed = tail.length > fixedDigits ? decodeFixed(tail.slice(0, fixedDigits)) : null;
+  if (type < 0 || role === undefined || keyIndex < 0 || keyIndex > 15 || numbers.length !== 4 || numbers.some((n) => n === null) || fixed === null) {
+    return drop('malformed');
+  }
+  if (!KNOWN_TYPES.has(type)) return drop('unknown-type');
+  if (!ctx.nodes.includes(from)) return drop('unknown-node');
+  if (from === ctx.self) return drop('own-frame');
+  const key = ctx.auth.keys.find((k) => k.index === keyIndex);
+  if (!key) return drop('unknown-key');
+  const tagStart = fixedDigits;
+  const tag = tail.slice(tagStart);
+  if (tag.length !== tagLength(key.method) || !verifyTag(key, line.slice(0, line.length - tag.length), tag)) return drop('bad-mac');
+
+  const [generation, seq, ackGeneration, ackSeq] = numbers as [number, number, number, number];
+  const masks = fixed >> 24n;
+  const digest = Number(fixed & 0xffffffn).toString(16).padStart(WIRE_DIGEST_HEX, '0');
+  const message: Message = {
+    type: type as Message['type'],
+    from,
+    generation,
+    seq,
+    ackGeneration,
+    ackSeq,
+    role,
+    claims: { holds: Number((masks >> 64n) & 0xffffffffn), wants: Number((masks >> 32n) & 0xffffffffn), grants: Number(masks & 0xffffffffn) },
+    standby: roleCode !== roleCode.toUpperCase(),
+    configDigest: digest,
+  };
+  return { ok: true, message, keyIndex };
+}
