@@ -41,7 +41,8 @@ test('start detaches and waits for readiness; a second start is refused; stop wa
   const report = JSON.parse(status.out) as StatusReport;
   assert.equal(report.daemon.pid, pid);
   assert.equal(report.self.name, 'alpha');
-  assert.equal(twinbeat('status').out.split('\n')[0], `node   alpha: ${report.self.role}, generation 1`);
+  // The role may move on between two calls (initdead is 1 s): check the shape only.
+  assert.match(twinbeat('status').out, /^node {3}alpha: (init|active|transition), generation 1\npeer {3}beta: /);
 
   const stopped = twinbeat('stop');
   assert.deepEqual(stopped, { code: 0, out: 'twinbeat stopped\n', err: '' });
