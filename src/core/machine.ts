@@ -285,6 +285,8 @@ export class FailoverMachine {
   private isNewer(message: StatusMessage): boolean {
     const latest = this.latest;
     if (!latest) return true;
+    // Frames of an older generation are in-flight leftovers of the peer's previous life (the
+    // replay window normally drops them first): they keep the link alive, their claims are stale.
     if (message.generation !== latest.generation) return message.generation > latest.generation;
     return message.seq > latest.seq;
   }
@@ -639,6 +641,7 @@ export class FailoverMachine {
     g.plan = null;
     g.phase = 'stop-failed';
     this.log('error', 'stop-failed', `stop of ${id} failed (${outcome}${reason ? `: ${reason}` : ''}): group ${g.group.key} may still run here and stays claimed; operator action needed`, { group: g.group.key, resource: id, outcome });
+    if (this.leaving) this.log('error', 'stop-blocked', 'graceful stop cannot finish: a group failed to stop');
     if (this.config.escalateOnStopFailure) this.enqueueHook('escalate', { TWINBEAT_GROUP: g.group.key, TWINBEAT_RESOURCE: id, TWINBEAT_REASON: 'stop-failed' });
   }
 

@@ -22,7 +22,7 @@
 //   group (not standby, not leaving, not failed for it; no stop failure anywhere).
 
 import { LINK_DELAY_MS, LINKS, NODES, World, addFault, type LinkName, type NodeName, type WorldOptions } from './world.js';
-import { mulberry32, pick, randInt, type Rng } from './prng.js';
+import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
 export interface SoakResult {
   seed: number;

@@ -12,7 +12,7 @@ import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event } from '../../s
 import type { Message } from '../../src/protocol/message.js';
 import type { Outcome } from '../../src/resources/result.js';
 import { EventQueue } from './event-queue.js';
-import { mulberry32, type Rng } from './prng.js';
+import { mulberry32, type Rng } from '../support/prng.js';
 import { decodeFromWire, encodeForWire, LinkReplayGuard } from './wire.js';
 
 export type NodeName = 'a' | 'b';

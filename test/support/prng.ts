@@ -1,5 +1,5 @@
-// mulberry32: a tiny, fast, seedable PRNG. Every random choice in the simulation comes from one
-// of these, so a seed reproduces a run exactly.
+// mulberry32: a tiny, fast, seedable PRNG shared by the tests (simulation, fuzzing). Every random
+// choice in the simulation comes from one of these, so a seed reproduces a run exactly.
 
 export type Rng = () => number;
 
