@@ -231,6 +231,11 @@ function ignored(name: string, syntax: string, def: string, doc: string, check: 
 
 const anyWords = (n: number, expected: string) => (words: string[], ctx: DirectiveContext) => atLeast(words, ctx, n, expected);
 
+function broadcastOn(words: string[], ctx: DirectiveContext): void {
+  const dev = single(words, ctx, 'an interface name');
+  if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
+}
+
 function monitor(words: string[], ctx: DirectiveContext): void {
   const [id, ...options] = words;
   if (id === undefined) {
@@ -290,18 +295,12 @@ export const directives: readonly Directive[] = [
   d({
     name: 'bcast', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IFACE [IFACE]', default: '—',
     doc: 'UDP broadcast heartbeats on each listed interface.',
-    apply(words, ctx) {
-      const dev = single(words, ctx, 'an interface name');
-      if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
-    },
+    apply: broadcastOn,
   }),
   d({
     name: 'udp', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IFACE [IFACE]', default: '—',
     doc: 'Old Heartbeat alias of bcast.',
-    apply(words, ctx) {
-      const dev = single(words, ctx, 'an interface name');
-      if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
-    },
+    apply: broadcastOn,
   }),
   d({
     name: 'ucast', kind: 'acted', repeatable: true, syntax: 'IFACE PEER-IPv4', default: '—',

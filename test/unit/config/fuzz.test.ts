@@ -11,20 +11,9 @@ import { parseHaresources } from '../../../src/config/haresources.js';
 import { parseAuthkeys } from '../../../src/config/authkeys.js';
 import type { ConfigError, Notice } from '../../../src/config/errors.js';
 import { configFixtures } from './stage.js';
+import { mulberry32 } from '../../support/prng.js';
 
 const ROUNDS = 10_000;
-
-/** Small deterministic PRNG (mulberry32) so a failure names a reproducible seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const alphabet = ' \t\n\r#\\,:/.=-_0123456789abcdefghijklmnopqrstuvwxyzABCXYZ\u00e9\u0000\u2028';
 const words = ['node', 'keepalive', 'deadtime', 'bcast', 'ucast', 'mcast', 'serial', 'baud', 'udpport', 'auth', 'md5', 'sha256', 'crc', 'tb_monitor', 'tb_hook', 'interval=', 'IPaddr::', '10.0.0.1/24/eth0', '\\\n', '#', '::', ',', '1', '99999999999999999999', '-1', '1.5', 'ms', 'us', 'legacy', 'on', 'alpha', 'beta', '__proto__', 'constructor'];
@@ -66,7 +55,7 @@ function assertWellFormed(problems: (ConfigError | Notice)[], file: string, text
 }
 
 test(`fuzz: ${ROUNDS} texts through every parser, none throws, all results well formed`, () => {
-  const next = rng(20261123);
+  const next = mulberry32(20261123);
   for (let i = 0; i < ROUNDS; i++) {
     const text = randomText(next);
     const what = `round ${i}: ${JSON.stringify(text.slice(0, 200))}`;
