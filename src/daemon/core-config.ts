@@ -2,6 +2,7 @@
 // never sees paths or scripts: resources are ids, hooks are "configured or not".
 import type { Config } from '../config/types.js';
 import type { CoreConfig } from '../core/types.js';
+import { wireDigest } from '../protocol/codec.js';
 
 /** `linkNames` are the names of the links actually opened (Link.name), in config order. */
 export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig {
@@ -28,7 +29,8 @@ export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig 
       }),
     })),
     links: linkNames,
-    configDigest: config.digest,
+    // The core compares it with the digest in the peer's frames, which carry only its prefix.
+    configDigest: wireDigest(config.digest),
     pingNodesConfigured: config.ping.length > 0 || config.pingGroups.length > 0,
     fenceBeforeTakeover: config.ext.hooks['fence'] !== undefined,
     escalateOnStopFailure: config.ext.hooks['escalate'] !== undefined,

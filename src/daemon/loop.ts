@@ -129,7 +129,14 @@ export class Loop {
     const { actions, clock } = this.deps;
     switch (effect.type) {
       case 'send': {
-        const frame = this.deps.codec.encode(effect.message);
+        let frame: string;
+        try {
+          frame = this.deps.codec.encode(effect.message);
+        } catch (err) {
+          // A message the wire cannot carry is a bug; say so loudly but keep the daemon alive.
+          this.log.error('encode-failed', `cannot encode a ${effect.message.type} message: ${(err as Error).message}`);
+          return;
+        }
         const wanted = effect.links;
         for (const link of this.deps.links) if (wanted === undefined || wanted.includes(link.name)) link.send(frame);
         return;

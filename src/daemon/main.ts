@@ -22,8 +22,8 @@ import { packageVersion } from './version.js';
 export interface Wiring {
   /** Links for config.media, not yet opened. */
   createLinks(config: Config, clock: Clock, log: Logger): Link[];
-  /** Signs with config.auth; keeps a replay window per link; `generation` is ours. */
-  createCodec(config: Config, generation: number): ReloadableCodec;
+  /** Signs with config.auth; keeps a replay window per link. */
+  createCodec(config: Config): ReloadableCodec;
 }
 
 export interface ReloadableCodec extends FrameCodec {
@@ -109,7 +109,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     });
 
     const links = wiring.createLinks(config, clock, log);
-    const codec = wiring.createCodec(config, state.generation);
+    const codec = wiring.createCodec(config);
     const runner = new ScriptRunner();
     const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
     const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, generation: state.generation, log });

@@ -95,6 +95,11 @@ export function sumDrops(tables: readonly Record<string, number>[]): Record<stri
   return total;
 }
 
+/** Ages are whole milliseconds in the report. */
+function roundAge(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms);
+}
+
 function holders(group: GroupStatus, self: string, peer: string): string[] {
   const out: string[] = [];
   if (group.phase !== 'stopped') out.push(self);
@@ -110,7 +115,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       kind: facts.kind,
       state: verdict?.state ?? 'unknown',
       mediumDown: verdict === undefined || verdict.mediumUp ? null : verdict.mediumReason || 'down',
-      lastHeardAgeMs: verdict?.lastHeardAgoMs ?? null,
+      lastHeardAgeMs: roundAge(verdict?.lastHeardAgoMs ?? null),
       interArrival: facts.stats.interArrival,
       framesSent: facts.stats.framesSent,
       framesReceived: facts.stats.framesReceived,
@@ -127,7 +132,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       standby: core.peer.standby,
       generation: core.peer.generation,
       state: core.peer.state,
-      lastHeardAgeMs: core.peer.lastHeardAgoMs,
+      lastHeardAgeMs: roundAge(core.peer.lastHeardAgoMs),
       leftGracefully: core.peer.leftGracefully,
     },
     configDigest: { self: configDigest, match: core.configDigestMatch },
@@ -135,7 +140,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
     lastCommand:
       core.lastCommand === null
         ? null
-        : { command: core.lastCommand.command, accepted: core.lastCommand.accepted, reason: core.lastCommand.reason, ageMs: Math.max(0, core.now - core.lastCommand.at) },
+        : { command: core.lastCommand.command, accepted: core.lastCommand.accepted, reason: core.lastCommand.reason, ageMs: Math.max(0, Math.round(core.now - core.lastCommand.at)) },
     links: linkViews,
     groups: core.groups.map((g) => ({
       index: g.index,

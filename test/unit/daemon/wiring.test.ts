@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFrameCodec } from '../../../src/daemon/frame-codec.js';
+import { udpMedium, localAddresses } from '../../../src/daemon/wiring.js';
+import { coreConfigFrom } from '../../../src/daemon/core-config.js';
+import type { Config } from '../../../src/config/types.js';
+import type { Message } from '../../../src/protocol/message.js';
+
+const auth = { signIndex: 1, keys: [{ index: 1, method: 'sha256' as const, key: 'k1' }] };
+const configFor = (self: string, extra: Partial<Config> = {}) =>
+  ({ self, peer: self === 'alpha' ? 'beta' : 'alpha', nodes: ['alpha', 'beta'], auth, digest: 'abcdef0123456789', ...extra }) as unknown as Config;
+
+const message = (seq: number, generation = 3): Message => ({
+  type: 1, from: 'beta', generation, seq, ackGeneration: 0, ackSeq: 0, role: 'active',
+  claims: { holds: 1, wants: 1, grants: 0 }, standby: false, configDigest: 'abcdef0123456789',
+});
+
+test('frames from the peer decode once per link; replays, forgeries and own frames are dropped with reasons', () => {
+  const beta = createFrameCodec(configFor('beta'));
+  const alpha = createFrameCodec(configFor('alpha'));
+  const f1 = beta.encode(message(1));
+  const decoded = alpha.decode(f1, 'udp');
+  assert.equal(decoded.ok, true);
+  assert.deepEqual(decoded.ok && decoded.message.claims, { holds: 1, wants: 1, grants: 0 });
+  assert.deepEqual(alpha.decode(f1, 'udp'), { ok: false, reason: 'replay' });
+  assert.equal(alpha.decode(f1, 'serial').ok, true, 'the same frame on another link is that link\'s news');
+  const forged = beta.encode(message(2)).slice(0, -1) + 'x';
+  assert.deepEqual(alpha.decode(forged, 'udp'), { ok: false, reason: 'bad-mac' });
+  assert.equal(alpha.decode(beta.encode(message(2)), 'udp').ok, true, 'a forgery did not advance the window');
+  assert.deepEqual(alpha.decode(alpha.encode({ ...message(9), from: 'alpha' }), 'udp'), { ok: false, reason: 'own-frame' });
+  assert.deepEqual(alpha.decode(beta.encode(message(50, 2)), 'udp'), { ok: false, reason: 'old-generation' });
+});
+
+test('setConfig adopts new keys (rollover) without forgetting replay state', () => {
+  const rolled = { signIndex: 2, keys: [...auth.keys, { index: 2, method: 'sha256' as const, key: 'k2' }] };
+  const alpha = createFrameCodec(configFor('alpha'));
+  const betaNew = createFrameCodec(configFor('beta', { auth: rolled } as Partial<Config>));
+  const f = betaNew.encode(message(1));
+  assert.deepEqual(alpha.decode(f, 'udp'), { ok: false, reason: 'unknown-key' });
+  alpha.setConfig(configFor('alpha', { auth: rolled } as Partial<Config>));
+  assert.equal(alpha.decode(f, 'udp').ok, true);
+  assert.deepEqual(alpha.decode(f, 'udp'), { ok: false, reason: 'replay' });
+});
+
+test('a ucast line naming one of our own addresses makes no link; the others map to UDP media', () => {
+  const own = new Set(['10.0.0.1']);
+  const origin = 'default' as const;
+  assert.equal(udpMedium({ kind: 'ucast', dev: 'eth1', peer: '10.0.0.1', origin }, 694, own), null);
+  assert.deepEqual(udpMedium({ kind: 'ucast', dev: 'eth1', peer: '10.0.0.2', origin }, 694, own), { kind: 'ucast', dev: 'eth1', peer: '10.0.0.2', port: 694 });
+  assert.deepEqual(udpMedium({ kind: 'bcast', dev: 'eth0', origin }, 695, own), { kind: 'bcast', dev: 'eth0', port: 695 });
+  assert.deepEqual(udpMedium({ kind: 'mcast', dev: 'eth2', group: '239.0.0.42', port: 7000, ttl: 1, loop: false, origin }, 694, own), {
+    kind: 'mcast', dev: 'eth2', group: '239.0.0.42', port: 7000, ttl: 1, loop: false,
+  });
+  assert.ok(localAddresses().has('127.0.0.1'));
+});
+
+test('the core compares the wire digest prefix, which is what the peer\'s frames carry', () => {
+  const core = coreConfigFrom({ ...configFor('alpha'), groups: [], ping: [], pingGroups: [], ext: { monitors: {}, hooks: {} } } as unknown as Config, ['udp']);
+  assert.equal(core.configDigest, 'abcdef');
+});
