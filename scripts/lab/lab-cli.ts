@@ -4,13 +4,15 @@
 //   node dist/scripts/lab/lab-cli.js up [--start] [--ping] [--auto-failback on|off|legacy]
 //        [--keepalive T] [--deadtime T] [--warntime T] [--initdead T]
 //   node dist/scripts/lab/lab-cli.js status
+//   node dist/scripts/lab/lab-cli.js cut|heal link NODE | udp [NODE] | serial | ping NODE
 //   node dist/scripts/lab/lab-cli.js down
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Lab, destroyLabState, labPaths, type LabState } from './lab.js';
 import { LAB_NET } from './addresses.js';
-import { NODES } from './lab-config.js';
-import { isAlive, listNamespaces, rootSkipReason, run } from './netns.js';
+import { NODES, peerOf, type NodeName } from './lab-config.js';
+import { blackhole, labNamespaces, setCable, unblackhole } from './faults.js';
+import { isAlive, listNamespaces, rootSkipReason, run, socatPtyPair, stopPid } from './netns.js';
 
 // Overridable so tests can run a CLI lab next to an operator's one.
 const LAB_DIR = process.env.TB_LAB_DIR ?? '/tmp/tb-lab';
@@ -20,14 +22,71 @@ const PREFIX = process.env.TB_LAB_PREFIX ?? 'tb-lab';
 const usage = `usage: lab-cli up [--start] [--ping] [--auto-failback on|off|legacy]
                  [--keepalive T] [--deadtime T] [--warntime T] [--initdead T]
        lab-cli status
+       lab-cli cut|heal link NODE     unplug/replug NODE's LAN cable (alpha|bravo)
+       lab-cli cut|heal udp [NODE]    drop what NODE (default: both) sends to the peer
+       lab-cli cut|heal serial        stop/restart the socat null-modem cable
+       lab-cli cut|heal ping NODE     make the ping target unreachable from NODE
        lab-cli down`;
 
 function readState(): LabState | null {
   return existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as LabState) : null;
 }
 
-function nodeNsName(node: 'alpha' | 'bravo'): string {
-  return `${PREFIX}-${node === 'alpha' ? 'a' : 'b'}`;
+function writeState(state: LabState): void {
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2) + '\n');
+}
+
+function parseNode(word: string | undefined): NodeName | null {
+  return word === 'alpha' || word === 'bravo' ? word : null;
+}
+
+/** The recorded socat, if it is still the process we started (PIDs get reused). */
+function liveSocat(state: LabState): number | null {
+  const entry = state.hostPids.find((p) => p.command === 'socat');
+  if (!entry || !existsSync(`/proc/${entry.pid}/comm`)) return null;
+  return readFileSync(`/proc/${entry.pid}/comm`, 'utf8').trim() === 'socat' ? entry.pid : null;
+}
+
+async function fault(action: 'cut' | 'heal', args: string[]): Promise<number> {
+  const state = readState();
+  if (!state) {
+    process.stderr.write('no lab is up\n');
+    return 3;
+  }
+  const [what, nodeWord] = args;
+  const node = parseNode(nodeWord);
+  const ns = labNamespaces(state.prefix);
+  const cut = action === 'cut';
+  switch (what) {
+    case 'link':
+      if (!node) break;
+      await setCable(state.prefix, node, !cut);
+      return 0;
+    case 'udp':
+      if (nodeWord !== undefined && !node) break;
+      for (const from of node ? [node] : NODES) {
+        const to = LAB_NET[peerOf(from)];
+        await (cut ? blackhole(ns[from], to) : unblackhole(ns[from], to));
+      }
+      return 0;
+    case 'ping':
+      if (!node) break;
+      await (cut ? blackhole(ns[node], LAB_NET.pingTarget) : unblackhole(ns[node], LAB_NET.pingTarget));
+      return 0;
+    case 'serial': {
+      const pid = liveSocat(state);
+      if (cut && pid !== null) await stopPid(pid);
+      if (!cut && pid === null) {
+        const pair = await socatPtyPair(`${state.dir}/ttyA`, `${state.dir}/ttyB`, { detached: true });
+        const newPid = pair.pid;
+        pair.release();
+        writeState({ ...state, hostPids: [...state.hostPids.filter((p) => p.command !== 'socat'), { pid: newPid, command: 'socat' }] });
+      }
+      return 0;
+    }
+  }
+  process.stderr.write(`${usage}\n`);
+  return 2;
 }
 
 async function up(args: string[]): Promise<number> {
@@ -70,8 +129,7 @@ async function up(args: string[]): Promise<number> {
     ...(values.initdead ? { initdead: values.initdead } : {}),
   });
   if (values.start) for (const node of NODES) lab.startDaemon(node);
-  const state = lab.release();
-  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2) + '\n');
+  writeState(lab.release());
 
   const node = process.execPath;
   process.stdout.write(`lab ${PREFIX} is up (state: ${STATE_FILE})
@@ -98,7 +156,7 @@ async function status(): Promise<number> {
   for (const name of state.namespaces) process.stdout.write(`  netns ${name}: ${present.has(name) ? 'present' : 'MISSING'}\n`);
   for (const { pid, command } of state.hostPids) process.stdout.write(`  ${command} pid ${pid}: ${isAlive(pid) ? 'running' : 'gone'}\n`);
   for (const node of NODES) {
-    const ns = nodeNsName(node);
+    const ns = labNamespaces(state.prefix)[node];
     if (!present.has(ns)) continue;
     const addrs = await run(['ip', '-n', ns, '-o', '-4', 'addr', 'show', 'dev', LAB_NET.lanIf], { allowFail: true });
     const holds = addrs.stdout.includes(` ${LAB_NET.floating}/`);
@@ -122,7 +180,7 @@ async function down(): Promise<number> {
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
-  if (rootSkipReason && command !== undefined && ['up', 'down', 'status'].includes(command)) {
+  if (rootSkipReason && command !== undefined && ['up', 'down', 'status', 'cut', 'heal'].includes(command)) {
     process.stderr.write(`lab-cli ${command}: ${rootSkipReason}\n`);
     return 1;
   }
@@ -133,6 +191,9 @@ async function main(): Promise<number> {
       return status();
     case 'down':
       return down();
+    case 'cut':
+    case 'heal':
+      return fault(command, args);
     default:
       process.stderr.write(`${usage}\n`);
       return 2;

@@ -36,6 +36,7 @@ import {
 import { LAB_NET } from './addresses.js';
 import { NODES, authkeys, defaultHaresources, haCf, peerOf, type LabConfigOptions, type NodeName, type NodePaths } from './lab-config.js';
 import type { ProbeReport } from './probe-report.js';
+import { BRIDGE_PORT, CLIENT_PORT, PING_PORT, blackhole, createDeadEnd, labNamespaces, setCable, unblackhole } from './faults.js';
 
 export type { NodeName } from './lab-config.js';
 
@@ -70,10 +71,6 @@ export interface LabState {
   hostPids: { pid: number; command: string }[];
 }
 
-const NODE_LETTER: Record<NodeName, 'a' | 'b'> = { alpha: 'a', bravo: 'b' };
-const NOWHERE_IF = 'nowhere0';
-/** A MAC nobody has: frames to it are dropped by the veth peer (locally administered). */
-const NOWHERE_MAC = '02:00:00:00:00:01';
 
 export interface ProbeHandle {
   child: ChildProcess;
@@ -105,18 +102,19 @@ export class Lab {
     if (prefix.length > 10) throw new Error(`lab prefix too long (max 10): ${prefix}`);
     const dir = options.dir ?? join('/tmp', prefix);
     const created: Netns[] = [];
-    const make = async (suffix: string): Promise<Netns> => {
-      const ns = await Netns.create(`${prefix}-${suffix}`);
+    const names = labNamespaces(prefix);
+    const make = async (role: keyof typeof names): Promise<Netns> => {
+      const ns = await Netns.create(names[role]);
       created.push(ns);
       return ns;
     };
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const bridge = await make('br');
-      const alpha = await make('a');
-      const bravo = await make('b');
-      const client = await make('c');
-      const ping = options.ping ? await make('p') : undefined;
+      const bridge = await make('bridge');
+      const alpha = await make('alpha');
+      const bravo = await make('bravo');
+      const client = await make('client');
+      const ping = options.ping ? await make('ping') : undefined;
       const lab = new Lab(prefix, dir, options, { bridge, alpha, bravo, client, ...(ping ? { ping } : {}) });
       await lab.build();
       return lab;
@@ -132,21 +130,16 @@ export class Lab {
     await bridge.exec(['ip', 'link', 'add', 'br0', 'type', 'bridge']);
     await bridge.exec(['ip', 'link', 'set', 'br0', 'up']);
     const members: [Netns, string, string][] = [
-      [this.ns.alpha, 'pa', LAB_NET.alpha],
-      [this.ns.bravo, 'pb', LAB_NET.bravo],
-      [this.ns.client, 'pc', LAB_NET.client],
+      [this.ns.alpha, BRIDGE_PORT.alpha, LAB_NET.alpha],
+      [this.ns.bravo, BRIDGE_PORT.bravo, LAB_NET.bravo],
+      [this.ns.client, CLIENT_PORT, LAB_NET.client],
     ];
-    if (this.ns.ping) members.push([this.ns.ping, 'pp', LAB_NET.pingTarget]);
+    if (this.ns.ping) members.push([this.ns.ping, PING_PORT, LAB_NET.pingTarget]);
     for (const [ns, port, address] of members) {
       await vethPair({ ns, ifname: LAB_NET.lanIf, cidr: `${address}/${LAB_NET.prefixLength}` }, { ns: bridge, ifname: port });
       await bridge.exec(['ip', 'link', 'set', port, 'master', 'br0']);
     }
-    for (const node of NODES) {
-      // The dead end cutUdp() routes the peer into; both ends up so sends succeed silently.
-      await this.nodeNs(node).exec(['ip', 'link', 'add', NOWHERE_IF, 'type', 'veth', 'peer', 'name', 'nowhere1']);
-      await this.nodeNs(node).exec(['ip', 'link', 'set', NOWHERE_IF, 'up']);
-      await this.nodeNs(node).exec(['ip', 'link', 'set', 'nowhere1', 'up']);
-    }
+    for (const node of NODES) await createDeadEnd(this.nodeNs(node).name);
     this.serial = await socatPtyPair(this.paths('alpha').tty, this.paths('bravo').tty, { detached: this.options.persistent ?? false });
     await this.writeConfigs();
     if (this.options.echo ?? true) for (const node of NODES) await this.startEcho(node);
@@ -332,8 +325,7 @@ export class Lab {
   }
 
   private async applyCable(node: NodeName): Promise<void> {
-    const up = !this.poweredOff.has(node) && !this.isolated.has(node);
-    await this.ns.bridge.exec(['ip', 'link', 'set', `p${NODE_LETTER[node]}`, up ? 'up' : 'down']);
+    await setCable(this.prefix, node, !this.poweredOff.has(node) && !this.isolated.has(node));
   }
 
   private async applySerial(): Promise<void> {
@@ -342,16 +334,12 @@ export class Lab {
     if (!wanted && this.serial.running) await this.serial.stop();
   }
 
-  private async blackhole(node: NodeName, address: string): Promise<void> {
-    const ns = this.nodeNs(node);
-    await ns.exec(['ip', 'neigh', 'replace', address, 'lladdr', NOWHERE_MAC, 'dev', NOWHERE_IF, 'nud', 'permanent']);
-    await ns.exec(['ip', 'route', 'replace', `${address}/32`, 'dev', NOWHERE_IF]);
+  private blackhole(node: NodeName, address: string): Promise<void> {
+    return blackhole(this.nodeNs(node).name, address);
   }
 
-  private async unblackhole(node: NodeName, address: string): Promise<void> {
-    const ns = this.nodeNs(node);
-    await ns.exec(['ip', 'route', 'del', `${address}/32`, 'dev', NOWHERE_IF], { allowFail: true });
-    await ns.exec(['ip', 'neigh', 'del', address, 'dev', NOWHERE_IF], { allowFail: true });
+  private unblackhole(node: NodeName, address: string): Promise<void> {
+    return unblackhole(this.nodeNs(node).name, address);
   }
 
   // ---- observation --------------------------------------------------------------------------

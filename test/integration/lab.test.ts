@@ -6,7 +6,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab, labPaths, type NodeName } from '../../scripts/lab/lab.js';
 import { LAB_NET } from '../../scripts/lab/addresses.js';
-import { listNamespaces, rootSkipReason, run, sleep, uniquePrefix, type Netns } from '../../scripts/lab/netns.js';
+import { listNamespaces, rootSkipReason, run, sleep, uniquePrefix, waitFor, type Netns } from '../../scripts/lab/netns.js';
+
+/** After a heal the client may first have to let a failed ARP entry expire: retry for a while. */
+async function answersAgain(lab: Lab, address: string, node: string): Promise<void> {
+  await waitFor(`${node} to answer at ${address} again`, async () => (await echo(lab, address)) === node, 15_000);
+}
 
 async function reaches(from: Netns, address: string): Promise<boolean> {
   const r = await from.exec(['ping', '-c', '1', '-W', '2', address], { allowFail: true });
@@ -64,7 +69,7 @@ test('lab faults: UDP cut, ping block, isolation, serial cut, power off/on — a
   await lab.isolate('bravo');
   assert.equal(await echo(lab, LAB_NET.bravo), null, 'isolated bravo is unreachable');
   await lab.reconnect('bravo');
-  assert.equal(await echo(lab, LAB_NET.bravo), 'bravo');
+  await answersAgain(lab, LAB_NET.bravo, 'bravo');
 
   const ttyA = lab.paths('alpha').tty;
   await lab.cutSerial();
@@ -78,7 +83,7 @@ test('lab faults: UDP cut, ping block, isolation, serial cut, power off/on — a
   assert.equal(existsSync(ttyA), false, 'power off takes the serial cable with it');
   await lab.powerOn('alpha', { daemon: false });
   assert.deepEqual(await lab.holders(), [], 'the floating IP does not survive a reboot');
-  assert.equal(await echo(lab, LAB_NET.alpha), 'alpha');
+  await answersAgain(lab, LAB_NET.alpha, 'alpha');
   assert.ok(existsSync(ttyA));
 });
 
@@ -140,9 +145,30 @@ test('lab CLI: up leaves a running lab behind, status describes it, down removes
   assert.match(statusResult.stdout, /socat pid \d+: running/);
   assert.match(statusResult.stdout, /alpha: does not hold 10\.77\.0\.100/);
 
+  const pingIn = (ns: string, address: string) => run(['ip', 'netns', 'exec', ns, 'ping', '-c', '1', '-W', '2', address], { allowFail: true });
+  assert.equal((await cli('cut', 'udp')).code, 0);
+  assert.notEqual((await pingIn(`${prefix}-a`, LAB_NET.bravo)).code, 0, 'cut udp: alpha must not reach bravo');
+  assert.equal((await pingIn(`${prefix}-c`, LAB_NET.bravo)).code, 0, 'cut udp: the client still reaches bravo');
+  assert.equal((await cli('heal', 'udp')).code, 0);
+  assert.equal((await pingIn(`${prefix}-a`, LAB_NET.bravo)).code, 0);
+  assert.equal((await cli('cut', 'link', 'alpha')).code, 0);
+  assert.notEqual((await pingIn(`${prefix}-c`, LAB_NET.alpha)).code, 0, 'cut link: alpha unplugged');
+  assert.equal((await cli('heal', 'link', 'alpha')).code, 0);
+  // The client's failed ARP entry must expire before it asks again: allow a few seconds.
+  await waitFor('client to reach alpha again', async () => (await pingIn(`${prefix}-c`, LAB_NET.alpha)).code === 0, 15_000);
+  assert.equal((await cli('cut', 'serial')).code, 0);
+  assert.equal(existsSync(`${dir}/ttyA`), false, 'cut serial: pty link gone');
+  assert.match((await cli('status')).stdout, /socat pid \d+: gone/);
+  assert.equal((await cli('heal', 'serial')).code, 0);
+  assert.ok(existsSync(`${dir}/ttyA`) && existsSync(`${dir}/ttyB`));
+  assert.match((await cli('status')).stdout, /socat pid \d+: running/);
+  assert.equal((await cli('cut', 'link', 'nobody')).code, 2, 'unknown node is a usage error');
+
+  const socatPid = Number(/socat pid (\d+)/.exec((await cli('status')).stdout)?.[1]);
   const downResult = await cli('down');
   assert.equal(downResult.code, 0, downResult.stderr);
   assert.deepEqual((await listNamespaces()).filter((n) => n.startsWith(`${prefix}-`)), []);
   assert.equal(existsSync(dir), false);
   assert.equal((await cli('status')).code, 3);
+  assert.equal(existsSync(`/proc/${socatPid}`), false, 'down stopped the re-started socat');
 });
