@@ -16,6 +16,7 @@ export const DROP_REASONS = [
   'too-old', // same run, but further behind than the replay window reaches
   'line-noise', // bytes that cannot be a frame (non-printable, empty)
   'partial-line', // serial: a line that stopped arriving before its newline
+  'foreign-source', // bcast: a datagram from outside the device's subnet (another interface)
   'send-refused', // we were asked to send a frame that no receiver would accept
   'send-failed', // the medium refused a frame we sent (socket error, port closed)
 ] as const;

@@ -1,0 +1,146 @@
+// RS-232 heartbeat link: 8N1 at the configured baud, one frame per '\n'-terminated line, read
+// through a bounded LineSplitter (long lines, partial lines and noise are dropped and counted).
+//
+// When the device goes away (USB adapter unplugged, socat killed) the link reports `medium down`
+// once and re-opens the same path with backoff (100 ms doubling to a 500 ms cap: a failed open is
+// one cheap syscall, and a returning device is used again well within the required second); it reports `medium up` when the port is back. Failed
+// re-open attempts are silent: one warning per outage, one notice on recovery. open() itself
+// never fails because the device is missing: it starts the same re-open cycle, so a cable
+// plugged in after the daemon started is picked up.
+import { SerialPort } from 'serialport';
+import { BaseLink } from './base.js';
+import { LineSplitter } from './line-splitter.js';
+import type { LinkDeps } from './log.js';
+import { MAX_FRAME_BYTES } from '../protocol/codec.js';
+
+export interface SerialLinkOptions {
+  device: string;
+  baud: number;
+  /** Re-open backoff: first delay and cap, ms (defaults 100 and 500). */
+  reopenMinMs?: number;
+  reopenMaxMs?: number;
+  /** A partial line older than this is dropped (default: 50 ms or 20 character times). */
+  interByteTimeoutMs?: number;
+  /** Frames are dropped instead of queued beyond this many unsent bytes (a stalled line). */
+  maxQueuedBytes?: number;
+}
+
+export class SerialLink extends BaseLink {
+  private port: SerialPort | null = null;
+  private readonly splitter: LineSplitter;
+  private expireTimer: NodeJS.Timeout | null = null;
+  private reopenTimer: NodeJS.Timeout | null = null;
+  private backoffMs: number;
+  private readonly minMs: number;
+  private readonly maxMs: number;
+  private readonly maxQueued: number;
+  private readonly interByteMs: number;
+
+  constructor(
+    private readonly options: SerialLinkOptions,
+    deps: LinkDeps,
+  ) {
+    super(`serial:${options.device}`, 'serial', deps);
+    this.minMs = options.reopenMinMs ?? 100;
+    this.maxMs = options.reopenMaxMs ?? 500;
+    this.backoffMs = this.minMs;
+    this.maxQueued = options.maxQueuedBytes ?? 16 * MAX_FRAME_BYTES;
+    const charMs = 10_000 / options.baud; // 8N1: 10 bits per byte
+    this.interByteMs = options.interByteTimeoutMs ?? Math.max(50, 20 * charMs);
+    this.splitter = new LineSplitter(MAX_FRAME_BYTES, this.interByteMs, {
+      line: (text, bytes) => this.deliver(text, bytes),
+      drop: (reason, bytes) => this.dropReceived(bytes, reason),
+    });
+  }
+
+  async open(): Promise<void> {
+    const error = await this.tryOpen();
+    if (error) {
+      this.setMedium(false, `cannot open ${this.options.device}: ${error.message}`);
+      this.scheduleReopen();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    if (this.expireTimer) clearTimeout(this.expireTimer);
+    this.reopenTimer = this.expireTimer = null;
+    const port = this.port;
+    this.port = null;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  protected transmit(frame: string): void {
+    const port = this.port;
+    if (!port || !port.isOpen || port.writableLength > this.maxQueued) {
+      this.recorder.drops.count('send-failed');
+      return;
+    }
+    const data = Buffer.from(frame + '\n', 'latin1');
+    port.write(data, (err) => {
+      if (err) this.recorder.drops.count('send-failed');
+      else this.recorder.sent(data.length);
+    });
+  }
+
+  /** Opens the device once; resolves with the error instead of throwing. */
+  private tryOpen(): Promise<Error | null> {
+    return new Promise((resolve) => {
+      const port = new SerialPort({ path: this.options.device, baudRate: this.options.baud, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, autoOpen: false });
+      port.open((err) => {
+        if (err) return resolve(err);
+        if (this.closed) {
+          port.close();
+          return resolve(null);
+        }
+        this.port = port;
+        this.backoffMs = this.minMs;
+        port.on('data', (chunk: Buffer) => this.onData(chunk));
+        port.on('error', (e: Error) => this.lost(port, e.message));
+        port.on('close', (e: Error | null) => this.lost(port, e?.message ?? 'port closed'));
+        port.on('end', () => this.lost(port, 'end of input'));
+        resolve(null);
+      });
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.splitter.feed(chunk, this.deps.now());
+    if (this.expireTimer) clearTimeout(this.expireTimer);
+    this.expireTimer = null;
+    if (this.splitter.pending) {
+      this.expireTimer = setTimeout(() => {
+        this.expireTimer = null;
+        this.splitter.expire(this.deps.now());
+      }, this.interByteMs + 1);
+    }
+  }
+
+  /** The open port failed: report once, forget it, and start re-opening. */
+  private lost(port: SerialPort, reason: string): void {
+    if (this.closed || this.port !== port) return;
+    this.port = null;
+    port.removeAllListeners('data');
+    port.on('error', () => undefined); // late errors of a dead port are expected
+    if (port.isOpen) port.close(() => undefined);
+    this.setMedium(false, `${this.options.device}: ${reason}`);
+    this.scheduleReopen();
+  }
+
+  private scheduleReopen(): void {
+    if (this.closed || this.reopenTimer) return;
+    this.reopenTimer = setTimeout(async () => {
+      this.reopenTimer = null;
+      if (this.closed) return;
+      const error = await this.tryOpen();
+      if (this.closed) return;
+      if (error) {
+        this.backoffMs = Math.min(this.maxMs, this.backoffMs * 2);
+        this.scheduleReopen();
+      } else {
+        this.setMedium(true, `${this.options.device} re-opened`);
+      }
+    }, this.backoffMs);
+  }
+}

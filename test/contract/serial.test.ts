@@ -1,0 +1,118 @@
+// Serial links over a socat pty pair (a null-modem cable in software; no root needed), and the
+// cable-pulled-and-plugged-back recovery the daemon relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialLink } from '../../src/transport/serial.js';
+import type { LinkLog } from '../../src/transport/log.js';
+import type { LinkEvent } from '../../src/transport/link.js';
+import { socatPtyPair } from '../../scripts/lab/netns.js';
+import { linkContract } from './link.contract.js';
+
+const noSocat = spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status === 0 ? false : 'needs socat installed';
+
+function recordingLog(): LinkLog & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (event, msg) => lines.push(`info ${event} ${msg}`), warn: (event, msg) => lines.push(`warn ${event} ${msg}`) };
+}
+
+const now = () => performance.now();
+
+linkContract(
+  'serial over socat ptys',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb3-serial-'));
+    const cable = await socatPtyPair(join(dir, 'A'), join(dir, 'B'));
+    const a = new SerialLink({ device: cable.pathA, baud: 19200 }, { now, log: recordingLog() });
+    const b = new SerialLink({ device: cable.pathB, baud: 19200 }, { now, log: recordingLog() });
+    await Promise.all([a.open(), b.open()]);
+    // A second opener of A's pty writes straight onto the cable, bypassing link a's screening.
+    const raw = openSync(cable.pathA, 'w');
+    return {
+      a,
+      b,
+      injectToB: async (bytes) => void writeSync(raw, Buffer.concat([bytes, Buffer.from('\n')])),
+      cleanup: async () => {
+        closeSync(raw);
+        await cable.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { skip: noSocat },
+);
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test('serial: a partial line is dropped after the inter-byte timeout', { skip: noSocat }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb3-serial-'));
+  const cable = await socatPtyPair(join(dir, 'A'), join(dir, 'B'));
+  const b = new SerialLink({ device: cable.pathB, baud: 19200 }, { now, log: recordingLog() });
+  const frames: string[] = [];
+  b.onEvent((e) => e.kind === 'frame' && frames.push(e.frame));
+  const raw = openSync(cable.pathA, 'w');
+  try {
+    await b.open();
+    writeSync(raw, 'T11A1 half-a-fra');
+    await until('partial-line drop', () => (b.stats().drops['partial-line'] ?? 0) === 1, 3_000);
+    writeSync(raw, 'whole\n');
+    await until('next frame', () => frames.length === 1, 3_000);
+    assert.deepEqual(frames, ['whole'], 'the stale half was not glued to the next line');
+  } finally {
+    closeSync(raw);
+    await b.close();
+    await cable.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serial: device vanishes and returns — one down, one up, frames flow within 1 s, few log lines', { skip: noSocat }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb3-serial-'));
+  const cable = await socatPtyPair(join(dir, 'A'), join(dir, 'B'));
+  const logA = recordingLog();
+  const logB = recordingLog();
+  const a = new SerialLink({ device: cable.pathA, baud: 19200 }, { now, log: logA });
+  const b = new SerialLink({ device: cable.pathB, baud: 19200 }, { now, log: logB });
+  const eventsB: LinkEvent[] = [];
+  b.onEvent((e) => eventsB.push(e));
+  const framesB = () => eventsB.filter((e) => e.kind === 'frame').length;
+  const mediumB = () => eventsB.filter((e) => e.kind === 'medium') as Extract<LinkEvent, { kind: 'medium' }>[];
+  // A heartbeat every 20 ms from a, as the daemon would send.
+  const beat = setInterval(() => a.send(`beat ${performance.now().toFixed(0)}`), 20);
+  try {
+    await Promise.all([a.open(), b.open()]);
+    await until('first beats', () => framesB() > 3, 3_000);
+
+    await cable.stop(); // kill socat by PID: both ptys vanish
+    await until('medium down', () => mediumB().length === 1, 3_000);
+    assert.equal(mediumB()[0]!.up, false);
+    await new Promise((r) => setTimeout(r, 1_500)); // a long outage: the backoff reaches its cap
+    assert.equal(mediumB().length, 1, 'down is reported once, not per re-open attempt');
+
+    const before = framesB();
+    const restartedAt = performance.now();
+    await cable.restart();
+    await until('frames after restart', () => framesB() > before, 5_000);
+    const recoveryMs = performance.now() - restartedAt;
+    console.log(`# serial recovery: first frame ${recoveryMs.toFixed(0)} ms after socat restart`);
+    assert.ok(recoveryMs < 1_000, `recovered in ${recoveryMs.toFixed(0)} ms (must be within 1 s of the device returning)`);
+    await until('medium up', () => mediumB().length === 2, 2_000);
+    assert.equal(mediumB()[1]!.up, true);
+    const lines = [...logA.lines, ...logB.lines];
+    assert.ok(logB.lines.length <= 5 && logA.lines.length <= 5, `log lines per link: ${lines.join(' | ')}`);
+  } finally {
+    clearInterval(beat);
+    await Promise.allSettled([a.close(), b.close()]);
+    await cable.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
