@@ -58,7 +58,8 @@ export function renderStatusHuman(r: StatusReport): string {
   if (r.groups.length === 0) lines.push('  (no resource groups)');
   for (const g of r.groups) {
     const held = g.holders.length === 0 ? 'nobody' : g.holders.length > 1 ? `${g.holders.join(' AND ')} (SPLIT BRAIN)` : g.holders[0];
-    const extra = [g.pendingHandover, g.why].filter((x) => x !== null && x !== '').join('; ');
+    const lastWord = g.peerHeldAtLastContact ? `${r.peer.name} held it when last heard and may still` : null;
+    const extra = [g.pendingHandover, g.why, lastWord].filter((x) => x !== null && x !== '').join('; ');
     lines.push(`  ${g.key}: held by ${held}, here ${g.phase} (preferred: ${g.owner})${extra ? ` - ${extra}` : ''}`);
     for (const res of g.resources) {
       const monitor = res.monitorFailures > 0 || res.restarts > 0 ? ` (monitor failures ${res.monitorFailures}, restarts ${res.restarts})` : '';

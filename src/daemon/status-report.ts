@@ -46,8 +46,13 @@ export interface GroupView {
   key: string;
   /** Preferred node (haresources). */
   owner: string;
-  /** Nodes that may be running it now: usually one; none when stopped; two is a split brain. */
+  /** Nodes running it now as far as we know: usually one; none when stopped; two is a split brain. */
   holders: string[];
+  /**
+   * The peer is not alive, but its last frame said it held this group: it may still (a cut
+   * cable rather than a dead node). Not counted in `holders`.
+   */
+  peerHeldAtLastContact: boolean;
   /** This node's phase for the group: stopped, starting, running, stopping, stop-failed. */
   phase: string;
   /** Where this node thinks it should run: self, peer or none. */
@@ -100,10 +105,10 @@ function roundAge(ms: number | null): number | null {
   return ms === null ? null : Math.round(ms);
 }
 
-function holders(group: GroupStatus, self: string, peer: string): string[] {
+function holders(group: GroupStatus, core: CoreStatus): string[] {
   const out: string[] = [];
-  if (group.phase !== 'stopped') out.push(self);
-  if (group.peerHolds === true) out.push(peer);
+  if (group.phase !== 'stopped') out.push(core.self.name);
+  if (group.peerHolds === true && core.peer.state === 'alive') out.push(core.peer.name);
   return out;
 }
 
@@ -146,7 +151,8 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       index: g.index,
       key: g.key,
       owner: g.owner,
-      holders: holders(g, core.self.name, core.peer.name),
+      holders: holders(g, core),
+      peerHeldAtLastContact: g.peerHolds === true && core.peer.state !== 'alive',
       phase: g.phase,
       desired: g.desired,
       pendingHandover: g.pendingHandover,

@@ -1,9 +1,10 @@
-// The real transport and protocol edge for the daemon: one Link per ha.cf medium and the signed
-// frame codec with per-link replay windows.
+// The real transport and protocol edge for the daemon: one Link per ha.cf medium (UDP ucast,
+// bcast, mcast; serial) and the signed frame codec with per-link replay windows.
 import { networkInterfaces } from 'node:os';
 import type { Config, Medium } from '../config/types.js';
 import type { Link } from '../transport/link.js';
 import { UdpLink, type UdpMedium } from '../transport/udp.js';
+import { SerialLink } from '../transport/serial.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Wiring } from './main.js';
@@ -39,7 +40,8 @@ export function createLinks(config: Config, clock: Clock, log: Logger): Link[] {
   const links: Link[] = [];
   for (const medium of config.media) {
     if (medium.kind === 'serial') {
-      throw new Error(`serial ${medium.device}: serial links are not wired into this build yet (src/transport/serial.ts)`);
+      links.push(new SerialLink({ device: medium.device, baud: medium.baud }, deps));
+      continue;
     }
     const udp = udpMedium(medium, config.udpport, own);
     if (udp === null) {

@@ -53,6 +53,11 @@ test('the report merges core verdicts, link counters and protocol drops', () => 
   assert.equal(report.links[1]!.mediumDown, 'ENOENT');
   assert.deepEqual(report.drops, { 'own-frame': 3, 'bad-auth': 3, noise: 4 });
   assert.deepEqual(report.groups.map((g) => g.holders), [['alpha'], ['alpha', 'beta']]);
+  assert.deepEqual(report.groups.map((g) => g.peerHeldAtLastContact), [false, false]);
+  const peerDead = buildStatusReport({ ...core, peer: { ...core.peer, state: 'dead' } }, [], report.daemon, 'd1g35t');
+  assert.deepEqual(peerDead.groups[1]!.holders, ['alpha'], 'a dead peer\'s last claim is not a current holder');
+  assert.equal(peerDead.groups[1]!.peerHeldAtLastContact, true);
+  assert.match(renderStatusHuman(peerDead), /Dummy::db: held by alpha, .* - releasing; auto_failback; beta held it when last heard and may still/);
   assert.deepEqual(report.configDigest, { self: 'd1g35t', match: false });
   assert.equal(report.lastCommand?.ageMs, 10_000);
   assert.deepEqual(JSON.parse(renderStatusJson(report)), report, 'JSON output is the report itself');
