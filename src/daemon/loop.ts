@@ -122,7 +122,16 @@ export class Loop {
       event = { type: 'tick', now: this.deps.clock.now() };
     }
     if (this.done) return;
-    for (const effect of this.deps.machine.step(event)) await this.carryOut(effect);
+    let effects: Effect[];
+    try {
+      effects = this.deps.machine.step(event);
+    } catch (err) {
+      // A broken core invariant: the daemon's state can no longer be trusted. Log it where the
+      // operator looks, then let it crash (systemd restarts it; the peer takes over meanwhile).
+      this.log.error('core-error', `the failover core failed on a ${event.type} event: ${(err as Error).stack ?? String(err)}`);
+      throw err;
+    }
+    for (const effect of effects) await this.carryOut(effect);
   }
 
   private async carryOut(effect: Effect): Promise<void> {
