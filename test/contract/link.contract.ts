@@ -67,16 +67,19 @@ export function linkContract(label: string, makePair: () => Promise<ConnectedPai
     assert.deepEqual(atB.frames, toB);
     assert.deepEqual(atA.frames, toA);
     const bytes = toB.reduce((sum, f) => sum + f.length, 0);
+    // Statistics may trail the frames by a moment when the link lives in another process.
+    await until('send and receive counters', () => a.stats().framesSent === 40 && b.stats().framesReceived === 40, timeoutMs);
     const sa = a.stats();
     const sb = b.stats();
-    assert.equal(sa.framesSent, 40);
-    assert.equal(sb.framesReceived, 40);
     assert.ok(sa.bytesSent >= bytes && sa.bytesSent <= bytes + 40, `bytesSent ${sa.bytesSent} for ${bytes} bytes of frames`);
-    assert.equal(sb.bytesReceived, sa.bytesSent);
     assert.notEqual(sb.lastHeardAt, null);
     assert.equal(sb.interArrival.count, 39);
     assert.ok(sb.interArrival.max >= sb.interArrival.p99 && sb.interArrival.p99 >= 0);
-    assert.deepEqual(sb.drops, {});
+    // Broadcast comes back to its sender: our own frames are the only acceptable drops.
+    const { 'own-frame': _own, ...otherDrops } = sb.drops;
+    assert.deepEqual(otherDrops, {});
+    if (sb.drops['own-frame']) assert.ok(sb.bytesReceived > sa.bytesSent);
+    else assert.equal(sb.bytesReceived, sa.bytesSent);
     assert.deepEqual([...atA.medium, ...atB.medium], []);
   });
 
@@ -99,8 +102,8 @@ export function linkContract(label: string, makePair: () => Promise<ConnectedPai
     a.send('marker');
     await until('the marker', () => atB.frames.length >= 1, timeoutMs);
     assert.deepEqual(atB.frames, ['marker']);
+    await until('sender counters', () => a.stats().framesSent === 1, timeoutMs);
     assert.equal(a.stats().drops['send-refused'], 2);
-    assert.equal(a.stats().framesSent, 1);
   });
 
   withPair('close is clean: idempotent, silent afterwards, send never throws', async ({ a, b }) => {

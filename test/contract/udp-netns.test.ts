@@ -1,0 +1,81 @@
+// UDP links between two network namespaces joined by a veth pair — the way two real nodes talk.
+// Each link runs in a child process started with `ip netns exec` (a Link cannot change
+// namespace in-process) and is driven through ProxyLink. Runs the contract for ucast, bcast and
+// mcast. Root only; namespaces tb3-a and tb3-b are removed afterwards, also on failure.
+import { after } from 'node:test';
+import { join } from 'node:path';
+import { Netns, rootSkipReason, vethPair, waitFor } from '../../scripts/lab/netns.js';
+import type { UdpLinkOptions, UdpMedium } from '../../src/transport/udp.js';
+import { repoRoot } from '../support/paths.js';
+import { linkContract } from './link.contract.js';
+import { ProxyLink } from './proxy-link.js';
+
+const ADDR_A = '10.203.0.1';
+const ADDR_B = '10.203.0.2';
+const PORT = 694;
+const childScript = join(repoRoot, 'dist/test/contract/udp-child.js');
+
+let lab: Promise<{ a: Netns; b: Netns }> | null = null;
+function namespaces(): Promise<{ a: Netns; b: Netns }> {
+  lab ??= (async () => {
+    const a = await Netns.create('tb3-a');
+    const b = await Netns.create('tb3-b').catch(async (err) => {
+      await a.destroy();
+      throw err;
+    });
+    try {
+      await vethPair({ ns: a, ifname: 'tb3-va', cidr: `${ADDR_A}/24` }, { ns: b, ifname: 'tb3-vb', cidr: `${ADDR_B}/24` });
+      // Node lists an interface only once it is running (carrier up), a moment after `ip link set up`.
+      for (const [ns, ifname] of [[a, 'tb3-va'], [b, 'tb3-vb']] as const) {
+        await waitFor(`${ifname} running`, async () => (await ns.exec(['cat', `/sys/class/net/${ifname}/operstate`])).stdout.trim() === 'up', 5_000);
+      }
+    } catch (err) {
+      await Promise.all([a.destroy(), b.destroy()]);
+      throw err;
+    }
+    return { a, b };
+  })();
+  return lab;
+}
+
+after(async () => {
+  if (!lab) return;
+  const { a, b } = await lab.catch(() => ({ a: null, b: null }));
+  await Promise.all([a?.destroy(), b?.destroy()]);
+});
+
+function startChild(ns: Netns, name: string, options: UdpLinkOptions): ProxyLink {
+  const child = ns.spawn([process.execPath, childScript, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TB3_UDP_CHILD: '1' } });
+  return new ProxyLink(name, child);
+}
+
+const media: { label: string; forA: UdpMedium; forB: UdpMedium }[] = [
+  { label: 'ucast', forA: { kind: 'ucast', dev: 'tb3-va', peer: ADDR_B, port: PORT }, forB: { kind: 'ucast', dev: 'tb3-vb', peer: ADDR_A, port: PORT } },
+  { label: 'bcast', forA: { kind: 'bcast', dev: 'tb3-va', port: PORT }, forB: { kind: 'bcast', dev: 'tb3-vb', port: PORT } },
+  {
+    label: 'mcast',
+    forA: { kind: 'mcast', dev: 'tb3-va', group: '239.0.3.3', port: PORT, ttl: 1, loop: false },
+    forB: { kind: 'mcast', dev: 'tb3-vb', group: '239.0.3.3', port: PORT, ttl: 1, loop: false },
+  },
+];
+
+for (const { label, forA, forB } of media) {
+  linkContract(
+    `udp ${label} between namespaces`,
+    async () => {
+      const { a: nsA, b: nsB } = await namespaces();
+      const a = startChild(nsA, `a:${label}`, { medium: forA });
+      const b = startChild(nsB, `b:${label}`, { medium: forB });
+      try {
+        await Promise.all([a.open(), b.open()]);
+      } catch (err) {
+        await Promise.allSettled([a.close(), b.close()]);
+        throw err;
+      }
+      // mcast receivers bind the group; everyone else hears B on its unicast address.
+      const target = forB.kind === 'mcast' ? forB.group : ADDR_B;
+      return { a, b, injectToB: async (raw) => a.inject(raw, target, PORT), cleanup: async () => undefined };
+    },
+    { skip: rootSkipReason, timeoutMs: 10_000 },
+  );
+}
