@@ -198,13 +198,23 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       const onTerm = () => stop('SIGTERM');
       const onInt = () => stop('SIGINT');
       const onHup = () => void reload();
+      // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us. The pidfile
+      // and socket are left behind and taken over by the next start (both detect staleness).
+      const onFatal = (err: unknown) => {
+        daemonLog.error('daemon-crash', `fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        void log.close().finally(() => process.exit(70));
+      };
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
       process.on('SIGHUP', onHup);
+      process.on('uncaughtException', onFatal);
+      process.on('unhandledRejection', onFatal);
       cleanups.push(() => {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
         process.off('SIGHUP', onHup);
+        process.off('uncaughtException', onFatal);
+        process.off('unhandledRejection', onFatal);
       });
     }
 
