@@ -19,6 +19,8 @@ export interface DesiredInput {
   peerDeclines: boolean;
   /** The peer demands every group (operator takeover on the peer). */
   peerDemands: boolean;
+  /** The peer has not acknowledged our frames for deadtime: it cannot hear us (one-way failure). */
+  peerDeaf: boolean;
   selfHolds: boolean;
   peerHolds: boolean;
   autoFailback: AutoFailback;
@@ -28,6 +30,8 @@ export interface DesiredInput {
  * The rules, first match wins:
  * 1. peer not alive → self if eligible, else nobody;
  * 2. self not eligible → peer;
+ *    the peer cannot hear us and holds the group → peer (it believes we are dead and will keep it
+ *    whatever we do: yielding ends the double holding instead of waiting for the link to heal);
  * 3. peer unavailable (standby/leaving) or it declines the group → self;
  * 4. the peer demands everything (its operator ran takeover) → peer;
  * 5. policy: auto_failback on/legacy → the owner; off → the current single holder (sticky),
@@ -36,6 +40,7 @@ export interface DesiredInput {
 export function desiredHolder(input: DesiredInput): Holder {
   if (!input.peerAlive) return input.selfEligible ? 'self' : 'none';
   if (!input.selfEligible) return 'peer';
+  if (input.peerDeaf && input.peerHolds) return 'peer';
   if (input.peerUnavailable || input.peerDeclines) return 'self';
   if (input.peerDemands) return 'peer';
   const owner: Holder = input.selfIsOwner ? 'self' : 'peer';

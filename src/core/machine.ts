@@ -115,6 +115,10 @@ export class FailoverMachine {
   private lastCommand: CoreStatus['lastCommand'] = null;
   private out: Effect[] = [];
   private started = false;
+  /** (seq, time) of our recent statuses, to tell whether the peer still hears us. */
+  private sentLog: { seq: number; at: number }[] = [];
+  private peerDeaf = false;
+  private peerAliveSince: number | null = null;
   /** The peer's claims changed: answer at once so handshakes take a round trip, not a keepalive. */
   private replyDue = false;
 
@@ -422,6 +426,7 @@ export class FailoverMachine {
   private reconcile(): void {
     for (const change of this.links.tick(this.now)) this.logLinkChange(change);
     this.updatePeerState();
+    this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
     this.expireDemand();
     this.groups.forEach((g, i) => this.reconcileGroup(g, i));
@@ -438,9 +443,29 @@ export class FailoverMachine {
     if (next === this.peerState) return;
     const before = this.peerState;
     this.peerState = next;
+    this.peerAliveSince = next === 'alive' ? this.now : null;
     if (!this.commUp) this.commsUp(next);
     if (next === 'dead') this.peerDied(before);
     else if (next === 'alive') this.peerCameBack(before);
+  }
+
+  /**
+   * One-way failure detection: the peer's acks tell us which of our statuses it has received. If
+   * it has not received anything we sent deadtime ago or later, it cannot hear us and will
+   * declare us dead (if it has not already).
+   */
+  private updatePeerDeafness(): void {
+    const horizon = this.now - this.config.deadtimeMs;
+    while (this.sentLog.length > 1 && this.sentLog[1]!.at <= horizon) this.sentLog.shift();
+    const reference = this.sentLog[0];
+    // Only a peer we have heard for a whole deadtime counts: a peer just back from the dead (or
+    // from a partition) naturally acknowledges old frames in its first statuses.
+    const heardLongEnough = this.peerAliveSince !== null && this.peerAliveSince <= horizon;
+    const deaf = this.peerState === 'alive' && heardLongEnough && reference !== undefined && reference.at <= horizon && !this.acknowledges(this.latest!, reference.seq);
+    if (deaf === this.peerDeaf) return;
+    this.peerDeaf = deaf;
+    if (deaf) this.log('warn', 'peer-deaf', `${this.config.peer} has not received our heartbeats for deadtime (one-way link failure): yielding the groups it holds`);
+    else this.log('info', 'peer-hears-us', `${this.config.peer} receives our heartbeats again`);
   }
 
   private commsUp(peer: PeerState): void {
@@ -511,6 +536,7 @@ export class FailoverMachine {
       peerUnavailable: peerAlive && (latest.standby || latest.role === 'leaving'),
       peerDeclines: peerAlive && has(plainGrants(claims!.wants, claims!.grants), index) && !has(claims!.holds, index),
       peerDemands: peerAlive && isTakeoverDemand(claims!.wants, claims!.grants, this.groups.length),
+      peerDeaf: peerAlive && this.peerDeaf,
       selfHolds: g.phase !== 'stopped',
       peerHolds: peerAlive && has(claims!.holds, index),
       autoFailback: this.config.autoFailback,
@@ -749,6 +775,7 @@ export class FailoverMachine {
       configDigest: this.config.configDigest,
     };
     this.out.push({ type: 'send', message });
+    this.sentLog.push({ seq: this.seq, at: this.now });
     this.lastSent = content;
     this.lastSentAt = this.now;
     for (const g of this.groups) {

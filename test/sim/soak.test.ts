@@ -1,17 +1,20 @@
 // Seeded soak: thousands of random fault schedules, invariants checked after every simulated
 // step (see soak.ts for the exact invariants and bounds). A failure prints its seed;
 // `SEED=n node --test dist/test/sim/soak.test.js` reruns that one schedule with its transcript.
-// SOAK_SEEDS=n changes how many schedules run (default 10000).
+// SOAK_SEEDS=n changes how many schedules run (default 10000), SOAK_FAULTS=n how many faults each
+// schedule injects (default 8).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Soak } from './soak.js';
 
 const single = process.env['SEED'];
+/** Faults per schedule (SOAK_FAULTS=n explores longer schedules). */
+const faults = Number(process.env['SOAK_FAULTS'] ?? 8);
 
 if (single !== undefined) {
   test(`soak seed ${single}`, () => {
     const soak = new Soak(Number(single), true);
-    const result = soak.run();
+    const result = soak.run(faults);
     console.log(soak.world.lines.join('\n'));
     assert.deepEqual(result.violations, []);
   });
@@ -24,7 +27,7 @@ if (single !== undefined) {
     const checked = { takeover: 0, heal: 0, settled: 0 };
     const failures: string[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
-      const result = new Soak(seed).run();
+      const result = new Soak(seed).run(faults);
       steps += result.steps;
       simulated += result.simulatedMs;
       checked.takeover += result.checked.takeover;

@@ -9,6 +9,7 @@ const base: DesiredInput = {
   peerUnavailable: false,
   peerDeclines: false,
   peerDemands: false,
+  peerDeaf: false,
   selfHolds: false,
   peerHolds: false,
   autoFailback: 'on',
@@ -37,4 +38,9 @@ test('auto_failback off: sticky to the single holder, owner when none or both ho
   assert.equal(desiredHolder({ ...off, selfIsOwner: false, selfHolds: true }), 'self');
   assert.equal(desiredHolder({ ...off, selfHolds: true, peerHolds: true }), 'self');
   assert.equal(desiredHolder({ ...off, selfIsOwner: false }), 'peer');
+});
+
+test('a peer that cannot hear us keeps what it holds; we yield it', () => {
+  assert.equal(desiredHolder({ ...base, peerDeaf: true, peerHolds: true, selfHolds: true }), 'peer');
+  assert.equal(desiredHolder({ ...base, peerDeaf: true, peerHolds: false }), 'self');
 });
