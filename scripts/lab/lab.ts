@@ -36,9 +36,12 @@ import {
 import { LAB_NET } from './addresses.js';
 import { NODES, authkeys, defaultHaresources, haCf, peerOf, type LabConfigOptions, type NodeName, type NodePaths } from './lab-config.js';
 import type { ProbeReport } from './probe-report.js';
+import type { StatusReport } from '../../src/daemon/status-report.js';
 import { BRIDGE_PORT, CLIENT_PORT, PING_PORT, blackhole, createDeadEnd, labNamespaces, setCable, unblackhole } from './faults.js';
 
 export type { NodeName } from './lab-config.js';
+
+export type { StatusReport } from '../../src/daemon/status-report.js';
 
 /** The compiled repository root (…/dist) this module runs from, and the real repository root. */
 const distRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -344,14 +347,54 @@ export class Lab {
 
   // ---- observation --------------------------------------------------------------------------
 
-  /** Nodes that currently have the floating IP (0, 1, or 2 in a split brain). */
+  /**
+   * Nodes that currently have the floating IP (0, 1, or 2 in a split brain). A powered-off node
+   * holds nothing: its stale address is unreachable and gone when it boots again.
+   */
   async holders(address: string = LAB_NET.floating): Promise<NodeName[]> {
     const result: NodeName[] = [];
     for (const node of NODES) {
+      if (this.poweredOff.has(node)) continue;
       const { stdout } = await this.nodeNs(node).exec(['ip', '-o', '-4', 'addr', 'show']);
       if (stdout.includes(` ${address}/`)) result.push(node);
     }
     return result;
+  }
+
+  /**
+   * Waits until exactly `expected` hold the floating IP (order-insensitive). On timeout the error
+   * carries the tail of both daemons' output, which is what one needs to see why.
+   */
+  async waitForHolders(expected: NodeName[], timeoutMs = 20_000): Promise<void> {
+    const want = [...expected].sort().join(',');
+    let seen: NodeName[] = [];
+    try {
+      await waitFor(`floating IP on [${want}]`, async () => {
+        seen = await this.holders();
+        return seen.join(',') === want;
+      }, timeoutMs, 20);
+    } catch (err) {
+      throw new Error(`${(err as Error).message} (held by [${seen.join(',')}])\n${this.logTails()}`);
+    }
+  }
+
+  /** Waits until node's `status --json` satisfies `check`; returns that status. */
+  async waitForStatus<T = StatusReport>(node: NodeName, what: string, check: (status: T) => boolean, timeoutMs = 20_000): Promise<T> {
+    let last: T | undefined;
+    try {
+      await waitFor(`${node}: ${what}`, async () => {
+        last = (await this.status(node).catch(() => undefined)) as T | undefined;
+        return last !== undefined && check(last);
+      }, timeoutMs, 100);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; last status ${JSON.stringify(last)}\n${this.logTails()}`);
+    }
+    return last as T;
+  }
+
+  /** The last lines of both daemons' output, for failure messages. */
+  logTails(lines = 15): string {
+    return NODES.map((node) => `--- ${node} daemon output (last ${lines} lines) ---\n${this.daemonLog(node).split('\n').slice(-lines - 1).join('\n')}`).join('\n');
   }
 
   /**
