@@ -1,0 +1,54 @@
+// The codec as the daemon uses it: signs with the configured key, and on input decodes,
+// authenticates and runs the replay window of that (link, sender), counting every drop per link.
+// Reloading swaps the keys and node names but keeps the windows (a reload is not a restart).
+import type { Config } from '../config/types.js';
+import type { Message } from './message.js';
+import { decodeFrame, encodeFrame, type CodecContext, type DecodeResult } from './codec.js';
+import { DropCounters, type DropReason } from './drops.js';
+import { ReplayWindow } from './replay.js';
+
+export function codecContextFrom(config: Pick<Config, 'auth' | 'nodes' | 'self'>): CodecContext {
+  return { auth: config.auth, nodes: config.nodes, self: config.self };
+}
+
+export class LinkCodec {
+  private readonly windows = new Map<string, ReplayWindow>();
+  private readonly drops = new Map<string, DropCounters>();
+
+  constructor(private ctx: CodecContext) {}
+
+  setContext(ctx: CodecContext): void {
+    this.ctx = ctx;
+  }
+
+  /** Adopt the keys and names of a reloaded configuration. */
+  setConfig(config: Pick<Config, 'auth' | 'nodes' | 'self'>): void {
+    this.setContext(codecContextFrom(config));
+  }
+
+  encode(message: Message): string {
+    return encodeFrame(message, this.ctx);
+  }
+
+  decode(frame: string, link: string): DecodeResult {
+    const result = decodeFrame(frame, this.ctx);
+    if (!result.ok) return this.dropped(link, result.reason);
+    const key = `${link}\u0000${result.message.from}`;
+    let window = this.windows.get(key);
+    if (!window) this.windows.set(key, (window = new ReplayWindow()));
+    const verdict = window.check(result.message.generation, result.message.seq);
+    return verdict.ok ? result : this.dropped(link, verdict.reason);
+  }
+
+  /** Drops on `link` by reason (all reasons present, zero or not). */
+  dropsFor(link: string): Record<DropReason, number> {
+    return (this.drops.get(link) ?? new DropCounters()).snapshot();
+  }
+
+  private dropped(link: string, reason: DropReason): DecodeResult {
+    let counters = this.drops.get(link);
+    if (!counters) this.drops.set(link, (counters = new DropCounters()));
+    counters.count(reason);
+    return { ok: false, reason };
+  }
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LinkCodec } from '../../../src/protocol/link-codec.js';
+import { ALICE, BOB, ctxFor, status } from './fixtures.js';
+
+test('replays are caught per link; the same frame on another link is accepted', () => {
+  const sender = new LinkCodec(ctxFor(ALICE));
+  const receiver = new LinkCodec(ctxFor(BOB));
+  const frame = sender.encode(status({ seq: 10 }));
+  assert.equal(receiver.decode(frame, 'udp').ok, true);
+  assert.deepEqual(receiver.decode(frame, 'udp'), { ok: false, reason: 'replay' });
+  assert.equal(receiver.decode(frame, 'serial').ok, true, 'each medium carries its own copy');
+  assert.deepEqual(receiver.decode(sender.encode(status({ generation: 41, seq: 99 })), 'udp'), { ok: false, reason: 'old-generation' });
+  assert.deepEqual(receiver.decode('garbage', 'udp'), { ok: false, reason: 'malformed' });
+  const udp = receiver.dropsFor('udp');
+  assert.equal(udp.replay, 1);
+  assert.equal(udp['old-generation'], 1);
+  assert.equal(udp.malformed, 1);
+  assert.equal(receiver.dropsFor('serial').replay, 0);
+});
+
+test('setConfig swaps keys but keeps the replay windows', () => {
+  const receiver = new LinkCodec(ctxFor(BOB));
+  const frame = new LinkCodec(ctxFor(ALICE)).encode(status({ seq: 5 }));
+  assert.equal(receiver.decode(frame, 'udp').ok, true);
+  const newKey = { index: 2, method: 'sha256' as const, key: 'rolled' };
+  receiver.setConfig({ self: BOB, nodes: [ALICE, BOB], auth: { signIndex: 2, keys: [...ctxFor(BOB).auth.keys, newKey] } });
+  assert.deepEqual(receiver.decode(frame, 'udp'), { ok: false, reason: 'replay' });
+  const rolled = new LinkCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
+  assert.equal(receiver.decode(rolled, 'udp').ok, true);
+});
