@@ -15,6 +15,8 @@ import { networkInterfaces } from 'node:os';
 import { BaseLink } from './base.js';
 import type { LinkDeps } from './log.js';
 
+const UDP_RETRY_MS = 1_000;
+
 export type UdpMedium =
   | { kind: 'ucast'; dev: string; peer: string; port: number }
   | { kind: 'bcast'; dev: string; port: number }
@@ -70,6 +72,8 @@ export class UdpLink extends BaseLink {
   private socket: dgram.Socket | null = null;
   private local: DeviceAddress | null = null;
   private target = '';
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retrying = false;
 
   constructor(
     private readonly options: UdpLinkOptions,
@@ -78,43 +82,75 @@ export class UdpLink extends BaseLink {
     super(udpLinkName(options.medium), 'udp', deps);
   }
 
+  /**
+   * Binds the socket. A device that is missing, down or without an IPv4 address (boot order, a
+   * NIC being replaced) does not fail the daemon: the link reports its medium down once and
+   * retries every second, quietly, until the device is usable.
+   */
   async open(): Promise<void> {
+    const error = await this.tryOpen();
+    if (error) {
+      this.setMedium(false, error.message);
+      this.retryTimer = setInterval(() => void this.retry(), UDP_RETRY_MS);
+    }
+  }
+
+  private async retry(): Promise<void> {
+    if (this.closed || this.socket || this.retrying) return;
+    this.retrying = true;
+    const error = await this.tryOpen();
+    this.retrying = false;
+    if (error) return;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+    this.setMedium(true, `${this.options.medium.dev} usable again`);
+  }
+
+  private async tryOpen(): Promise<Error | null> {
     const { medium } = this.options;
     const found = this.options.localAddress ? { address: this.options.localAddress, netmask: '255.0.0.0' } : deviceAddress(medium.dev);
-    if (found instanceof Error) throw found;
-    this.local = found;
+    if (found instanceof Error) return found;
     const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const bindAddress = medium.kind === 'ucast' ? found.address : medium.kind === 'mcast' ? medium.group : '0.0.0.0';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind({ port: medium.port, address: bindAddress }, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+      if (medium.kind === 'bcast') {
+        socket.setBroadcast(true);
+        this.target = broadcastAddress(found);
+      } else if (medium.kind === 'mcast') {
+        socket.addMembership(medium.group, found.address);
+        socket.setMulticastInterface(found.address);
+        socket.setMulticastTTL(medium.ttl);
+        socket.setMulticastLoopback(medium.loop);
+        this.target = medium.group;
+      } else {
+        this.target = medium.peer;
+      }
+    } catch (err) {
+      socket.close();
+      return new Error(`cannot bind ${bindAddress}:${medium.port} on ${medium.dev}: ${(err as Error).message}`);
+    }
+    if (this.closed) {
+      socket.close();
+      return null;
+    }
     socket.on('message', (data, rinfo) => this.onDatagram(data, rinfo.address));
     socket.on('error', (err) => this.setMedium(false, `socket error: ${err.message}`));
-    const bindAddress = medium.kind === 'ucast' ? found.address : medium.kind === 'mcast' ? medium.group : '0.0.0.0';
-    await new Promise<void>((resolve, reject) => {
-      const fail = (err: Error) => reject(new Error(`${this.name}: cannot bind ${bindAddress}:${medium.port}: ${err.message}`));
-      socket.once('error', fail);
-      socket.bind({ port: medium.port, address: bindAddress }, () => {
-        socket.off('error', fail);
-        resolve();
-      });
-    }).catch((err) => {
-      socket.close();
-      throw err;
-    });
-    if (medium.kind === 'bcast') {
-      socket.setBroadcast(true);
-      this.target = broadcastAddress(found);
-    } else if (medium.kind === 'mcast') {
-      socket.addMembership(medium.group, found.address);
-      socket.setMulticastInterface(found.address);
-      socket.setMulticastTTL(medium.ttl);
-      socket.setMulticastLoopback(medium.loop);
-      this.target = medium.group;
-    } else {
-      this.target = medium.peer;
-    }
+    this.local = found;
     this.socket = socket;
+    return null;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
     const socket = this.socket;
     this.socket = null;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));

@@ -1,6 +1,9 @@
 // UDP ucast between two links on loopback: distinct local addresses (127.0.0.2 and 127.0.0.3)
 // sharing one port, exactly like two nodes sharing `udpport`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import type { LinkEvent } from '../../src/transport/link.js';
 import { UdpLink } from '../../src/transport/udp.js';
 import { silentLog } from '../../src/transport/log.js';
 import { linkContract } from './link.contract.js';
@@ -21,4 +24,20 @@ linkContract('udp ucast on loopback', async () => {
     injectToB: (raw) => new Promise<void>((resolve, reject) => injector.send(raw, port, '127.0.0.3', (err) => (err ? reject(err) : resolve()))),
     cleanup: () => new Promise<void>((resolve) => injector.close(() => resolve())),
   };
+});
+
+test('udp: a missing device reports medium down once, keeps retrying quietly, closes cleanly', async () => {
+  const warnings: string[] = [];
+  const link = new UdpLink({ medium: { kind: 'bcast', dev: 'tb3-missing0', port: 9 } }, { now: () => performance.now(), log: { info: () => undefined, warn: (e) => warnings.push(e) } });
+  const medium: LinkEvent[] = [];
+  link.onEvent((e) => medium.push(e));
+  await link.open();
+  await new Promise((r) => setTimeout(r, 2_300)); // two retries
+  assert.equal(medium.length, 1);
+  assert.deepEqual([medium[0]!.kind, medium[0]!.kind === 'medium' && medium[0]!.up], ['medium', false]);
+  assert.match(medium[0]!.kind === 'medium' ? medium[0]!.reason : '', /tb3-missing0 does not exist/);
+  assert.deepEqual(warnings, ['link-medium-down']);
+  assert.doesNotThrow(() => link.send('into the void'));
+  assert.equal(link.stats().drops['send-failed'], 1);
+  await link.close();
 });
