@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Link, LinkEvent } from '../../src/transport/link.js';
 import { MAX_FRAME_BYTES } from '../../src/protocol/codec.js';
+import { waitFor } from '../../scripts/lab/netns.js';
 
 export interface ConnectedPair {
   a: Link;
@@ -27,13 +28,6 @@ function collect(link: Link): { frames: string[]; medium: LinkEvent[] } {
   return seen;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Frames of varied length and content, all valid printable single lines. */
 function sampleFrames(count: number, tag: string): string[] {
@@ -62,13 +56,13 @@ export function linkContract(label: string, makePair: () => Promise<ConnectedPai
     for (let sent = 0; sent < 40; sent += 10) {
       for (const frame of toB.slice(sent, sent + 10)) a.send(frame);
       for (const frame of toA.slice(sent, sent + 10)) b.send(frame);
-      await until(`${sent + 10} frames each way`, () => atB.frames.length >= sent + 10 && atA.frames.length >= sent + 10, timeoutMs);
+      await waitFor(`${sent + 10} frames each way`, () => atB.frames.length >= sent + 10 && atA.frames.length >= sent + 10, timeoutMs);
     }
     assert.deepEqual(atB.frames, toB);
     assert.deepEqual(atA.frames, toA);
     const bytes = toB.reduce((sum, f) => sum + f.length, 0);
     // Statistics may trail the frames by a moment when the link lives in another process.
-    await until('send and receive counters', () => a.stats().framesSent === 40 && b.stats().framesReceived === 40, timeoutMs);
+    await waitFor('send and receive counters', () => a.stats().framesSent === 40 && b.stats().framesReceived === 40, timeoutMs);
     const sa = a.stats();
     const sb = b.stats();
     assert.ok(sa.bytesSent >= bytes && sa.bytesSent <= bytes + 40, `bytesSent ${sa.bytesSent} for ${bytes} bytes of frames`);
@@ -87,9 +81,9 @@ export function linkContract(label: string, makePair: () => Promise<ConnectedPai
     const atB = collect(b);
     await injectToB(Buffer.from('x'.repeat(MAX_FRAME_BYTES + 50)));
     await injectToB(Buffer.from([0x54, 0x31, 0x00, 0xff, 0x07, 0x41]));
-    await until('both drops counted', () => (b.stats().drops['too-long'] ?? 0) >= 1 && (b.stats().drops['line-noise'] ?? 0) >= 1, timeoutMs);
+    await waitFor('both drops counted', () => (b.stats().drops['too-long'] ?? 0) >= 1 && (b.stats().drops['line-noise'] ?? 0) >= 1, timeoutMs);
     a.send('still-fine');
-    await until('the good frame', () => atB.frames.length >= 1, timeoutMs);
+    await waitFor('the good frame', () => atB.frames.length >= 1, timeoutMs);
     assert.deepEqual(atB.frames, ['still-fine']);
     assert.equal(b.stats().drops['too-long'], 1);
     assert.equal(b.stats().drops['line-noise'], 1);
@@ -100,9 +94,9 @@ export function linkContract(label: string, makePair: () => Promise<ConnectedPai
     a.send('y'.repeat(MAX_FRAME_BYTES + 1));
     a.send('two\nlines');
     a.send('marker');
-    await until('the marker', () => atB.frames.length >= 1, timeoutMs);
+    await waitFor('the marker', () => atB.frames.length >= 1, timeoutMs);
     assert.deepEqual(atB.frames, ['marker']);
-    await until('sender counters', () => a.stats().framesSent === 1, timeoutMs);
+    await waitFor('sender counters', () => a.stats().framesSent === 1, timeoutMs);
     assert.equal(a.stats().drops['send-refused'], 2);
   });
 

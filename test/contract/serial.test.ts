@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SerialLink } from '../../src/transport/serial.js';
 import type { LinkLog } from '../../src/transport/log.js';
 import type { LinkEvent } from '../../src/transport/link.js';
-import { socatPtyPair } from '../../scripts/lab/netns.js';
+import { socatPtyPair, waitFor } from '../../scripts/lab/netns.js';
 import { linkContract } from './link.contract.js';
 
 const noSocat = spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status === 0 ? false : 'needs socat installed';
@@ -45,13 +45,6 @@ linkContract(
   { skip: noSocat },
 );
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 test('serial: a partial line is dropped after the inter-byte timeout', { skip: noSocat }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tb3-serial-'));
@@ -63,9 +56,9 @@ test('serial: a partial line is dropped after the inter-byte timeout', { skip: n
   try {
     await b.open();
     writeSync(raw, 'T11A1 half-a-fra');
-    await until('partial-line drop', () => (b.stats().drops['partial-line'] ?? 0) === 1, 3_000);
+    await waitFor('partial-line drop', () => (b.stats().drops['partial-line'] ?? 0) === 1, 3_000);
     writeSync(raw, 'whole\n');
-    await until('next frame', () => frames.length === 1, 3_000);
+    await waitFor('next frame', () => frames.length === 1, 3_000);
     assert.deepEqual(frames, ['whole'], 'the stale half was not glued to the next line');
   } finally {
     closeSync(raw);
@@ -90,10 +83,10 @@ test('serial: device vanishes and returns — one down, one up, frames flow with
   const beat = setInterval(() => a.send(`beat ${performance.now().toFixed(0)}`), 20);
   try {
     await Promise.all([a.open(), b.open()]);
-    await until('first beats', () => framesB() > 3, 3_000);
+    await waitFor('first beats', () => framesB() > 3, 3_000);
 
     await cable.stop(); // kill socat by PID: both ptys vanish
-    await until('medium down', () => mediumB().length === 1, 3_000);
+    await waitFor('medium down', () => mediumB().length === 1, 3_000);
     assert.equal(mediumB()[0]!.up, false);
     await new Promise((r) => setTimeout(r, 1_500)); // a long outage: the backoff reaches its cap
     assert.equal(mediumB().length, 1, 'down is reported once, not per re-open attempt');
@@ -101,14 +94,15 @@ test('serial: device vanishes and returns — one down, one up, frames flow with
     const before = framesB();
     const restartedAt = performance.now();
     await cable.restart();
-    await until('frames after restart', () => framesB() > before, 5_000);
+    await waitFor('frames after restart', () => framesB() > before, 5_000, 5);
     const recoveryMs = performance.now() - restartedAt;
     console.log(`# serial recovery: first frame ${recoveryMs.toFixed(0)} ms after socat restart`);
     assert.ok(recoveryMs < 1_000, `recovered in ${recoveryMs.toFixed(0)} ms (must be within 1 s of the device returning)`);
-    await until('medium up', () => mediumB().length === 2, 2_000);
+    await waitFor('medium up', () => mediumB().length === 2, 2_000);
     assert.equal(mediumB()[1]!.up, true);
     const lines = [...logA.lines, ...logB.lines];
     assert.ok(logB.lines.length <= 5 && logA.lines.length <= 5, `log lines per link: ${lines.join(' | ')}`);
+    console.log(`# serial outage log lines: ${lines.length} (a ${logA.lines.length}, b ${logB.lines.length})`);
   } finally {
     clearInterval(beat);
     await Promise.allSettled([a.close(), b.close()]);

@@ -8,23 +8,13 @@ import { ReplayWindow } from '../../../src/protocol/replay.js';
 import { DropCounters } from '../../../src/protocol/drops.js';
 import type { AuthConfig } from '../../../src/config/types.js';
 import { ALICE, BOB, ctxFor, status } from './fixtures.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../support/prng.js';
 
 const receiverAuth: AuthConfig = { signIndex: 1, keys: [{ index: 1, method: 'sha256', key: 'shared-1' }, { index: 2, method: 'md5', key: 'shared-2' }] };
 const forgerAuth: AuthConfig = { signIndex: 1, keys: [{ index: 1, method: 'sha256', key: 'guessed' }] };
 
 test('100,000+ hostile frames: none accepted, none throws', () => {
-  const rand = prng(0xbeef);
+  const rand = mulberry32(0xbeef);
   const int = (n: number) => Math.floor(rand() * n);
   const sender = ctxFor(ALICE, receiverAuth);
   const receiver = ctxFor(BOB, receiverAuth);
