@@ -13,22 +13,25 @@ import type { StatusReport } from '../../../src/daemon/status-report.js';
 const cli = join(dirname(fileURLToPath(import.meta.url)), 'silent-peer-cli.js');
 
 test('start detaches and waits for readiness; a second start is refused; stop waits for the exit', { timeout: 120_000 }, async (t) => {
+  // Never leave a daemon behind, whatever failed. Registered before the config directory's
+  // removal so the pidfile can still be read; the pid from `start` is used when known.
+  let pid = 0;
+  let pidFile = '';
+  t.after(() => {
+    const owner = pid > 0 ? pid : pidFile !== '' && existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+    if (owner > 0 && processAlive(owner)) process.kill(owner, 'SIGKILL');
+  });
   const cfg = silentPairConfig(t);
+  pidFile = cfg.pid;
   const twinbeat = (...args: string[]) => {
     const r = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', ...args], { encoding: 'utf8', timeout: 90_000 });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  t.after(() => {
-    // Never leave a daemon behind, whatever failed.
-    const pid = existsSync(cfg.pid) ? Number(readFileSync(cfg.pid, 'utf8')) : 0;
-    if (pid > 0 && processAlive(pid)) process.kill(pid, 'SIGKILL');
-  });
-
   assert.deepEqual(twinbeat('status'), { code: 3, out: '', err: `twinbeat status: twinbeat is not running (no control socket at ${cfg.socket})\n` });
 
   const started = twinbeat('start');
   assert.equal(started.code, 0, started.err);
-  const pid = Number(/^twinbeat started \(pid (\d+)\)\n$/.exec(started.out)?.[1]);
+  pid = Number(/^twinbeat started \(pid (\d+)\)\n$/.exec(started.out)?.[1]);
   assert.ok(processAlive(pid));
   assert.equal(Number(readFileSync(cfg.pid, 'utf8')), pid);
 
@@ -48,7 +51,8 @@ test('start detaches and waits for readiness; a second start is refused; stop wa
   assert.deepEqual(stopped, { code: 0, out: 'twinbeat stopped\n', err: '' });
   assert.equal(processAlive(pid), false);
   assert.equal(existsSync(cfg.pid), false);
-  assert.equal(twinbeat('stop').code, 3);
+  const again2 = twinbeat('stop');
+  assert.equal(again2.code, 3, again2.err);
   // The detached daemon logged to the logfile only (its stdout is the logfile too: no duplicates).
   const log = readFileSync(cfg.log, 'utf8');
   assert.equal(log.match(/event=daemon-start /g)?.length, 1);
