@@ -63,6 +63,8 @@ export interface LabOptions extends LabConfigOptions {
   echo?: boolean;
   /** Children detached and released on exit: for the lab CLI's `up`. */
   persistent?: boolean;
+  /** Builds the serial cable between the nodes' tty paths; default an unthrottled socat pty pair. */
+  serialCable?: (pathA: string, pathB: string, opts: { detached?: boolean }) => Promise<PtyPair>;
 }
 
 /** What the lab CLI stores so a later `down` can remove exactly what `up` created. */
@@ -143,7 +145,7 @@ export class Lab {
       await bridge.exec(['ip', 'link', 'set', port, 'master', 'br0']);
     }
     for (const node of NODES) await createDeadEnd(this.nodeNs(node).name);
-    this.serial = await socatPtyPair(this.paths('alpha').tty, this.paths('bravo').tty, { detached: this.options.persistent ?? false });
+    this.serial = await (this.options.serialCable ?? socatPtyPair)(this.paths('alpha').tty, this.paths('bravo').tty, { detached: this.options.persistent ?? false });
     await this.writeConfigs();
     if (this.options.echo ?? true) for (const node of NODES) await this.startEcho(node);
   }
