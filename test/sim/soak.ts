@@ -63,6 +63,8 @@ export class Soak {
     const options: Partial<WorldOptions> = {
       seed,
       transcript,
+      // Every fifth schedule sends real signed frames; the rest copy messages (wire.ts).
+      wire: seed % 5 === 0 ? 'codec' : 'copy',
       autoFailback: pick(this.plan, ['on', 'off', 'legacy'] as const),
       pingNodes: this.plan() < 0.3,
       fence: this.plan() < 0.2,
@@ -85,9 +87,14 @@ export class Soak {
 
   // ------------------------------------------------------------ invariants
 
+  private disruptedCache = { version: -1, value: false };
+
   private disrupted(): boolean {
     const w = this.world;
-    return !w.anyLinkWorksBothWays() || NODES.some((n) => w.nodes[n].paused);
+    if (this.disruptedCache.version !== w.version) {
+      this.disruptedCache = { version: w.version, value: !w.anyLinkWorksBothWays() || NODES.some((n) => w.nodes[n].paused) };
+    }
+    return this.disruptedCache.value;
   }
 
   private noteDisruption(): void {

@@ -4,8 +4,9 @@
 // and failures, and — for checking invariants against reality rather than claims — the state each
 // resource ACTUALLY has on each machine.
 //
-// Frames pass through encode → link → decode → per-link replay check (see wire.ts for the seam
-// to src/protocol). Nothing is shared by reference between the two machines.
+// Frames pass through the daemon's codec: encode + sign → link → decode + authenticate → per-link
+// replay window (wire.ts; the soak copies most frames instead, for speed). Nothing is shared by
+// reference between the two machines.
 
 import { FailoverMachine } from '../../src/core/machine.js';
 import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event } from '../../src/core/types.js';
@@ -13,7 +14,7 @@ import type { Message } from '../../src/protocol/message.js';
 import type { Outcome } from '../../src/resources/result.js';
 import { EventQueue } from './event-queue.js';
 import { mulberry32, type Rng } from '../support/prng.js';
-import { decodeFromWire, encodeForWire, LinkReplayGuard } from './wire.js';
+import { wireEnd, type WireEnd, type WireMode } from './wire.js';
 
 export type NodeName = 'a' | 'b';
 export const NODES: readonly NodeName[] = ['a', 'b'];
@@ -40,6 +41,8 @@ export interface WorldOptions {
   scriptJitterMs: number;
   /** Record a transcript (scenarios); soak runs leave it off for speed. */
   transcript: boolean;
+  /** Frames through the real codec (default) or copied (fast soak schedules); see wire.ts. */
+  wire: WireMode;
 }
 
 export const defaultOptions: WorldOptions = {
@@ -56,6 +59,12 @@ export const defaultOptions: WorldOptions = {
   scriptMs: { start: 200, stop: 100, monitor: 50 },
   scriptJitterMs: 0,
   transcript: true,
+  wire: 'codec',
+};
+
+const DIRECTION_KEYS: Record<LinkName, Record<NodeName, string>> = {
+  udp: { a: 'udp:a>b', b: 'udp:b>a' },
+  serial: { a: 'serial:a>b', b: 'serial:b>a' },
 };
 
 export const HOOK_MS = 20;
@@ -81,7 +90,7 @@ export function makeConfig(self: NodeName, o: WorldOptions): CoreConfig {
     autoFailback: o.autoFailback,
     groups: makeGroups(o.monitor),
     links: [...LINKS],
-    configDigest: 'd1',
+    configDigest: 'aaaaaa',
     pingNodesConfigured: o.pingNodes,
     fenceBeforeTakeover: o.fence,
     escalateOnStopFailure: o.escalate,
@@ -112,7 +121,7 @@ export class SimNode {
   /** Bumped at every kill/boot/stop so completions of a previous life are dropped. */
   incarnation = 0;
   inbox: Event[] = [];
-  replay = new Map<string, LinkReplayGuard>();
+  wire: WireEnd;
   actual = new Map<string, Actual>();
   /** Resources whose stop failed in this life: they may run on regardless of any protocol. */
   stopFailed = new Set<string>();
@@ -128,6 +137,7 @@ export class SimNode {
     options: WorldOptions,
   ) {
     this.config = makeConfig(name, options);
+    this.wire = wireEnd(options.wire, name, ['a', 'b']);
     for (const g of this.config.groups) for (const r of g.resources) this.actual.set(r.id, 'stopped');
   }
 
@@ -158,6 +168,8 @@ export class World {
   observer: WorldObserver = {};
   /** Number of machine.step calls, for performance reporting. */
   steps = 0;
+  /** Bumped whenever link settings or pauses change (lets observers cache derived facts). */
+  version = 0;
 
   constructor(options: Partial<WorldOptions> = {}) {
     this.options = { ...defaultOptions, ...options };
@@ -196,11 +208,12 @@ export class World {
   // ------------------------------------------------------------ network
 
   direction(link: LinkName, from: NodeName): Direction {
-    return this.directions.get(`${link}:${from}>${from === 'a' ? 'b' : 'a'}`)!;
+    return this.directions.get(DIRECTION_KEYS[link][from])!;
   }
 
   /** Apply `change` to the chosen links and directions. */
   setLinks(links: readonly LinkName[], froms: readonly NodeName[], change: Partial<Direction>): void {
+    this.version += 1;
     for (const link of links) for (const from of froms) Object.assign(this.direction(link, from), change);
   }
 
@@ -217,7 +230,7 @@ export class World {
   }
 
   private transmit(from: SimNode, message: Message, links: readonly string[]): void {
-    const frame = encodeForWire(message);
+    const frame = from.wire.encode(message);
     for (const link of links as LinkName[]) {
       const d = this.direction(link, from.name);
       if (d.cut || (d.loss > 0 && this.rng() < d.loss)) continue;
@@ -229,14 +242,11 @@ export class World {
     }
   }
 
-  private receive(to: SimNode, link: LinkName, frame: string): void {
+  private receive(to: SimNode, link: LinkName, frame: string | Message): void {
     if (!to.up) return;
-    const decoded = decodeFromWire(frame);
-    if (!decoded.ok) return;
-    let guard = to.replay.get(link);
-    if (!guard) to.replay.set(link, (guard = new LinkReplayGuard()));
-    if (!guard.accept(decoded.message.generation, decoded.message.seq)) return;
-    this.deliver(to, { type: 'heard', now: this.now, link, message: decoded.message });
+    const message = to.wire.decode(frame, link);
+    if (!message) return;
+    this.deliver(to, { type: 'heard', now: this.now, link, message });
   }
 
   // ------------------------------------------------------------ machines
@@ -247,7 +257,7 @@ export class World {
     node.up = true;
     node.paused = false;
     node.inbox = [];
-    node.replay = new Map();
+    node.wire = wireEnd(this.options.wire, name, ['a', 'b']);
     node.generation += 1;
     node.incarnation += 1;
     node.lastSendKey = '';
@@ -267,6 +277,7 @@ export class World {
   }
 
   private down(node: SimNode): void {
+    this.version += 1;
     node.up = false;
     node.paused = false;
     node.machine = null;
@@ -278,6 +289,7 @@ export class World {
     const node = this.nodes[name];
     if (!node.up || node.paused) return;
     node.paused = true;
+    this.version += 1;
     this.record(name, 'paused (SIGSTOP)');
   }
 
@@ -285,6 +297,7 @@ export class World {
     const node = this.nodes[name];
     if (!node.up || !node.paused) return;
     node.paused = false;
+    this.version += 1;
     this.record(name, 'resumed (SIGCONT)');
     const inbox = node.inbox;
     node.inbox = [];
