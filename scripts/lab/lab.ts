@@ -380,6 +380,44 @@ export class Lab {
     }
   }
 
+  /**
+   * Starts both daemons and waits for the steady state: the haresources owner holds the
+   * floating IP and each node sees its peer alive.
+   */
+  async startCluster(timeoutMs = 30_000): Promise<void> {
+    for (const node of NODES) this.startDaemon(node);
+    await this.waitForHolders(['alpha'], timeoutMs);
+    for (const node of NODES) await this.waitForStatus(node, 'peer alive', (s) => s.peer.state === 'alive', timeoutMs);
+  }
+
+  /**
+   * Samples the floating IP's holders every `everyMs` until stop(): for invariants such as
+   * "never on both nodes" across a whole scenario.
+   */
+  watchHolders(everyMs = 100): { stop(): Promise<{ samples: number; maxHolders: number; bothSinceMs: number[] }> } {
+    let running = true;
+    let samples = 0;
+    let maxHolders = 0;
+    const bothSinceMs: number[] = [];
+    const start = Date.now();
+    const loop = (async () => {
+      while (running) {
+        const holders = await this.holders().catch(() => []);
+        samples++;
+        maxHolders = Math.max(maxHolders, holders.length);
+        if (holders.length > 1) bothSinceMs.push(Date.now() - start);
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        await loop;
+        return { samples, maxHolders, bothSinceMs };
+      },
+    };
+  }
+
   /** Waits until node's `status --json` satisfies `check`; returns that status. */
   async waitForStatus<T = StatusReport>(node: NodeName, what: string, check: (status: T) => boolean, timeoutMs = 20_000): Promise<T> {
     let last: T | undefined;

@@ -1,0 +1,47 @@
+// Planned moves: a graceful stop hands over without waiting for deadtime; standby and takeover
+// move the service and back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Lab } from '../../scripts/lab/lab.js';
+import { rootSkipReason, sleep } from '../../scripts/lab/netns.js';
+
+test('graceful stop of alpha: bravo takes over well before deadtime', { skip: rootSkipReason }, async (t) => {
+  // A long deadtime makes "did not wait for it" measurable even on a slow machine.
+  const lab = await Lab.create({ deadtime: '10', warntime: '5', initdead: '12' });
+  t.after(() => lab.destroy());
+  await lab.startCluster();
+  const probe = await lab.startProbe();
+  await sleep(500);
+
+  const stopAt = Date.now();
+  const stop = await lab.cli('alpha', ['stop'], 30_000);
+  assert.equal(stop.code, 0, stop.stderr || stop.stdout);
+  await lab.waitForHolders(['bravo'], 30_000);
+  const handoverMs = Date.now() - stopAt;
+  assert.ok(handoverMs < 8_000, `handover took ${handoverMs} ms: it waited for deadtime (10 s)`);
+  await sleep(500);
+  const report = await probe.stop();
+  assert.deepEqual(report.switches.map((s) => `${s.from}>${s.to}`), ['alpha>bravo']);
+  assert.ok(report.longestGapMs < 8_000, `client outage ${report.longestGapMs} ms`);
+  const bravo = await lab.status('bravo');
+  assert.equal((bravo as { peer: { leftGracefully: boolean } }).peer.leftGracefully, true);
+});
+
+test('standby on alpha moves the service to bravo; takeover brings it back', { skip: rootSkipReason }, async (t) => {
+  const lab = await Lab.create({ autoFailback: 'on' });
+  t.after(() => lab.destroy());
+  await lab.startCluster();
+  const watch = lab.watchHolders();
+
+  const standby = await lab.cli('alpha', ['standby']);
+  assert.equal(standby.code, 0, standby.stderr || standby.stdout);
+  await lab.waitForHolders(['bravo'], 30_000);
+  await sleep(2_000);
+  assert.deepEqual(await lab.holders(), ['bravo'], 'standby persists: auto_failback does not undo it');
+
+  const takeover = await lab.cli('alpha', ['takeover']);
+  assert.equal(takeover.code, 0, takeover.stderr || takeover.stdout);
+  await lab.waitForHolders(['alpha'], 30_000);
+  const holders = await watch.stop();
+  assert.equal(holders.maxHolders, 1, 'a planned move never runs the service on both nodes');
+});
