@@ -37,15 +37,23 @@ export interface DesiredInput {
  * 5. policy: auto_failback on/legacy → the owner; off → the current single holder (sticky),
  *    else the owner.
  */
-export function desiredHolder(input: DesiredInput): Holder {
-  if (!input.peerAlive) return input.selfEligible ? 'self' : 'none';
-  if (!input.selfEligible) return 'peer';
-  if (input.peerDeaf && input.peerHolds) return 'peer';
-  if (input.peerUnavailable || input.peerDeclines) return 'self';
-  if (input.peerDemands) return 'peer';
+export interface Decision {
+  holder: Holder;
+  /** The rule that decided, for status and logs. */
+  reason: string;
+}
+
+export function desiredHolder(input: DesiredInput): Decision {
+  const decide = (holder: Holder, reason: string): Decision => ({ holder, reason });
+  if (!input.peerAlive) return input.selfEligible ? decide('self', 'peer not alive') : decide('none', 'peer not alive and we are not eligible');
+  if (!input.selfEligible) return decide('peer', 'we are not eligible');
+  if (input.peerDeaf && input.peerHolds) return decide('peer', 'the peer cannot hear us and holds it');
+  if (input.peerUnavailable) return decide('self', 'the peer is in standby or leaving');
+  if (input.peerDeclines) return decide('self', 'the peer declines it');
+  if (input.peerDemands) return decide('peer', 'the peer demands a takeover');
   const owner: Holder = input.selfIsOwner ? 'self' : 'peer';
-  if (input.autoFailback !== 'off') return owner;
-  if (input.selfHolds && !input.peerHolds) return 'self';
-  if (input.peerHolds && !input.selfHolds) return 'peer';
-  return owner;
+  if (input.autoFailback !== 'off') return decide(owner, `auto_failback ${input.autoFailback}: the owner`);
+  if (input.selfHolds && !input.peerHolds) return decide('self', 'auto_failback off: we hold it');
+  if (input.peerHolds && !input.selfHolds) return decide('peer', 'auto_failback off: the peer holds it');
+  return decide(owner, 'auto_failback off: the owner');
 }

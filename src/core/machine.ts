@@ -28,6 +28,8 @@
 // * Split brain (every link dead while the peer lives) lets both start. When links return and both
 //   hold G the desired rule has one answer (on: owner; off: both hold → owner); the other side
 //   stops, and the keeper, seeing the peer's holds bit clear, emits `reannounce` (gratuitous ARP).
+// * One-way failure: if the peer (which we hear) has acknowledged none of our statuses for
+//   deadtime, it cannot hear us and believes us dead; we yield any group it claims (desired.ts).
 // * Start-up: role `init` until the peer is heard or initdead expires; nothing starts in init.
 // * Graceful stop: role `leaving` → ineligible for everything → groups stop in reverse → Goodbye
 //   (holds nothing) → `stopped`. The peer treats Goodbye as immediate death without fencing.
@@ -35,6 +37,18 @@
 //   acknowledges its own last takeover by entering standby (persisted), which releases everything.
 //
 // One small method per transition; each logs a greppable `event`.
+//
+// CONTRACT WITH THE CALLER (src/daemon/loop.ts, test/sim/world.ts):
+// * deliver a `tick` at least every keepaliveMs / 2 (a longer gap between events is taken as a
+//   local stall and forgiven, see awareness.ts); `now` is monotonic ms on every event;
+// * carry out effects in the order returned; `send` goes on every link (or `links`), the same
+//   frame on each: the receiver's replay window must be per link, or the second link would look
+//   dead;
+// * answer every `run-resource` with one `resource-done` and every `run-hook` with one
+//   `hook-done` carrying the same opId (opIds are unique and increasing per machine instance);
+//   resource actions of different groups may run concurrently, the machine never issues two for
+//   the same group, and never two hooks at once; answer `ping-probe` with `ping-result`;
+// * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MessageType, type Role, type StatusMessage } from '../protocol/message.js';
 import type { Outcome } from '../resources/result.js';
@@ -529,7 +543,7 @@ export class FailoverMachine {
     if (this.demand && eligibility.ok && this.peerState === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = this.peerState === 'alive' && latest !== null;
     const claims = latest?.claims;
-    const holder = desiredHolder({
+    const decision = desiredHolder({
       selfIsOwner: g.group.owner === this.config.self,
       selfEligible: eligibility.ok,
       peerAlive,
@@ -541,8 +555,8 @@ export class FailoverMachine {
       peerHolds: peerAlive && has(claims!.holds, index),
       autoFailback: this.config.autoFailback,
     });
-    const why = !peerAlive ? `peer ${this.peerState}` : !eligibility.ok ? eligibility.why : `auto_failback ${this.config.autoFailback}`;
-    return { holder, why: eligibility.ok ? why : eligibility.why };
+    const why = !eligibility.ok ? `${decision.reason} (${eligibility.why})` : decision.reason;
+    return { holder: decision.holder, why };
   }
 
   private reconcileGroup(g: GroupRuntime, index: number): void {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desiredHolder, type DesiredInput } from '../../../src/core/desired.js';
+import { desiredHolder as decide, type DesiredInput } from '../../../src/core/desired.js';
+
+const desiredHolder = (input: DesiredInput) => decide(input).holder;
 
 const base: DesiredInput = {
   selfIsOwner: true,
@@ -43,4 +45,9 @@ test('auto_failback off: sticky to the single holder, owner when none or both ho
 test('a peer that cannot hear us keeps what it holds; we yield it', () => {
   assert.equal(desiredHolder({ ...base, peerDeaf: true, peerHolds: true, selfHolds: true }), 'peer');
   assert.equal(desiredHolder({ ...base, peerDeaf: true, peerHolds: false }), 'self');
+});
+
+test('every decision names its rule', () => {
+  assert.equal(decide({ ...base, autoFailback: 'off', peerHolds: true }).reason, 'auto_failback off: the peer holds it');
+  assert.equal(decide({ ...base, peerAlive: false, selfEligible: false }).reason, 'peer not alive and we are not eligible');
 });
