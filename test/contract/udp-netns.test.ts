@@ -2,7 +2,8 @@
 // Each link runs in a child process started with `ip netns exec` (a Link cannot change
 // namespace in-process) and is driven through ProxyLink. Runs the contract for ucast, bcast and
 // mcast. Root only; namespaces tb3-a and tb3-b are removed afterwards, also on failure.
-import { after } from 'node:test';
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Netns, rootSkipReason, vethPair, waitFor } from '../../scripts/lab/netns.js';
 import type { UdpLinkOptions, UdpMedium } from '../../src/transport/udp.js';
@@ -79,3 +80,24 @@ for (const { label, forA, forB } of media) {
     { skip: rootSkipReason, timeoutMs: 10_000 },
   );
 }
+
+test('udp: a device that appears after start is picked up (medium down, then up)', { skip: rootSkipReason }, async () => {
+  const { a: nsA } = await namespaces();
+  const link = startChild(nsA, 'late', { medium: { kind: 'bcast', dev: 'tb3-late', port: PORT } });
+  const medium: boolean[] = [];
+  link.onEvent((e) => e.kind === 'medium' && medium.push(e.up));
+  try {
+    await link.open();
+    await waitFor('medium down', () => medium.length === 1, 5_000);
+    // A veth pair inside the namespace (both ends up, so it has carrier) plays the late NIC.
+    await nsA.exec(['ip', 'link', 'add', 'tb3-late', 'type', 'veth', 'peer', 'name', 'tb3-late2']);
+    await nsA.exec(['ip', 'addr', 'add', '10.203.1.1/24', 'dev', 'tb3-late']);
+    await nsA.exec(['ip', 'link', 'set', 'tb3-late2', 'up']);
+    await nsA.exec(['ip', 'link', 'set', 'tb3-late', 'up']);
+    await waitFor('medium up', () => medium.length === 2, 5_000);
+    assert.deepEqual(medium, [false, true]);
+  } finally {
+    await link.close();
+    await nsA.exec(['ip', 'link', 'del', 'tb3-late'], { allowFail: true });
+  }
+});
