@@ -31,6 +31,11 @@ export interface NetworkController {
   heal(): void;
   /** Puts raw text on the wire as if it came from the far end (noise, oversize, forgeries). */
   inject(direction: Direction, frame: string): void;
+  /**
+   * The medium of one side fails or returns (a serial adapter unplugged): that link reports it
+   * once, and while down it neither sends nor receives.
+   */
+  setMedium(side: 'a' | 'b', up: boolean, reason?: string): void;
 }
 
 export interface MemoryPair {
@@ -57,12 +62,20 @@ class MemoryLink extends BaseLink {
   }
 
   protected transmit(frame: string): void {
+    if (!this.isMediumUp) {
+      this.recorder.drops.count('send-failed');
+      return;
+    }
     this.recorder.sent(frame.length);
     this.wire(this, frame);
   }
 
   arrive(frame: string): void {
-    this.deliver(frame, frame.length);
+    if (this.isMediumUp) this.deliver(frame, frame.length);
+  }
+
+  medium(up: boolean, reason: string): void {
+    this.setMedium(up, reason);
   }
 }
 
@@ -111,6 +124,7 @@ export function createMemoryPair(nameA: string, nameB: string, scheduler: Networ
     },
     heal: () => cutDirections.clear(),
     inject: (direction, frame) => carry(direction, direction === 'a->b' ? b : a, frame),
+    setMedium: (side, up, reason = up ? 'medium back' : 'medium failed') => (side === 'a' ? a : b).medium(up, reason),
   };
   return { a, b, network };
 }

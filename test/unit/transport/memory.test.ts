@@ -99,3 +99,20 @@ test('probabilities are validated', () => {
   assert.throws(() => network.setDrop(1.5), RangeError);
   assert.throws(() => network.setDelay(-1), RangeError);
 });
+
+test('a side whose medium fails reports it once and goes silent both ways until it returns', () => {
+  const { sched, a, b, network, atA, atB } = setup();
+  const events: boolean[] = [];
+  b.onEvent((e) => e.kind === 'medium' && events.push(e.up));
+  network.setMedium('b', false, 'unplugged');
+  network.setMedium('b', false, 'unplugged');
+  a.send('to b');
+  b.send('to a');
+  sched.runUntil(1);
+  assert.deepEqual([atA, atB.length, events], [[], 0, [false]]);
+  assert.equal(b.stats().drops['send-failed'], 1);
+  network.setMedium('b', true);
+  a.send('again');
+  sched.runUntil(2);
+  assert.deepEqual([atB.map((x) => x.frame), events], [['again'], [false, true]]);
+});
