@@ -58,48 +58,15 @@ import { currentStep, restartPlan, rollbackPlan, startPlan, stopPlan, type Plan 
 import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
 import { LinkTracker, type LinkChange } from './links.js';
-import type { CoreStatus, GroupPhase, GroupStatus, ResourceState } from './status.js';
+import type { CoreStatus } from './status.js';
+import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
-import type { Command, CoreConfig, CoreGroup, Effect, Event, HookKind, LogLevel } from './types.js';
+import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel } from './types.js';
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
 
-interface ResourceRuntime {
-  state: ResourceState;
-  monitorFailures: number;
-  restarts: number;
-  nextMonitorAt: number;
-}
-
-interface GroupRuntime {
-  group: CoreGroup;
-  phase: GroupPhase;
-  plan: Plan | null;
-  /** The resource op in flight for this group (plan step or monitor), one at a time. */
-  op: { opId: number; resource: number; action: 'start' | 'stop' | 'monitor' } | null;
-  resources: ResourceRuntime[];
-  wants: boolean;
-  /** seq of the first status that carried the current want; null until sent. */
-  wantSince: number | null;
-  failedHere: boolean;
-  /** seq of the first status sent after the failed mark (the peer must acknowledge it). */
-  failedSince: number | null;
-  automaticClears: number;
-  conflict: boolean;
-  desired: Holder;
-  why: string;
-}
-
 type PeerState = 'unknown' | 'alive' | 'dead';
-
-interface SentContent {
-  role: Role;
-  standby: boolean;
-  holds: number;
-  wants: number;
-  grants: number;
-}
 
 export class FailoverMachine {
   private config: CoreConfig;
@@ -144,7 +111,7 @@ export class FailoverMachine {
     this.links = new LinkTracker(config.links, init.now, this.timing(config));
     this.stall = new StallGuard(init.now, config.keepaliveMs);
     this.gate = new TakeoverGate(this.gateSettings(config));
-    this.groups = config.groups.map((group) => this.newGroup(group));
+    this.groups = config.groups.map((group) => newGroupRuntime(group));
   }
 
   // ---------------------------------------------------------------- public API
@@ -208,7 +175,7 @@ export class FailoverMachine {
         mediumUp: l.mediumUp,
         mediumReason: l.mediumReason,
       })),
-      groups: this.groups.map((g, i) => this.groupStatus(g, i, content)),
+      groups: this.groups.map((g, i) => groupStatus(g, i, content, this.latest?.claims)),
       takeoverGate: this.gate.state,
       configDigestMatch: this.digestMatch,
       takeoverDemandPending: this.demand !== null,
@@ -230,24 +197,6 @@ export class FailoverMachine {
       tieWinner: config.groups[0] === undefined || config.groups[0].owner === config.self,
       pingNodesConfigured: config.pingNodesConfigured,
       fenceBeforeTakeover: config.fenceBeforeTakeover,
-    };
-  }
-
-  private newGroup(group: CoreGroup): GroupRuntime {
-    return {
-      group,
-      phase: 'stopped',
-      plan: null,
-      op: null,
-      resources: group.resources.map(() => ({ state: 'stopped', monitorFailures: 0, restarts: 0, nextMonitorAt: 0 })),
-      wants: false,
-      wantSince: null,
-      failedHere: false,
-      failedSince: null,
-      automaticClears: 0,
-      conflict: false,
-      desired: 'none',
-      why: '',
     };
   }
 
@@ -417,7 +366,7 @@ export class FailoverMachine {
     const kept = config.groups.map((group) => {
       const old = byKey.get(group.key);
       byKey.delete(group.key);
-      if (!old) return this.newGroup(group);
+      if (!old) return newGroupRuntime(group);
       old.group = group;
       return old;
     });
@@ -818,35 +767,6 @@ export class FailoverMachine {
     this.log('info', 'stopped', 'All resources relinquished; goodbye sent');
     this.out.push({ type: 'stopped' });
     this.stopped = true;
-  }
-
-  // ---------------------------------------------------------------- status
-
-  private groupStatus(g: GroupRuntime, index: number, content: SentContent): GroupStatus {
-    const claims = this.latest?.claims;
-    const pending: GroupStatus['pendingHandover'] =
-      g.phase === 'stopped' && g.wants && !g.op ? 'awaiting-grant' : g.phase !== 'stopped' && g.desired !== 'self' && g.phase !== 'stop-failed' ? 'releasing' : null;
-    return {
-      index,
-      key: g.group.key,
-      owner: g.group.owner,
-      desired: g.desired,
-      phase: g.phase,
-      selfHolds: has(content.holds, index),
-      selfWants: has(content.wants, index),
-      peerHolds: claims ? has(claims.holds, index) : null,
-      peerWants: claims ? has(claims.wants, index) : null,
-      pendingHandover: pending,
-      failedHere: g.failedHere,
-      stopFailed: g.phase === 'stop-failed',
-      why: g.why,
-      resources: g.group.resources.map((spec, i) => ({
-        id: spec.id,
-        state: g.resources[i]!.state,
-        monitorFailures: g.resources[i]!.monitorFailures,
-        restarts: g.resources[i]!.restarts,
-      })),
-    };
   }
 }
 

@@ -1,0 +1,88 @@
+// A group's runtime state inside FailoverMachine (what is running, what is in flight, what we
+// announced about it) and its read-only rendering for status().
+
+import type { Claims, Role } from '../protocol/message.js';
+import { has } from './claims.js';
+import type { Holder } from './desired.js';
+import type { Plan } from './group-plan.js';
+import type { GroupPhase, GroupStatus, ResourceState } from './status.js';
+import type { CoreGroup } from './types.js';
+
+export interface ResourceRuntime {
+  state: ResourceState;
+  monitorFailures: number;
+  restarts: number;
+  nextMonitorAt: number;
+}
+
+export interface GroupRuntime {
+  group: CoreGroup;
+  phase: GroupPhase;
+  plan: Plan | null;
+  /** The resource op in flight for this group (plan step or monitor), one at a time. */
+  op: { opId: number; resource: number; action: 'start' | 'stop' | 'monitor' } | null;
+  resources: ResourceRuntime[];
+  wants: boolean;
+  /** seq of the first status that carried the current want; null until sent. */
+  wantSince: number | null;
+  failedHere: boolean;
+  /** seq of the first status sent after the failed mark (the peer must acknowledge it). */
+  failedSince: number | null;
+  automaticClears: number;
+  conflict: boolean;
+  desired: Holder;
+  why: string;
+}
+
+/** What a status announces; compared with the last one sent to decide whether to send at once. */
+export interface SentContent {
+  role: Role;
+  standby: boolean;
+  holds: number;
+  wants: number;
+  grants: number;
+}
+
+export function newGroupRuntime(group: CoreGroup): GroupRuntime {
+  return {
+    group,
+    phase: 'stopped',
+    plan: null,
+    op: null,
+    resources: group.resources.map(() => ({ state: 'stopped', monitorFailures: 0, restarts: 0, nextMonitorAt: 0 })),
+    wants: false,
+    wantSince: null,
+    failedHere: false,
+    failedSince: null,
+    automaticClears: 0,
+    conflict: false,
+    desired: 'none',
+    why: '',
+  };
+}
+
+export function groupStatus(g: GroupRuntime, index: number, content: SentContent, claims: Claims | undefined): GroupStatus {
+  const pending: GroupStatus['pendingHandover'] =
+    g.phase === 'stopped' && g.wants && !g.op ? 'awaiting-grant' : g.phase !== 'stopped' && g.desired !== 'self' && g.phase !== 'stop-failed' ? 'releasing' : null;
+  return {
+    index,
+    key: g.group.key,
+    owner: g.group.owner,
+    desired: g.desired,
+    phase: g.phase,
+    selfHolds: has(content.holds, index),
+    selfWants: has(content.wants, index),
+    peerHolds: claims ? has(claims.holds, index) : null,
+    peerWants: claims ? has(claims.wants, index) : null,
+    pendingHandover: pending,
+    failedHere: g.failedHere,
+    stopFailed: g.phase === 'stop-failed',
+    why: g.why,
+    resources: g.group.resources.map((spec, i) => ({
+      id: spec.id,
+      state: g.resources[i]!.state,
+      monitorFailures: g.resources[i]!.monitorFailures,
+      restarts: g.resources[i]!.restarts,
+    })),
+  };
+}
