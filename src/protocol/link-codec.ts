@@ -2,19 +2,18 @@
 // authenticates and runs the replay window of that (link, sender), counting every drop per link.
 // Reloading swaps the keys and node names but keeps the windows (a reload is not a restart).
 //
-// Only the first 6 hex digits of the config digest travel. Given our own digest, decode compares
-// at that length and, when they agree, hands the core our full digest, so the core can compare
-// digests with plain equality; a differing digest stays 6 digits long and never matches.
+// Only the first 6 hex digits of the config digest travel: decoded messages carry
+// wireDigest(theirs), so the core compares it with wireDigest(ours) (src/daemon/core-config.ts).
 import type { Config } from '../config/types.js';
 import type { Message } from './message.js';
-import { decodeFrame, encodeFrame, wireDigest, type CodecContext, type DecodeResult } from './codec.js';
+import { decodeFrame, encodeFrame, type CodecContext, type DecodeResult } from './codec.js';
 import { DropCounters, type DropReason } from './drops.js';
 import { ReplayWindow } from './replay.js';
 
 /** The parts of a Config the codec uses. */
-export type CodecConfig = Pick<Config, 'auth' | 'self' | 'digest'> & { nodes: readonly string[] };
+export type CodecConfig = Pick<Config, 'auth' | 'self'> & { nodes: readonly string[] };
 
-export function codecContextFrom(config: Omit<CodecConfig, 'digest'>): CodecContext {
+export function codecContextFrom(config: CodecConfig): CodecContext {
   return { auth: config.auth, nodes: config.nodes, self: config.self };
 }
 
@@ -22,23 +21,19 @@ export class LinkCodec {
   private readonly windows = new Map<string, ReplayWindow>();
   private readonly drops = new Map<string, DropCounters>();
 
-  constructor(
-    private ctx: CodecContext,
-    private ownDigest: string | null = null,
-  ) {}
+  constructor(private ctx: CodecContext) {}
 
   static fromConfig(config: CodecConfig): LinkCodec {
-    return new LinkCodec(codecContextFrom(config), config.digest);
+    return new LinkCodec(codecContextFrom(config));
   }
 
-  setContext(ctx: CodecContext, ownDigest: string | null = this.ownDigest): void {
+  setContext(ctx: CodecContext): void {
     this.ctx = ctx;
-    this.ownDigest = ownDigest;
   }
 
-  /** Adopt the keys, names and digest of a reloaded configuration. */
+  /** Adopt the keys and names of a reloaded configuration. */
   setConfig(config: CodecConfig): void {
-    this.setContext(codecContextFrom(config), config.digest);
+    this.setContext(codecContextFrom(config));
   }
 
   encode(message: Message): string {
@@ -52,9 +47,7 @@ export class LinkCodec {
     let window = this.windows.get(key);
     if (!window) this.windows.set(key, (window = new ReplayWindow()));
     const verdict = window.check(result.message.generation, result.message.seq);
-    if (!verdict.ok) return this.dropped(link, verdict.reason);
-    if (this.ownDigest !== null && result.message.configDigest === wireDigest(this.ownDigest)) result.message.configDigest = this.ownDigest;
-    return result;
+    return verdict.ok ? result : this.dropped(link, verdict.reason);
   }
 
   /** Drops on `link` by reason (all reasons present, zero or not). */
