@@ -304,7 +304,7 @@ export const directives: readonly Directive[] = [
   }),
   d({
     name: 'ucast', kind: 'acted', repeatable: true, syntax: 'IFACE PEER-IPv4', default: '—',
-    doc: 'UDP unicast heartbeats to one address. Listing both nodes\' addresses (so ha.cf is identical on both) is fine: packets to self are ignored.',
+    doc: 'UDP unicast heartbeats to one address. Listing both nodes\' addresses (so ha.cf is identical on both) is fine: a line naming one of this node\'s own IPv4 addresses (as found when the daemon starts) opens no link, and any frame of our own that comes back is dropped.',
     apply(words, ctx) {
       if (words.length !== 2) return ctx.error('IFACE PEER-IPv4', words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [dev, peer] = words as [string, string];
@@ -392,10 +392,10 @@ export const directives: readonly Directive[] = [
       if (w !== undefined && w.toLowerCase() !== 'none') ctx.error('none (twinbeat is a fixed pair; list both nodes with node)', shown(w));
     },
   }),
-  // ---- accepted, recorded, not acted on ----
+  // ---- acted on: split-brain defence ----
   d({
-    name: 'ping', kind: 'accepted-notice', repeatable: true, shape: 'tokens', syntax: 'IPv4 [IPv4]', default: '—',
-    doc: 'Ping nodes. In Heartbeat they only feed ipfail; twinbeat records them (Config.ping) but takes no action on them.',
+    name: 'ping', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IPv4 [IPv4]', default: '—',
+    doc: 'A ping node (typically the router both nodes use). In Heartbeat only ipfail used them; twinbeat uses them against split brain. When the peer is declared dead (and the tie delay has passed) it sends one ICMP echo (the ping command, 1 s wait) to every ping node and ping group: if none answers, this node is the isolated side, takes nothing over and stops what it holds; if one answers it goes on with the takeover. While the peer stays dead the probe is repeated every deadtime; an isolated node that reaches a ping node again may take over.',
     apply(words, ctx) {
       const a = single(words, ctx, 'an IPv4 address');
       if (a === undefined) return;
@@ -404,8 +404,8 @@ export const directives: readonly Directive[] = [
     },
   }),
   d({
-    name: 'ping_group', kind: 'accepted-notice', repeatable: true, syntax: 'NAME IPv4 [IPv4…]', default: '—',
-    doc: 'A group of ping addresses counted as one node (ipfail). Recorded, not acted on.',
+    name: 'ping_group', kind: 'acted', repeatable: true, syntax: 'NAME IPv4 [IPv4…]', default: '—',
+    doc: 'Ping addresses that count as one ping node, reachable if any of them answers; probed like ping.',
     apply(words, ctx) {
       if (!atLeast(words, ctx, 2, 'NAME IPv4 [IPv4…]')) return;
       const [name, ...addresses] = words as [string, ...string[]];
@@ -414,12 +414,13 @@ export const directives: readonly Directive[] = [
       ctx.values.pingGroups.push({ value: { name, addresses }, origin: ctx.origin });
     },
   }),
-  scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Dead time for ping nodes. Recorded, not acted on.' }, 'deadping', (w, c) => duration(w, c)),
+  // ---- accepted, recorded, not acted on ----
+  scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Heartbeat\'s dead time for ping nodes. twinbeat asks ping nodes only when it needs an answer (see ping) and repeats that every deadtime, so there is no ping-node dead time: recorded, not used.' }, 'deadping', (w, c) => duration(w, c)),
   ignored('nice_failback', 'on|off', '—', 'Obsolete Heartbeat spelling of auto_failback; Heartbeat itself ignores its value. Use auto_failback.', bool),
   ignored('use_logd', 'on|off', 'off', 'Log through ha_logd. twinbeat logs directly to logfile, debugfile and syslog.', bool),
   ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (w, c) => duration(w, c)),
   ignored('syslogmsgfmt', 'on|off', 'on', 'Syslog-style lines in log files; twinbeat has one log format.', bool),
-  ignored('log_badpack', 'on|off', 'on', 'Log bad packets; twinbeat counts every dropped packet by reason and logs them at debug level.', bool),
+  ignored('log_badpack', 'on|off', 'on', 'Log bad packets. twinbeat ignores the value: it always counts dropped frames per link and reason (twinbeat status) and logs each frame that fails decoding, authentication or the replay check at debug level.', bool),
   ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them.', anyWords(2, 'USER PATH [ARGS]'), true),
   ignored('failfast', 'USER PATH [ARGS]', '—', 'Like respawn, reboot when it dies. Not run by twinbeat.', anyWords(2, 'USER PATH [ARGS]'), true),
   ignored('apiauth', 'CLIENT uid=… gid=…', 'built-in', 'Heartbeat API access control; twinbeat has no client API (the control socket is governed by tb_control_group).', anyWords(1, 'CLIENT [uid=USERS] [gid=GROUPS]'), true),
@@ -457,12 +458,12 @@ export const directives: readonly Directive[] = [
   // ---- twinbeat extensions (tb_ prefix never collides with Heartbeat) ----
   d({
     name: 'tb_monitor', kind: 'extension', repeatable: true, syntax: 'RESOURCE-ID [interval=5s] [timeout=10s] [failures=3] [restarts=1]', default: '— (no monitoring)',
-    doc: 'Run the resource\'s status action every interval while this node holds it. After `failures` consecutive failures restart it locally up to `restarts` times, then give the group up. RESOURCE-ID is written as in haresources.',
+    doc: 'While this node runs the resource\'s group, check the resource every interval (status; monitor for OCF agents), the first check one interval after it started; a check running longer than timeout counts as failed. After `failures` consecutive failures the resource is restarted here (stop, start), at most `restarts` times while the group stays here; the next time, or when the restarted resource fails to start, the group is stopped, marked failed on this node (local-failure hook) and left to the peer. RESOURCE-ID is written as in haresources (a bare IP means IPaddr::IP).',
     apply: monitor,
   }),
   d({
     name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure PATH', default: '—',
-    doc: 'Executable run on the event: fence before taking over from a dead peer (non-zero exit stops the takeover), escalate when a group cannot be started or stopped, local-failure / remote-failure when a resource fails here / on the peer.',
+    doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run one at a time in order and are killed after tb_stop_timeout. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). PATH must be an executable file when the configuration loads.',
     apply(words, ctx) {
       if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [kind, path] = words as [string, string];
@@ -475,7 +476,7 @@ export const directives: readonly Directive[] = [
   }),
   scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (w, c) => duration(w, c)),
   scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (w, c) => duration(w, c)),
-  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', default: '20s', doc: 'Timeout of a status action (ownership checks and tb_monitor without its own timeout).' }, 'statusTimeout', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', default: '20s', doc: 'Timeout of a resource status action. The daemon runs none today (tb_monitor checks use their own timeout=), so this has no effect yet.' }, 'statusTimeout', (w, c) => duration(w, c)),
   scalar({ name: 'tb_arp_count', kind: 'extension', syntax: 'N', default: '5', doc: 'Gratuitous ARP packets sent after an IP address is brought up (0: none).' }, 'arpCount', (w, c) => integer(w, c, 0, 100)),
   scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', default: '200ms', doc: 'Interval between those ARP packets.' }, 'arpInterval', (w, c) => duration(w, c)),
   scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
@@ -491,7 +492,7 @@ export const directives: readonly Directive[] = [
   }),
   scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', default: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
   scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
-  scalar({ name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT', default: '0 (off)', doc: 'Serve metrics over HTTP on this port (0: off).' }, 'metricsPort', (w, c) => integer(w, c, 0, 65535)),
+  scalar({ name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT', default: '0 (off)', doc: 'Reserved for a metrics endpoint; not acted on yet.' }, 'metricsPort', (w, c) => integer(w, c, 0, 65535)),
 ];
 
 function crmOff(words: string[], ctx: DirectiveContext): void {

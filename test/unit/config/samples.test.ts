@@ -12,6 +12,7 @@ import { parseHaresources } from '../../../src/config/haresources.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { authkeysText } from '../../../src/cli/commands/keygen.js';
 import { formatError } from '../../../src/config/errors.js';
+import { renderHaCfSample } from '../../../src/config/directive-docs.js';
 
 const haCf = readFileSync(join(repoRoot, 'ha.cf'), 'utf8');
 const haresources = readFileSync(join(repoRoot, 'haresources'), 'utf8');
@@ -50,4 +51,8 @@ test('every commented-out example in the samples is valid on its own', () => {
   const parsed = parseHaresources(uncommented, 'haresources');
   assert.deepEqual(parsed.errors, []);
   assert.equal(parsed.groups.length, 3);
+});
+
+test('sample ha.cf is what the directive table generates (node dist/scripts/config-docs.js ha.cf README-PART)', () => {
+  assert.equal(renderHaCfSample(haCf), haCf, 'ha.cf is stale: regenerate it from src/config/directives.ts');
 });

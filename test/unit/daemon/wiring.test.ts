@@ -58,3 +58,21 @@ test('the core compares the wire digest prefix, which is what the peer\'s frames
   const core = coreConfigFrom({ ...configFor('alpha'), groups: [], ping: [], pingGroups: [], ext: { monitors: {}, hooks: {} } } as unknown as Config, ['udp']);
   assert.equal(core.configDigest, 'abcdef');
 });
+
+test('tb_monitor settings, hooks and ping nodes reach the core', () => {
+  const groups = [{ owner: 'alpha', key: 'Dummy::a', resources: [{ id: 'Dummy::a' }, { id: 'Dummy::b' }] }];
+  const monitors = { 'Dummy::b': { intervalMs: 5000, timeoutMs: 7000, failures: 3, restarts: 2 } };
+  const base = { ...configFor('alpha'), groups, ping: [], pingGroups: [] };
+  const core = coreConfigFrom({ ...base, ext: { monitors, hooks: { fence: '/x/fence', escalate: '/x/esc' } } } as unknown as Config, ['udp']);
+  assert.deepEqual(core.groups[0]!.resources, [
+    { id: 'Dummy::a' },
+    { id: 'Dummy::b', monitor: { intervalMs: 5000, timeoutMs: 7000, failuresBeforeRestart: 3, maxRestarts: 2 } },
+  ]);
+  assert.equal(core.fenceBeforeTakeover, true);
+  assert.equal(core.escalateOnStopFailure, true);
+  assert.equal(core.pingNodesConfigured, false);
+  const none = coreConfigFrom({ ...base, pingGroups: [{ name: 'gw', addresses: ['10.0.0.1'] }], ext: { monitors: {}, hooks: {} } } as unknown as Config, ['udp']);
+  assert.equal(none.fenceBeforeTakeover, false);
+  assert.equal(none.escalateOnStopFailure, false);
+  assert.equal(none.pingNodesConfigured, true, 'a ping group alone counts');
+});

@@ -1,0 +1,126 @@
+// The directive documentation generated from the table in directives.ts, so the sample ha.cf and
+// the README's directive tables cannot drift from what the parser and the daemon do:
+//   - the sample ha.cf keeps its preamble and each directive's example lines, and gets every
+//     heading and description from the table, grouped in sections by kind;
+//   - the README part keeps its prose and gets the rows of its three directive tables.
+// scripts/config-docs.ts applies both to files; test/unit/config/samples.test.ts checks the
+// repository's ha.cf is up to date.
+import { directives, type Directive, type DirectiveKind } from './directives.js';
+
+const WIDTH = 98;
+
+interface Section {
+  kind: DirectiveKind;
+  banner: string[];
+  /** The README heading whose table lists this kind. */
+  heading: string;
+}
+
+const rule = '# ' + '='.repeat(WIDTH - 2);
+
+const sections: Section[] = [
+  { kind: 'acted', heading: '### ha.cf directives twinbeat acts on', banner: [rule, '# HEARTBEAT DIRECTIVES TWINBEAT ACTS ON', rule] },
+  {
+    kind: 'accepted-notice',
+    heading: '### ha.cf directives accepted but not acted on',
+    banner: [
+      rule,
+      '# HEARTBEAT DIRECTIVES TWINBEAT ACCEPTS BUT DOES NOT ACT ON',
+      '#',
+      '# Each is parsed and checked, and `twinbeat check` prints one notice for it; nothing else',
+      '# happens. They are listed so that a Heartbeat ha.cf keeps working unchanged.',
+      rule,
+    ],
+  },
+  {
+    kind: 'extension',
+    heading: '### twinbeat extensions to ha.cf',
+    banner: [
+      rule,
+      '# TWINBEAT EXTENSIONS (not Heartbeat: a real Heartbeat would refuse these lines)',
+      '#',
+      '# All start with tb_ so they never collide with a Heartbeat directive.',
+      rule,
+    ],
+  },
+];
+
+/** Greedy word wrap of `text` into comment lines starting with `prefix`. */
+export function wrapComment(text: string, prefix = '#   ', width = WIDTH): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== prefix && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = prefix;
+    }
+    line += line === prefix ? word : ` ${word}`;
+  }
+  if (line !== prefix) lines.push(line);
+  return lines;
+}
+
+export function haCfHeading(d: Directive): string {
+  return `# ${d.name} ${d.syntax}   (default: ${d.default}${d.repeatable ? '; may repeat' : ''})`;
+}
+
+const headingPattern = /^# ([a-z_0-9]+) .*\(default: /;
+
+/**
+ * The sample ha.cf regenerated from `current`: its text before the first section banner is kept,
+ * and so are the example lines under each directive (the lines of its block that are not the
+ * heading or description); headings, descriptions, order and sections come from the table.
+ */
+export function renderHaCfSample(current: string): string {
+  const lines = current.replace(/\n+$/, '').split('\n');
+  const firstBanner = lines.indexOf(rule);
+  const preamble = firstBanner < 0 ? lines : lines.slice(0, firstBanner);
+  const examples = new Map<string, string[]>();
+  let name: string | null = null;
+  for (const line of lines.slice(firstBanner < 0 ? lines.length : firstBanner)) {
+    const heading = headingPattern.exec(line);
+    if (heading && directives.some((d) => d.name === heading[1])) {
+      name = heading[1]!;
+      examples.set(name, []);
+    } else if (line === '' || line === rule) {
+      name = null;
+    } else if (name !== null && !line.startsWith('#   ')) {
+      examples.get(name)!.push(line);
+    }
+  }
+  const out = [...preamble];
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  for (const section of sections) {
+    out.push('', ...section.banner);
+    for (const d of directives.filter((x) => x.kind === section.kind)) {
+      out.push('', haCfHeading(d), ...wrapComment(d.doc), ...(examples.get(d.name) ?? []));
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+export function markdownRow(d: Directive): string {
+  return `| \`${d.name}\` | ${cell(d.syntax)}${d.repeatable ? ' (repeatable)' : ''} | ${cell(d.default)} | ${cell(d.doc)} |`;
+}
+
+/**
+ * `markdown` with the rows of the table under each section heading replaced by the table's
+ * directives of that kind. Prose around the tables is kept. Throws if a heading or its table is
+ * missing, so a renamed heading cannot silently stop the regeneration.
+ */
+export function renderDirectiveTables(markdown: string): string {
+  const lines = markdown.split('\n');
+  for (const section of sections) {
+    const at = lines.indexOf(section.heading);
+    if (at < 0) throw new Error(`heading not found: ${section.heading}`);
+    const separator = lines.findIndex((l, i) => i > at && l.startsWith('|---'));
+    if (separator < 0 || lines.slice(at + 1, separator).some((l) => l.startsWith('### '))) throw new Error(`no table under ${section.heading}`);
+    let end = separator + 1;
+    while (end < lines.length && lines[end]!.startsWith('|')) end++;
+    const rows = directives.filter((d) => d.kind === section.kind).map(markdownRow);
+    lines.splice(separator + 1, end - separator - 1, ...rows);
+  }
+  return lines.join('\n');
+}
