@@ -420,7 +420,7 @@ export const directives: readonly Directive[] = [
   ignored('use_logd', 'on|off', 'off', 'Log through ha_logd. twinbeat logs directly to logfile, debugfile and syslog.', bool),
   ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (w, c) => duration(w, c)),
   ignored('syslogmsgfmt', 'on|off', 'on', 'Syslog-style lines in log files; twinbeat has one log format.', bool),
-  ignored('log_badpack', 'on|off', 'on', 'Log bad packets. twinbeat ignores the value: it always counts dropped frames per link and reason (twinbeat status) and logs each frame that fails decoding, authentication or the replay check at debug level.', bool),
+  ignored('log_badpack', 'on|off', 'on', 'Log bad packets. twinbeat ignores the value: it always counts dropped frames per link and reason (twinbeat status, tb_metrics_port) and logs each frame that fails decoding, authentication or the replay check at debug level.', bool),
   ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them.', anyWords(2, 'USER PATH [ARGS]'), true),
   ignored('failfast', 'USER PATH [ARGS]', '—', 'Like respawn, reboot when it dies. Not run by twinbeat.', anyWords(2, 'USER PATH [ARGS]'), true),
   ignored('apiauth', 'CLIENT uid=… gid=…', 'built-in', 'Heartbeat API access control; twinbeat has no client API (the control socket is governed by tb_control_group).', anyWords(1, 'CLIENT [uid=USERS] [gid=GROUPS]'), true),
@@ -492,7 +492,7 @@ export const directives: readonly Directive[] = [
   }),
   scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', default: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
   scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
-  scalar({ name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT', default: '0 (off)', doc: 'Reserved for a metrics endpoint; not acted on yet.' }, 'metricsPort', (w, c) => integer(w, c, 0, 65535)),
+  scalar({ name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT', default: '0 (off)', doc: 'Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (roles, peer and link liveness, frames and drops by reason, groups and resources held, core event counts); 0: off. Loopback only: scrape through a local agent or proxy. A port in use is logged (event=metrics-failed) and the daemon runs on without metrics; a changed port takes effect at the next start.' }, 'metricsPort', (w, c) => integer(w, c, 0, 65535)),
 ];
 
 function crmOff(words: string[], ctx: DirectiveContext): void {

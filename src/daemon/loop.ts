@@ -54,6 +54,7 @@ export class Loop {
   private done = false;
   private resolveStopped!: () => void;
   private readonly drops = new Map<string, Record<string, number>>();
+  private readonly events: Record<string, number> = {};
   /** Resolves when the core reports a completed graceful stop. */
   readonly stopped: Promise<void>;
 
@@ -100,6 +101,11 @@ export class Loop {
   /** Frames dropped after the link handed them over (decode, auth, replay), by reason. */
   protocolDrops(link: string): Record<string, number> {
     return { ...(this.drops.get(link) ?? {}) };
+  }
+
+  /** How often the core logged each event (group-started, peer-dead, ...) since start: for metrics. */
+  coreEvents(): Record<string, number> {
+    return { ...this.events };
   }
 
   /** Stop ticking and ignore further events (after `stopped`, or when giving up). */
@@ -175,6 +181,7 @@ export class Loop {
         );
         return;
       case 'log':
+        this.events[effect.event] = (this.events[effect.event] ?? 0) + 1;
         this.coreLog.log(effect.level, effect.event, effect.message, effect.fields);
         return;
       case 'persist':

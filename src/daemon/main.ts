@@ -15,7 +15,8 @@ import { Loop, type FrameCodec } from './loop.js';
 import { createWorldActions } from './actions.js';
 import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
-import { buildStatusReport } from './status-report.js';
+import { buildStatusReport, type StatusReport } from './status-report.js';
+import { renderMetrics, startMetricsServer, METRICS_ADDRESS } from './metrics.js';
 import { packageVersion } from './version.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
@@ -167,18 +168,18 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       return { ok: true, message: `${command} accepted${last?.reason ? `: ${last.reason}` : ''}` };
     };
 
+    const statusReport = (): StatusReport =>
+      buildStatusReport(
+        loop.status(),
+        links.map((l) => ({ name: l.name, kind: l.kind, stats: l.stats(), protocolDrops: loop.protocolDrops(l.name) })),
+        { pid: process.pid, version: packageVersion(), uptimeMs: Math.round(clock.now() - startedAt), configDir: opts.configDir, stateFile: config.ext.stateFile },
+        config.digest,
+      );
+
     const handler = async (request: ControlRequest): Promise<ControlResponse> => {
       switch (request.cmd) {
         case 'status':
-          return {
-            ok: true,
-            data: buildStatusReport(
-              loop.status(),
-              links.map((l) => ({ name: l.name, kind: l.kind, stats: l.stats(), protocolDrops: loop.protocolDrops(l.name) })),
-              { pid: process.pid, version: packageVersion(), uptimeMs: Math.round(clock.now() - startedAt), configDir: opts.configDir, stateFile: config.ext.stateFile },
-              config.digest,
-            ),
-          };
+          return { ok: true, data: statusReport() };
         case 'reload':
           return reload();
         default:
@@ -193,6 +194,18 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       onError: (err) => daemonLog.warn('control-error', err.message),
     });
     cleanups.push(() => control.close());
+
+    // Metrics are an observer: a busy port is logged, it never keeps the daemon from failover.
+    // The port is read at start; a reload that changes it takes effect at the next restart.
+    if (config.ext.metricsPort > 0) {
+      try {
+        const metrics = await startMetricsServer({ port: config.ext.metricsPort, render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }) });
+        cleanups.push(() => metrics.close());
+        daemonLog.info('metrics-listening', `metrics at http://${METRICS_ADDRESS}:${metrics.port}/metrics`, { port: metrics.port });
+      } catch (err) {
+        daemonLog.error('metrics-failed', `cannot serve metrics on ${METRICS_ADDRESS}:${config.ext.metricsPort}: ${(err as Error).message}`, { port: config.ext.metricsPort });
+      }
+    }
 
     if (opts.installSignalHandlers !== false) {
       const onTerm = () => stop('SIGTERM');
