@@ -1,21 +1,23 @@
 // Frame authentication with the keys from authkeys. The tag covers every byte of the frame
 // before it and is appended in the frame alphabet.
 //
-// sha256 (recommended), sha1 and md5: HMAC, truncated to 96 bits (16 characters). 96 bits is
-// the classic truncation of IPsec/SSH (HMAC-SHA1-96) — a forger needs ~2^95 guesses, each one a
-// frame on the wire — and it is what keeps a heartbeat inside 80 bytes (a 128-bit tag would make
-// the worst case 86). sha1 and md5 exist so Heartbeat authkeys files load unchanged; twinbeat does
-// not interoperate with Heartbeat on the wire, so truncating its methods breaks nothing.
+// sha256 (recommended), sha1 and md5: HMAC, truncated to 128 bits (22 characters, the last one
+// carrying 2 zero bits) — the truncation RFC 4868 uses for HMAC-SHA-256-128; a forger needs about
+// 2^127 guesses, each one a frame on the wire. The claim sets travel as short numbers
+// (codec.ts) so that a heartbeat still fits 80 bytes with the full tag. sha1 and md5 exist so
+// Heartbeat authkeys files load unchanged; twinbeat does not interoperate with Heartbeat on the
+// wire, so truncating its methods breaks nothing.
 // crc: CRC-32 only — detects line noise, gives no protection against anyone on the network.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuthKey, AuthMethod } from '../config/types.js';
 import { encodeBytes } from './alphabet.js';
 
-const HMAC_TAG_BYTES = 12;
+const HMAC_TAG_BYTES = 16;
+const CRC_TAG_BYTES = 4;
 
 /** Length in characters of the tag a method produces. */
 export function tagLength(method: AuthMethod): number {
-  return method === 'crc' ? 6 : 16;
+  return Math.ceil(((method === 'crc' ? CRC_TAG_BYTES : HMAC_TAG_BYTES) * 8) / 6);
 }
 
 const CRC_TABLE = (() => {
@@ -38,7 +40,7 @@ export function crc32(bytes: Uint8Array): number {
 export function computeTag(key: AuthKey, body: string): string {
   const data = Buffer.from(body, 'latin1');
   if (key.method === 'crc') {
-    const out = Buffer.alloc(4);
+    const out = Buffer.alloc(CRC_TAG_BYTES);
     out.writeUInt32BE(crc32(data));
     return encodeBytes(out);
   }

@@ -1,9 +1,9 @@
 // One heartbeat message as one signed, printable, single-line text frame (no newline inside; the
-// serial link adds '\n'). Layout, four space-separated fields:
+// serial link adds '\n'). Layout, five space-separated fields:
 //
-//   T11A1 alice 7.ji.3.iM 00000g0000400002fWD0nGf_ii3aKQ971Lv9
-//   └─┬─┘ └─┬─┘ └───┬───┘ └────────────┬─────────────────────┘
-//   header  from   numbers             tail
+//   T11A1 alice 7.ji.3.iC 1.1.2 fWD01Ahv7kZ99PPWdmRZf9BgJw
+//   └─┬─┘ └─┬─┘ └───┬───┘ └─┬─┘ └──────────┬───────────┘
+//   header  from  numbers  claims         tail
 //
 //   header = T, version, type, role, key (one character each):
 //   T1       magic and protocol version
@@ -12,11 +12,14 @@
 //   key      authkeys index used to sign (0-f)
 //   from     sender's node name
 //   numbers  generation.seq.ackGeneration.ackSeq in the 64-digit alphabet (alphabet.ts)
-//   tail     holds|wants|grants as 96 bits (16 digits), the first 24 bits of the config digest
-//            (4 digits), then the tag over every byte before it (auth.ts)
+//   claims   holds.wants.grants, each 32-bit set as a number in the same alphabet: bit i is
+//            group i, so a pair with few groups sends few digits (8 groups: at most 2 each)
+//   tail     the first 24 bits of the config digest (4 digits), then the tag over every byte
+//            before it (auth.ts; its length follows from the key's method)
 //
-// A heartbeat between 16-character node names with generation < 262144 and seq < 2^30 is at
-// most 79 characters, 80 bytes with the serial newline (scripts/bench/frame-size.ts measures it).
+// Worst realistic heartbeat between 16-character node names (generation ≤ 99999, seq and ack
+// up to 10^9, 128-bit tag): 79 bytes with the serial newline for up to 8 resource groups, 91 with
+// all 32 groups in every set (scripts/bench/frame-size.ts measures it).
 import type { AuthConfig } from '../config/types.js';
 import { MessageType, PROTOCOL_VERSION, ROLE_CODES, type Message, type Role } from './message.js';
 import { DIGITS, decodeFixed, decodeNumber, digitValue, encodeFixed, encodeNumber } from './alphabet.js';
@@ -39,22 +42,31 @@ const MAGIC = 'T';
 const VERSION = String(PROTOCOL_VERSION);
 /** Characters of the config digest carried on the wire (hex). Compare digests with wireDigest(). */
 export const WIRE_DIGEST_HEX = 6;
-const MASK_DIGITS = 16; // 3 x 32 bits
 const DIGEST_DIGITS = 4; // 24 bits
+/** Claims are 32-bit sets (at most 6 digits each on the wire). */
+const MAX_MASK = 0xffffffff;
 const MAX_NAME = 64;
 
 const ROLE_BY_CODE = new Map<string, Role>(Object.entries(ROLE_CODES).map(([role, code]) => [code, role as Role]));
 const KNOWN_TYPES = new Set<number>(Object.values(MessageType));
-const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){3}$/;
+const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){4}$/;
 
 /** The part of a config digest that travels: what a receiver compares against its own. */
 export function wireDigest(digest: string): string {
   return digest.slice(0, WIRE_DIGEST_HEX).toLowerCase();
 }
 
-function uint32(value: number, what: string): bigint {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${what} must be a 32-bit bit set, got ${value}`);
-  return BigInt(value);
+function encodeMask(value: number, what: string): string {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_MASK) throw new RangeError(`${what} must be a 32-bit bit set, got ${value}`);
+  return encodeNumber(value);
+}
+
+/** holds.wants.grants as three bit sets, or null for anything encodeFrame would not write. */
+function decodeClaims(field: string): Message['claims'] | null {
+  const masks = field.split('.').map(decodeNumber);
+  if (masks.length !== 3 || masks.some((m) => m === null || m > MAX_MASK)) return null;
+  const [holds, wants, grants] = masks as [number, number, number];
+  return { holds, wants, grants };
 }
 
 /** Throws RangeError for a message that cannot be represented (a programming error, not input). */
@@ -70,8 +82,8 @@ export function encodeFrame(message: Message, ctx: CodecContext): string {
   const header = MAGIC + VERSION + DIGITS[message.type]! + (message.standby ? role.toLowerCase() : role) + DIGITS[key.index]!;
   const numbers = [message.generation, message.seq, message.ackGeneration, message.ackSeq].map(encodeNumber).join('.');
   const { holds, wants, grants } = message.claims;
-  const masks = (uint32(holds, 'holds') << 64n) | (uint32(wants, 'wants') << 32n) | uint32(grants, 'grants');
-  const body = `${header} ${message.from} ${numbers} ${encodeFixed(masks, 96)}${encodeFixed(BigInt(parseInt(digest, 16)), 24)}`;
+  const claims = `${encodeMask(holds, 'holds')}.${encodeMask(wants, 'wants')}.${encodeMask(grants, 'grants')}`;
+  const body = `${header} ${message.from} ${numbers} ${claims} ${encodeFixed(BigInt(parseInt(digest, 16)), DIGEST_DIGITS * 6)}`;
   return body + computeTag(key, body);
 }
 
@@ -84,7 +96,7 @@ export function decodeFrame(line: string, ctx: CodecContext): DecodeResult {
   if (line[0] !== MAGIC || line.length < 2) return drop('malformed');
   if (line[1] !== VERSION) return drop('bad-version');
   if (!PRINTABLE_LINE.test(line)) return drop('malformed');
-  const [header, from, numberField, tail] = line.split(' ') as [string, string, string, string];
+  const [header, from, numberField, claimField, tail] = line.split(' ') as [string, string, string, string, string];
   if (header.length !== 5 || from.length > MAX_NAME) return drop('malformed');
 
   const type = digitValue(header[2]!);
@@ -92,9 +104,9 @@ export function decodeFrame(line: string, ctx: CodecContext): DecodeResult {
   const role = ROLE_BY_CODE.get(roleCode.toUpperCase());
   const keyIndex = digitValue(header[4]!);
   const numbers = numberField.split('.').map(decodeNumber);
-  const fixedDigits = MASK_DIGITS + DIGEST_DIGITS;
-  const fixed = tail.length > fixedDigits ? decodeFixed(tail.slice(0, fixedDigits)) : null;
-  if (type < 0 || role === undefined || keyIndex < 0 || keyIndex > 15 || numbers.length !== 4 || numbers.some((n) => n === null) || fixed === null) {
+  const claims = decodeClaims(claimField);
+  const digestBits = tail.length > DIGEST_DIGITS ? decodeFixed(tail.slice(0, DIGEST_DIGITS)) : null;
+  if (type < 0 || role === undefined || keyIndex < 0 || keyIndex > 15 || numbers.length !== 4 || numbers.some((n) => n === null) || claims === null || digestBits === null) {
     return drop('malformed');
   }
   if (!KNOWN_TYPES.has(type)) return drop('unknown-type');
@@ -102,13 +114,11 @@ export function decodeFrame(line: string, ctx: CodecContext): DecodeResult {
   if (from === ctx.self) return drop('own-frame');
   const key = ctx.auth.keys.find((k) => k.index === keyIndex);
   if (!key) return drop('unknown-key');
-  const tagStart = fixedDigits;
-  const tag = tail.slice(tagStart);
+  const tag = tail.slice(DIGEST_DIGITS);
   if (tag.length !== tagLength(key.method) || !verifyTag(key, line.slice(0, line.length - tag.length), tag)) return drop('bad-mac');
 
   const [generation, seq, ackGeneration, ackSeq] = numbers as [number, number, number, number];
-  const masks = fixed >> 24n;
-  const digest = Number(fixed & 0xffffffn).toString(16).padStart(WIRE_DIGEST_HEX, '0');
+  const digest = Number(digestBits).toString(16).padStart(WIRE_DIGEST_HEX, '0');
   const message: Message = {
     type: type as Message['type'],
     from,
@@ -117,7 +127,7 @@ export function decodeFrame(line: string, ctx: CodecContext): DecodeResult {
     ackGeneration,
     ackSeq,
     role,
-    claims: { holds: Number((masks >> 64n) & 0xffffffffn), wants: Number((masks >> 32n) & 0xffffffffn), grants: Number(masks & 0xffffffffn) },
+    claims,
     standby: roleCode !== roleCode.toUpperCase(),
     configDigest: digest,
   };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, wireDigest } from '../../../src/protocol/codec.js';
 import { MessageType } from '../../../src/protocol/message.js';
 import type { AuthConfig, AuthMethod } from '../../../src/config/types.js';
-import { ALICE, BOB, asReceived, ctxFor, status, worstCaseStatus } from './fixtures.js';
+import { ALICE, BOB, allGroups, asReceived, ctxFor, status, worstCaseStatus } from './fixtures.js';
 
 const atAlice = ctxFor(ALICE);
 const atBob = ctxFor(BOB);
@@ -25,18 +25,49 @@ test('extreme values round-trip', () => {
   assert.deepEqual(decodeFrame(encodeFrame(message, atAlice), atBob), { ok: true, message, keyIndex: 1 });
 });
 
+test('every claim set of up to 32 groups round-trips', () => {
+  for (const groups of [0, 1, 5, 8, 9, 31, 32]) {
+    const all = allGroups(groups);
+    const message = status({ claims: { holds: all, wants: all >>> 1, grants: groups === 0 ? 0 : 2 ** (groups - 1) } });
+    assert.deepEqual(decodeFrame(encodeFrame(message, atAlice), atBob), { ok: true, message: asReceived(message), keyIndex: 1 }, `${groups} groups`);
+  }
+});
+
+test('claims travel as short numbers: few groups, few digits', () => {
+  const [, , , claims] = encodeFrame(status({ claims: { holds: 1, wants: 0, grants: 0xff } }), atAlice).split(' ');
+  assert.equal(claims, '1.0.3_');
+  const [, , , full] = encodeFrame(worstCaseStatus(32), atAlice).split(' ');
+  assert.equal(full, '3_____.3_____.3_____');
+});
+
 test('a frame is one printable line', () => {
-  const frame = encodeFrame(worstCaseStatus(), atAlice);
+  const frame = encodeFrame(worstCaseStatus(32), atAlice);
   assert.match(frame, /^[\x21-\x7e ]+$/);
   assert.ok(!frame.includes('\n'));
 });
 
-test('worst-case heartbeat between 16-character names fits 80 bytes with the serial newline', () => {
+// The bounds README "Wire format" states: 80 bytes for up to 8 groups (the requirement), 91 for
+// all 32 (longer frames are fine: receivers accept up to MAX_FRAME_BYTES).
+const SERIAL_BYTES_BOUND: [groups: number, bytes: number][] = [[1, 80], [8, 80], [32, 91]];
+
+test('worst-case heartbeat between 16-character names: at most 80 bytes with the newline for up to 8 groups, 91 for 32', () => {
   for (const method of ['sha256', 'sha1', 'md5', 'crc'] as AuthMethod[]) {
     const auth: AuthConfig = { signIndex: 15, keys: [{ index: 15, method, key: method === 'crc' ? '' : 'k' }] };
-    const frame = encodeFrame(worstCaseStatus(), ctxFor(ALICE, auth));
-    assert.ok(Buffer.byteLength(frame + '\n') <= 80, `${method}: ${frame.length + 1} bytes: ${frame}`);
-    assert.equal(decodeFrame(frame, ctxFor(BOB, auth)).ok, true);
+    for (const [groups, bound] of SERIAL_BYTES_BOUND) {
+      const frame = encodeFrame(worstCaseStatus(groups), ctxFor(ALICE, auth));
+      const bytes = Buffer.byteLength(frame + '\n');
+      assert.ok(bytes <= bound, `${method}, ${groups} groups: ${bytes} bytes: ${frame}`);
+      assert.ok(bytes <= MAX_FRAME_BYTES);
+      assert.equal(decodeFrame(frame, ctxFor(BOB, auth)).ok, true);
+    }
+  }
+});
+
+test('HMAC tags are 128 bits (22 characters), CRC tags 32 bits (6)', () => {
+  for (const [method, length] of [['sha256', 22], ['sha1', 22], ['md5', 22], ['crc', 6]] as [AuthMethod, number][]) {
+    const auth: AuthConfig = { signIndex: 1, keys: [{ index: 1, method, key: 'k' }] };
+    const tail = encodeFrame(status(), ctxFor(ALICE, auth)).split(' ')[4]!;
+    assert.equal(tail.length, 4 + length, method);
   }
 });
 
@@ -48,6 +79,8 @@ test('wireDigest keeps the first six hex digits', () => {
 test('encode refuses what it cannot represent', () => {
   assert.throws(() => encodeFrame(status({ seq: -1 }), atAlice), RangeError);
   assert.throws(() => encodeFrame(status({ claims: { holds: 2 ** 32, wants: 0, grants: 0 } }), atAlice), RangeError);
+  assert.throws(() => encodeFrame(status({ claims: { holds: 0, wants: -1, grants: 0 } }), atAlice), RangeError);
+  assert.throws(() => encodeFrame(status({ claims: { holds: 0, wants: 0, grants: 1.5 } }), atAlice), RangeError);
   assert.throws(() => encodeFrame(status({ from: 'has space' }), atAlice), RangeError);
   assert.throws(() => encodeFrame(status(), { ...atAlice, auth: { signIndex: 3, keys: sha256KeysOnly() } }), RangeError);
 });
@@ -73,23 +106,35 @@ test('key rollover: a frame signed with key 2 is accepted by a receiver listing 
 
 test('every codec drop reason is reachable, in the documented order', () => {
   const good = encodeFrame(status(), atAlice);
-  const [header, from, numbers, tail] = good.split(' ') as [string, string, string, string];
+  const [header, from, numbers, claims, tail] = good.split(' ') as [string, string, string, string, string];
+  const withClaims = (field: string) => `${header} ${from} ${numbers} ${field} ${tail}`;
   const cases: [string, string][] = [
     ['too-long', 'T1' + 'x'.repeat(MAX_FRAME_BYTES)],
     ['malformed', 'hello world'],
     ['malformed', ''],
     ['bad-version', 'T2' + good.slice(2)],
     ['malformed', good.replace(' ', '  ')],
-    ['malformed', `${header} ${from} ${numbers.split('.').slice(1).join('.')} ${tail}`],
-    ['malformed', `${header} ${from} 0${numbers} ${tail}`],
-    ['malformed', `${header.slice(0, 3)}Q${header[4]} ${from} ${numbers} ${tail}`],
+    ['malformed', `${header} ${from} ${numbers.split('.').slice(1).join('.')} ${claims} ${tail}`],
+    ['malformed', `${header} ${from} 0${numbers} ${claims} ${tail}`],
+    ['malformed', `${header.slice(0, 3)}Q${header[4]} ${from} ${numbers} ${claims} ${tail}`],
     ['malformed', good + ' extra'],
-    ['unknown-type', `${header.slice(0, 2)}9${header.slice(3)} ${from} ${numbers} ${tail}`],
-    ['unknown-node', `${header} mallory ${numbers} ${tail}`],
-    ['own-frame', good, ],
-    ['unknown-key', `${header.slice(0, 4)}7 ${from} ${numbers} ${tail}`],
+    ['malformed', `${header} ${from} ${numbers} ${tail}`], // claims field missing
+    ['malformed', withClaims('1.1')], // two sets instead of three
+    ['malformed', withClaims('1.1.2.0')],
+    ['malformed', withClaims('1.01.2')], // a leading zero: not the one spelling encodeFrame writes
+    ['malformed', withClaims('1.1.400000')], // 2^32: more than 32 groups
+    ['malformed', withClaims('1.1.')],
+    ['malformed', withClaims('1.*.2')],
+    ['malformed', `${header} ${from} ${numbers} ${claims} ${tail.slice(0, 4)}`], // digest without tag
+    ['malformed', `${header} ${from} ${numbers} ${claims} ${tail.slice(0, 3)}*${tail.slice(4)}`],
+    ['unknown-type', `${header.slice(0, 2)}9${header.slice(3)} ${from} ${numbers} ${claims} ${tail}`],
+    ['unknown-node', `${header} mallory ${numbers} ${claims} ${tail}`],
+    ['own-frame', good],
+    ['unknown-key', `${header.slice(0, 4)}7 ${from} ${numbers} ${claims} ${tail}`],
     ['bad-mac', good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A')],
     ['bad-mac', good.slice(0, -1)],
+    ['bad-mac', good + 'A'],
+    ['bad-mac', withClaims('1.1.3')], // claims changed after signing
   ];
   for (const [reason, line] of cases) {
     const receiver = reason === 'own-frame' ? atAlice : atBob;

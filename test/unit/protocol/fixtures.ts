@@ -33,7 +33,16 @@ export function asReceived(message: Message): Message {
   return { ...message, configDigest: message.configDigest.slice(0, 6) };
 }
 
-/** The largest realistic heartbeat: 16-character names, counters at their stated maximum, full masks. */
-export function worstCaseStatus(): Message {
-  return status({ generation: 99_999, seq: 1_000_000_000, ackGeneration: 99_999, ackSeq: 1_000_000_000, claims: { holds: 0xffffffff, wants: 0xffffffff, grants: 0xffffffff }, role: 'transition', standby: true });
+/** Every one of the first `groups` groups (1-32) in a claim set. */
+export function allGroups(groups: number): number {
+  return groups >= 32 ? 0xffffffff : 2 ** groups - 1;
+}
+
+/**
+ * The largest realistic heartbeat for a pair with `groups` resource groups: 16-character names,
+ * counters at their stated maximum (generation 99999, seq/ack 10^9), every group in every set.
+ */
+export function worstCaseStatus(groups: number): Message {
+  const all = allGroups(groups);
+  return status({ generation: 99_999, seq: 1_000_000_000, ackGeneration: 99_999, ackSeq: 1_000_000_000, claims: { holds: all, wants: all, grants: all }, role: 'transition', standby: true });
 }

@@ -1,5 +1,5 @@
 // Throws 100,000+ hostile lines at the decoder: random bytes, truncations, bit flips, splices,
-// replays and frames signed with the wrong key. Nothing but unmodified genuine frames may be
+// respelt or reordered claim sets, replays and frames signed with the wrong key. Nothing but unmodified genuine frames may be
 // accepted, replays must be caught by the window, and nothing may throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { decodeFrame, encodeFrame } from '../../../src/protocol/codec.js';
 import { ReplayWindow } from '../../../src/protocol/replay.js';
 import { DropCounters } from '../../../src/protocol/drops.js';
 import type { AuthConfig } from '../../../src/config/types.js';
-import { ALICE, BOB, ctxFor, status } from './fixtures.js';
+import { ALICE, BOB, allGroups, ctxFor, status } from './fixtures.js';
 import { mulberry32 } from '../../support/prng.js';
 
 const receiverAuth: AuthConfig = { signIndex: 1, keys: [{ index: 1, method: 'sha256', key: 'shared-1' }, { index: 2, method: 'md5', key: 'shared-2' }] };
@@ -26,14 +26,17 @@ test('100,000+ hostile frames: none accepted, none throws', () => {
   const N = 110_000;
 
   const freshGenuine = (): string => {
-    const frame = encodeFrame(status({ seq: ++seq, claims: { holds: int(2 ** 32), wants: int(16), grants: int(16) }, role: 'active' }), sender);
+    // Claim sets of 1 to 32 groups: frames of every length the variable-width claims produce.
+    const all = allGroups(1 + int(32));
+    const claims = { holds: int(all + 1), wants: int(all + 1), grants: int(all + 1) };
+    const frame = encodeFrame(status({ seq: ++seq, claims, role: 'active' }), sender);
     genuine.push(frame);
     if (genuine.length > 50) genuine.shift();
     return frame;
   };
   const mutate = (frame: string): string => {
     const chars = [...frame];
-    switch (int(5)) {
+    switch (int(6)) {
       case 0: // bit flip
         for (let k = 1 + int(3); k > 0; k--) {
           const i = int(chars.length);
@@ -46,6 +49,14 @@ test('100,000+ hostile frames: none accepted, none throws', () => {
         return Array.from({ length: int(120) }, () => String.fromCharCode(int(256))).join('');
       case 3: // splice two genuine frames
         return frame.slice(0, int(frame.length)) + (genuine[int(genuine.length)] ?? '').slice(int(60));
+      case 4: { // respell or reorder the claim sets: same digits, other meaning or other spelling
+        const fields = frame.split(' ');
+        const sets = fields[3]!.split('.');
+        if (int(2) === 0) sets[int(3)] = '0' + sets[int(3)];
+        else sets.push(sets.shift()!);
+        fields[3] = sets.join('.');
+        return fields.join(' ');
+      }
       default: // change one character to another alphabet character
         chars[int(chars.length)] = 'aZ0_-.T1 '[int(9)]!;
         return chars.join('');
