@@ -13,6 +13,7 @@ import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js'
 import { bumpGeneration } from './state-file.js';
 import { Loop, type FrameCodec } from './loop.js';
 import { createWorldActions } from './actions.js';
+import { reclaimAtStartup } from './reclaim.js';
 import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
@@ -109,9 +110,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       pid: process.pid,
     });
 
+    // Before any link opens or the core ticks: stop whatever a killed predecessor left running,
+    // so the core's "I hold nothing" is true. A failed stop throws (caught below: exit 1).
+    const runner = new ScriptRunner();
+    await reclaimAtStartup({ config, runner, log });
+
     const links = wiring.createLinks(config, clock, log);
     const codec = wiring.createCodec(config);
-    const runner = new ScriptRunner();
     const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
     const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, generation: state.generation, log });
     const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config) });
