@@ -19,11 +19,25 @@ test('replays are caught per link; the same frame on another link is accepted', 
   assert.equal(receiver.dropsFor('serial').replay, 0);
 });
 
+test('authentication comes before the window: a forgery is bad-mac and does not move it; own frames are dropped', () => {
+  const sender = new LinkCodec(ctxFor(ALICE));
+  const receiver = new LinkCodec(ctxFor(BOB));
+  const genuine = sender.encode(status({ seq: 2 }));
+  const forged = genuine.slice(0, -1) + (genuine.endsWith('x') ? 'y' : 'x');
+  assert.deepEqual(receiver.decode(forged, 'udp'), { ok: false, reason: 'bad-mac' });
+  assert.equal(receiver.decode(genuine, 'udp').ok, true, 'the forgery did not advance the window');
+  assert.deepEqual(receiver.decode(receiver.encode(status({ from: BOB, seq: 9 })), 'udp'), { ok: false, reason: 'own-frame' });
+  assert.equal(receiver.dropsFor('udp')['bad-mac'], 1);
+  assert.equal(receiver.dropsFor('udp')['own-frame'], 1);
+});
+
 test('setConfig swaps keys but keeps the replay windows', () => {
   const receiver = new LinkCodec(ctxFor(BOB));
   const frame = new LinkCodec(ctxFor(ALICE)).encode(status({ seq: 5 }));
   assert.equal(receiver.decode(frame, 'udp').ok, true);
   const newKey = { index: 2, method: 'sha256' as const, key: 'rolled' };
+  const rolledEarly = new LinkCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
+  assert.deepEqual(receiver.decode(rolledEarly, 'udp'), { ok: false, reason: 'unknown-key' }, 'a key not yet listed');
   receiver.setConfig({ self: BOB, nodes: [ALICE, BOB], auth: { signIndex: 2, keys: [...ctxFor(BOB).auth.keys, newKey] } });
   assert.deepEqual(receiver.decode(frame, 'udp'), { ok: false, reason: 'replay' });
   const rolled = new LinkCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
