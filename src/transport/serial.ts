@@ -2,8 +2,9 @@
 // through a bounded LineSplitter (long lines, partial lines and noise are dropped and counted).
 //
 // When the device goes away (USB adapter unplugged, socat killed) the link reports `medium down`
-// once and re-opens the same path with backoff (100 ms doubling to a 500 ms cap: a failed open is
-// one cheap syscall, and a returning device is used again well within the required second); it reports `medium up` when the port is back. Failed
+// once and re-opens the same path with backoff (reopen.ts; 100 ms doubling to a 500 ms cap: a
+// failed open is one cheap syscall, and a returning device is used again well within the
+// required second); it reports `medium up` when the port is back. Failed
 // re-open attempts are silent: one warning per outage, one notice on recovery. open() itself
 // never fails because the device is missing: it starts the same re-open cycle, so a cable
 // plugged in after the daemon started is picked up.
@@ -12,6 +13,7 @@ import { BaseLink } from './base.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
 import { MAX_FRAME_BYTES } from '../protocol/codec.js';
+import { Reopener } from './reopen.js';
 
 export interface SerialLinkOptions {
   device: string;
@@ -29,10 +31,7 @@ export class SerialLink extends BaseLink {
   private port: SerialPort | null = null;
   private readonly splitter: LineSplitter;
   private expireTimer: NodeJS.Timeout | null = null;
-  private reopenTimer: NodeJS.Timeout | null = null;
-  private backoffMs: number;
-  private readonly minMs: number;
-  private readonly maxMs: number;
+  private readonly reopener: Reopener;
   private readonly maxQueued: number;
   private readonly interByteMs: number;
 
@@ -41,9 +40,11 @@ export class SerialLink extends BaseLink {
     deps: LinkDeps,
   ) {
     super(`serial:${options.device}`, 'serial', deps);
-    this.minMs = options.reopenMinMs ?? 100;
-    this.maxMs = options.reopenMaxMs ?? 500;
-    this.backoffMs = this.minMs;
+    this.reopener = new Reopener(
+      { minMs: options.reopenMinMs ?? 100, maxMs: options.reopenMaxMs ?? 500 },
+      () => this.tryOpen(),
+      () => this.setMedium(true, `${options.device} re-opened`),
+    );
     this.maxQueued = options.maxQueuedBytes ?? 16 * MAX_FRAME_BYTES;
     const charMs = 10_000 / options.baud; // 8N1: 10 bits per byte
     this.interByteMs = options.interByteTimeoutMs ?? Math.max(50, 20 * charMs);
@@ -57,15 +58,15 @@ export class SerialLink extends BaseLink {
     const error = await this.tryOpen();
     if (error) {
       this.setMedium(false, `cannot open ${this.options.device}: ${error.message}`);
-      this.scheduleReopen();
+      this.reopener.schedule();
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.reopener.stop();
     if (this.expireTimer) clearTimeout(this.expireTimer);
-    this.reopenTimer = this.expireTimer = null;
+    this.expireTimer = null;
     const port = this.port;
     this.port = null;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
@@ -95,7 +96,6 @@ export class SerialLink extends BaseLink {
           return resolve(null);
         }
         this.port = port;
-        this.backoffMs = this.minMs;
         port.on('data', (chunk: Buffer) => this.onData(chunk));
         port.on('error', (e: Error) => this.lost(port, e.message));
         port.on('close', (e: Error | null) => this.lost(port, e?.message ?? 'port closed'));
@@ -125,22 +125,6 @@ export class SerialLink extends BaseLink {
     port.on('error', () => undefined); // late errors of a dead port are expected
     if (port.isOpen) port.close(() => undefined);
     this.setMedium(false, `${this.options.device}: ${reason}`);
-    this.scheduleReopen();
-  }
-
-  private scheduleReopen(): void {
-    if (this.closed || this.reopenTimer) return;
-    this.reopenTimer = setTimeout(async () => {
-      this.reopenTimer = null;
-      if (this.closed) return;
-      const error = await this.tryOpen();
-      if (this.closed) return;
-      if (error) {
-        this.backoffMs = Math.min(this.maxMs, this.backoffMs * 2);
-        this.scheduleReopen();
-      } else {
-        this.setMedium(true, `${this.options.device} re-opened`);
-      }
-    }, this.backoffMs);
+    this.reopener.schedule();
   }
 }

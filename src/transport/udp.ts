@@ -14,8 +14,7 @@ import dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { BaseLink } from './base.js';
 import type { LinkDeps } from './log.js';
-
-const UDP_RETRY_MS = 1_000;
+import { Reopener } from './reopen.js';
 
 export type UdpMedium =
   | { kind: 'ucast'; dev: string; peer: string; port: number }
@@ -29,6 +28,9 @@ export interface UdpLinkOptions {
    * links share `lo`). Normally omitted.
    */
   localAddress?: string;
+  /** Re-open backoff while the device is missing or has no address: first delay and cap, ms (defaults 100 and 1000). */
+  reopenMinMs?: number;
+  reopenMaxMs?: number;
 }
 
 interface DeviceAddress {
@@ -72,38 +74,32 @@ export class UdpLink extends BaseLink {
   private socket: dgram.Socket | null = null;
   private local: DeviceAddress | null = null;
   private target = '';
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retrying = false;
+  private readonly reopener: Reopener;
 
   constructor(
     private readonly options: UdpLinkOptions,
     deps: LinkDeps,
   ) {
     super(udpLinkName(options.medium), 'udp', deps);
+    this.reopener = new Reopener(
+      { minMs: options.reopenMinMs ?? 100, maxMs: options.reopenMaxMs ?? 1_000 },
+      () => this.tryOpen(),
+      () => this.setMedium(true, `${options.medium.dev} usable again`),
+    );
   }
 
   /**
    * Binds the socket. A device that is missing, down or without an IPv4 address (boot order, a
    * NIC being replaced) does not fail the daemon: the link reports its medium down once and
-   * retries every second, quietly, until the device is usable.
+   * retries quietly with backoff (reopen.ts; 100 ms doubling to 1 s), reporting medium up once
+   * the socket is bound.
    */
   async open(): Promise<void> {
     const error = await this.tryOpen();
     if (error) {
       this.setMedium(false, error.message);
-      this.retryTimer = setInterval(() => void this.retry(), UDP_RETRY_MS);
+      this.reopener.schedule();
     }
-  }
-
-  private async retry(): Promise<void> {
-    if (this.closed || this.socket || this.retrying) return;
-    this.retrying = true;
-    const error = await this.tryOpen();
-    this.retrying = false;
-    if (error) return;
-    if (this.retryTimer) clearInterval(this.retryTimer);
-    this.retryTimer = null;
-    this.setMedium(true, `${this.options.medium.dev} usable again`);
   }
 
   private async tryOpen(): Promise<Error | null> {
@@ -149,8 +145,7 @@ export class UdpLink extends BaseLink {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.retryTimer) clearInterval(this.retryTimer);
-    this.retryTimer = null;
+    this.reopener.stop();
     const socket = this.socket;
     this.socket = null;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
