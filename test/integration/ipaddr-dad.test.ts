@@ -1,0 +1,109 @@
+// IPaddr's duplicate-address detection against real interfaces: namespace a holds the floating
+// IP (a primary whose daemon was killed with -9 while its machine kept the address); IPaddr
+// start in namespace b must find it answering and add nothing, send no ARP burst.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Netns, rootSkipReason, sleep, uniquePrefix, vethPair } from '../../scripts/lab/netns.js';
+import { copyScripts, type ScriptDir } from '../support/scripts.js';
+
+const skip = rootSkipReason || (spawnSync('sh', ['-c', 'command -v arping && command -v timeout'], { stdio: 'ignore' }).status !== 0 ? 'needs arping (iputils-arping) and timeout' : false);
+
+const prefix = uniquePrefix('tb10');
+const devA = `${prefix}-va`;
+const devB = `${prefix}-vb`;
+const VIP = '192.168.78.100';
+
+let a: Netns;
+let b: Netns;
+let scripts: ScriptDir;
+let runDir: string;
+
+before(async () => {
+  if (skip) return;
+  scripts = copyScripts();
+  runDir = mkdtempSync(join(tmpdir(), 'tb10-run-'));
+  a = await Netns.create(`${prefix}-a`);
+  b = await Netns.create(`${prefix}-b`);
+  // No IPv6 chatter (router solicitations, MLD): a's receive counter then counts ARP only.
+  for (const ns of [a, b]) await ns.exec(['sysctl', '-q', '-w', 'net.ipv6.conf.default.disable_ipv6=1']);
+  await vethPair({ ns: a, ifname: devA, cidr: '192.168.78.1/24' }, { ns: b, ifname: devB, cidr: '192.168.78.2/24' });
+  await a.exec(['ip', 'addr', 'add', `${VIP}/24`, 'dev', devA]);
+});
+
+after(async () => {
+  if (skip) return;
+  await a?.destroy();
+  await b?.destroy();
+  scripts?.remove();
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
+});
+
+/** Runs IPaddr inside namespace b, as twinbeat would: `IPaddr ARG ACTION`. */
+function ipaddrInB(arg: string, action: string, env: Record<string, string> = {}) {
+  const vars = Object.entries({ TB_RUN_DIR: runDir, ...env }).map(([k, v]) => `${k}=${v}`);
+  return b.exec(['env', ...vars, scripts.path('IPaddr'), arg, action], { allowFail: true });
+}
+
+async function addressesOfB(): Promise<string[]> {
+  const out = (await b.exec(['ip', '-o', '-4', 'addr', 'show', 'dev', devB])).stdout;
+  return out.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[3]!);
+}
+
+async function macOf(ns: Netns, dev: string): Promise<string> {
+  const out = (await ns.exec(['ip', '-o', 'link', 'show', 'dev', dev])).stdout;
+  return /link\/ether ([0-9a-f:]{17})/.exec(out)![1]!;
+}
+
+async function packetsReceivedByA(): Promise<number> {
+  return Number((await a.exec(['cat', `/sys/class/net/${devA}/statistics/rx_packets`])).stdout.trim());
+}
+
+test('the IP answered for by another host: start fails with exit 1 naming its MAC, adds nothing, sends no ARP', { skip, timeout: 60_000 }, async () => {
+  const before = await packetsReceivedByA();
+  const start = await ipaddrInB(VIP, 'start', { TB_ARP_COUNT: '5', TB_ARP_INTERVAL_MS: '100', TB_DAD_MS: '1000' });
+  assert.equal(start.code, 1, start.stdout + start.stderr);
+  const macA = await macOf(a, devA);
+  assert.match(start.stderr, new RegExp(`^ocf-exit-reason:IPaddr: address ${VIP.replaceAll('.', '\\.')} in use by MAC ${macA} on ${devB} \\(duplicate-address detection\\)`, 'im'));
+  assert.deepEqual(await addressesOfB(), ['192.168.78.2/24'], 'nothing added');
+  assert.equal(existsSync(join(runDir, `IPaddr-${VIP}.arp.pid`)), false, 'no ARP burst started');
+  // A burst would put 10 packets on the wire within 0.5 s; the DAD probe is one.
+  await sleep(1000);
+  const received = (await packetsReceivedByA()) - before;
+  assert.ok(received <= 2, `a received ${received} packets from b: only the DAD probe expected`);
+  assert.equal((await ipaddrInB(VIP, 'status')).stdout.trim(), 'stopped');
+});
+
+test('a free IP: start adds it after the probe waited at most TB_DAD_MS', { skip, timeout: 60_000 }, async () => {
+  const free = '192.168.78.101';
+  const start = await ipaddrInB(free, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '100' });
+  assert.equal(start.code, 0, start.stderr);
+  assert.ok((await addressesOfB()).includes(`${free}/24`));
+  // Already on our interface: idempotent start skips the probe (which would see no one else).
+  const again = await ipaddrInB(free, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '100' });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /already on/);
+  assert.equal((await ipaddrInB(free, 'stop')).code, 0);
+});
+
+test('TB_DAD_MS=0 skips the check: the duplicate is added (the operator chose so)', { skip, timeout: 60_000 }, async () => {
+  const start = await ipaddrInB(VIP, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '0' });
+  assert.equal(start.code, 0, start.stderr);
+  assert.ok((await addressesOfB()).includes(`${VIP}/24`));
+  assert.equal((await ipaddrInB(VIP, 'stop')).code, 0);
+  assert.equal((await ipaddrInB(VIP, 'start', { TB_DAD_MS: 'soon' })).code, 2, 'a bad TB_DAD_MS is an argument error');
+});
+
+test('arping failing (device down) does not block the start: warning, address added', { skip, timeout: 60_000 }, async () => {
+  const dummy = `${prefix}-dn`;
+  // A veth pair inside b, left down: arping refuses a down interface (exit 2).
+  await b.exec(['ip', 'link', 'add', dummy, 'type', 'veth', 'peer', 'name', `${prefix}-dp`]);
+  const arg = `192.168.90.7/24/${dummy}`;
+  const start = await ipaddrInB(arg, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '500' });
+  assert.equal(start.code, 0, start.stderr);
+  assert.match(start.stderr, /duplicate-address detection for 192\.168\.90\.7 on .* failed \(arping exit 2/);
+  assert.equal((await ipaddrInB(arg, 'stop')).code, 0);
+});
