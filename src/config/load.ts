@@ -1,8 +1,9 @@
 // The only part of src/config that touches the file system: reads DIR/ha.cf, DIR/haresources
-// and DIR/authkeys, checks authkeys' mode and owner, resolves resource scripts and hooks, and
-// returns a Config or every problem found, all at once.
+// and DIR/authkeys, checks authkeys' mode and owner, resolves resource scripts, checks that hooks
+// are safe to run as root (the runner's own check, src/resources/locate.ts), and returns a Config
+// or every problem found, all at once.
 import { readFile, stat } from 'node:fs/promises';
-import { accessSync, constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './types.js';
 import type { ConfigError, Notice } from './errors.js';
@@ -12,6 +13,7 @@ import { parseAuthkeys } from './authkeys.js';
 import { buildConfig } from './validate.js';
 import { defaultScriptSearchPath, findResourceScript } from './locate-script.js';
 import type { HaCfValues } from './directives.js';
+import { checkScriptSafety } from '../resources/locate.js';
 
 export interface LoadOptions {
   /** Directories searched for haresources scripts, in order (default: defaultScriptSearchPath()). */
@@ -101,18 +103,24 @@ export async function authkeysPermissionProblems(file: string): Promise<ConfigEr
   return problems;
 }
 
+/**
+ * Hooks run as root, so they pass the same safety check as resource scripts (the runner repeats
+ * it before every run): an executable regular file that only root can change, in directories
+ * only root can change.
+ */
 function hookProblems(values: HaCfValues): ConfigError[] {
   const problems: ConfigError[] = [];
   for (const hook of values.hooks) {
     const { path } = hook.value;
-    let got: string | null = null;
-    try {
-      if (!statSync(path).isFile()) got = 'not a regular file';
-      else accessSync(path, constants.X_OK);
-    } catch (err) {
-      got = (err as NodeJS.ErrnoException).code === 'EACCES' ? 'a file that is not executable' : 'no such file';
-    }
-    if (got) problems.push({ ...hook.origin, directive: 'tb_hook', expected: `an executable file at ${path}`, got });
+    const safety = checkScriptSafety(path);
+    if (safety.ok) continue;
+    problems.push({
+      ...hook.origin,
+      directive: 'tb_hook',
+      expected: `an executable file at ${path} that only root can change`,
+      got: safety.problem,
+      ...(safety.fix ? { hint: `fix: ${safety.fix}` } : {}),
+    });
   }
   return problems;
 }

@@ -33,7 +33,15 @@ export function notFoundReason(name: string, searchPath: string[] = defaultSearc
   return `Cannot locate resource script ${name} (searched ${searchPath.join(', ')})`;
 }
 
-export type Safety = { ok: true } | { ok: false; reason: string };
+/**
+ * `reason` is the whole sentence (`refusing PATH: PROBLEM; fix: COMMAND`); `problem` and `fix`
+ * are its parts, for callers that lay messages out their own way (the config loader).
+ */
+export type Safety = { ok: true } | { ok: false; reason: string; problem: string; fix?: string };
+
+function refused(path: string, via: string, problem: string, fix?: string): Safety {
+  return { ok: false, reason: `refusing ${path}${via}: ${problem}${fix ? `; fix: ${fix}` : ''}`, problem, ...(fix ? { fix } : {}) };
+}
 
 /**
  * Refuse a script that someone other than root could have changed: the file, after resolving
@@ -42,43 +50,43 @@ export type Safety = { ok: true } | { ok: false; reason: string };
  * sticky bit (like /tmp). The reason names the offending path and the command that fixes it.
  */
 export function checkScriptSafety(path: string): Safety {
-  if (!isAbsolute(path)) return { ok: false, reason: `refusing ${path}: not an absolute path` };
+  if (!isAbsolute(path)) return refused(path, '', 'not an absolute path');
   let real: string;
   try {
     real = realpathSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? `no such script: ${path}` : `refusing ${path}: ${code ?? String(err)}` };
+    return code === 'ENOENT' ? { ok: false, reason: `no such script: ${path}`, problem: 'no such file' } : refused(path, '', code ?? String(err));
   }
   if (!locateScript(basename(real), [dirname(real)])) {
-    return { ok: false, reason: `refusing ${path}: not an executable regular file; fix: chmod 755 ${real}` };
+    return refused(path, '', 'not an executable regular file', `chmod 755 ${real}`);
   }
   const via = real === path ? '' : ` (symlink to ${real})`;
   for (let p = real; ; p = dirname(p)) {
-    let problem: string | null;
+    let problem: { problem: string; fix?: string } | null;
     try {
       problem = componentProblem(p, p === real ? 'script' : 'directory');
     } catch (err) {
-      problem = `cannot check ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+      problem = { problem: `cannot check ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
     }
-    if (problem) return { ok: false, reason: `refusing ${path}${via}: ${problem}` };
+    if (problem) return refused(path, via, problem.problem, problem.fix);
     if (dirname(p) === p) return { ok: true };
   }
 }
 
 const trustedUids = (): number[] => [0, process.geteuid?.() ?? 0];
 
-function componentProblem(p: string, kind: 'script' | 'directory'): string | null {
+function componentProblem(p: string, kind: 'script' | 'directory'): { problem: string; fix: string } | null {
   const st = statSync(p);
   if (!trustedUids().includes(st.uid)) {
-    return `${kind} ${p} is owned by uid ${st.uid}, not root; fix: chown root ${p}`;
+    return { problem: `${kind} ${p} is owned by uid ${st.uid}, not root`, fix: `chown root ${p}` };
   }
   const writable = st.mode & 0o022;
   const stickyDir = st.isDirectory() && (st.mode & 0o1000) !== 0;
   if (writable && !stickyDir) {
     const who = [st.mode & 0o020 ? 'group' : '', st.mode & 0o002 ? 'others' : ''].filter(Boolean).join(' and ');
     const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
-    return `${kind} ${p} is writable by ${who} (mode ${mode}); fix: chmod go-w ${p}`;
+    return { problem: `${kind} ${p} is writable by ${who} (mode ${mode})`, fix: `chmod go-w ${p}` };
   }
   return null;
 }

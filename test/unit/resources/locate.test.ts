@@ -94,7 +94,7 @@ test('safety: a symlink is judged by its target, and the reason names both', (t)
 
 test('safety: missing, relative and non-executable paths are refused', (t) => {
   const root = tempTree(t);
-  assert.deepEqual(checkScriptSafety(join(root, 'nope')), { ok: false, reason: `no such script: ${join(root, 'nope')}` });
+  assert.deepEqual(checkScriptSafety(join(root, 'nope')), { ok: false, reason: `no such script: ${join(root, 'nope')}`, problem: 'no such file' });
   assert.equal(checkScriptSafety('relative/x').ok, false);
   const plain = script(join(root, 'plain'), 0o644);
   assert.match((checkScriptSafety(plain) as { reason: string }).reason, /not an executable regular file; fix: chmod 755/);
