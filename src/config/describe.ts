@@ -48,6 +48,7 @@ export function describeSettings(c: Config): SettingRow[] {
     row('tb_status_timeout', t(e.statusTimeoutMs)),
     row('tb_arp_count', String(e.arpCount)),
     row('tb_arp_interval', t(e.arpIntervalMs)),
+    row('tb_dad_timeout', e.dadTimeoutMs === 0 ? '0 (off)' : t(e.dadTimeoutMs)),
     row('tb_control_socket', e.controlSocket),
     row('tb_control_group', e.controlGroup ?? 'none (root only)'),
     row('tb_state_file', e.stateFile),

@@ -51,6 +51,7 @@ export interface HaCfValues {
   statusTimeout?: Setting<number>;
   arpCount?: Setting<number>;
   arpInterval?: Setting<number>;
+  dadTimeout?: Setting<number>;
   controlSocket?: Setting<string>;
   controlGroup?: Setting<string | null>;
   stateFile?: Setting<string>;
@@ -476,9 +477,10 @@ export const directives: readonly Directive[] = [
   }),
   scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (w, c) => duration(w, c)),
   scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (w, c) => duration(w, c)),
-  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', default: '20s', doc: 'Timeout of a resource status action. The daemon runs none today (tb_monitor checks use their own timeout=), so this has no effect yet.' }, 'statusTimeout', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', default: '20s', doc: 'Timeout of the resource status checks the daemon runs at start-up to reclaim what a killed predecessor left running (tb_monitor checks use their own timeout=).' }, 'statusTimeout', (w, c) => duration(w, c)),
   scalar({ name: 'tb_arp_count', kind: 'extension', syntax: 'N', default: '5', doc: 'Gratuitous ARP packets sent after an IP address is brought up (0: none).' }, 'arpCount', (w, c) => integer(w, c, 0, 100)),
   scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', default: '200ms', doc: 'Interval between those ARP packets.' }, 'arpInterval', (w, c) => duration(w, c)),
+  scalar({ name: 'tb_dad_timeout', kind: 'extension', syntax: 'TIME', default: '100ms', doc: 'Duplicate-address detection before IPaddr adds an address: one `arping -D` probe, waiting this long for a reply. A reply (another host, e.g. a peer whose daemon was killed with -9, still answers for the IP) fails the start: nothing added, no ARP sent. Adds up to this much to every IP takeover; 0: off.' }, 'dadTimeout', (w, c) => duration(w, c, true)),
   scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
   scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', default: 'none (root only)', doc: 'Group allowed to use the control socket besides root.' }, 'controlGroup', (words, ctx) => {
     const w = single(words, ctx, 'a group name or none');

@@ -90,6 +90,8 @@ export interface Config {
     /** Gratuitous ARP after IP start: count and interval. */
     arpCount: number;
     arpIntervalMs: number;
+    /** IPaddr's duplicate-address detection wait before adding an address; 0: off. */
+    dadTimeoutMs: number;
     /** Control socket path and the group allowed to use it (null: root only). */
     controlSocket: string;
     controlGroup: string | null;

@@ -9,9 +9,9 @@ import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
 import { saveState } from './state-file.js';
 
-/** Environment every resource script gets: the ARP burst settings IPaddr reads. */
+/** Environment every resource script gets: the ARP burst and duplicate-address detection settings IPaddr reads. */
 export function scriptEnv(config: Config): Record<string, string> {
-  return { TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs) };
+  return { TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
 }
 
 export function actionTimeoutMs(config: Config, resourceId: string, action: ResourceAction): number {

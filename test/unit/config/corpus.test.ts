@@ -86,6 +86,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
     statusTimeoutMs: 5000,
     arpCount: 3,
     arpIntervalMs: 500,
+    dadTimeoutMs: 0,
     controlSocket: '/run/tb-test/control.sock',
     controlGroup: 'haclient',
     stateFile: '/var/lib/tb-test/state.ini',

@@ -20,7 +20,7 @@ const config = {
   ext: {
     monitors: { 'Dummy::web': { intervalMs: 10_000, timeoutMs: 7_000, failures: 1, restarts: 0 } },
     hooks: { fence: '/etc/ha.d/fence' },
-    startTimeoutMs: 1_000, stopTimeoutMs: 2_000, statusTimeoutMs: 3_000, arpCount: 4, arpIntervalMs: 150,
+    startTimeoutMs: 1_000, stopTimeoutMs: 2_000, statusTimeoutMs: 3_000, arpCount: 4, arpIntervalMs: 150, dadTimeoutMs: 250,
   },
 } as unknown as Config;
 
@@ -29,7 +29,7 @@ const ok: ScriptResult = { outcome: 'ok', exitCode: 0, signal: null, durationMs:
 function fakeRunner(calls: string[]): ScriptRunner {
   return {
     run: async (s: ResourceSpec, action: string, opts: { timeoutMs: number; env?: Record<string, string> }) => {
-      calls.push(`${s.id} ${action} ${opts.timeoutMs} ${opts.env?.['TB_ARP_COUNT']}/${opts.env?.['TB_ARP_INTERVAL_MS']}`);
+      calls.push(`${s.id} ${action} ${opts.timeoutMs} ${opts.env?.['TB_ARP_COUNT']}/${opts.env?.['TB_ARP_INTERVAL_MS']}/${opts.env?.['TB_DAD_MS']}`);
       return ok;
     },
     runHook: async (path: string, _env: Record<string, string>, timeoutMs: number) => {
@@ -50,12 +50,12 @@ function make(t: { after: (fn: () => void) => void }, ping?: (a: string) => Prom
   return { actions, calls, stateFile: join(dir, 'state.ini') };
 }
 
-test('resource actions get their timeout and the ARP settings; unknown resources are not-installed', async (t) => {
+test('resource actions get their timeout and the ARP and DAD settings; unknown resources are not-installed', async (t) => {
   const { actions, calls } = make(t);
   await actions.runResource(0, 'IPaddr::10.0.0.100', 'start');
   await actions.runResource(0, 'Dummy::web', 'monitor');
   await actions.runResource(0, 'Dummy::web', 'stop');
-  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150', 'Dummy::web monitor 7000 4/150', 'Dummy::web stop 2000 4/150']);
+  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150/250', 'Dummy::web monitor 7000 4/150/250', 'Dummy::web stop 2000 4/150/250']);
   assert.equal((await actions.runResource(0, 'Nope::x', 'start')).outcome, 'not-installed');
   assert.equal((await actions.runResource(5, 'Dummy::web', 'start')).outcome, 'not-installed');
   assert.equal(actionTimeoutMs(config, 'IPaddr::10.0.0.100', 'status'), 3000);
@@ -81,7 +81,7 @@ test('ping probe: single nodes count alone, a group counts once if any member an
 test('reannounce restarts only the address resources of the group; persist keeps the generation', async (t) => {
   const { actions, calls, stateFile } = make(t);
   await actions.reannounce(0);
-  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150']);
+  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150/250']);
   await actions.persist({ standby: true, role: 'standby' });
   assert.deepEqual(await loadState(stateFile), { generation: 9, role: 'standby', standby: true });
 });
