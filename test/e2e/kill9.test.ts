@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Lab, labPaths, type NodeName, type StatusReport } from '../../scripts/lab/lab.js';
 import { LAB_NET } from '../../scripts/lab/addresses.js';
 import { childExited, rootSkipReason, sleep, uniquePrefix, waitFor } from '../../scripts/lab/netns.js';
+import { macOf } from '../support/ipaddr-pair.js';
 
 const DEADTIME_MS = 1_000;
 /** From alpha's daemon restart to "alpha holds, bravo sees it alive": initdead is not involved
@@ -38,11 +39,6 @@ async function neighbourMac(lab: Lab): Promise<string> {
   return /lladdr ([0-9a-f:]{17})/.exec(out)?.[1] ?? '';
 }
 
-async function macOf(lab: Lab, node: NodeName): Promise<string> {
-  const out = (await lab.nodeNs(node).exec(['ip', '-o', 'link', 'show', 'dev', LAB_NET.lanIf])).stdout;
-  return /link\/ether ([0-9a-f:]{17})/.exec(out)![1]!;
-}
-
 test('kill -9 of the primary daemon: no double holder; a restart reclaims and converges on alpha', { skip: rootSkipReason, timeout: 180_000 }, async (t) => {
   const lab = await Lab.create({
     prefix: uniquePrefix('tb10'),
@@ -55,7 +51,7 @@ test('kill -9 of the primary daemon: no double holder; a restart reclaims and co
   });
   t.after(() => lab.destroy());
   await lab.startCluster();
-  const macAlpha = await macOf(lab, 'alpha');
+  const macAlpha = await macOf(lab.nodeNs('alpha'), LAB_NET.lanIf);
 
   // ---- kill -9: alpha's machine keeps the address, bravo must not add it too.
   const watch = lab.watchHolders(50);

@@ -4,58 +4,39 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Netns, rootSkipReason, sleep, uniquePrefix, vethPair } from '../../scripts/lab/netns.js';
-import { copyScripts, type ScriptDir } from '../support/scripts.js';
+import { rootSkipReason, sleep, uniquePrefix, type Netns } from '../../scripts/lab/netns.js';
+import { createIpaddrPair, macOf, type IpaddrPair } from '../support/ipaddr-pair.js';
 
 const skip = rootSkipReason || (spawnSync('sh', ['-c', 'command -v arping && command -v timeout'], { stdio: 'ignore' }).status !== 0 ? 'needs arping (iputils-arping) and timeout' : false);
 
 const prefix = uniquePrefix('tb10');
-const devA = `${prefix}-va`;
-const devB = `${prefix}-vb`;
 const VIP = '192.168.78.100';
 
+let pair: IpaddrPair;
 let a: Netns;
 let b: Netns;
-let scripts: ScriptDir;
-let runDir: string;
+let devA: string;
+let devB: string;
 
 before(async () => {
   if (skip) return;
-  scripts = copyScripts();
-  runDir = mkdtempSync(join(tmpdir(), 'tb10-run-'));
-  a = await Netns.create(`${prefix}-a`);
-  b = await Netns.create(`${prefix}-b`);
   // No IPv6 chatter (router solicitations, MLD): a's receive counter then counts ARP only.
-  for (const ns of [a, b]) await ns.exec(['sysctl', '-q', '-w', 'net.ipv6.conf.default.disable_ipv6=1']);
-  await vethPair({ ns: a, ifname: devA, cidr: '192.168.78.1/24' }, { ns: b, ifname: devB, cidr: '192.168.78.2/24' });
+  pair = await createIpaddrPair(prefix, '192.168.78', (ns) => ns.exec(['sysctl', '-q', '-w', 'net.ipv6.conf.default.disable_ipv6=1']));
+  ({ a, b, devA, devB } = pair);
   await a.exec(['ip', 'addr', 'add', `${VIP}/24`, 'dev', devA]);
 });
 
 after(async () => {
-  if (skip) return;
-  await a?.destroy();
-  await b?.destroy();
-  scripts?.remove();
-  if (runDir) rmSync(runDir, { recursive: true, force: true });
+  await pair?.destroy();
 });
 
-/** Runs IPaddr inside namespace b, as twinbeat would: `IPaddr ARG ACTION`. */
-function ipaddrInB(arg: string, action: string, env: Record<string, string> = {}) {
-  const vars = Object.entries({ TB_RUN_DIR: runDir, ...env }).map(([k, v]) => `${k}=${v}`);
-  return b.exec(['env', ...vars, scripts.path('IPaddr'), arg, action], { allowFail: true });
-}
+const ipaddrInB = (arg: string, action: string, env: Record<string, string> = {}) => pair.ipaddr(b, arg, action, env);
 
 async function addressesOfB(): Promise<string[]> {
   const out = (await b.exec(['ip', '-o', '-4', 'addr', 'show', 'dev', devB])).stdout;
   return out.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[3]!);
-}
-
-async function macOf(ns: Netns, dev: string): Promise<string> {
-  const out = (await ns.exec(['ip', '-o', 'link', 'show', 'dev', dev])).stdout;
-  return /link\/ether ([0-9a-f:]{17})/.exec(out)![1]!;
 }
 
 async function packetsReceivedByA(): Promise<number> {
@@ -69,7 +50,7 @@ test('the IP answered for by another host: start fails with exit 1 naming its MA
   const macA = await macOf(a, devA);
   assert.match(start.stderr, new RegExp(`^ocf-exit-reason:IPaddr: address ${VIP.replaceAll('.', '\\.')} in use by MAC ${macA} on ${devB} \\(duplicate-address detection\\)`, 'im'));
   assert.deepEqual(await addressesOfB(), ['192.168.78.2/24'], 'nothing added');
-  assert.equal(existsSync(join(runDir, `IPaddr-${VIP}.arp.pid`)), false, 'no ARP burst started');
+  assert.equal(existsSync(join(pair.runDir, `IPaddr-${VIP}.arp.pid`)), false, 'no ARP burst started');
   // A burst would put 10 packets on the wire within 0.5 s; the DAD probe is one.
   await sleep(1000);
   const received = (await packetsReceivedByA()) - before;

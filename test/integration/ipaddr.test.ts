@@ -4,48 +4,38 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { Netns, rootSkipReason, uniquePrefix, vethPair, waitFor } from '../../scripts/lab/netns.js';
+import { rootSkipReason, uniquePrefix, waitFor, type Netns } from '../../scripts/lab/netns.js';
 import { ScriptRunner } from '../../src/resources/runner.js';
-import { copyScripts, isRunning, waitGone, type ScriptDir } from '../support/scripts.js';
+import { isRunning, waitGone, type ScriptDir } from '../support/scripts.js';
+import { createIpaddrPair, macOf, type IpaddrPair } from '../support/ipaddr-pair.js';
 
 const skip = rootSkipReason || (spawnSync('sh', ['-c', 'command -v arping'], { stdio: 'ignore' }).status !== 0 ? 'needs arping (iputils-arping)' : false);
 
-const prefix = uniquePrefix('tb4');
-const devA = `${prefix}-va`;
-const devB = `${prefix}-vb`;
 const VIP = '192.168.77.100';
 const STALE_MAC = '02:00:00:00:00:01';
 
+let pair: IpaddrPair;
 let a: Netns;
 let b: Netns;
+let devA: string;
+let devB: string;
 let scripts: ScriptDir;
 let runDir: string;
 
 before(async () => {
   if (skip) return;
-  scripts = copyScripts();
-  runDir = mkdtempSync(join(tmpdir(), 'tb4-run-'));
-  a = await Netns.create(`${prefix}-a`);
-  b = await Netns.create(`${prefix}-b`);
-  await vethPair({ ns: a, ifname: devA, cidr: '192.168.77.1/24' }, { ns: b, ifname: devB, cidr: '192.168.77.2/24' });
+  pair = await createIpaddrPair(uniquePrefix('tb4'), '192.168.77');
+  ({ a, b, devA, devB, scripts, runDir } = pair);
 });
 
 after(async () => {
-  if (skip) return;
-  await a?.destroy();
-  await b?.destroy();
-  scripts?.remove();
-  if (runDir) rmSync(runDir, { recursive: true, force: true });
+  await pair?.destroy();
 });
 
 /** Runs IPaddr inside namespace a, as twinbeat would: `IPaddr ARG ACTION`. */
-function ipaddr(arg: string, action: string, env: Record<string, string> = {}) {
-  const vars = Object.entries({ TB_RUN_DIR: runDir, ...env }).map(([k, v]) => `${k}=${v}`);
-  return a.exec(['env', ...vars, scripts.path('IPaddr'), arg, action], { allowFail: true });
-}
+const ipaddr = (arg: string, action: string, env: Record<string, string> = {}) => pair.ipaddr(a, arg, action, env);
 
 /** `DEV ADDR/LEN LABEL` for every IPv4 address on namespace a's veth. */
 async function addresses(): Promise<string[]> {
@@ -56,11 +46,6 @@ async function addresses(): Promise<string[]> {
     const label = f.find((w) => w.endsWith('\\'))?.slice(0, -1) ?? '';
     return `${f[1]} ${f[3]} ${label}`;
   });
-}
-
-async function macOf(ns: Netns, dev: string): Promise<string> {
-  const out = (await ns.exec(['ip', '-o', 'link', 'show', 'dev', dev])).stdout;
-  return /link\/ether ([0-9a-f:]{17})/.exec(out)![1]!;
 }
 
 async function neighbourMac(): Promise<string> {
