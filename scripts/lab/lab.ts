@@ -385,9 +385,19 @@ export class Lab {
    * floating IP and each node sees its peer alive.
    */
   async startCluster(timeoutMs = 30_000): Promise<void> {
-    for (const node of NODES) this.startDaemon(node);
-    await this.waitForHolders(['alpha'], timeoutMs);
-    for (const node of NODES) await this.waitForStatus(node, 'peer alive', (s) => s.peer.state === 'alive', timeoutMs);
+    const children = NODES.map((node) => this.startDaemon(node));
+    // A daemon that dies at start-up (bad config, build broken) fails this at once, with its
+    // output, instead of after the whole timeout.
+    const died = new Promise<never>((_, reject) => {
+      children.forEach((child, i) => child.once('exit', (code, signal) => {
+        reject(new Error(`daemon on ${NODES[i]} exited during start-up (${signal ?? `exit ${code}`})\n${this.logTails()}`));
+      }));
+    });
+    died.catch(() => undefined); // only observed through the race below
+    await Promise.race([died, (async () => {
+      await this.waitForHolders(['alpha'], timeoutMs);
+      for (const node of NODES) await this.waitForStatus(node, 'peer alive', (s) => s.peer.state === 'alive', timeoutMs);
+    })()]);
   }
 
   /**
@@ -401,12 +411,13 @@ export class Lab {
     const bothSinceMs: number[] = [];
     const start = Date.now();
     const loop = (async () => {
-      while (running) {
+      // Also ends when the lab is destroyed, so a test that fails before stop() cannot hang.
+      while (running && !this.destroyed) {
         const holders = await this.holders().catch(() => []);
         samples++;
         maxHolders = Math.max(maxHolders, holders.length);
         if (holders.length > 1) bothSinceMs.push(Date.now() - start);
-        await new Promise((r) => setTimeout(r, everyMs));
+        await new Promise((r) => setTimeout(r, everyMs).unref());
       }
     })();
     return {

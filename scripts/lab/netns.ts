@@ -7,6 +7,7 @@
 import { spawn as spawnChild, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 
 export interface RunOptions {
   /** Resolve instead of throwing when the command exits non-zero. */
@@ -111,11 +112,28 @@ function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   }
 }
 
-/** Synchronous best-effort cleanup: the only kind possible inside an 'exit' handler. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Synchronous best-effort cleanup: the only kind possible inside an 'exit' handler. Kills what we
+ * started and everything else inside our namespaces (e.g. a daemon's background scripts), then
+ * deletes the namespaces, retrying briefly while the kernel still sees them in use.
+ */
 function cleanupSync(): void {
   for (const pid of livePids) killPid(pid);
   livePids.clear();
-  for (const name of liveNamespaces) spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
+  for (const name of liveNamespaces) {
+    const inside = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout ?? '';
+    for (const pid of inside.split(/\s+/).filter((p) => /^\d+$/.test(p))) killPid(Number(pid));
+  }
+  for (const name of liveNamespaces) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      if (spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore' }).status === 0) break;
+      sleepSync(100);
+    }
+  }
   liveNamespaces.clear();
 }
 
@@ -126,8 +144,9 @@ function installExitHandlers(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       cleanupSync();
-      // Re-raise with default disposition so the exit status still says "killed by signal".
-      process.kill(process.pid, signal);
+      // Exit now, synchronously: no further callback may create something after the cleanup.
+      // 128+N is the shell's convention for "killed by signal N".
+      process.exit(128 + (osConstants.signals[signal] ?? 0));
     });
   }
 }

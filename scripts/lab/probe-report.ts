@@ -13,7 +13,8 @@ export interface Switch {
   gapMs: number;
 }
 
-export interface ProbeReport {
+/** What the probe records while it runs. */
+export interface ProbeRun {
   target: string;
   port: number;
   intervalMs: number;
@@ -21,6 +22,12 @@ export interface ProbeReport {
   startedAtMs: number;
   durationMs: number;
   sent: number;
+  /** [ms since start, seq, node] in arrival order. */
+  answers: Answer[];
+}
+
+/** The run plus what it means for a client. */
+export interface ProbeReport extends ProbeRun {
   received: number;
   answersByNode: Record<string, number>;
   firstAnswerMs: number | null;
@@ -35,18 +42,6 @@ export interface ProbeReport {
   silentAtEndMs: number;
   /** Each change of the answering node, in order. */
   switches: Switch[];
-  answers: Answer[];
-}
-
-export interface ProbeRun {
-  target: string;
-  port: number;
-  intervalMs: number;
-  startedAtMs: number;
-  durationMs: number;
-  sent: number;
-  /** In arrival order. */
-  answers: Answer[];
 }
 
 export function summarize(run: ProbeRun): ProbeReport {
@@ -69,12 +64,7 @@ export function summarize(run: ProbeRun): ProbeReport {
   const first = run.answers[0];
   const last = run.answers[run.answers.length - 1];
   return {
-    target: run.target,
-    port: run.port,
-    intervalMs: run.intervalMs,
-    startedAtMs: run.startedAtMs,
-    durationMs: run.durationMs,
-    sent: run.sent,
+    ...run,
     received: run.answers.length,
     answersByNode,
     firstAnswerMs: first ? first[0] : null,
@@ -83,6 +73,5 @@ export function summarize(run: ProbeRun): ProbeReport {
     longestGap,
     silentAtEndMs: last ? run.durationMs - last[0] : run.durationMs,
     switches,
-    answers: run.answers,
   };
 }
