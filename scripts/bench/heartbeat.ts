@@ -1,0 +1,71 @@
+// Linux-HA Heartbeat 3.0.6 (Debian's package) in the lab. Heartbeat has fixed paths (/etc/ha.d,
+// /var/lib/heartbeat, /run/heartbeat.pid, /run/heartbeat/) and takes its node name from
+// `uname -n`, so each node runs it in a private mount and UTS namespace: its own copy of
+// /etc/ha.d and /var/lib/heartbeat bind-mounted over the real ones, a tmpfs on /run and the
+// hostname set to the node's name. Nothing outside the lab directory is written.
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { LAB_NET } from '../lab/addresses.js';
+import { NODES, haCf, type NodeName } from '../lab/lab-config.js';
+import type { Lab } from '../lab/lab.js';
+import { derivedTimes, type Timing } from './systems.js';
+import { spawnLogged } from './spawn-logged.js';
+
+export const HEARTBEAT_BIN = '/usr/libexec/heartbeat/heartbeat';
+
+function nodeDir(lab: Lab, node: NodeName): string {
+  return join(lab.dir, `heartbeat-${node}`);
+}
+
+/** ha.cf for Heartbeat: the lab's generated file without twinbeat's own extension directives. */
+function heartbeatHaCf(lab: Lab, node: NodeName, timing: Timing, serial: boolean): string {
+  const { warntimeMs, initdeadMs } = derivedTimes(timing);
+  const paths = { ...lab.paths(node), logfile: join(nodeDir(lab, node), 'ha-log') };
+  const text = haCf(node, paths, {
+    keepalive: `${timing.keepaliveMs}ms`,
+    deadtime: `${timing.deadtimeMs}ms`,
+    warntime: `${warntimeMs}ms`,
+    initdead: `${initdeadMs}ms`,
+    autoFailback: 'on',
+    udp: true,
+    serial,
+    baud: 19200,
+  });
+  const lines = text.split('\n').filter((line) => !line.startsWith('tb_') && !line.startsWith('# twinbeat extensions'));
+  return [...lines.filter((l) => l !== ''), 'use_logd no', 'crm off', ''].join('\n');
+}
+
+export async function heartbeatConfigure(lab: Lab, timing: Timing, serial: boolean): Promise<void> {
+  const key = randomBytes(20).toString('hex');
+  for (const node of NODES) {
+    const dir = nodeDir(lab, node);
+    await mkdir(dir, { recursive: true });
+    // Fresh copies of the package's /etc/ha.d (resource.d, shellfuncs, harc) and state tree.
+    await cp('/etc/ha.d', join(dir, 'etc'), { recursive: true, force: true });
+    await cp('/var/lib/heartbeat', join(dir, 'var'), { recursive: true, force: true });
+    await writeFile(join(dir, 'etc', 'ha.cf'), heartbeatHaCf(lab, node, timing, serial));
+    await writeFile(join(dir, 'etc', 'haresources'), `alpha IPaddr2::${LAB_NET.floating}/${LAB_NET.prefixLength}/${LAB_NET.lanIf}\n`);
+    await writeFile(join(dir, 'etc', 'authkeys'), `auth 1\n1 sha1 ${key}\n`, { mode: 0o600 });
+  }
+}
+
+export function heartbeatStart(lab: Lab, node: NodeName): ChildProcess {
+  const dir = nodeDir(lab, node);
+  // `unshare` without --fork and `exec` keep one PID from here to the heartbeat master process.
+  const script = [
+    'set -e',
+    // realtime on (the default) locks heartbeat into memory: allow it, as the init script's limits do.
+    'ulimit -l unlimited 2>/dev/null || true',
+    `echo ${node} > /proc/sys/kernel/hostname`,
+    `mount --bind ${dir}/etc /etc/ha.d`,
+    `mount --bind ${dir}/var /var/lib/heartbeat`,
+    'mount -t tmpfs -o mode=0755 tmpfs /run',
+    'mkdir -p /run/heartbeat/ccm /run/heartbeat/crm /run/heartbeat/dopd /run/heartbeat/rsctmp /run/resource-agents /run/lock/subsys',
+    'chmod 1777 /run/lock',
+    'chown -R hacluster:haclient /run/heartbeat',
+    `exec ${HEARTBEAT_BIN} -f`,
+  ].join('\n');
+  return spawnLogged(lab.nodeNs(node), ['unshare', '--uts', '--mount', '--propagation', 'private', 'sh', '-c', script], join(dir, 'daemon.out'));
+}

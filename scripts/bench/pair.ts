@@ -1,0 +1,78 @@
+// One system under test running as a pair in its own lab: the lab (scripts/lab), the bench's
+// serial cable, and the daemons' root PIDs (for CPU and memory accounting).
+import type { ChildProcess } from 'node:child_process';
+import { Lab, type NodeName } from '../lab/lab.js';
+import { NODES } from '../lab/lab-config.js';
+import { sleep, uniquePrefix } from '../lab/netns.js';
+import { benchCable, type BenchCable } from './bench-cable.js';
+import type { SystemUnderTest, Timing } from './systems.js';
+
+export const LAB_PREFIX = 'tb7';
+
+export interface PairOptions {
+  system: SystemUnderTest;
+  timing: Timing;
+  /** Serial line speed; 0 = unthrottled. Ignored for systems without a serial medium. */
+  baud: number;
+}
+
+export class BenchPair {
+  private readonly daemons = new Map<NodeName, ChildProcess>();
+
+  private constructor(
+    readonly lab: Lab,
+    readonly cable: BenchCable,
+    readonly options: PairOptions,
+  ) {}
+
+  static async create(options: PairOptions): Promise<BenchPair> {
+    const prefix = uniquePrefix(LAB_PREFIX);
+    const cable = benchCable(options.baud, `/tmp/${prefix}`);
+    let lab: Lab | undefined;
+    try {
+      lab = await Lab.create({ prefix, serialCable: cable.factory });
+      await options.system.configure(lab, options.timing, options.system.serial);
+      return new BenchPair(lab, cable, options);
+    } catch (err) {
+      await cable.dispose();
+      await lab?.destroy();
+      throw err;
+    }
+  }
+
+  get serial(): boolean {
+    return this.options.system.serial;
+  }
+
+  start(node: NodeName): void {
+    this.daemons.set(node, this.options.system.start(this.lab, node));
+  }
+
+  /** Root PID of the daemon on node (its process tree is the daemon's cost). */
+  daemonPid(node: NodeName): number | undefined {
+    const child = this.daemons.get(node);
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+  }
+
+  /** Long enough for the backup to have heard the primary for a while. */
+  settleMs(): number {
+    return Math.max(1_500, 2 * this.options.timing.deadtimeMs);
+  }
+
+  /** Waits until alpha (the preferred node) serves the floating IP, then lets the pair settle. */
+  async waitForAlpha(): Promise<void> {
+    await this.lab.waitForHolders(['alpha'], 60_000 + 4 * this.options.timing.deadtimeMs);
+    await sleep(this.settleMs());
+  }
+
+  /** Starts both daemons and waits for the steady state. */
+  async startBoth(): Promise<void> {
+    for (const node of NODES) this.start(node);
+    await this.waitForAlpha();
+  }
+
+  async destroy(): Promise<void> {
+    await this.cable.dispose();
+    await this.lab.destroy();
+  }
+}

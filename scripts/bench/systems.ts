@@ -1,0 +1,62 @@
+// The three systems the bench compares and how each is configured and started in the lab. Each
+// runs with the same heartbeat interval and dead time; Heartbeat and keepalived are configured
+// the way their documentation recommends (Heartbeat: ha.cf with ucast + serial, IPaddr2;
+// keepalived: one VRRP instance per node, unicast to the peer, higher priority on alpha).
+import type { ChildProcess } from 'node:child_process';
+import type { Lab, NodeName } from '../lab/lab.js';
+import { heartbeatConfigure, heartbeatStart } from './heartbeat.js';
+import { keepalivedConfigure, keepalivedStart } from './keepalived.js';
+
+export type SystemName = 'twinbeat' | 'heartbeat' | 'keepalived';
+
+/** A comparable setting: heartbeat interval and dead time (keepalived: advert_int = keepalive). */
+export interface Timing {
+  label: string;
+  keepaliveMs: number;
+  deadtimeMs: number;
+}
+
+export interface SystemUnderTest {
+  name: SystemName;
+  /** Whether the system can use the serial cable (keepalived cannot). */
+  serial: boolean;
+  /** Writes both nodes' configuration into the lab directory. */
+  configure(lab: Lab, timing: Timing, serial: boolean): Promise<void>;
+  /** Starts the daemon on one node; the returned child's PID roots the daemon's process tree. */
+  start(lab: Lab, node: NodeName): ChildProcess;
+}
+
+/** warntime and initdead as the Heartbeat documentation suggests them relative to deadtime. */
+export function derivedTimes(timing: Timing): { warntimeMs: number; initdeadMs: number } {
+  return { warntimeMs: Math.round((timing.deadtimeMs * 3) / 5), initdeadMs: Math.max(2 * timing.deadtimeMs, 2_000) };
+}
+
+export const twinbeat: SystemUnderTest = {
+  name: 'twinbeat',
+  serial: true,
+  async configure(lab, timing, serial) {
+    const { warntimeMs, initdeadMs } = derivedTimes(timing);
+    await lab.writeConfigs({
+      keepalive: `${timing.keepaliveMs}ms`,
+      deadtime: `${timing.deadtimeMs}ms`,
+      warntime: `${warntimeMs}ms`,
+      initdead: `${initdeadMs}ms`,
+      autoFailback: 'on',
+      udp: true,
+      serial,
+      baud: 19200,
+    });
+  },
+  start: (lab, node) => lab.startDaemon(node),
+};
+
+export const heartbeat: SystemUnderTest = { name: 'heartbeat', serial: true, configure: heartbeatConfigure, start: heartbeatStart };
+
+export const keepalived: SystemUnderTest = {
+  name: 'keepalived',
+  serial: false,
+  configure: (lab, timing) => keepalivedConfigure(lab, timing),
+  start: keepalivedStart,
+};
+
+export const SYSTEMS: readonly SystemUnderTest[] = [twinbeat, heartbeat, keepalived];
