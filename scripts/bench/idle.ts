@@ -35,7 +35,7 @@ async function lanCounters(pair: BenchPair, node: NodeName): Promise<{ packets: 
 }
 
 export async function measureIdle(pairs: BenchPair[], durationMs: number, baud: number): Promise<IdleResult[]> {
-  for (const pair of pairs) await pair.startBoth();
+  await Promise.all(pairs.map((pair) => pair.startBoth()));
   const before = await Promise.all(
     pairs.map(async (pair) => ({
       cpu: NODES.map((node) => treeCpuSeconds(pair.daemonPid(node) ?? -1)),

@@ -20,6 +20,8 @@ export async function measureOutages(pair: BenchPair, repetitions: number): Prom
   const run: OutageRun = { outagesMs: [], failures: [] };
   await pair.startBoth();
   for (let i = 0; i < repetitions; i++) {
+    // The cut must find the backup passive, or the "outage" would be a flap that already happened.
+    await lab.waitForHolders(['alpha'], 5_000);
     const probe = await lab.startProbe({ intervalMs: PROBE_INTERVAL_MS });
     await sleep(500);
     await lab.powerOff('alpha');

@@ -56,7 +56,8 @@ export class BenchPair {
 
   /** Long enough for the backup to have heard the primary for a while. */
   settleMs(): number {
-    return Math.max(1_500, 2 * this.options.timing.deadtimeMs);
+    const { keepaliveMs, deadtimeMs } = this.options.timing;
+    return Math.max(1_500, deadtimeMs + 2 * keepaliveMs);
   }
 
   /** Waits until alpha (the preferred node) serves the floating IP, then lets the pair settle. */

@@ -25,7 +25,7 @@ export function stressWorkers(): number {
 }
 
 export async function soak(pairs: BenchPair[], durationMs: number): Promise<SoakResult[]> {
-  for (const pair of pairs) await pair.startBoth();
+  await Promise.all(pairs.map((pair) => pair.startBoth()));
   for (const pair of pairs) for (const node of ['alpha', 'bravo'] as const) await addEgressLoss(pair.lab.nodeNs(node), LOSS_PERCENT);
   const watches = pairs.map((pair) => watchAcquisitions(pair.lab, 'bravo'));
   const stressNs = await Netns.create(`${uniquePrefix(LAB_PREFIX)}-s`);

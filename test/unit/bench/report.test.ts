@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toMarkdown, toText } from '../../../scripts/bench/report.js';
+import { outagePlot } from '../../../scripts/bench/plot.js';
+import { keepalivedConf } from '../../../scripts/bench/keepalived.js';
+import type { BenchResults } from '../../../scripts/bench/results.js';
+
+function sample(): BenchResults {
+  const settings = [{ label: '100 ms / 500 ms', keepaliveMs: 100, deadtimeMs: 500 }];
+  const node = { cpuSecondsPerMinute: 0.2, cpuPercentOfCore: 0.33, rssMb: 50, processes: 1, lanPacketsPerSecond: 10, lanBytesPerPacket: 95 };
+  return {
+    date: '2026-11-23T15:00:00.000Z',
+    mode: 'full',
+    machine: { cpus: 2, cpuModel: 'Test CPU', kernel: '6.1.0' },
+    versions: { heartbeat: '3.0.6 (node: x)', keepalived: 'Keepalived v2.2.7', node: 'v20' },
+    durationSeconds: 1500,
+    repetitions: 3,
+    soakSeconds: 600,
+    stressWorkers: 4,
+    lossPercent: 5,
+    idleSeconds: 60,
+    settings,
+    outage: [
+      { system: 'twinbeat', setting: settings[0]!.label, cable: 'unthrottled', outagesMs: [700, 800, 900], spread: { n: 3, min: 700, median: 800, max: 900 }, failures: [] },
+      { system: 'heartbeat', setting: settings[0]!.label, cable: '19200 baud', outagesMs: [], spread: null, failures: ['repetition 1: bravo did not take over'] },
+      { system: 'keepalived', setting: settings[0]!.label, cable: 'none', outagesMs: [300], spread: { n: 1, min: 300, median: 300, max: 300 }, failures: [] },
+    ],
+    soak: [{ system: 'keepalived', setting: settings[0]!.label, cable: 'none', falseTakeovers: 2, atSeconds: [1.5, 9], primaryDied: false, lossDropped: 30 }],
+    idle: [{ system: 'twinbeat', setting: settings[0]!.label, nodes: { alpha: node, bravo: node }, serialBytesPerSecond: 530, serialUtilisationPercent: 27.6, serialDroppedBytes: 0, serialBytesPerHeartbeat: 53 }],
+    frames: [],
+    targets: [{ what: 'median outage', target: '≤ 50 ms', measured: '800 ms', pass: false }],
+  };
+}
+
+test('the text table shows min / median / max per system and marks failures and misses', () => {
+  const text = toText(sample());
+  assert.match(text, /100 ms \/ 500 ms\s+unthrottled\s+700 ms \/ 800 ms \/ 900 ms/);
+  assert.match(text, /no failover \(1 failed\)/);
+  assert.match(text, /\(no serial medium\)/);
+  assert.match(text, /2 \(at 1\.5, 9 s\)/);
+  assert.match(text, /MISS/);
+  assert.match(text, /2 × Test CPU, Linux 6\.1\.0/);
+});
+
+test('markdown links the plot and escapes nothing it should not', () => {
+  const md = toMarkdown(sample(), 'latest.svg');
+  assert.match(md, /!\[outage per setting per system\]\(latest\.svg\)/);
+  assert.match(md, /^\| keepalive \/ deadtime \| serial link \| twinbeat \| heartbeat \| keepalived \|$/m);
+});
+
+test('the plot is one SVG with a bar per measured system and setting', () => {
+  const svg = outagePlot(sample());
+  assert.ok(svg.startsWith('<svg') && svg.trimEnd().endsWith('</svg>'));
+  assert.equal((svg.match(/<rect x=[^>]*><title>/g) ?? []).length, 2);
+  assert.match(svg, /twinbeat 100 ms \/ 500 ms unthrottled: median 800 ms/);
+});
+
+test('keepalived: VRRPv3 for sub-second adverts, unicast to the peer, alpha preferred', () => {
+  const fast = keepalivedConf('alpha', { label: '', keepaliveMs: 100, deadtimeMs: 500 });
+  assert.match(fast, /vrrp_version 3/);
+  assert.match(fast, /advert_int 0\.1/);
+  assert.match(fast, /unicast_peer \{\s+10\.77\.0\.2\s+\}/);
+  assert.match(fast, /priority 150/);
+  const slow = keepalivedConf('bravo', { label: '', keepaliveMs: 1000, deadtimeMs: 5000 });
+  assert.match(slow, /vrrp_version 2/);
+  assert.match(slow, /state BACKUP/);
+  assert.match(slow, /priority 100/);
+});
