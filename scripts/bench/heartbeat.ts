@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { LAB_NET } from '../lab/addresses.js';
 import { NODES, haCf, type NodeName } from '../lab/lab-config.js';
 import type { Lab } from '../lab/lab.js';
-import { derivedTimes, type Timing } from './systems.js';
+import { haCfOptions, type Timing } from './systems.js';
 import { spawnLogged } from './spawn-logged.js';
 
 export const HEARTBEAT_BIN = '/usr/libexec/heartbeat/heartbeat';
@@ -21,18 +21,8 @@ function nodeDir(lab: Lab, node: NodeName): string {
 
 /** ha.cf for Heartbeat: the lab's generated file without twinbeat's own extension directives. */
 function heartbeatHaCf(lab: Lab, node: NodeName, timing: Timing, serial: boolean): string {
-  const { warntimeMs, initdeadMs } = derivedTimes(timing);
   const paths = { ...lab.paths(node), logfile: join(nodeDir(lab, node), 'ha-log') };
-  const text = haCf(node, paths, {
-    keepalive: `${timing.keepaliveMs}ms`,
-    deadtime: `${timing.deadtimeMs}ms`,
-    warntime: `${warntimeMs}ms`,
-    initdead: `${initdeadMs}ms`,
-    autoFailback: 'on',
-    udp: true,
-    serial,
-    baud: 19200,
-  });
+  const text = haCf(node, paths, haCfOptions(timing, serial));
   const lines = text.split('\n').filter((line) => !line.startsWith('tb_') && !line.startsWith('# twinbeat extensions'));
   return [...lines.filter((l) => l !== ''), 'use_logd no', 'crm off', ''].join('\n');
 }

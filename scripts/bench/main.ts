@@ -119,7 +119,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const quick = values.quick ?? false;
-  const repetitions = Number(values.repetitions ?? (quick ? 2 : 5));
+  const repetitions = Number(values.repetitions ?? (quick ? 1 : 5));
   const soakSeconds = Number(values['soak-seconds'] ?? (quick ? 20 : 600));
   const idleSeconds = Number(values['idle-seconds'] ?? (quick ? 10 : 60));
   const systems = SYSTEMS.filter((s) => (values.systems ?? '').split(',').includes(s.name));

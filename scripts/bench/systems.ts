@@ -4,6 +4,7 @@
 // keepalived: one VRRP instance per node, unicast to the peer, higher priority on alpha).
 import type { ChildProcess } from 'node:child_process';
 import type { Lab, NodeName } from '../lab/lab.js';
+import type { LabConfigOptions } from '../lab/lab-config.js';
 import { heartbeatConfigure, heartbeatStart } from './heartbeat.js';
 import { keepalivedConfigure, keepalivedStart } from './keepalived.js';
 
@@ -26,27 +27,27 @@ export interface SystemUnderTest {
   start(lab: Lab, node: NodeName): ChildProcess;
 }
 
-/** warntime and initdead as the Heartbeat documentation suggests them relative to deadtime. */
-export function derivedTimes(timing: Timing): { warntimeMs: number; initdeadMs: number } {
-  return { warntimeMs: Math.round((timing.deadtimeMs * 3) / 5), initdeadMs: Math.max(2 * timing.deadtimeMs, 2_000) };
+/**
+ * The ha.cf settings twinbeat and Heartbeat share: the timing (warntime 3/5 and initdead twice
+ * the dead time, at least 2 s), auto_failback on, ucast plus (optionally) serial at 19200 baud.
+ */
+export function haCfOptions(timing: Timing, serial: boolean): LabConfigOptions {
+  return {
+    keepalive: `${timing.keepaliveMs}ms`,
+    deadtime: `${timing.deadtimeMs}ms`,
+    warntime: `${Math.round((timing.deadtimeMs * 3) / 5)}ms`,
+    initdead: `${Math.max(2 * timing.deadtimeMs, 2_000)}ms`,
+    autoFailback: 'on',
+    udp: true,
+    serial,
+    baud: 19200,
+  };
 }
 
 export const twinbeat: SystemUnderTest = {
   name: 'twinbeat',
   serial: true,
-  async configure(lab, timing, serial) {
-    const { warntimeMs, initdeadMs } = derivedTimes(timing);
-    await lab.writeConfigs({
-      keepalive: `${timing.keepaliveMs}ms`,
-      deadtime: `${timing.deadtimeMs}ms`,
-      warntime: `${warntimeMs}ms`,
-      initdead: `${initdeadMs}ms`,
-      autoFailback: 'on',
-      udp: true,
-      serial,
-      baud: 19200,
-    });
-  },
+  configure: (lab, timing, serial) => lab.writeConfigs(haCfOptions(timing, serial)),
   start: (lab, node) => lab.startDaemon(node),
 };
 
