@@ -53,7 +53,7 @@ export function describeSettings(c: Config): SettingRow[] {
     row('tb_control_group', e.controlGroup ?? 'none (root only)'),
     row('tb_state_file', e.stateFile),
     row('tb_pid_file', e.pidFile),
-    row('tb_metrics_port', e.metricsPort === 0 ? '0 (off)' : String(e.metricsPort)),
+    row('tb_metrics_port', e.metricsPort === 0 ? '0 (off)' : `${e.metricsPort} on ${e.metricsAddress}`),
   );
   for (const [id, m] of Object.entries(e.monitors)) {
     rows.push(row('tb_monitor', `${id} interval=${t(m.intervalMs)} timeout=${t(m.timeoutMs)} failures=${m.failures} restarts=${m.restarts}`, from(`tb_monitor ${id}`)));

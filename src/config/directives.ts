@@ -57,6 +57,7 @@ export interface HaCfValues {
   stateFile?: Setting<string>;
   pidFile?: Setting<string>;
   metricsPort?: Setting<number>;
+  metricsAddress?: Setting<string>;
 }
 
 export function emptyValues(): HaCfValues {
@@ -494,7 +495,20 @@ export const directives: readonly Directive[] = [
   }),
   scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', default: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
   scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
-  scalar({ name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT', default: '0 (off)', doc: 'Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (roles, peer and link liveness, frames and drops by reason, groups and resources held, core event counts); 0: off. Loopback only: scrape through a local agent or proxy. A port in use is logged (event=metrics-failed) and the daemon runs on without metrics; a changed port takes effect at the next start.' }, 'metricsPort', (w, c) => integer(w, c, 0, 65535)),
+  d({
+    name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT [IPv4]', default: '0 (off); address 127.0.0.1',
+    doc: 'Serve Prometheus metrics at http://ADDRESS:PORT/metrics (roles, peer and link liveness, frames and drops by reason, groups and resources held, core event counts); 0: off. ADDRESS defaults to 127.0.0.1; the endpoint has no authentication, so listen elsewhere only on a trusted management network. A port in use is logged (event=metrics-failed) and the daemon runs on without metrics; a change takes effect at the next start.',
+    apply(words, ctx) {
+      if (words.length === 0 || words.length > 2) return ctx.error('PORT [IPv4]', words.length === 0 ? 'nothing' : shown(words.join(' ')));
+      const port = integer(words.slice(0, 1), ctx, 0, 65535);
+      const address = words[1];
+      if (address !== undefined && !isIPv4(address)) return ctx.error('an IPv4 address to listen on', shown(address));
+      if (port === undefined) return;
+      // A second tb_metrics_port line never gets here: the parser refuses repeated directives.
+      setOnce(ctx, 'metricsPort', port, words.join(' '));
+      if (address !== undefined) setOnce(ctx, 'metricsAddress', address, address);
+    },
+  }),
 ];
 
 function crmOff(words: string[], ctx: DirectiveContext): void {

@@ -98,7 +98,8 @@ export interface Config {
     /** State and pid files. */
     stateFile: string;
     pidFile: string;
-    /** Metrics port (0: off). */
+    /** Metrics port (0: off) and the IPv4 address it listens on (default 127.0.0.1). */
     metricsPort: number;
+    metricsAddress: string;
   };
 }

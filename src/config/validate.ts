@@ -44,6 +44,7 @@ export const defaults = {
   stateFile: '/var/lib/twinbeat/state.ini',
   pidFile: '/run/twinbeat/twinbeat.pid',
   metricsPort: 0,
+  metricsAddress: '127.0.0.1',
 } as const;
 
 /** Heartbeat's derived initdead: deadtime if > 10 s, 12 s if < 6 s, otherwise 2 × deadtime. */
@@ -204,6 +205,7 @@ export function buildConfig(input: BuildInput): BuildResult {
       stateFile: v.stateFile?.value ?? defaults.stateFile,
       pidFile: v.pidFile?.value ?? defaults.pidFile,
       metricsPort: v.metricsPort?.value ?? defaults.metricsPort,
+      metricsAddress: v.metricsAddress?.value ?? defaults.metricsAddress,
     },
     origins,
   };

@@ -17,7 +17,7 @@ import { reclaimAtStartup } from './reclaim.js';
 import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
-import { renderMetrics, startMetricsServer, METRICS_ADDRESS } from './metrics.js';
+import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
@@ -204,11 +204,12 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     // The port is read at start; a reload that changes it takes effect at the next restart.
     if (config.ext.metricsPort > 0) {
       try {
-        const metrics = await startMetricsServer({ port: config.ext.metricsPort, render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }) });
+        const { metricsPort: port, metricsAddress: address } = config.ext;
+        const metrics = await startMetricsServer({ port, address, render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }) });
         cleanups.push(() => metrics.close());
-        daemonLog.info('metrics-listening', `metrics at http://${METRICS_ADDRESS}:${metrics.port}/metrics`, { port: metrics.port });
+        daemonLog.info('metrics-listening', `metrics at http://${address}:${metrics.port}/metrics`, { port: metrics.port, address });
       } catch (err) {
-        daemonLog.error('metrics-failed', `cannot serve metrics on ${METRICS_ADDRESS}:${config.ext.metricsPort}: ${(err as Error).message}`, { port: config.ext.metricsPort });
+        daemonLog.error('metrics-failed', `cannot serve metrics on ${config.ext.metricsAddress}:${config.ext.metricsPort}: ${(err as Error).message}`, { port: config.ext.metricsPort });
       }
     }
 

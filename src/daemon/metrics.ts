@@ -1,6 +1,6 @@
 // Prometheus metrics (text exposition format 0.0.4) over HTTP: GET /metrics, served from the
 // same status report as `twinbeat status --json`, so the two can never disagree. Off unless
-// ha.cf sets tb_metrics_port; bound to 127.0.0.1 (scrape through a local agent or a proxy).
+// ha.cf sets tb_metrics_port; bound to 127.0.0.1 unless it names another address.
 // Metric names are part of the operator contract: only add, never rename.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -92,6 +92,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
     stateFile: '/var/lib/tb-test/state.ini',
     pidFile: '/run/tb-test/twinbeat.pid',
     metricsPort: 9694,
+    metricsAddress: '127.0.0.1',
   });
   assert.deepEqual(c.groups.map((g) => [g.owner, g.key, g.resources.map((x) => x.class)]), [
     ['alpha', 'IPaddr::192.168.60.10/24/eth1', ['heartbeat', 'ocf', 'heartbeat']],

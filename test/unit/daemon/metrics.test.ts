@@ -135,14 +135,16 @@ test('daemon: tb_metrics_port serves the live state on 127.0.0.1 and stops servi
   try {
     const deadline = Date.now() + 20_000;
     let text = '';
-    while (!text.includes('twinbeat_group_held{group="Dummy::tb6web"} 1')) {
-      if (Date.now() > deadline) throw new Error(`the group never showed as held:\n${text}`);
+    // group_held is 1 from the start's first step; wait for the start to complete.
+    while (!text.includes('twinbeat_core_events_total{event="group-started"} 1\n')) {
+      if (Date.now() > deadline) throw new Error(`the group never started:\n${text}`);
       await new Promise((r) => setTimeout(r, 100));
       text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     }
     assert.ok(text.includes('twinbeat_peer_alive{peer="beta"} 0'), 'silent peer');
     assert.ok(text.includes('twinbeat_link_up{link="memory:a",kind="memory"} 0'));
-    assert.match(text, /twinbeat_core_events_total\{event="group-started"\} 1\n/);
+    assert.ok(text.includes('twinbeat_group_held{group="Dummy::tb6web"} 1'));
+    assert.ok(text.includes('twinbeat_resource_running{group="Dummy::tb6web",resource="Dummy::tb6web"} 1'));
     assert.match(text, /twinbeat_link_frames_sent_total\{link="memory:a"\} [1-9]/);
   } finally {
     handle.stop();
