@@ -14,7 +14,7 @@ function escape(text: string): string {
 export function outagePlot(r: BenchResults): string {
   const groups = r.settings.flatMap((s) => CABLES.map((cable) => ({ setting: s.label, cable })));
   const barW = 22;
-  const groupW = SYSTEMS.length * barW + 34;
+  const groupW = SYSTEMS.length * barW + 44;
   const left = 70;
   const top = 50;
   const plotH = 300;
@@ -48,8 +48,11 @@ export function outagePlot(r: BenchResults): string {
       out.push(`<line x1="${cx - 4}" x2="${cx + 4}" y1="${y(min)}" y2="${y(min)}" stroke="#000"/><line x1="${cx - 4}" x2="${cx + 4}" y1="${y(max)}" y2="${y(max)}" stroke="#000"/>`);
     });
     const mid = x0 + (SYSTEMS.length * barW) / 2;
-    out.push(`<text x="${mid}" y="${top + plotH + 16}" text-anchor="middle">${escape(g.setting)}</text>`);
+    // A long label ("50 ms / 200 ms (twinbeat's most aggressive)") goes on two lines.
+    const [timing, note] = g.setting.split(' (');
+    out.push(`<text x="${mid}" y="${top + plotH + 16}" text-anchor="middle">${escape(timing ?? '')}</text>`);
     out.push(`<text x="${mid}" y="${top + plotH + 30}" text-anchor="middle" fill="#555">${g.cable}</text>`);
+    if (note) out.push(`<text x="${mid}" y="${top + plotH + 44}" text-anchor="middle" fill="#555">(${escape(note)}</text>`);
   });
   const lx = left + groups.length * groupW + 20;
   SYSTEMS.forEach((system, i) => {
