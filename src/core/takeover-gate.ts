@@ -1,7 +1,12 @@
 // What must happen between "the peer is dead" and "start its groups" (split-brain defence):
 //
-//   tie-delay  the node that does not own the first haresources group waits one keepalive plus
-//              half a deadtime, so when both sides lose every link at once the owner acts first;
+//   tie-delay  when the peer's last heartbeat held nothing (both nodes starting, or a group
+//              nobody runs), the node that does not own the first haresources group waits one
+//              keepalive plus half a deadtime, so when both sides lose every link at once the
+//              owner starts first (and the other's duplicate-address check then sees it). When
+//              the peer held groups there is no tie to break: it was the holder, and if it is in
+//              fact alive behind a cut it keeps them (the duplicate-address check or a ping node
+//              stops us), so waiting would only lengthen every real failover;
 //   pinging    with ping nodes configured, ask the edge to probe them: none reachable means WE
 //              are the isolated one — take nothing over and release what we hold (`isolated`);
 //   fencing    with fencing configured, the fence hook must succeed before anything starts;
@@ -40,8 +45,11 @@ export class TakeoverGate {
     return this.settings.tieWinner ? 0 : this.settings.keepaliveMs + Math.floor(this.settings.deadtimeMs / 2);
   }
 
-  /** The peer just became dead. */
-  peerDied(now: number, graceful: boolean): GateAction[] {
+  /**
+   * The peer just became dead. `graceful`: it said goodbye holding nothing. `peerHeld`: its last
+   * heartbeat held at least one group, so it was the holder and there is no tie to break.
+   */
+  peerDied(now: number, graceful: boolean, peerHeld: boolean): GateAction[] {
     this.fenced = false;
     this.probeOutstanding = false;
     if (graceful) {
@@ -49,7 +57,7 @@ export class TakeoverGate {
       return [{ kind: 'opened' }];
     }
     this.state = 'tie-delay';
-    this.delayUntil = now + this.tieDelayMs();
+    this.delayUntil = peerHeld ? now : now + this.tieDelayMs();
     return this.tick(now);
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Lab } from '../../scripts/lab/lab.js';
 import { rootSkipReason, sleep } from '../../scripts/lab/netns.js';
 
-// deadtime 2 s: takeover is due ~2 s after the cut (plus the backup's tie delay). The bounds
+// deadtime 2 s: takeover is due ~2 s after the cut (alpha held the group, so bravo waits no tie delay). The bounds
 // below are deliberately loose: this runs on a loaded 2-core CI machine.
 const DEADTIME_MS = 2_000;
 
