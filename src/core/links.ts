@@ -104,6 +104,23 @@ export class LinkTracker {
     return state;
   }
 
+  /** The earliest time at which tick() would change some link's state (Infinity: none). */
+  nextChangeAt(): number {
+    let at = Infinity;
+    for (const link of this.links.values()) {
+      const after = this.silenceBeforeNextState(link.state);
+      if (after !== null) at = Math.min(at, link.since + after);
+    }
+    return at;
+  }
+
+  private silenceBeforeNextState(state: LinkState): number | null {
+    if (state === 'init') return this.heardEver ? this.timing.deadtimeMs : this.timing.initdeadMs;
+    if (state === 'up') return Math.min(this.timing.warntimeMs, this.timing.deadtimeMs);
+    if (state === 'late') return this.timing.deadtimeMs;
+    return null;
+  }
+
   /** Our own process stalled for `ms`: that time is not evidence against the peer. */
   extend(ms: number): void {
     for (const link of this.links.values()) if (link.state !== 'dead') link.since += ms;

@@ -152,6 +152,18 @@ export class FailoverMachine {
     return this.out;
   }
 
+  /**
+   * The earliest time at which a tick could change something that must happen on time: the
+   * next heartbeat, a link going late or dead, the end of a tie delay or a ping probe. The loop
+   * wakes the core then, so failure detection and heartbeats are as precise as the timer, not a
+   * tick grid. Everything else (monitors, demand expiry, one-way detection) is checked at the
+   * loop's regular tick, which also arrives at least every keepalive/2 (see awareness.ts).
+   */
+  nextWakeAt(): number {
+    if (this.stopped) return Infinity;
+    return Math.min(this.lastSentAt + this.config.keepaliveMs, this.links.nextChangeAt(), this.gate.nextWakeAt());
+  }
+
   status(): CoreStatus {
     const latest = this.latest;
     const lastHeard = this.links.views().reduce<number | null>((max, l) => (l.lastHeardAt !== null && (max === null || l.lastHeardAt > max) ? l.lastHeardAt : max), null);

@@ -123,6 +123,13 @@ export class TakeoverGate {
     return [];
   }
 
+  /** When tick() next has something to do (Infinity: nothing timed pending). */
+  nextWakeAt(): number {
+    if (this.state === 'tie-delay') return this.delayUntil;
+    const probing = (this.state === 'open' || this.state === 'isolated') && this.settings.pingNodesConfigured && !this.probeOutstanding;
+    return probing ? this.nextProbeAt : Infinity;
+  }
+
   isOpen(): boolean {
     return this.state === 'open';
   }

@@ -9,8 +9,8 @@ export interface Timer {
 export interface Clock {
   /** Monotonic milliseconds (fractional), from an arbitrary origin. */
   now(): number;
-  /** Call `fn` every `ms` milliseconds until cancelled. */
-  every(ms: number, fn: () => void): Timer;
+  /** Call `fn` once, `ms` milliseconds from now (0: on the next turn of the event loop). */
+  after(ms: number, fn: () => void): Timer;
 }
 
 const origin = process.hrtime.bigint();
@@ -22,9 +22,9 @@ export function monotonicNow(): number {
 
 export const systemClock: Clock = {
   now: monotonicNow,
-  every(ms, fn) {
-    if (!(ms > 0)) throw new RangeError(`every(): expected a positive interval in ms, got ${ms}`);
-    const handle = setInterval(fn, ms);
-    return { cancel: () => clearInterval(handle) };
+  after(ms, fn) {
+    if (!(ms >= 0)) throw new RangeError(`after(): expected a delay >= 0 ms, got ${ms}`);
+    const handle = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(handle) };
   },
 };

@@ -15,6 +15,8 @@ import type { Logger } from './logger.js';
 export interface CoreMachine {
   step(event: Event): Effect[];
   status(): CoreStatus;
+  /** When the core next needs a tick to act on time (Infinity: only the regular tick). */
+  nextWakeAt(): number;
 }
 
 export type DecodeResult = { ok: true; message: Message } | { ok: false; reason: string };
@@ -41,7 +43,11 @@ export interface LoopDeps {
   actions: WorldActions;
   clock: Clock;
   log: Logger;
-  /** Tick period; the core's timing resolution. */
+  /**
+   * Longest time between two events: with no frame, script or command arriving, a tick comes
+   * this long after the last event (the core's stall guard needs one at least every keepalive/2).
+   * Time-critical ticks come sooner, exactly when the core asks (nextWakeAt).
+   */
   tickMs: number;
 }
 
@@ -50,6 +56,7 @@ export class Loop {
   private readonly coreLog: Logger;
   private chain: Promise<void> = Promise.resolve();
   private tickPending = false;
+  /** The one timer: the next tick, at min(core's wake time, last event + tickMs). */
   private timer: Timer | null = null;
   private done = false;
   private resolveStopped!: () => void;
@@ -84,7 +91,6 @@ export class Loop {
   /** Start ticking. The first tick is stepped at once, so the core can announce itself. */
   start(): void {
     this.tick();
-    this.timer = this.deps.clock.every(this.deps.tickMs, () => this.tick());
   }
 
   /** Step one event; resolves once its effects have been carried out. */
@@ -115,6 +121,23 @@ export class Loop {
     this.done = true;
   }
 
+  /**
+   * Idle cost is wake-ups: instead of a fixed tick grid (which at keepalive/10 cost more CPU
+   * than everything else together), one timer is re-armed after every event for whichever comes
+   * first, the core's own wake time or the regular tick. A busy loop never ticks idly. The delay
+   * is at least 1 ms so a wake time the core does not act on cannot spin the loop.
+   */
+  private rearm(): void {
+    if (this.done) return;
+    const now = this.deps.clock.now();
+    const at = Math.min(this.deps.machine.nextWakeAt(), now + this.deps.tickMs);
+    this.timer?.cancel();
+    this.timer = this.deps.clock.after(Math.max(1, Math.ceil(at - now)), () => {
+      this.timer = null;
+      this.tick();
+    });
+  }
+
   private tick(): void {
     // A stalled loop must not queue a backlog of ticks: one pending tick carries the latest time.
     if (this.tickPending || this.done) return;
@@ -138,6 +161,7 @@ export class Loop {
       throw err;
     }
     for (const effect of effects) await this.carryOut(effect);
+    this.rearm();
   }
 
   private async carryOut(effect: Effect): Promise<void> {

@@ -57,9 +57,13 @@ export interface DaemonHandle {
   reload(): Promise<ControlResponse>;
 }
 
-/** Tick period: fine enough for the shortest timing the core must notice (keepalive/10). */
+/**
+ * Longest quiet spell before the loop ticks anyway: keepalive/2, the stall guard's contract
+ * (src/core/awareness.ts), at most 200 ms so monitors and timeouts stay prompt at long
+ * keepalives. Time-critical ticks (heartbeats, deadtime) come at the core's own wake times.
+ */
 export function tickPeriodMs(config: Config): number {
-  return Math.min(200, Math.max(10, Math.floor(config.keepaliveMs / 10)));
+  return Math.min(200, Math.max(5, Math.floor(config.keepaliveMs / 2)));
 }
 
 /** Run the daemon until it stops; resolves to the process exit code. */

@@ -58,3 +58,17 @@ test('once the peer is heard on one link, a never-heard link dies after deadtime
   assert.deepEqual(serial(links.tick(3999)), []);
   assert.deepEqual(serial(links.tick(4000)), ['dead']);
 });
+
+test('nextChangeAt is the exact time tick() would next change a link', () => {
+  const links = new LinkTracker(['udp', 'serial'], 0, timing);
+  assert.equal(links.nextChangeAt(), 8000, 'initdead while nothing was heard');
+  links.heard('udp', 100);
+  assert.equal(links.nextChangeAt(), 2100, 'udp goes late at warntime (serial now dies at deadtime: 4000)');
+  assert.deepEqual(links.tick(2099), []);
+  assert.deepEqual(links.tick(2100).map((c) => `${c.link}>${c.to}`), ['udp>late']);
+  assert.equal(links.nextChangeAt(), 4000);
+  assert.deepEqual(links.tick(4000).map((c) => `${c.link}>${c.to}`), ['serial>dead']);
+  assert.equal(links.nextChangeAt(), 4100);
+  links.tick(4100);
+  assert.equal(links.nextChangeAt(), Infinity, 'every link dead: nothing timed left');
+});

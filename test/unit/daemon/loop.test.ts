@@ -47,6 +47,9 @@ class ScriptedMachine implements CoreMachine {
   status(): CoreStatus {
     return {} as CoreStatus;
   }
+  nextWakeAt(): number {
+    return Infinity;
+  }
 }
 
 const codec: FrameCodec = {
@@ -58,7 +61,7 @@ const ok = (reason = ''): ScriptResult => ({ outcome: 'ok', exitCode: 0, signal:
 
 function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = {}) {
   let now = 1000;
-  const clock: Clock = { now: () => now, every: () => ({ cancel() {} }) };
+  const clock: Clock = { now: () => now, after: () => ({ cancel() {} }) };
   const trace: string[] = [];
   const world: WorldActions = {
     runResource: async () => ok(),
@@ -179,4 +182,39 @@ test('ticks carry the clock time at processing and do not pile up while the loop
   assert.equal(ticks.length, 1);
   assert.equal(ticks[0]!.now, 1500);
   loop.close();
+});
+
+test('one timer, re-armed after every event for the core wake time or the regular tick, whichever is sooner', async () => {
+  let now = 1000;
+  const armed: { ms: number; fn: () => void; cancelled: boolean }[] = [];
+  const clock: Clock = {
+    now: () => now,
+    after: (ms, fn) => {
+      const t = { ms, fn, cancelled: false };
+      armed.push(t);
+      return { cancel: () => (t.cancelled = true) };
+    },
+  };
+  let wakeAt = Infinity;
+  const machine = new ScriptedMachine(() => []);
+  machine.nextWakeAt = () => wakeAt;
+  const noop = async () => ok();
+  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), reannounce: async () => {}, persist: async () => {} };
+  const loop = new Loop({ machine, links: [], codec, actions: world, clock, log: createLogger({ stdout: new PassThrough() }), tickMs: 50 });
+  loop.start();
+  await loop.dispatch({ type: 'command', now, command: 'standby' });
+  assert.deepEqual(armed.map((t) => t.ms), [50, 50], 'nothing due: the regular tick, 50 ms after each event');
+  assert.equal(armed[0]!.cancelled, true, 'the earlier timer was replaced, not doubled');
+  wakeAt = now + 7.2;
+  await loop.dispatch({ type: 'command', now, command: 'standby' });
+  assert.equal(armed.at(-1)!.ms, 8, 'the core wants a tick in 7.2 ms: the timer fires then (rounded up)');
+  wakeAt = now - 5;
+  await loop.dispatch({ type: 'command', now, command: 'standby' });
+  assert.equal(armed.at(-1)!.ms, 1, 'a wake time already past never arms a 0 ms timer (no spinning)');
+  now += 1;
+  armed.at(-1)!.fn();
+  await loop.dispatch({ type: 'command', now, command: 'standby' });
+  assert.equal(machine.events.filter((e) => e.type === 'tick').length, 2, 'the start tick and the timer tick');
+  loop.close();
+  assert.equal(armed.at(-1)!.cancelled, true, 'close() cancels the timer');
 });
