@@ -36,6 +36,7 @@ export function describeSettings(c: Config): SettingRow[] {
     row('debugfile', none(c.debugfile)),
     row('logfacility', none(c.logfacility)),
     row('debug', String(c.debug)),
+    row('realtime', c.realtime ? `on (SCHED_FIFO priority ${c.rtprio})` : 'off'),
   ];
   if (c.ping.length > 0) rows.push(row('ping', c.ping.join(', ')));
   for (const g of c.pingGroups) rows.push(row('ping_group', `${g.name}: ${g.addresses.join(', ')}`));

@@ -52,6 +52,8 @@ export interface HaCfValues {
   arpCount?: Setting<number>;
   arpInterval?: Setting<number>;
   dadTimeout?: Setting<number>;
+  realtime?: Setting<boolean>;
+  rtprio?: Setting<number>;
   controlSocket?: Setting<string>;
   controlGroup?: Setting<string | null>;
   stateFile?: Setting<string>;
@@ -429,9 +431,9 @@ export const directives: readonly Directive[] = [
   ignored('stonith', 'TYPE CONFIGFILE', '—', 'v1 STONITH device. twinbeat does not drive STONITH devices; use the tb_hook fence extension.', anyWords(2, 'TYPE CONFIGFILE'), true),
   ignored('stonith_host', 'HOST TYPE PARAMS…', '—', 'v1 STONITH device inline. Not driven by twinbeat; use tb_hook fence.', anyWords(2, 'HOST TYPE [PARAMS]'), true),
   ignored('watchdog', 'DEVICE', '—', 'Kernel watchdog device. twinbeat does not tickle a watchdog.', absolutePath),
-  ignored('realtime', 'on|off', 'on', 'mlock and SCHED_FIFO. twinbeat runs at normal priority.', bool),
-  ignored('rtprio', 'N', 'midpoint', 'Realtime priority; see realtime.', (w, c) => integer(w, c, 0, 99)),
-  ignored('memreserve', 'KB', '6500', 'Memory locked when realtime; see realtime.', (w, c) => integer(w, c, 0, 1_000_000_000)),
+  scalar({ name: 'realtime', kind: 'acted', syntax: 'on|off', default: 'on', doc: 'Run the daemon under SCHED_FIFO at rtprio (needs root or CAP_SYS_NICE; otherwise a warning and normal priority), so CPU-hungry processes cannot delay heartbeats into a false takeover. Resource scripts and hooks run at normal priority (SCHED_RESET_ON_FORK). Unlike Heartbeat, memory is not locked (see memreserve).' }, 'realtime', bool),
+  scalar({ name: 'rtprio', kind: 'acted', syntax: '1-99', default: '50 (midpoint)', doc: 'SCHED_FIFO priority when realtime is on.' }, 'rtprio', (w, c) => integer(w, c, 1, 99)),
+  ignored('memreserve', 'KB', '6500', 'Memory Heartbeat locks when realtime. twinbeat does not lock memory (Node.js cannot mlockall); on a swapping machine use the systemd unit\'s MemorySwapMax=0.', (w, c) => integer(w, c, 0, 1_000_000_000)),
   ignored('hopfudge', '0-255', '1', 'Serial ring TTL fudge; unused even in Heartbeat.', (w, c) => integer(w, c, 0, 255)),
   ignored('compression', 'zlib|bz2', 'zlib', 'Message compression plugin; twinbeat messages are small and never compressed.', (w, c) => oneOf(w, c, ['zlib', 'bz2'])),
   ignored('compression_threshold', 'KB', '2', 'See compression.', (w, c) => integer(w, c, 0, 1_000_000)),

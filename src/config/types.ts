@@ -71,6 +71,9 @@ export interface Config {
   ping: string[];
   pingGroups: { name: string; addresses: string[] }[];
   deadpingMs: number;
+  /** Run under SCHED_FIFO at `rtprio` (Heartbeat's `realtime`, default on). */
+  realtime: boolean;
+  rtprio: number;
   groups: ResourceGroupConfig[];
   auth: AuthConfig;
   /** Short hex digest of what both nodes must share (timings, nodes, haresources). */

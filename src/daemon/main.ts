@@ -19,6 +19,7 @@ import { startControlServer, type ControlRequest, type ControlResponse, type Con
 import { buildStatusReport, type StatusReport } from './status-report.js';
 import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
+import { enterRealtime } from './realtime.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -138,6 +139,8 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       }
       cleanups.push(() => link.close());
     }
+    // After the links opened: the thread pool (serial reads, state file) exists by now.
+    if (config.realtime) await enterRealtime(config.rtprio, daemonLog);
 
     let stopping = false;
     const stop = (why: string) => {
