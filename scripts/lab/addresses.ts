@@ -16,4 +16,6 @@ export const LAB_NET = {
   udpport: 694,
   /** The echo service every node runs (scripts/lab/echo-service.ts). */
   echoPort: 7777,
+  /** Where each daemon serves Prometheus metrics (127.0.0.1 in its namespace) with `metrics: true`. */
+  metricsPort: 9464,
 } as const;

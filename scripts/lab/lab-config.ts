@@ -24,6 +24,8 @@ export interface LabConfigOptions {
   ping?: boolean;
   /** haresources body; default: the floating IP preferred by alpha. */
   haresources?: string;
+  /** Add `tb_metrics_port` (LAB_NET.metricsPort on 127.0.0.1): the lab reads core event counts from it. */
+  metrics?: boolean;
   /** Extra ha.cf lines, for both nodes or per node. */
   extraHaCf?: string[] | Partial<Record<NodeName, string[]>>;
 }
@@ -40,8 +42,9 @@ export interface NodePaths {
 
 export const DEFAULT_TIMING = { keepalive: '200ms', deadtime: '2', warntime: '1', initdead: '4' } as const;
 
-export function defaultHaresources(): string {
-  return `alpha ${LAB_NET.floating}/${LAB_NET.prefixLength}/${LAB_NET.lanIf}\n`;
+/** alpha's group: the floating IP, then `extraResources` (e.g. `Dummy::svc`) in that order. */
+export function defaultHaresources(extraResources: readonly string[] = []): string {
+  return [`alpha ${LAB_NET.floating}/${LAB_NET.prefixLength}/${LAB_NET.lanIf}`, ...extraResources].join(' ') + '\n';
 }
 
 export function haCf(node: NodeName, paths: NodePaths, opts: LabConfigOptions = {}): string {
@@ -66,6 +69,7 @@ export function haCf(node: NodeName, paths: NodePaths, opts: LabConfigOptions = 
     `tb_state_file ${paths.stateFile}`,
     `tb_pid_file ${paths.pidFile}`,
   );
+  if (opts.metrics) lines.push(`tb_metrics_port ${LAB_NET.metricsPort}`);
   const extra = opts.extraHaCf;
   if (Array.isArray(extra)) lines.push(...extra);
   else if (extra?.[node]) lines.push(...extra[node]);

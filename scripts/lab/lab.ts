@@ -14,7 +14,7 @@
 //     nowhere, so packets vanish silently and the client still reaches both nodes;
 //   - the serial cable (cutSerial): socat stops, both pty links vanish;
 //   - power (powerOff): SIGKILL of everything in the node's namespace + isolate + serial cut.
-import { openSync, closeSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -76,6 +76,19 @@ export interface LabState {
   hostPids: { pid: number; command: string }[];
 }
 
+
+/** What watchHolders saw between its start and stop(). */
+export interface HolderWatch {
+  samples: number;
+  /** Most nodes seen holding the floating IP in one sample (2: split brain). */
+  maxHolders: number;
+  /** When (ms after the start) both held it. */
+  bothSinceMs: number[];
+  /** Every node seen holding it in some sample, in NODES order. */
+  heldBy: NodeName[];
+  /** Samples in which nobody held it. */
+  unheldSamples: number;
+}
 
 export interface ProbeHandle {
   child: ChildProcess;
@@ -347,6 +360,34 @@ export class Lab {
     return unblackhole(this.nodeNs(node).name, address);
   }
 
+  // ---- resource faults ----------------------------------------------------------------------
+  // For groups with the shipped Dummy resource (`Dummy::NAME`), whose whole state is one file in
+  // the node's run directory (TB_RUN_DIR): present means running.
+
+  dummyStateFile(node: NodeName, name: string): string {
+    return join(this.paths(node).runDir, `Dummy-${name}.state`);
+  }
+
+  /** `Dummy NAME` runs on node: its state file is there. */
+  dummyRunning(node: NodeName, name: string): boolean {
+    return existsSync(this.dummyStateFile(node, name)) && statSync(this.dummyStateFile(node, name)).isFile();
+  }
+
+  /** The service dies behind the daemon's back: `status` says stopped from now on (tb_monitor notices). */
+  async crashDummy(node: NodeName, name: string): Promise<void> {
+    await rm(this.dummyStateFile(node, name), { force: true });
+  }
+
+  /**
+   * `Dummy NAME` cannot start on node, and only there (a node-local fault, like a missing mount):
+   * a directory takes the place of its state file, so start cannot write it and fails; status
+   * still says stopped and stop succeeds.
+   */
+  async breakDummy(node: NodeName, name: string): Promise<void> {
+    await rm(this.dummyStateFile(node, name), { force: true });
+    await mkdir(this.dummyStateFile(node, name), { recursive: true, mode: 0o700 });
+  }
+
   // ---- observation --------------------------------------------------------------------------
 
   /**
@@ -404,10 +445,12 @@ export class Lab {
    * Samples the floating IP's holders every `everyMs` until stop(): for invariants such as
    * "never on both nodes" across a whole scenario.
    */
-  watchHolders(everyMs = 100): { stop(): Promise<{ samples: number; maxHolders: number; bothSinceMs: number[] }> } {
+  watchHolders(everyMs = 100): { stop(): Promise<HolderWatch> } {
     let running = true;
     let samples = 0;
     let maxHolders = 0;
+    let unheldSamples = 0;
+    const heldBy = new Set<NodeName>();
     const bothSinceMs: number[] = [];
     const start = Date.now();
     const loop = (async () => {
@@ -416,6 +459,8 @@ export class Lab {
         const holders = await this.holders().catch(() => []);
         samples++;
         maxHolders = Math.max(maxHolders, holders.length);
+        if (holders.length === 0) unheldSamples++;
+        for (const node of holders) heldBy.add(node);
         if (holders.length > 1) bothSinceMs.push(Date.now() - start);
         await new Promise((r) => setTimeout(r, everyMs).unref());
       }
@@ -424,7 +469,7 @@ export class Lab {
       stop: async () => {
         running = false;
         await loop;
-        return { samples, maxHolders, bothSinceMs };
+        return { samples, maxHolders, bothSinceMs, heldBy: NODES.filter((node) => heldBy.has(node)), unheldSamples };
       },
     };
   }
@@ -441,6 +486,20 @@ export class Lab {
       throw new Error(`${(err as Error).message}; last status ${JSON.stringify(last)}\n${this.logTails()}`);
     }
     return last as T;
+  }
+
+  /**
+   * How often node's core logged each event (group-started, start-failed, resource-restart, ...)
+   * since its daemon started, from the daemon's metrics (needs the `metrics` option). Exact,
+   * unlike the log, which folds identical lines repeated within 10 s into one summary.
+   */
+  async coreEvents(node: NodeName): Promise<Record<string, number>> {
+    const url = `http://127.0.0.1:${LAB_NET.metricsPort}/metrics`;
+    const fetchMetrics = `fetch(${JSON.stringify(url)}).then(async (r) => { if (!r.ok) throw new Error('HTTP ' + r.status); process.stdout.write(await r.text()); })`;
+    const { stdout } = await this.nodeNs(node).exec([process.execPath, '-e', fetchMetrics]);
+    const counts: Record<string, number> = {};
+    for (const [, event, n] of stdout.matchAll(/^twinbeat_core_events_total\{event="([^"]+)"\} (\d+)$/gm)) counts[event!] = Number(n);
+    return counts;
   }
 
   /** The last lines of both daemons' output, for failure messages. */

@@ -60,6 +60,11 @@ export interface GroupView {
   pendingHandover: string | null;
   /** Why it is where it is (failure reason, handover), '' when unremarkable. */
   why: string;
+  /**
+   * Marked failed on this node (a start failed, or tb_monitor gave up): it will not run here
+   * until `twinbeat takeover` here, or until the peer fails it too.
+   */
+  failedHere: boolean;
   resources: { id: string; state: string; monitorFailures: number; restarts: number }[];
 }
 
@@ -157,6 +162,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       desired: g.desired,
       pendingHandover: g.pendingHandover,
       why: g.why,
+      failedHere: g.failedHere,
       resources: g.resources.map((r) => ({ id: r.id, state: r.state, monitorFailures: r.monitorFailures, restarts: r.restarts })),
     })),
     drops: sumDrops(linkViews.map((l) => l.drops)),

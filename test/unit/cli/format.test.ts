@@ -54,6 +54,8 @@ test('the report merges core verdicts, link counters and protocol drops', () => 
   assert.deepEqual(report.drops, { 'own-frame': 3, 'bad-auth': 3, noise: 4 });
   assert.deepEqual(report.groups.map((g) => g.holders), [['alpha'], ['alpha', 'beta']]);
   assert.deepEqual(report.groups.map((g) => g.peerHeldAtLastContact), [false, false]);
+  const failed = buildStatusReport({ ...core, groups: [{ ...core.groups[0]!, phase: 'stopped', failedHere: true }] }, [], report.daemon, 'd1g35t');
+  assert.deepEqual([report.groups[0]!.failedHere, failed.groups[0]!.failedHere], [false, true], 'the failed mark reaches the JSON');
   const peerDead = buildStatusReport({ ...core, peer: { ...core.peer, state: 'dead' } }, [], report.daemon, 'd1g35t');
   assert.deepEqual(peerDead.groups[1]!.holders, ['alpha'], 'a dead peer\'s last claim is not a current holder');
   assert.equal(peerDead.groups[1]!.peerHeldAtLastContact, true);

@@ -23,8 +23,9 @@ test('lab configs load cleanly for both nodes with every option switched on', as
       stateFile: join(dir, 'state.ini'),
       pidFile: join(dir, 'twinbeat.pid'),
     };
-    await writeFile(join(dir, 'ha.cf'), haCf(node, paths, { ping: true, autoFailback: 'off', keepalive: '100ms', deadtime: '1', warntime: '500ms', initdead: '2' }));
-    await writeFile(join(dir, 'haresources'), defaultHaresources());
+    const extraHaCf = ['tb_monitor Dummy::svc interval=1s failures=2'];
+    await writeFile(join(dir, 'ha.cf'), haCf(node, paths, { ping: true, metrics: true, autoFailback: 'off', keepalive: '100ms', deadtime: '1', warntime: '500ms', initdead: '2', extraHaCf }));
+    await writeFile(join(dir, 'haresources'), defaultHaresources(['Dummy::svc']));
     await writeFile(join(dir, 'authkeys'), authkeys('ab'.repeat(32)), { mode: 0o600 });
     const result = await loadConfig(dir, node);
     assert.ok(result.ok, JSON.stringify(result.ok ? null : result.errors));
@@ -36,6 +37,9 @@ test('lab configs load cleanly for both nodes with every option switched on', as
     assert.deepEqual(config.media.map((m) => m.kind).sort(), ['serial', 'ucast']);
     assert.equal(config.ext.controlSocket, paths.controlSocket);
     assert.equal(config.groups[0]?.owner, 'alpha');
+    assert.deepEqual(config.groups[0]?.resources.map((r) => r.id), ['IPaddr::10.77.0.100/24/eth0', 'Dummy::svc']);
+    assert.equal(config.ext.metricsPort, 9464);
+    assert.equal(config.ext.monitors['Dummy::svc']?.intervalMs, 1000);
   }
 });
 
