@@ -19,6 +19,7 @@ export const DROP_REASONS = [
   'foreign-source', // bcast: a datagram from outside the device's subnet (another interface)
   'send-refused', // we were asked to send a frame that no receiver would accept
   'send-failed', // the medium refused a frame we sent (socket error, port closed)
+  'superseded', // serial: a newer heartbeat replaced this one while the line was still busy
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

@@ -14,6 +14,7 @@ import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
 import { MAX_FRAME_BYTES } from '../protocol/codec.js';
 import { Reopener } from './reopen.js';
+import { LinePacer, type PacerDecision } from './line-pacer.js';
 
 export interface SerialLinkOptions {
   device: string;
@@ -34,6 +35,9 @@ export class SerialLink extends BaseLink {
   private readonly reopener: Reopener;
   private readonly maxQueued: number;
   private readonly interByteMs: number;
+  /** Never more frames than the line's baud can carry (line-pacer.ts). */
+  private readonly pacer: LinePacer;
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: SerialLinkOptions,
@@ -47,6 +51,7 @@ export class SerialLink extends BaseLink {
     );
     this.maxQueued = options.maxQueuedBytes ?? 16 * MAX_FRAME_BYTES;
     const charMs = 10_000 / options.baud; // 8N1: 10 bits per byte
+    this.pacer = new LinePacer(charMs);
     this.interByteMs = options.interByteTimeoutMs ?? Math.max(50, 20 * charMs);
     this.splitter = new LineSplitter(MAX_FRAME_BYTES, this.interByteMs, {
       line: (text, bytes) => this.deliver(text, bytes),
@@ -67,12 +72,33 @@ export class SerialLink extends BaseLink {
     this.reopener.stop();
     if (this.expireTimer) clearTimeout(this.expireTimer);
     this.expireTimer = null;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     const port = this.port;
     this.port = null;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
   protected transmit(frame: string): void {
+    if (!this.port?.isOpen) {
+      this.recorder.drops.count('send-failed');
+      return;
+    }
+    this.apply(this.pacer.offer(frame, this.deps.now()));
+  }
+
+  private apply(decision: PacerDecision): void {
+    if (decision.superseded) this.recorder.drops.count('superseded');
+    if (decision.write !== null) this.write(decision.write);
+    if (decision.flushAt !== null && this.flushTimer === null) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        if (!this.closed) this.apply(this.pacer.flush(this.deps.now()));
+      }, Math.max(1, Math.ceil(decision.flushAt - this.deps.now())));
+    }
+  }
+
+  private write(frame: string): void {
     const port = this.port;
     if (!port || !port.isOpen || port.writableLength > this.maxQueued) {
       this.recorder.drops.count('send-failed');
@@ -121,6 +147,7 @@ export class SerialLink extends BaseLink {
   private lost(port: SerialPort, reason: string): void {
     if (this.closed || this.port !== port) return;
     this.port = null;
+    this.pacer.reset();
     port.removeAllListeners('data');
     port.on('error', () => undefined); // late errors of a dead port are expected
     if (port.isOpen) port.close(() => undefined);
