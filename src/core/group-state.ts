@@ -29,6 +29,10 @@ export interface GroupRuntime {
   /** seq of the first status sent after the failed mark (the peer must acknowledge it). */
   failedSince: number | null;
   automaticClears: number;
+  /** When the failed mark was set (ms), for retries while the peer is dead. */
+  failedAt: number | null;
+  /** Takeovers retried since the peer last died (bounded by MAX_TAKEOVER_RETRIES). */
+  takeoverRetries: number;
   conflict: boolean;
   desired: Holder;
   why: string;
@@ -55,6 +59,8 @@ export function newGroupRuntime(group: CoreGroup): GroupRuntime {
     failedHere: false,
     failedSince: null,
     automaticClears: 0,
+    failedAt: null,
+    takeoverRetries: 0,
     conflict: false,
     desired: 'none',
     why: '',

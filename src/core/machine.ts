@@ -65,6 +65,13 @@ import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel } from './t
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
+/**
+ * A takeover that failed while the peer is dead is retried this many times, one deadtime apart.
+ * The usual cause is transient: the peer's address still answers ARP (IPaddr's duplicate-address
+ * check refuses) because the peer is yielding after a one-way cut, or its daemon crashed and is
+ * about to reclaim. A start that keeps failing stops after the retries: no endless loop.
+ */
+const MAX_TAKEOVER_RETRIES = 2;
 
 type PeerState = 'unknown' | 'alive' | 'dead';
 
@@ -463,6 +470,7 @@ export class FailoverMachine {
 
   private peerCameBack(before: PeerState): void {
     this.gate.peerAlive();
+    for (const g of this.groups) g.takeoverRetries = 0;
     if (before === 'dead') this.log('info', 'peer-alive', `${this.config.peer} is alive again`);
   }
 
@@ -579,6 +587,7 @@ export class FailoverMachine {
   private markFailed(g: GroupRuntime, why: string): void {
     g.failedHere = true;
     g.failedSince = null;
+    g.failedAt = this.now;
     this.log('error', 'group-failed', `group ${g.group.key} marked failed on this node: ${why}; releasing it to ${this.config.peer}`, { group: g.group.key });
     this.enqueueHook('local-failure', { TWINBEAT_GROUP: g.group.key, TWINBEAT_REASON: why });
   }
@@ -587,11 +596,20 @@ export class FailoverMachine {
     if (!g.failedHere) return;
     g.failedHere = false;
     g.failedSince = null;
+    g.failedAt = null;
     this.log('info', 'failed-mark-cleared', `group ${g.group.key} may run here again: ${why}`, { group: g.group.key });
   }
 
-  /** The peer failed the group too (it declines it after seeing our failure): try again here. */
+  /**
+   * Try again here when the peer failed the group too (it declines it after seeing our failure),
+   * or, while the peer is dead, a deadtime after a failed takeover (MAX_TAKEOVER_RETRIES).
+   */
   private maybeClearFailedMark(g: GroupRuntime, index: number): void {
+    if (g.failedHere && this.peerState === 'dead' && this.gate.isOpen() && g.failedAt !== null && this.now - g.failedAt >= this.config.deadtimeMs && g.takeoverRetries < MAX_TAKEOVER_RETRIES) {
+      g.takeoverRetries += 1;
+      this.clearFailedMark(g, `${this.config.peer} is still dead: retrying the takeover (${g.takeoverRetries} of ${MAX_TAKEOVER_RETRIES})`);
+      return;
+    }
     if (!g.failedHere || g.failedSince === null || this.peerState !== 'alive' || g.automaticClears >= MAX_AUTOMATIC_FAILED_CLEARS) return;
     const latest = this.latest!;
     if (latest.standby || latest.role === 'leaving') return;

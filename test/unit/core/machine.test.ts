@@ -141,3 +141,22 @@ test('nextWakeAt: the next heartbeat, then the exact moment the peer is declared
   }
   assert.equal(declared, deadAt, 'waking only at nextWakeAt declares the peer dead exactly at deadtime');
 });
+
+test('a takeover that fails while the peer is dead is retried a deadtime later, twice at most', () => {
+  // b is not the owner; a (the peer) never answers: initdead makes it dead, b takes over.
+  const m = new FailoverMachine({ ...config, self: 'b', peer: 'a' }, { generation: 1, standby: false, now: 0 });
+  let now = 0;
+  const starts: number[] = [];
+  const failAll = (effects: Effect[]) => {
+    for (const e of effects) {
+      if (e.type !== 'run-resource') continue;
+      if (e.action === 'start') starts.push(now);
+      const outcome = e.action === 'start' ? 'failed' : 'ok';
+      failAll(m.step({ type: 'resource-done', now, opId: e.opId, outcome, reason: 'address in use' }));
+    }
+  };
+  for (; now <= 40_000; now += 100) failAll(m.step({ type: 'tick', now }));
+  assert.equal(starts.length, 3, `one takeover and two retries, at ${starts.join(', ')} ms`);
+  assert.ok(starts[1]! - starts[0]! >= config.deadtimeMs && starts[2]! - starts[1]! >= config.deadtimeMs, 'one deadtime apart');
+  assert.equal(m.status().groups[0]?.failedHere, true, 'after the retries the mark stays');
+});
