@@ -4,13 +4,15 @@
 // keeps both ttys: the line goes quiet, as a real serial line does when the peer has no power.
 // Heartbeat's serial reader spins on EOF when a pty's other side vanishes, which would measure
 // the lab, not the system.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childExited, socatPtyPair, trackPid, untrackPid, waitFor, type PtyPair } from '../lab/netns.js';
 import type { RelayStats } from './paced-line.js';
 
+/** SCHED_FIFO priority of the cable's processes: above the daemons' (twinbeat 50, Heartbeat's). */
+const CABLE_RTPRIO = 80;
 const relayScript = join(resolve(fileURLToPath(new URL('.', import.meta.url))), 'baud-relay.js');
 
 export interface BenchCable {
@@ -44,6 +46,9 @@ export function benchCable(baud: number, dir: string): BenchCable {
       if (relay.exitCode !== null) throw new Error(`baud relay exited: ${stderr.trim()}`);
       return stderr.includes('relaying');
     });
+    // The cable stands for hardware (a UART clocks bytes out whatever the CPU load): the soak's
+    // stress-ng must load the daemons, not slow the wire. Above every daemon's priority.
+    for (const pid of [near.pid, far.pid, relay.pid]) spawnSync('chrt', ['--all-tasks', '--fifo', '--pid', String(CABLE_RTPRIO), String(pid)], { stdio: 'ignore' });
     const signal = (sig: NodeJS.Signals): void => {
       if (relay.exitCode === null) relay.kill(sig);
     };

@@ -34,8 +34,16 @@ async function lanCounters(pair: BenchPair, node: NodeName): Promise<{ packets: 
   return { packets: packets ?? 0, bytes: bytes ?? 0 };
 }
 
+/**
+ * Idle means steady state: start-up (loading the program, the owner starting its group with its
+ * burst of gratuitous ARPs) is not idle cost. Measured on this 2-core VM, a twinbeat daemon's
+ * first seconds cost ~0.5 CPU s, which over a 10 s quick window read as 4 % of a core.
+ */
+const WARMUP_MS = 5_000;
+
 export async function measureIdle(pairs: BenchPair[], durationMs: number, baud: number): Promise<IdleResult[]> {
   await Promise.all(pairs.map((pair) => pair.startBoth()));
+  await sleep(WARMUP_MS);
   const before = await Promise.all(
     pairs.map(async (pair) => ({
       cpu: NODES.map((node) => treeCpuSeconds(pair.daemonPid(node) ?? -1)),

@@ -15,6 +15,8 @@ export interface Timing {
   label: string;
   keepaliveMs: number;
   deadtimeMs: number;
+  /** twinbeat only: IPaddr's duplicate-address wait (tb_dad_timeout); default 100 ms. */
+  dadTimeoutMs?: number;
 }
 
 export interface SystemUnderTest {
@@ -47,7 +49,8 @@ export function haCfOptions(timing: Timing, serial: boolean): LabConfigOptions {
 export const twinbeat: SystemUnderTest = {
   name: 'twinbeat',
   serial: true,
-  configure: (lab, timing, serial) => lab.writeConfigs(haCfOptions(timing, serial)),
+  configure: (lab, timing, serial) =>
+    lab.writeConfigs({ ...haCfOptions(timing, serial), extraHaCf: timing.dadTimeoutMs === undefined ? [] : [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] }),
   start: (lab, node) => lab.startDaemon(node),
 };
 

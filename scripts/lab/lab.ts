@@ -14,6 +14,7 @@
 //     nowhere, so packets vanish silently and the client still reaches both nodes;
 //   - the serial cable (cutSerial): socat stops, both pty links vanish;
 //   - power (powerOff): SIGKILL of everything in the node's namespace + isolate + serial cut.
+import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 import { openSync, closeSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -228,7 +229,7 @@ export class Lab {
   startDaemon(node: NodeName, extraArgs: string[] = []): ChildProcess {
     if (this.daemons.get(node)?.exitCode === null) throw new Error(`daemon on ${node} already running`);
     const p = this.paths(node);
-    const argv = [process.execPath, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
+    const argv = [process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
     const child = this.spawnLogged(node, argv, p.daemonLog, { ...process.env, TB_RUN_DIR: p.runDir });
     this.daemons.set(node, child);
     return child;

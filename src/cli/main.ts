@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --lite-mode --no-expose-wasm
 // The `twinbeat` executable: wire the real world into the command list and run.
 import { runCli } from './dispatch.js';
 import { createCommands } from './commands/index.js';

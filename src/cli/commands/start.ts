@@ -1,6 +1,7 @@
 // `twinbeat start [-f]`. With -f the daemon runs in this process (systemd, debugging). Without,
 // it re-runs itself detached with -f and waits until the new daemon answers on its control
 // socket, so "started" is only printed once it really is.
+import { NODE_FLAGS } from '../node-flags.js';
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,7 @@ async function startDetached(global: GlobalOptions, io: Io, entry: string): Prom
     io.err('twinbeat start: warning: no logfile, debugfile or logfacility in ha.cf: a detached daemon\'s log is discarded (run it with `start -f` under systemd instead)\n');
   }
   const fd = openSync(output ?? '/dev/null', 'a');
-  const child = spawn(process.execPath, [entry, '-c', global.configDir, '--node', global.node, 'start', '-f'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, entry, '-c', global.configDir, '--node', global.node, 'start', '-f'], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: { ...process.env, [DETACHED_ENV]: '1' },
