@@ -20,14 +20,14 @@ function nodeDir(lab: Lab, node: NodeName): string {
 }
 
 /** ha.cf for Heartbeat: the lab's generated file without twinbeat's own extension directives. */
-function heartbeatHaCf(lab: Lab, node: NodeName, timing: Timing, serial: boolean): string {
+function heartbeatHaCf(lab: Lab, node: NodeName, timing: Timing, serialBaud: number | null): string {
   const paths = { ...lab.paths(node), logfile: join(nodeDir(lab, node), 'ha-log') };
-  const text = haCf(node, paths, haCfOptions(timing, serial));
+  const text = haCf(node, paths, haCfOptions(timing, serialBaud));
   const lines = text.split('\n').filter((line) => !line.startsWith('tb_') && !line.startsWith('# twinbeat extensions'));
   return [...lines.filter((l) => l !== ''), 'use_logd no', 'crm off', ''].join('\n');
 }
 
-export async function heartbeatConfigure(lab: Lab, timing: Timing, serial: boolean): Promise<void> {
+export async function heartbeatConfigure(lab: Lab, timing: Timing, serialBaud: number | null): Promise<void> {
   const key = randomBytes(20).toString('hex');
   for (const node of NODES) {
     const dir = nodeDir(lab, node);
@@ -35,7 +35,7 @@ export async function heartbeatConfigure(lab: Lab, timing: Timing, serial: boole
     // Fresh copies of the package's /etc/ha.d (resource.d, shellfuncs, harc) and state tree.
     await cp('/etc/ha.d', join(dir, 'etc'), { recursive: true, force: true });
     await cp('/var/lib/heartbeat', join(dir, 'var'), { recursive: true, force: true });
-    await writeFile(join(dir, 'etc', 'ha.cf'), heartbeatHaCf(lab, node, timing, serial));
+    await writeFile(join(dir, 'etc', 'ha.cf'), heartbeatHaCf(lab, node, timing, serialBaud));
     await writeFile(join(dir, 'etc', 'haresources'), `alpha IPaddr2::${LAB_NET.floating}/${LAB_NET.prefixLength}/${LAB_NET.lanIf}\n`);
     await writeFile(join(dir, 'etc', 'authkeys'), `auth 1\n1 sha1 ${key}\n`, { mode: 0o600 });
   }

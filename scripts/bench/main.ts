@@ -30,12 +30,14 @@ import { SYSTEMS, type SystemUnderTest, type Timing } from './systems.js';
 
 const PACED_BAUD = 19200;
 /**
- * twinbeat's most aggressive setting that kept 0 false takeovers in soaks on the 2-core dev
- * machine: 40/100, 30/70 and 50/150 took over falsely within 60 s; below ~45 ms keepalive a
- * 79-byte frame overfills a 19200-baud line, frames queue for seconds and the serial link stops
- * meaning "alive now", so faster settings are not honest candidates. `--aggressive KA/DT`.
+ * twinbeat's most aggressive setting (`--aggressive KA/DT`). Since the daemon runs SCHED_FIFO
+ * and paces serial frames by the line's baud, 20/80 kept 0 false takeovers in a 120 s quick
+ * soak (stress-ng, 5 % loss) with a 127 / 148 ms median outage. What bounds it: at 19200 baud a
+ * 70-byte frame occupies the line 36 ms, so a warntime (3/5 of deadtime) below that would warn
+ * of a late serial heartbeat on every frame; and at 5 ms keepalive any 6 ms scheduling hiccup
+ * counts as a local stall and pushes the deadlines back (measured: 175-414 ms at 5/25).
  */
-const AGGRESSIVE_DEFAULT = '50/200';
+const AGGRESSIVE_DEFAULT = '20/80';
 const benchDir = join(labPaths.repoRoot, 'scripts', 'bench');
 
 const t0 = Date.now();

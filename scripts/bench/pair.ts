@@ -5,7 +5,7 @@ import { Lab, type NodeName } from '../lab/lab.js';
 import { NODES } from '../lab/lab-config.js';
 import { sleep, uniquePrefix } from '../lab/netns.js';
 import { benchCable, type BenchCable } from './bench-cable.js';
-import type { SystemUnderTest, Timing } from './systems.js';
+import { configuredBaud, type SystemUnderTest, type Timing } from './systems.js';
 
 export const LAB_PREFIX = 'tb7';
 
@@ -31,7 +31,7 @@ export class BenchPair {
     let lab: Lab | undefined;
     try {
       lab = await Lab.create({ prefix, serialCable: cable.factory });
-      await options.system.configure(lab, options.timing, options.system.serial);
+      await options.system.configure(lab, options.timing, options.system.serial ? configuredBaud(options.baud) : null);
       return new BenchPair(lab, cable, options);
     } catch (err) {
       await cable.dispose();

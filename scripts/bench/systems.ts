@@ -8,6 +8,14 @@ import type { LabConfigOptions } from '../lab/lab-config.js';
 import { heartbeatConfigure, heartbeatStart } from './heartbeat.js';
 import { keepalivedConfigure, keepalivedStart } from './keepalived.js';
 
+/**
+ * The `baud` written to ha.cf for a cable: the paced cable's real speed, and for the unthrottled
+ * pty 115200, the fastest common RS-232 speed (a pty ignores it; twinbeat paces its frames by it).
+ */
+export function configuredBaud(cableBaud: number): number {
+  return cableBaud === 0 ? 115200 : cableBaud;
+}
+
 export type SystemName = 'twinbeat' | 'heartbeat' | 'keepalived';
 
 /** A comparable setting: heartbeat interval and dead time (keepalived: advert_int = keepalive). */
@@ -23,17 +31,17 @@ export interface SystemUnderTest {
   name: SystemName;
   /** Whether the system can use the serial cable (keepalived cannot). */
   serial: boolean;
-  /** Writes both nodes' configuration into the lab directory. */
-  configure(lab: Lab, timing: Timing, serial: boolean): Promise<void>;
+  /** Writes both nodes' configuration into the lab directory; serialBaud null: no serial link. */
+  configure(lab: Lab, timing: Timing, serialBaud: number | null): Promise<void>;
   /** Starts the daemon on one node; the returned child's PID roots the daemon's process tree. */
   start(lab: Lab, node: NodeName): ChildProcess;
 }
 
 /**
  * The ha.cf settings twinbeat and Heartbeat share: the timing (warntime 3/5 and initdead twice
- * the dead time, at least 2 s), auto_failback on, ucast plus (optionally) serial at 19200 baud.
+ * the dead time, at least 2 s), auto_failback on, ucast plus (optionally) serial at serialBaud.
  */
-export function haCfOptions(timing: Timing, serial: boolean): LabConfigOptions {
+export function haCfOptions(timing: Timing, serialBaud: number | null): LabConfigOptions {
   return {
     keepalive: `${timing.keepaliveMs}ms`,
     deadtime: `${timing.deadtimeMs}ms`,
@@ -41,16 +49,16 @@ export function haCfOptions(timing: Timing, serial: boolean): LabConfigOptions {
     initdead: `${Math.max(2 * timing.deadtimeMs, 2_000)}ms`,
     autoFailback: 'on',
     udp: true,
-    serial,
-    baud: 19200,
+    serial: serialBaud !== null,
+    baud: serialBaud ?? 19200,
   };
 }
 
 export const twinbeat: SystemUnderTest = {
   name: 'twinbeat',
   serial: true,
-  configure: (lab, timing, serial) =>
-    lab.writeConfigs({ ...haCfOptions(timing, serial), extraHaCf: timing.dadTimeoutMs === undefined ? [] : [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] }),
+  configure: (lab, timing, serialBaud) =>
+    lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: timing.dadTimeoutMs === undefined ? [] : [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] }),
   start: (lab, node) => lab.startDaemon(node),
 };
 
