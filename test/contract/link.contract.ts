@@ -52,11 +52,12 @@ export function linkContract(label: string, makePair: () => Promise<ConnectedPai
     const atB = collect(b);
     const toB = sampleFrames(40, 'ab');
     const toA = sampleFrames(40, 'ba');
-    // Bursts of ten, like a busy daemon; a slow serial line is not meant to queue more.
-    for (let sent = 0; sent < 40; sent += 10) {
-      for (const frame of toB.slice(sent, sent + 10)) a.send(frame);
-      for (const frame of toA.slice(sent, sent + 10)) b.send(frame);
-      await waitFor(`${sent + 10} frames each way`, () => atB.frames.length >= sent + 10 && atA.frames.length >= sent + 10, timeoutMs);
+    // One frame at a time each way: a serial link never queues heartbeats (a newer frame
+    // replaces one still waiting for the line, see line-pacer.ts and the test below).
+    for (let sent = 0; sent < 40; sent += 1) {
+      a.send(toB[sent]!);
+      b.send(toA[sent]!);
+      await waitFor(`${sent + 1} frames each way`, () => atB.frames.length >= sent + 1 && atA.frames.length >= sent + 1, timeoutMs);
     }
     assert.deepEqual(atB.frames, toB);
     assert.deepEqual(atA.frames, toA);

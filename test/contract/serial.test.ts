@@ -114,3 +114,28 @@ test('serial: device vanishes and returns — one down, one up, frames flow with
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('serial: a burst faster than the baud collapses to the newest frame, paced by the line', { skip: noSocat }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb3-serial-'));
+  const cable = await socatPtyPair(join(dir, 'A'), join(dir, 'B'));
+  // 2400 baud: a 60-byte frame holds the line 250 ms, far longer than the burst takes to send.
+  const a = new SerialLink({ device: cable.pathA, baud: 2400 }, { now, log: recordingLog() });
+  const b = new SerialLink({ device: cable.pathB, baud: 2400 }, { now, log: recordingLog() });
+  const arrivals: { frame: string; at: number }[] = [];
+  b.onEvent((e) => e.kind === 'frame' && arrivals.push({ frame: e.frame, at: e.at }));
+  try {
+    await Promise.all([a.open(), b.open()]);
+    const frame = (n: number) => `burst-${n} `.padEnd(59, 'x');
+    const t0 = now();
+    for (let n = 1; n <= 10; n++) a.send(frame(n));
+    await waitFor('the newest frame', () => arrivals.some((x) => x.frame === frame(10)), 3_000);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(arrivals.map((x) => x.frame), [frame(1), frame(10)], 'the first goes at once; 2..9 were replaced while the line was busy');
+    assert.equal(a.stats().drops.superseded, 8);
+    assert.ok(arrivals[1]!.at - t0 >= 240, `the second frame waited for the first one's 250 ms on the wire (${Math.round(arrivals[1]!.at - t0)} ms)`);
+  } finally {
+    await Promise.allSettled([a.close(), b.close()]);
+    await cable.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
