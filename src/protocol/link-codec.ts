@@ -1,5 +1,6 @@
 // The codec as the daemon uses it: signs with the configured key, and on input decodes,
-// authenticates and runs the replay window of that (link, sender), counting every drop per link.
+// authenticates and runs the replay window of that (link, sender). A refused frame comes back
+// with its drop reason; the daemon loop is the one place that counts them per link.
 // Reloading swaps the keys and node names but keeps the windows (a reload is not a restart).
 //
 // Only the first 6 hex digits of the config digest travel: decoded messages carry
@@ -7,7 +8,6 @@
 import type { Config } from '../config/types.js';
 import type { Message } from './message.js';
 import { decodeFrame, encodeFrame, type CodecContext, type DecodeResult } from './codec.js';
-import { DropCounters, type DropReason } from './drops.js';
 import { ReplayWindow } from './replay.js';
 
 /** The parts of a Config the codec uses. */
@@ -19,7 +19,6 @@ export function codecContextFrom(config: CodecConfig): CodecContext {
 
 export class LinkCodec {
   private readonly windows = new Map<string, ReplayWindow>();
-  private readonly drops = new Map<string, DropCounters>();
 
   constructor(private ctx: CodecContext) {}
 
@@ -42,23 +41,11 @@ export class LinkCodec {
 
   decode(frame: string, link: string): DecodeResult {
     const result = decodeFrame(frame, this.ctx);
-    if (!result.ok) return this.dropped(link, result.reason);
+    if (!result.ok) return result;
     const key = `${link}\u0000${result.message.from}`;
     let window = this.windows.get(key);
     if (!window) this.windows.set(key, (window = new ReplayWindow()));
     const verdict = window.check(result.message.generation, result.message.seq);
-    return verdict.ok ? result : this.dropped(link, verdict.reason);
-  }
-
-  /** Drops on `link` by reason (all reasons present, zero or not). */
-  dropsFor(link: string): Record<DropReason, number> {
-    return (this.drops.get(link) ?? new DropCounters()).snapshot();
-  }
-
-  private dropped(link: string, reason: DropReason): DecodeResult {
-    let counters = this.drops.get(link);
-    if (!counters) this.drops.set(link, (counters = new DropCounters()));
-    counters.count(reason);
-    return { ok: false, reason };
+    return verdict.ok ? result : { ok: false, reason: verdict.reason };
   }
 }

@@ -12,11 +12,6 @@ test('replays are caught per link; the same frame on another link is accepted', 
   assert.equal(receiver.decode(frame, 'serial').ok, true, 'each medium carries its own copy');
   assert.deepEqual(receiver.decode(sender.encode(status({ generation: 41, seq: 99 })), 'udp'), { ok: false, reason: 'old-generation' });
   assert.deepEqual(receiver.decode('garbage', 'udp'), { ok: false, reason: 'malformed' });
-  const udp = receiver.dropsFor('udp');
-  assert.equal(udp.replay, 1);
-  assert.equal(udp['old-generation'], 1);
-  assert.equal(udp.malformed, 1);
-  assert.equal(receiver.dropsFor('serial').replay, 0);
 });
 
 test('authentication comes before the window: a forgery is bad-mac and does not move it; own frames are dropped', () => {
@@ -27,8 +22,6 @@ test('authentication comes before the window: a forgery is bad-mac and does not 
   assert.deepEqual(receiver.decode(forged, 'udp'), { ok: false, reason: 'bad-mac' });
   assert.equal(receiver.decode(genuine, 'udp').ok, true, 'the forgery did not advance the window');
   assert.deepEqual(receiver.decode(receiver.encode(status({ from: BOB, seq: 9 })), 'udp'), { ok: false, reason: 'own-frame' });
-  assert.equal(receiver.dropsFor('udp')['bad-mac'], 1);
-  assert.equal(receiver.dropsFor('udp')['own-frame'], 1);
 });
 
 test('setConfig swaps keys but keeps the replay windows', () => {
