@@ -12,7 +12,8 @@ import { Lab, destroyLabState, labPaths, type LabState } from './lab.js';
 import { LAB_NET } from './addresses.js';
 import { NODES, peerOf, type NodeName } from './lab-config.js';
 import { blackhole, labNamespaces, setCable, unblackhole } from './faults.js';
-import { isAlive, listNamespaces, rootSkipReason, run, socatPtyPair, stopPid } from './netns.js';
+import { isAlive, listNamespaces, rootSkipReason, run, sleep, socatPtyPair, stopPid } from './netns.js';
+import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 
 // Overridable so tests can run a CLI lab next to an operator's one.
 const LAB_DIR = process.env.TB_LAB_DIR ?? '/tmp/tb-lab';
@@ -129,9 +130,20 @@ async function up(args: string[]): Promise<number> {
     ...(values.initdead ? { initdead: values.initdead } : {}),
   });
   if (values.start) for (const node of NODES) lab.startDaemon(node);
+  // A daemon that refuses its configuration (say --deadtime 500ms with the default 1 s
+  // warntime) exits at once: say so now rather than leave a lab that silently does nothing.
+  const refused: string[] = [];
+  if (values.start) {
+    await sleep(1_500);
+    for (const name of NODES) if (lab.daemon(name)?.exitCode !== null) refused.push(`${name}:\n${lab.daemonLog(name).trim()}`);
+  }
   writeState(lab.release());
+  if (refused.length > 0) {
+    process.stderr.write(`a daemon did not start (the lab stays up; fix the options, or 'lab-cli down'):\n${refused.join('\n')}\n`);
+    return 1;
+  }
 
-  const node = process.execPath;
+  const node = [process.execPath, ...NODE_FLAGS].join(' ');
   process.stdout.write(`lab ${PREFIX} is up (state: ${STATE_FILE})
   alpha   netns ${PREFIX}-a  ${LAB_NET.alpha}   config ${LAB_DIR}/alpha   serial ${LAB_DIR}/ttyA
   bravo   netns ${PREFIX}-b  ${LAB_NET.bravo}   config ${LAB_DIR}/bravo   serial ${LAB_DIR}/ttyB
@@ -140,7 +152,7 @@ ${values.start ? '  daemons started; output in ' + LAB_DIR + '/{alpha,bravo}/dae
   start a node:   ip netns exec ${PREFIX}-a ${node} ${labPaths.cli} start -f -c ${LAB_DIR}/alpha --node alpha
   status:         ip netns exec ${PREFIX}-a ${node} ${labPaths.cli} status -c ${LAB_DIR}/alpha --node alpha
   client probe:   ip netns exec ${PREFIX}-c ${node} ${labPaths.probe} --target ${LAB_NET.floating} --duration-ms 10000
-  take it down:   ${node} ${process.argv[1] ?? 'lab-cli.js'} down
+  take it down:   ${process.execPath} ${process.argv[1] ?? 'lab-cli.js'} down
 `);
   return 0;
 }
