@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childExited, socatPtyPair, trackPid, untrackPid, waitFor, type PtyPair } from '../lab/netns.js';
 import type { RelayStats } from './paced-line.js';
+import { chrtArgs } from '../../src/daemon/realtime.js';
 
 /** SCHED_FIFO priority of the cable's processes: above the daemons' (twinbeat 50, Heartbeat's). */
 const CABLE_RTPRIO = 80;
@@ -48,7 +49,7 @@ export function benchCable(baud: number, dir: string): BenchCable {
     });
     // The cable stands for hardware (a UART clocks bytes out whatever the CPU load): the soak's
     // stress-ng must load the daemons, not slow the wire. Above every daemon's priority.
-    for (const pid of [near.pid, far.pid, relay.pid]) spawnSync('chrt', ['--all-tasks', '--fifo', '--pid', String(CABLE_RTPRIO), String(pid)], { stdio: 'ignore' });
+    for (const pid of [near.pid, far.pid, relay.pid]) spawnSync('chrt', chrtArgs(pid, CABLE_RTPRIO), { stdio: 'ignore' });
     const signal = (sig: NodeJS.Signals): void => {
       if (relay.exitCode === null) relay.kill(sig);
     };

@@ -462,7 +462,7 @@ export class FailoverMachine {
     this.demand = null;
     this.log(graceful ? 'info' : 'warn', 'peer-dead', graceful ? `${this.config.peer} left gracefully` : `${this.config.peer} is dead: every link silent`, { previously: before });
     if (!graceful && before === 'alive') this.enqueueHook('remote-failure', { TWINBEAT_REASON: 'peer-dead' });
-    this.applyGate(this.gate.peerDied(this.now, graceful && heldNothing, !heldNothing), heldNothing ? 'peer dead' : `peer dead while holding groups: no tie to break`);
+    this.applyGate(this.gate.peerDied(this.now, { goodbye: graceful, peerHeld: !heldNothing }), heldNothing ? 'peer dead' : `peer dead while holding groups: no tie to break`);
     if (this.gate.state === 'tie-delay') {
       this.log('info', 'takeover-tie-delay', `not the tie winner (${this.config.groups[0]?.owner} owns the first group): waiting ${this.gate.tieDelayMs()} ms before taking over`, { delayMs: this.gate.tieDelayMs() });
     }
@@ -605,7 +605,7 @@ export class FailoverMachine {
    * or, while the peer is dead, a deadtime after a failed takeover (MAX_TAKEOVER_RETRIES).
    */
   private maybeClearFailedMark(g: GroupRuntime, index: number): void {
-    if (g.failedHere && this.peerState === 'dead' && this.gate.isOpen() && g.failedAt !== null && this.now - g.failedAt >= this.config.deadtimeMs && g.takeoverRetries < MAX_TAKEOVER_RETRIES) {
+    if (this.takeoverRetryDue(g)) {
       g.takeoverRetries += 1;
       this.clearFailedMark(g, `${this.config.peer} is still dead: retrying the takeover (${g.takeoverRetries} of ${MAX_TAKEOVER_RETRIES})`);
       return;
@@ -617,6 +617,11 @@ export class FailoverMachine {
     if (!declines || !this.acknowledges(latest, g.failedSince)) return;
     g.automaticClears += 1;
     this.clearFailedMark(g, `${this.config.peer} failed it too`);
+  }
+
+  private takeoverRetryDue(g: GroupRuntime): boolean {
+    if (!g.failedHere || g.failedAt === null || g.takeoverRetries >= MAX_TAKEOVER_RETRIES) return false;
+    return this.peerState === 'dead' && this.gate.isOpen() && this.now - g.failedAt >= this.config.deadtimeMs;
   }
 
   // ---------------------------------------------------------------- plans and resource ops

@@ -46,18 +46,18 @@ export class TakeoverGate {
   }
 
   /**
-   * The peer just became dead. `graceful`: it said goodbye holding nothing. `peerHeld`: its last
-   * heartbeat held at least one group, so it was the holder and there is no tie to break.
+   * The peer just became dead. `goodbye`: it said so itself. `peerHeld`: its last heartbeat held
+   * at least one group, so it was the holder and there is no tie to break.
    */
-  peerDied(now: number, graceful: boolean, peerHeld: boolean): GateAction[] {
+  peerDied(now: number, how: { goodbye: boolean; peerHeld: boolean }): GateAction[] {
     this.fenced = false;
     this.probeOutstanding = false;
-    if (graceful) {
+    if (how.goodbye && !how.peerHeld) {
       this.state = 'open';
       return [{ kind: 'opened' }];
     }
     this.state = 'tie-delay';
-    this.delayUntil = peerHeld ? now : now + this.tieDelayMs();
+    this.delayUntil = how.peerHeld ? now : now + this.tieDelayMs();
     return this.tick(now);
   }
 

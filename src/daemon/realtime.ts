@@ -16,6 +16,7 @@ export interface RealtimeResult {
   detail: string;
 }
 
+/** All of pid's threads to SCHED_FIFO rtprio; what they start later runs at normal priority. */
 export function chrtArgs(pid: number, rtprio: number): string[] {
   return ['--all-tasks', '--reset-on-fork', '--fifo', '--pid', String(rtprio), String(pid)];
 }

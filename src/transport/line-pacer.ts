@@ -19,9 +19,10 @@ export class LinePacer {
   private busyUntil = -Infinity;
   private pending: string | null = null;
 
-  /** @param msPerByte airtime of one byte: 10 bits / baud, in ms. 0: no pacing. */
-  constructor(private readonly msPerByte: number) {}
+  /** @param msPerByte airtime of one byte, in ms. */
+  private constructor(private readonly msPerByte: number) {}
 
+  /** 8N1: 10 bit times per byte. */
   static forBaud(baud: number): LinePacer {
     return new LinePacer(10_000 / baud);
   }

@@ -51,7 +51,7 @@ export class SerialLink extends BaseLink {
     );
     this.maxQueued = options.maxQueuedBytes ?? 16 * MAX_FRAME_BYTES;
     const charMs = 10_000 / options.baud; // 8N1: 10 bits per byte
-    this.pacer = new LinePacer(charMs);
+    this.pacer = LinePacer.forBaud(options.baud);
     this.interByteMs = options.interByteTimeoutMs ?? Math.max(50, 20 * charMs);
     this.splitter = new LineSplitter(MAX_FRAME_BYTES, this.interByteMs, {
       line: (text, bytes) => this.deliver(text, bytes),

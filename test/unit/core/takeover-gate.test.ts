@@ -7,37 +7,37 @@ const kinds = (actions: { kind: string }[]) => actions.map((a) => a.kind);
 
 test('tie winner without ping or fence opens at once', () => {
   const gate = new TakeoverGate(settings);
-  assert.deepEqual(kinds(gate.peerDied(0, false, false)), ['opened']);
+  assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: false })), ['opened']);
   assert.equal(gate.isOpen(), true);
 });
 
 test('the non-winner waits keepalive + deadtime/2', () => {
   const gate = new TakeoverGate({ ...settings, tieWinner: false });
-  assert.deepEqual(gate.peerDied(0, false, false), []);
+  assert.deepEqual(gate.peerDied(0, { goodbye: false, peerHeld: false }), []);
   assert.deepEqual(gate.tick(2999), []);
   assert.deepEqual(kinds(gate.tick(3000)), ['opened']);
 });
 
 test('the non-winner does not wait when the peer held groups: there is no tie to break', () => {
   const gate = new TakeoverGate({ ...settings, tieWinner: false });
-  assert.deepEqual(kinds(gate.peerDied(0, false, true)), ['opened']);
+  assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: true })), ['opened']);
 });
 
 test('a peer that held groups still has to pass ping and fence', () => {
   const gate = new TakeoverGate({ ...settings, tieWinner: false, pingNodesConfigured: true, fenceBeforeTakeover: true });
-  assert.deepEqual(kinds(gate.peerDied(0, false, true)), ['probe']);
+  assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: true })), ['probe']);
   assert.deepEqual(kinds(gate.pingResult(1)), ['fence']);
   assert.deepEqual(kinds(gate.fenceResult(true, 10)), ['opened']);
 });
 
 test('graceful goodbye skips delay, ping and fence', () => {
   const gate = new TakeoverGate({ ...settings, tieWinner: false, pingNodesConfigured: true, fenceBeforeTakeover: true });
-  assert.deepEqual(kinds(gate.peerDied(0, true, false)), ['opened']);
+  assert.deepEqual(kinds(gate.peerDied(0, { goodbye: true, peerHeld: false })), ['opened']);
 });
 
 test('ping: none reachable isolates; reachable again rejoins; then fence must succeed', () => {
   const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true, fenceBeforeTakeover: true });
-  assert.deepEqual(kinds(gate.peerDied(0, false, false)), ['probe']);
+  assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: false })), ['probe']);
   assert.deepEqual(kinds(gate.pingResult(0)), ['isolated']);
   assert.equal(gate.isIsolated(), true);
   assert.deepEqual(gate.tick(3999), [], 'no probe before deadtime');
@@ -52,7 +52,7 @@ test('ping: none reachable isolates; reachable again rejoins; then fence must su
 
 test('the peer coming back closes the gate and ignores late results', () => {
   const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true });
-  gate.peerDied(0, false, false);
+  gate.peerDied(0, { goodbye: false, peerHeld: false });
   gate.peerAlive();
   assert.deepEqual(gate.pingResult(1), []);
   assert.equal(gate.state, 'closed');
