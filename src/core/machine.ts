@@ -51,7 +51,6 @@
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import type { Outcome } from '../resources/result.js';
 import { allGroups, bit, has, isTakeoverDemand, plainGrants } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
 import { currentStep, restartPlan, rollbackPlan, startPlan, stopPlan, type Plan } from './group-plan.js';
@@ -61,7 +60,7 @@ import { LinkTracker, type LinkChange } from './links.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
-import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel } from './types.js';
+import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome } from './types.js';
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
