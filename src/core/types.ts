@@ -1,6 +1,7 @@
 // The contract of the pure failover core: what it is configured with, the events it takes and
 // the effects it returns. src/daemon/loop.ts (real world) and test/sim (simulated world) are the
-// only callers. Nothing here may import node:*, src/daemon or src/transport.
+// only callers. It also holds the core's vocabulary the edges share (HookKind, ResourceAction,
+// Outcome). Nothing here may import node:*, src/daemon, src/transport, src/resources or src/config.
 
 import type { Message } from '../protocol/message.js';
 
