@@ -4,23 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PeerView } from '../../../src/core/peer-view.js';
 import { MessageType, type StatusMessage } from '../../../src/protocol/message.js';
+import { peerStatus } from './fixtures.js';
 
 const OUR_GENERATION = 3;
 
+/** A status from the peer that acknowledges statuses of our generation unless told otherwise. */
 function status(seq: number, over: Partial<StatusMessage> = {}): StatusMessage {
-  return {
-    type: MessageType.Status,
-    from: 'b',
-    generation: 5,
-    seq,
-    ackGeneration: OUR_GENERATION,
-    ackSeq: 0,
-    role: 'active',
-    claims: { holds: 0, wants: 0, grants: 1 },
-    standby: false,
-    configDigest: 'd1',
-    ...over,
-  };
+  return peerStatus(seq, { ackGeneration: OUR_GENERATION, ...over });
 }
 
 test('accepts only newer frames: a replayed, reordered or older-generation frame changes nothing', () => {
