@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailoverMachine } from '../../../src/core/machine.js';
 import type { CoreConfig, Effect } from '../../../src/core/types.js';
-import { MessageType, type StatusMessage } from '../../../src/protocol/message.js';
+import { MessageType } from '../../../src/protocol/message.js';
 import { peerStatus } from './fixtures.js';
 
 const config: CoreConfig = {
