@@ -2,8 +2,8 @@
 // resource scripts, hooks, ping probes, gratuitous-ARP re-announcement, persisting state.
 import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
-import type { HookKind } from '../core/types.js';
-import type { ResourceAction, ScriptResult } from '../resources/result.js';
+import type { HookKind, ResourceAction } from '../core/types.js';
+import type { ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';

@@ -9,9 +9,8 @@
 // reference between the two machines.
 
 import { FailoverMachine } from '../../src/core/machine.js';
-import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event } from '../../src/core/types.js';
+import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event, HookKind, Outcome, ResourceAction } from '../../src/core/types.js';
 import type { Message } from '../../src/protocol/message.js';
-import type { Outcome } from '../../src/resources/result.js';
 import { EventQueue } from './event-queue.js';
 import { mulberry32, type Rng } from '../support/prng.js';
 import { wireEnd, type WireEnd, type WireMode } from './wire.js';
@@ -373,7 +372,7 @@ export class World {
     return base + (this.options.scriptJitterMs > 0 ? Math.floor(this.rng() * this.options.scriptJitterMs) : 0);
   }
 
-  private runResource(node: SimNode, opId: number, resource: string, action: 'start' | 'stop' | 'status' | 'monitor'): void {
+  private runResource(node: SimNode, opId: number, resource: string, action: ResourceAction): void {
     const incarnation = node.incarnation;
     if (action === 'start') {
       this.record(node.name, `run start ${resource}`);
@@ -413,7 +412,7 @@ export class World {
     return node.actual.get(resource) === 'running' ? 'ok' : 'not-running';
   }
 
-  private runHook(node: SimNode, opId: number, hook: string): void {
+  private runHook(node: SimNode, opId: number, hook: HookKind): void {
     const incarnation = node.incarnation;
     this.record(node.name, `hook ${hook}`);
     this.schedule(HOOK_MS, () => {
