@@ -1,7 +1,7 @@
 // Why a received frame was thrown away. Links count the reasons they detect themselves (size,
 // noise, partial lines, own frames); the codec and the replay window count the rest. Operators
-// read these counters in `twinbeat status`; DROP_REASON_DOCS is generated into README.md
-// ("Drop counters") by scripts/config-docs.ts, so the table there cannot drift from this list.
+// read these counters in `twinbeat status`; DROP_REASON_DOCS is generated into README "Drop
+// counters" by scripts/config-docs.ts, so the table there cannot drift from this list.
 // Pure: no I/O.
 import { MAX_FRAME_BYTES } from './codec.js';
 import { REPLAY_WINDOW } from './replay.js';

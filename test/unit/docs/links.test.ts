@@ -3,7 +3,7 @@
 // heading anchors. Reads the repository's markdown files; writes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { repoRoot } from '../../support/paths.js';
 import { readmeFiles } from '../../../scripts/readme-blocks.js';
@@ -93,6 +93,21 @@ function brokenLinks(root: string, file: string, { read, exists }: Files = disk)
   return problems;
 }
 
+/** Every `README "Heading"` (or `some/dir/README.md "Heading"`) written in the TypeScript under `dir`. */
+function headingReferences(dir: string): { file: string; readme: string; heading: string }[] {
+  const out: { file: string; readme: string; heading: string }[] = [];
+  for (const entry of readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })) {
+    if (!entry.endsWith('.ts')) continue;
+    const file = join(dir, entry);
+    // A heading may be split over two comment lines: join them first.
+    const text = readFileSync(join(repoRoot, file), 'utf8').replace(/\n\s*(\/\/|\*)\s*/g, ' ');
+    for (const m of text.matchAll(/(?:([\w./-]*\/)?README(?:\.md)?) "([^"\n]+)"/g)) {
+      out.push({ file, readme: `${m[1] ?? ''}README.md`, heading: m[2]! });
+    }
+  }
+  return out;
+}
+
 test('GitHub heading anchors: markup and punctuation dropped, repeats numbered', () => {
   assert.equal(slug('Reading `twinbeat status`'), 'reading-twinbeat-status');
   assert.equal(slug('ha.cf directives twinbeat acts on'), 'hacf-directives-twinbeat-acts-on');
@@ -133,6 +148,13 @@ test('README.md and every folder README link only to files and headings that exi
   const readmes = readmeFiles(repoRoot);
   for (const folder of ['src/protocol', 'src/core', 'scripts/lab', 'scripts/bench']) assert.ok(readmes.includes(`${folder}/README.md`), `${folder}/README.md exists`);
   assert.deepEqual(readmes.flatMap((f) => brokenLinks(repoRoot, f)), []);
+});
+
+test('code that points to a README heading points to one that exists', () => {
+  const refs = ['src', 'scripts', 'test'].flatMap(headingReferences).filter((r) => !r.file.startsWith('test/unit/docs/'));
+  assert.ok(refs.some((r) => r.heading === 'CLI reference'), 'src/cli/command.ts names README "CLI reference"');
+  const missing = refs.filter((r) => !existsSync(join(repoRoot, r.readme)) || !anchors(readFileSync(join(repoRoot, r.readme), 'utf8')).has(slug(r.heading)));
+  assert.deepEqual(missing, []);
 });
 
 test('the main README links every folder README', () => {
