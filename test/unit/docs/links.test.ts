@@ -157,6 +157,14 @@ test('code that points to a README heading points to one that exists', () => {
   assert.deepEqual(missing, []);
 });
 
+test('no README repeats a heading (a section and its only subsection under one name)', () => {
+  for (const file of readmeFiles(repoRoot)) {
+    const headings = proseLines(readFileSync(join(repoRoot, file), 'utf8')).flatMap(({ line }) => /^#{1,6}\s+(.*)$/.exec(line)?.[1] ?? []);
+    const repeated = headings.filter((h, i) => headings.findIndex((x) => slug(x) === slug(h)) !== i);
+    assert.deepEqual(repeated, [], file);
+  }
+});
+
 test('the main README links every folder README', () => {
   const main = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const linked = new Set(linkTargets(main).map((l) => l.target.split('#')[0]));
