@@ -165,6 +165,13 @@ test('no README repeats a heading (a section and its only subsection under one n
   }
 });
 
+test('"Two commands" keeps the two indented command lines (.ci/run runs the second)', () => {
+  const main = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = main.slice(main.indexOf('\n## Two commands\n'), main.indexOf('\n## ', main.indexOf('\n## Two commands\n') + 1));
+  assert.match(section, /\n    npm ci && npm run demo\n/);
+  assert.match(section, /\n    npm test\n/);
+});
+
 test('the main README links every folder README', () => {
   const main = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const linked = new Set(linkTargets(main).map((l) => l.target.split('#')[0]));
