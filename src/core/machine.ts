@@ -54,7 +54,7 @@
 //   the same group, and never two hooks at once; answer `ping-probe` with `ping-result`;
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
-import { MessageType, type Role, type StatusMessage } from '../protocol/message.js';
+import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
 import { allGroups, bit } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
 import { GroupOps } from './group-ops.js';
@@ -65,7 +65,7 @@ import { PeerView, type PeerState } from './peer-view.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
-import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome } from './types.js';
+import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
@@ -79,7 +79,7 @@ const MAX_TAKEOVER_RETRIES = 2;
 
 export class FailoverMachine {
   private config: CoreConfig;
-  private readonly generation: number;
+  private generation: number;
   private seq = 0;
   private standby: boolean;
   private leaving = false;
@@ -96,7 +96,9 @@ export class FailoverMachine {
   private now: number;
   private lastSentAt = -Infinity;
   private lastSent: SentContent | null = null;
-  private lastPersisted: { standby: boolean; role: Role } | null = null;
+  private lastPersisted: PersistedState | null = null;
+  /** The peer remembers a generation of ours we cannot exceed: said once. */
+  private generationExhaustedLogged = false;
   private demand: { since: number | null; startedAt: number } | null = null;
   /** seq of our first status after our own last takeover command: demands must acknowledge it. */
   private ownTakeoverSeq = 0;
@@ -268,11 +270,47 @@ export class FailoverMachine {
       this.log('info', 'peer-restarted', `${this.config.peer} restarted (generation ${accepted.restartedFrom} → ${message.generation})`, { generation: message.generation });
     }
     if (accepted.claimsChanged) this.replyDue = true;
+    this.catchUpGeneration(message.ackGeneration, message.ackSeq);
     this.checkDigest();
     if (message.type === MessageType.Goodbye) {
       this.log('info', 'peer-goodbye', `${this.config.peer} is stopping gracefully and holds nothing: taking over at once`);
     }
     this.honourTakeoverDemand(message);
+  }
+
+  /**
+   * Our state file was lost (disk replaced, tmpfs, restored snapshot): we started under a lower
+   * generation than the peer last heard from us, and its replay windows drop all our frames as
+   * `old-generation`, so it would see us dead forever while we hear it. Its acknowledgements name
+   * the generation it remembers (and, for our own generation, a sequence number we have not
+   * reached in this run); we continue under the next one and persist it first, so the
+   * peer hears us within a keepalive. No replay hole: the jump only ever raises our generation,
+   * every frame is still signed and checked against the peer's window, and frames captured from
+   * any earlier run carry a generation at or below the one the peer remembers, which its window
+   * refuses. A replayed acknowledgement can only push us to a generation the peer really saw.
+   */
+  private catchUpGeneration(remembered: number, rememberedSeq: number): void {
+    // Same generation: behind only if the peer acknowledges a status we have not sent in this run.
+    if (remembered < this.generation || (remembered === this.generation && rememberedSeq <= this.seq)) return;
+    if (remembered >= MAX_GENERATION) {
+      if (!this.generationExhaustedLogged) {
+        this.generationExhaustedLogged = true;
+        this.log('error', 'generation-exhausted', `${this.config.peer} remembers generation ${remembered} of ours, the highest there is: it drops our frames until it restarts`, { remembered });
+      }
+      return;
+    }
+    const before = this.generation;
+    this.generation = remembered + 1;
+    this.seq = 0;
+    this.peer.renumber(this.generation);
+    for (const g of this.groups) {
+      g.wantSince = null;
+      g.failedSince = null;
+    }
+    this.ownTakeoverSeq = 0;
+    this.ownTakeoverSeqPending = this.demand !== null;
+    this.log('warn', 'generation-behind', `${this.config.peer} remembers generation ${remembered} of ours but we started as ${before} (state file lost or restored): continuing as generation ${this.generation}`, { from: before, to: this.generation });
+    this.persistNow();
   }
 
   private logLinkChange(change: LinkChange): void {
@@ -635,9 +673,14 @@ export class FailoverMachine {
     const role = this.role();
     if (role === 'transition') return;
     const last = this.lastPersisted;
-    if (last && last.role === role && last.standby === this.standby) return;
-    this.lastPersisted = { standby: this.standby, role };
-    this.out.push({ type: 'persist', state: { standby: this.standby, role } });
+    if (last && last.role === role && last.standby === this.standby && last.generation === this.generation) return;
+    this.persistNow();
+  }
+
+  private persistNow(): void {
+    const state: PersistedState = { generation: this.generation, standby: this.standby, role: this.role() };
+    this.lastPersisted = state;
+    this.out.push({ type: 'persist', state });
   }
 
   private maybeFinishLeaving(): void {

@@ -28,7 +28,16 @@ export class PeerView {
   private sentLog: { seq: number; at: number }[] = [];
 
   /** `generation` is ours: acknowledgements are of our statuses of this generation. */
-  constructor(private readonly generation: number) {}
+  constructor(private generation: number) {}
+
+  /**
+   * We continue under a new generation (see FailoverMachine.catchUpGeneration): acknowledgements
+   * of the old one no longer count, and our sent log starts again.
+   */
+  renumber(generation: number): void {
+    this.generation = generation;
+    this.sentLog = [];
+  }
 
   /** The newest status (or goodbye) accepted from the peer, null before it was first heard. */
   get latest(): StatusMessage | null {

@@ -45,6 +45,13 @@ export interface Claims {
   grants: number;
 }
 
+/**
+ * The highest generation a node may run under: a restart every second for 68 years. A state file
+ * at this value is refused at start (it cannot grow), and a node never continues under a higher
+ * one, so a generation always fits the wire's numbers and a node always sends.
+ */
+export const MAX_GENERATION = 2 ** 31 - 1;
+
 export interface StatusMessage {
   type: typeof MessageType.Status | typeof MessageType.Goodbye;
   /** Sender's node name (as in ha.cf `node`). */
