@@ -55,7 +55,7 @@
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import { allGroups, bit } from './claims.js';
+import { allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
 import { GroupOps } from './group-ops.js';
 import { HookQueue } from './hooks.js';
@@ -92,6 +92,8 @@ export class FailoverMachine {
   private hooks = new HookQueue();
   private readonly ops: GroupOps;
   private groups: GroupRuntime[];
+  /** Each group's bit in the claims (claims.ts wireOrder), by configuration position. */
+  private wireBits: number[] = [];
   private nextOp = 1;
   private now: number;
   private lastSentAt = -Infinity;
@@ -128,6 +130,7 @@ export class FailoverMachine {
     this.stall = new StallGuard(init.now, config.keepaliveMs);
     this.gate = new TakeoverGate(this.gateSettings(config));
     this.groups = config.groups.map((group) => newGroupRuntime(group));
+    this.useWireOrder();
   }
 
   // ---------------------------------------------------------------- public API
@@ -203,7 +206,7 @@ export class FailoverMachine {
         mediumUp: l.mediumUp,
         mediumReason: l.mediumReason,
       })),
-      groups: this.groups.map((g, i) => groupStatus(g, i, content, latest?.claims)),
+      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims)),
       takeoverGate: this.gate.state,
       configDigestMatch: this.peer.digestMatch,
       takeoverDemandPending: this.demand !== null,
@@ -213,6 +216,11 @@ export class FailoverMachine {
   }
 
   // ---------------------------------------------------------------- setup helpers
+
+  private useWireOrder(): void {
+    this.wireBits = wireOrder(this.groups.map((g) => g.group.key));
+    this.peer.useWireOrder(this.wireBits);
+  }
 
   private timing(config: CoreConfig) {
     return { warntimeMs: config.warntimeMs, deadtimeMs: config.deadtimeMs, initdeadMs: config.initdeadMs };
@@ -338,7 +346,7 @@ export class FailoverMachine {
 
   private honourTakeoverDemand(message: StatusMessage): void {
     if (this.standby || this.leaving || message.standby || message.type !== MessageType.Status) return;
-    if (!this.peer.demandsTakeover(this.groups.length)) return;
+    if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
     if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
     this.standby = true;
     this.demand = null;
@@ -373,6 +381,7 @@ export class FailoverMachine {
     if (command === 'stop') return this.startLeaving();
     if (this.leaving) return this.refuse(command, 'a graceful stop is in progress');
     if (this.peer.state !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
+    if (this.drifted()) return this.refuse(command, `${this.config.peer} runs a different shared configuration: no group moves until both run the same one`);
     if (command === 'standby') this.enterStandby();
     else this.startTakeover();
   }
@@ -425,6 +434,7 @@ export class FailoverMachine {
     }
     this.config = config;
     this.groups = kept;
+    this.useWireOrder();
     this.links.reconfigure(config.links, this.now, this.timing(config));
     this.stall.reconfigure(config.keepaliveMs);
     this.gate.reconfigure(this.gateSettings(config));
@@ -520,10 +530,27 @@ export class FailoverMachine {
     return { ok: true, why: '' };
   }
 
+  /**
+   * The peer is alive but its configuration lists other resource groups than ours (the group part
+   * of the digest differs): its claims may speak of other groups (claims.ts), so nothing moves by
+   * them. Drift in timings or policy only is reported (config-drift) and changes nothing here. We keep what runs here, start nothing
+   * on a grant, honour no demand; only a dead peer (all links silent, or its goodbye) or our own
+   * ineligibility (stop, standby, failure) moves a group. Never a double run; the operator fixes
+   * the configuration, and status and the config-drift error say so.
+   */
+  private drifted(): boolean {
+    return this.peer.state === 'alive' && this.peer.groupsMatch === false;
+  }
+
   private computeDesired(g: GroupRuntime, index: number): { holder: Holder; why: string } {
     const peer = this.peer;
     const eligibility = this.eligible(g);
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
+    if (this.drifted() && eligibility.ok) {
+      return g.phase !== 'stopped'
+        ? { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' }
+        : { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+    }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
     const decision = desiredHolder({
@@ -561,7 +588,7 @@ export class FailoverMachine {
   private mayStart(g: GroupRuntime, index: number): boolean {
     if (!this.commUp) return false;
     if (this.peer.state === 'dead') return this.gate.isOpen();
-    if (this.peer.state !== 'alive' || g.wantSince === null) return false;
+    if (this.peer.state !== 'alive' || g.wantSince === null || this.drifted()) return false;
     return this.peer.declines(index) && this.peer.acknowledges(g.wantSince);
   }
 
@@ -595,7 +622,7 @@ export class FailoverMachine {
     }
     if (!g.failedHere || g.failedSince === null || this.peer.state !== 'alive' || g.automaticClears >= MAX_AUTOMATIC_FAILED_CLEARS) return;
     if (this.peer.unavailable()) return;
-    if (!this.peer.declines(index) || !this.peer.acknowledges(g.failedSince)) return;
+    if (this.drifted() || !this.peer.declines(index) || !this.peer.acknowledges(g.failedSince)) return;
     g.automaticClears += 1;
     this.ops.clearFailedMark(g, `${this.config.peer} failed it too`);
   }
@@ -621,9 +648,10 @@ export class FailoverMachine {
     let wants = 0;
     let grants = 0;
     this.groups.forEach((g, i) => {
-      if (g.phase !== 'stopped') holds |= bit(i);
-      if (g.wants) wants |= bit(i);
-      else if (g.phase === 'stopped' && this.commUp) grants |= bit(i);
+      const wire = bit(this.wireBits[i]!);
+      if (g.phase !== 'stopped') holds |= wire;
+      if (g.wants) wants |= wire;
+      else if (g.phase === 'stopped' && this.commUp) grants |= wire;
     });
     if (this.demand) {
       wants = allGroups(this.groups.length);

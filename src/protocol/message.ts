@@ -52,6 +52,18 @@ export interface Claims {
  */
 export const MAX_GENERATION = 2 ** 31 - 1;
 
+/**
+ * A config digest (src/config/digest.ts) starts with this many hex characters that stand for the
+ * resource groups alone; the rest covers nodes, timings and policy. Two nodes whose group parts
+ * differ cannot read each other's claims; a difference elsewhere is drift to report, not to fear.
+ */
+export const GROUPS_DIGEST_HEX = 4;
+
+/** The two digests (full or wire prefixes) describe the same resource groups. */
+export function sameGroups(digest: string, other: string): boolean {
+  return digest.slice(0, GROUPS_DIGEST_HEX) === other.slice(0, GROUPS_DIGEST_HEX);
+}
+
 export interface StatusMessage {
   type: typeof MessageType.Status | typeof MessageType.Goodbye;
   /** Sender's node name (as in ha.cf `node`). */
