@@ -54,8 +54,8 @@
 //   the same group, and never two hooks at once; answer `ping-probe` with `ping-result`;
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
-import { MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import { allGroups, bit } from './claims.js';
+import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
+import { allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
 import { GroupOps } from './group-ops.js';
 import { HookQueue } from './hooks.js';
@@ -65,7 +65,7 @@ import { PeerView, type PeerState } from './peer-view.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
-import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome } from './types.js';
+import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
@@ -79,7 +79,7 @@ const MAX_TAKEOVER_RETRIES = 2;
 
 export class FailoverMachine {
   private config: CoreConfig;
-  private readonly generation: number;
+  private generation: number;
   private seq = 0;
   private standby: boolean;
   private leaving = false;
@@ -92,11 +92,15 @@ export class FailoverMachine {
   private hooks = new HookQueue();
   private readonly ops: GroupOps;
   private groups: GroupRuntime[];
+  /** Each group's bit in the claims (claims.ts wireOrder), by configuration position. */
+  private wireBits: number[] = [];
   private nextOp = 1;
   private now: number;
   private lastSentAt = -Infinity;
   private lastSent: SentContent | null = null;
-  private lastPersisted: { standby: boolean; role: Role } | null = null;
+  private lastPersisted: PersistedState | null = null;
+  /** The peer remembers a generation of ours we cannot exceed: said once. */
+  private generationExhaustedLogged = false;
   private demand: { since: number | null; startedAt: number } | null = null;
   /** seq of our first status after our own last takeover command: demands must acknowledge it. */
   private ownTakeoverSeq = 0;
@@ -126,6 +130,7 @@ export class FailoverMachine {
     this.stall = new StallGuard(init.now, config.keepaliveMs);
     this.gate = new TakeoverGate(this.gateSettings(config));
     this.groups = config.groups.map((group) => newGroupRuntime(group));
+    this.useWireOrder();
   }
 
   // ---------------------------------------------------------------- public API
@@ -201,7 +206,7 @@ export class FailoverMachine {
         mediumUp: l.mediumUp,
         mediumReason: l.mediumReason,
       })),
-      groups: this.groups.map((g, i) => groupStatus(g, i, content, latest?.claims)),
+      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims)),
       takeoverGate: this.gate.state,
       configDigestMatch: this.peer.digestMatch,
       takeoverDemandPending: this.demand !== null,
@@ -211,6 +216,11 @@ export class FailoverMachine {
   }
 
   // ---------------------------------------------------------------- setup helpers
+
+  private useWireOrder(): void {
+    this.wireBits = wireOrder(this.groups.map((g) => g.group.key));
+    this.peer.useWireOrder(this.wireBits);
+  }
 
   private timing(config: CoreConfig) {
     return { warntimeMs: config.warntimeMs, deadtimeMs: config.deadtimeMs, initdeadMs: config.initdeadMs };
@@ -268,11 +278,47 @@ export class FailoverMachine {
       this.log('info', 'peer-restarted', `${this.config.peer} restarted (generation ${accepted.restartedFrom} → ${message.generation})`, { generation: message.generation });
     }
     if (accepted.claimsChanged) this.replyDue = true;
+    this.catchUpGeneration(message.ackGeneration, message.ackSeq);
     this.checkDigest();
     if (message.type === MessageType.Goodbye) {
       this.log('info', 'peer-goodbye', `${this.config.peer} is stopping gracefully and holds nothing: taking over at once`);
     }
     this.honourTakeoverDemand(message);
+  }
+
+  /**
+   * Our state file was lost (disk replaced, tmpfs, restored snapshot): we started under a lower
+   * generation than the peer last heard from us, and its replay windows drop all our frames as
+   * `old-generation`, so it would see us dead forever while we hear it. Its acknowledgements name
+   * the generation it remembers (and, for our own generation, a sequence number we have not
+   * reached in this run); we continue under the next one and persist it first, so the
+   * peer hears us within a keepalive. No replay hole: the jump only ever raises our generation,
+   * every frame is still signed and checked against the peer's window, and frames captured from
+   * any earlier run carry a generation at or below the one the peer remembers, which its window
+   * refuses. A replayed acknowledgement can only push us to a generation the peer really saw.
+   */
+  private catchUpGeneration(remembered: number, rememberedSeq: number): void {
+    // Same generation: behind only if the peer acknowledges a status we have not sent in this run.
+    if (remembered < this.generation || (remembered === this.generation && rememberedSeq <= this.seq)) return;
+    if (remembered >= MAX_GENERATION) {
+      if (!this.generationExhaustedLogged) {
+        this.generationExhaustedLogged = true;
+        this.log('error', 'generation-exhausted', `${this.config.peer} remembers generation ${remembered} of ours, the highest there is: it drops our frames until it restarts`, { remembered });
+      }
+      return;
+    }
+    const before = this.generation;
+    this.generation = remembered + 1;
+    this.seq = 0;
+    this.peer.renumber(this.generation);
+    for (const g of this.groups) {
+      g.wantSince = null;
+      g.failedSince = null;
+    }
+    this.ownTakeoverSeq = 0;
+    this.ownTakeoverSeqPending = this.demand !== null;
+    this.log('warn', 'generation-behind', `${this.config.peer} remembers generation ${remembered} of ours but we started as ${before} (state file lost or restored): continuing as generation ${this.generation}`, { from: before, to: this.generation });
+    this.persistNow();
   }
 
   private logLinkChange(change: LinkChange): void {
@@ -300,7 +346,7 @@ export class FailoverMachine {
 
   private honourTakeoverDemand(message: StatusMessage): void {
     if (this.standby || this.leaving || message.standby || message.type !== MessageType.Status) return;
-    if (!this.peer.demandsTakeover(this.groups.length)) return;
+    if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
     if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
     this.standby = true;
     this.demand = null;
@@ -335,6 +381,7 @@ export class FailoverMachine {
     if (command === 'stop') return this.startLeaving();
     if (this.leaving) return this.refuse(command, 'a graceful stop is in progress');
     if (this.peer.state !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
+    if (this.drifted()) return this.refuse(command, `${this.config.peer} runs a different shared configuration: no group moves until both run the same one`);
     if (command === 'standby') this.enterStandby();
     else this.startTakeover();
   }
@@ -387,6 +434,7 @@ export class FailoverMachine {
     }
     this.config = config;
     this.groups = kept;
+    this.useWireOrder();
     this.links.reconfigure(config.links, this.now, this.timing(config));
     this.stall.reconfigure(config.keepaliveMs);
     this.gate.reconfigure(this.gateSettings(config));
@@ -482,10 +530,27 @@ export class FailoverMachine {
     return { ok: true, why: '' };
   }
 
+  /**
+   * The peer is alive but its configuration lists other resource groups than ours (the group part
+   * of the digest differs): its claims may speak of other groups (claims.ts), so nothing moves by
+   * them. Drift in timings or policy only is reported (config-drift) and changes nothing here. We keep what runs here, start nothing
+   * on a grant, honour no demand; only a dead peer (all links silent, or its goodbye) or our own
+   * ineligibility (stop, standby, failure) moves a group. Never a double run; the operator fixes
+   * the configuration, and status and the config-drift error say so.
+   */
+  private drifted(): boolean {
+    return this.peer.state === 'alive' && this.peer.groupsMatch === false;
+  }
+
   private computeDesired(g: GroupRuntime, index: number): { holder: Holder; why: string } {
     const peer = this.peer;
     const eligibility = this.eligible(g);
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
+    if (this.drifted() && eligibility.ok) {
+      return g.phase !== 'stopped'
+        ? { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' }
+        : { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+    }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
     const decision = desiredHolder({
@@ -523,7 +588,7 @@ export class FailoverMachine {
   private mayStart(g: GroupRuntime, index: number): boolean {
     if (!this.commUp) return false;
     if (this.peer.state === 'dead') return this.gate.isOpen();
-    if (this.peer.state !== 'alive' || g.wantSince === null) return false;
+    if (this.peer.state !== 'alive' || g.wantSince === null || this.drifted()) return false;
     return this.peer.declines(index) && this.peer.acknowledges(g.wantSince);
   }
 
@@ -557,7 +622,7 @@ export class FailoverMachine {
     }
     if (!g.failedHere || g.failedSince === null || this.peer.state !== 'alive' || g.automaticClears >= MAX_AUTOMATIC_FAILED_CLEARS) return;
     if (this.peer.unavailable()) return;
-    if (!this.peer.declines(index) || !this.peer.acknowledges(g.failedSince)) return;
+    if (this.drifted() || !this.peer.declines(index) || !this.peer.acknowledges(g.failedSince)) return;
     g.automaticClears += 1;
     this.ops.clearFailedMark(g, `${this.config.peer} failed it too`);
   }
@@ -583,9 +648,10 @@ export class FailoverMachine {
     let wants = 0;
     let grants = 0;
     this.groups.forEach((g, i) => {
-      if (g.phase !== 'stopped') holds |= bit(i);
-      if (g.wants) wants |= bit(i);
-      else if (g.phase === 'stopped' && this.commUp) grants |= bit(i);
+      const wire = bit(this.wireBits[i]!);
+      if (g.phase !== 'stopped') holds |= wire;
+      if (g.wants) wants |= wire;
+      else if (g.phase === 'stopped' && this.commUp) grants |= wire;
     });
     if (this.demand) {
       wants = allGroups(this.groups.length);
@@ -635,9 +701,14 @@ export class FailoverMachine {
     const role = this.role();
     if (role === 'transition') return;
     const last = this.lastPersisted;
-    if (last && last.role === role && last.standby === this.standby) return;
-    this.lastPersisted = { standby: this.standby, role };
-    this.out.push({ type: 'persist', state: { standby: this.standby, role } });
+    if (last && last.role === role && last.standby === this.standby && last.generation === this.generation) return;
+    this.persistNow();
+  }
+
+  private persistNow(): void {
+    const state: PersistedState = { generation: this.generation, standby: this.standby, role: this.role() };
+    this.lastPersisted = state;
+    this.out.push({ type: 'persist', state });
   }
 
   private maybeFinishLeaving(): void {

@@ -5,7 +5,7 @@
 // the machine decides and reports. It may touch only its own state, src/protocol's message types
 // and core/claims.ts.
 
-import { MessageType, type StatusMessage } from '../protocol/message.js';
+import { MessageType, sameGroups, type StatusMessage } from '../protocol/message.js';
 import { has, isTakeoverDemand, plainGrants } from './claims.js';
 
 export type PeerState = 'unknown' | 'alive' | 'dead';
@@ -23,12 +23,35 @@ export class PeerView {
   private stateNow: PeerState = 'unknown';
   private aliveSince: number | null = null;
   private digestMatchNow: boolean | null = null;
+  /** Our digest as last compared (checkDigest), for groupsMatch. */
+  private ourDigest = '';
   private deafNow = false;
   /** (seq, time) of our recent statuses, to tell whether the peer still hears us. */
   private sentLog: { seq: number; at: number }[] = [];
 
+  /** For each group (configuration order) its bit in the peer's claims: see claims.ts wireOrder. */
+  private bits: readonly number[] = [];
+
   /** `generation` is ours: acknowledgements are of our statuses of this generation. */
-  constructor(private readonly generation: number) {}
+  constructor(private generation: number) {}
+
+  /** The groups' bits on the wire, given in configuration order (again after every reload). */
+  useWireOrder(bits: readonly number[]): void {
+    this.bits = bits;
+  }
+
+  private bitOf(index: number): number {
+    return this.bits[index] ?? index;
+  }
+
+  /**
+   * We continue under a new generation (see FailoverMachine.catchUpGeneration): acknowledgements
+   * of the old one no longer count, and our sent log starts again.
+   */
+  renumber(generation: number): void {
+    this.generation = generation;
+    this.sentLog = [];
+  }
 
   /** The newest status (or goodbye) accepted from the peer, null before it was first heard. */
   get latest(): StatusMessage | null {
@@ -65,9 +88,18 @@ export class PeerView {
     };
   }
 
+  /**
+   * Whether the peer's digest names the same resource groups as ours (null before it was heard):
+   * when not, its claims speak of other groups and nothing may move by them.
+   */
+  get groupsMatch(): boolean | null {
+    return this.latestStatus === null || this.digestMatchNow === null ? null : this.digestMatchNow || sameGroups(this.latestStatus.configDigest, this.ourDigest);
+  }
+
   /** Compare the latest digest with ours; returns the new match value when it changed. */
   checkDigest(ours: string): { match: boolean; before: boolean | null } | null {
     if (!this.latestStatus) return null;
+    this.ourDigest = ours;
     const match = this.latestStatus.configDigest === ours;
     if (match === this.digestMatchNow) return null;
     const before = this.digestMatchNow;
@@ -117,19 +149,19 @@ export class PeerView {
     return deaf;
   }
 
-  // Claims of the latest status. They read the latest frame whatever the liveness: callers
-  // check `state` first where it matters.
+  // Claims of the latest status, for the group at configuration position `index`. They read the
+  // latest frame whatever the liveness: callers check `state` first where it matters.
 
   /** The peer plainly grants group `index` and does not hold it. */
   declines(index: number): boolean {
     const claims = this.latestStatus?.claims;
-    return claims !== undefined && has(plainGrants(claims.wants, claims.grants), index) && !has(claims.holds, index);
+    return claims !== undefined && has(plainGrants(claims.wants, claims.grants), this.bitOf(index)) && !has(claims.holds, this.bitOf(index));
   }
 
   /** The peer holds group `index`. */
   holds(index: number): boolean {
     const claims = this.latestStatus?.claims;
-    return claims !== undefined && has(claims.holds, index);
+    return claims !== undefined && has(claims.holds, this.bitOf(index));
   }
 
   /** The peer's latest status demands every one of `groupCount` groups (operator takeover). */

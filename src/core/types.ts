@@ -88,6 +88,16 @@ export type Outcome =
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/**
+ * What must survive a restart. `generation` is normally the one the daemon started with; it
+ * changes only when the peer shows that it remembers a higher one of ours (our state was lost).
+ */
+export interface PersistedState {
+  generation: number;
+  standby: boolean;
+  role: string;
+}
+
 export type Effect =
   /** Send this message on these links (all links unless listed). */
   | { type: 'send'; message: Message; links?: string[] }
@@ -102,6 +112,6 @@ export type Effect =
   /** A greppable event name plus structured fields. */
   | { type: 'log'; level: LogLevel; event: string; message: string; fields?: Record<string, unknown> }
   /** Persist what must survive a restart. */
-  | { type: 'persist'; state: { standby: boolean; role: string } }
+  | { type: 'persist'; state: PersistedState }
   /** The core has finished a graceful stop: the daemon may exit. */
   | { type: 'stopped' };

@@ -41,7 +41,6 @@ export interface ActionsDeps {
   config: () => Config;
   runner: ScriptRunner;
   stateFile: string;
-  generation: number;
   log: Logger;
   ping?: (address: string) => Promise<boolean>;
 }
@@ -96,7 +95,8 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
     },
 
     async persist(state) {
-      await saveState(deps.stateFile, { generation: deps.generation, role: state.role, standby: state.standby });
+      // The generation comes from the core: it changes when the peer remembers a higher one.
+      await saveState(deps.stateFile, { generation: state.generation, role: state.role, standby: state.standby });
     },
   };
 }

@@ -265,6 +265,17 @@ export class World {
     this.scheduleTick(node, node.incarnation, 0);
   }
 
+  /**
+   * The node's state file is gone (disk replaced, tmpfs, restored snapshot): its next boot starts
+   * again at generation 1 and without standby, whatever the peer remembers.
+   */
+  loseState(name: NodeName): void {
+    const node = this.nodes[name];
+    node.generation = 0;
+    node.standby = false;
+    this.record(name, 'state file lost');
+  }
+
   /** Power off: the process and every resource on the machine are gone. */
   kill(name: NodeName, why = 'kill'): void {
     const node = this.nodes[name];
@@ -348,9 +359,12 @@ export class World {
       case 'log':
         if (effect.level !== 'debug') this.record(node.name, `${effect.level} ${effect.event}${formatFields(effect.fields)}`);
         return;
-      case 'persist':
+      case 'persist': {
         node.standby = effect.state.standby;
-        return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}`);
+        const renumbered = effect.state.generation !== node.generation ? ` generation=${effect.state.generation}` : '';
+        node.generation = effect.state.generation;
+        return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}${renumbered}`);
+      }
       case 'stopped':
         this.record(node.name, 'stopped: process exits');
         this.down(node);
