@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { LAB_NET } from '../lab/addresses.js';
 import { NODES, haCf, type NodeName } from '../lab/lab-config.js';
 import type { Lab } from '../lab/lab.js';
-import { haCfOptions, type Timing } from './systems.js';
+import { haCfOptions, type Timing } from './timing.js';
 import { spawnLogged } from './spawn-logged.js';
 
 export const HEARTBEAT_BIN = '/usr/libexec/heartbeat/heartbeat';

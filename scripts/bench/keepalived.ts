@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { LAB_NET } from '../lab/addresses.js';
 import { NODES, peerOf, type NodeName } from '../lab/lab-config.js';
 import type { Lab } from '../lab/lab.js';
-import type { Timing } from './systems.js';
+import type { Timing } from './timing.js';
 import { spawnLogged } from './spawn-logged.js';
 
 function nodeDir(lab: Lab, node: NodeName): string {

@@ -26,7 +26,8 @@ import { toMarkdown, toText } from './report.js';
 import type { BenchResults, CableKind, IdleEntry, OutageEntry, SoakEntry, TargetCheck } from './results.js';
 import { LOSS_PERCENT, soak, stressWorkers } from './soak.js';
 import { spread } from './stats.js';
-import { SYSTEMS, type SystemUnderTest, type Timing } from './systems.js';
+import { SYSTEMS, type SystemUnderTest } from './systems.js';
+import { parseTiming, timingLabel, type Timing } from './timing.js';
 
 const PACED_BAUD = 19200;
 /**
@@ -43,17 +44,6 @@ const benchDir = join(labPaths.repoRoot, 'scripts', 'bench');
 const t0 = Date.now();
 function say(text: string): void {
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${text}\n`);
-}
-
-function parseTiming(label: string, text: string): Timing {
-  const match = /^(\d+)\/(\d+)$/.exec(text);
-  if (!match) throw new Error(`--aggressive wants KEEPALIVE_MS/DEADTIME_MS, e.g. 20/50, not ${text}`);
-  return { label, keepaliveMs: Number(match[1]), deadtimeMs: Number(match[2]) };
-}
-
-function timingLabel(t: Timing): string {
-  const f = (ms: number): string => (ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
-  return `${f(t.keepaliveMs)} / ${f(t.deadtimeMs)}`;
 }
 
 function cablesOf(system: SystemUnderTest): { baud: number; kind: CableKind }[] {
