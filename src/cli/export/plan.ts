@@ -272,7 +272,7 @@ function planPrimitive(r: ResourceSpec, c: Config, ids: IdAllocator, timing: { s
 function mapAgent(r: ResourceSpec, notes: string[], c: Config): { agent: Agent; params: [string, string][] } {
   const explicitOcf = /^ocf:([^:]*):(.+)$/.exec(r.script);
   if (explicitOcf) return { agent: { class: 'ocf', provider: explicitOcf[1] || 'heartbeat', type: explicitOcf[2]! }, params: ocfParams(r.args) };
-  if (ipScripts.has(r.script)) return { agent: { class: 'ocf', provider: 'heartbeat', type: 'IPaddr2' }, params: ipParams(r, notes, c) };
+  if (ipScripts.has(r.script)) return { agent: { class: 'ocf', provider: 'heartbeat', type: 'IPaddr2' }, params: ipParams(r, c) };
   const wrapper = heartbeatWrappers[r.script];
   if (r.class === 'heartbeat' && wrapper) {
     const params: [string, string][] = [];
@@ -313,7 +313,7 @@ function ocfParams(args: string[]): [string, string][] {
 }
 
 /** `IP[/CIDR[/NIC[:LABEL][/BROADCAST]]]` → IPaddr2's ip, cidr_netmask, nic, iflabel, broadcast. */
-function ipParams(r: ResourceSpec, notes: string[], c: Config): [string, string][] {
+function ipParams(r: ResourceSpec, c: Config): [string, string][] {
   const spec = r.args.join('::');
   // An IPv6 address has colons but no dots before the first slash; IPv4 fields split on '/'.
   const [ip, mask, nicField, broadcast] = spec.split('/');
@@ -326,8 +326,8 @@ function ipParams(r: ResourceSpec, notes: string[], c: Config): [string, string]
   }
   if (broadcast) params.push(['broadcast', broadcast]);
   params.push(['arp_count', String(c.ext.arpCount)], ['arp_interval', String(Math.round(c.ext.arpIntervalMs))]);
-  if (r.script === 'IPaddr') notes.push('IPaddr runs as ocf:heartbeat:IPaddr2 (ip addr; the same address, a different tool)');
-  if (c.ext.dadTimeoutMs > 0) notes.push('tb_dad_timeout (duplicate-address check before adding the address) has no IPaddr2 equivalent for IPv4');
+  // tb_dad_timeout's duplicate-address probe is IPaddr2's run_arping (arping -D, its own wait).
+  if (c.ext.dadTimeoutMs > 0 && !ip?.includes(':')) params.push(['run_arping', 'true']);
   return params;
 }
 
@@ -346,7 +346,7 @@ export class IdAllocator {
   }
 
   take(wanted: string): string {
-    let base = wanted.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[_.-]+|[_.-]+$/g, '').slice(0, 60);
+    let base = wanted.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/_{2,}/g, '_').replace(/^[_.-]+|[_.-]+$/g, '').slice(0, 60);
     if (!/^[A-Za-z_]/.test(base)) base = `r_${base}`;
     let id = base;
     for (let n = 2; this.used.has(id); n++) id = `${base}-${n}`;
