@@ -27,6 +27,10 @@ function importsOf(file: string): string[] {
 const rules: { folder: string; forbidden: RegExp[] }[] = [
   { folder: 'src/core', forbidden: [/^node:/, /^(fs|net|dgram|child_process|os|crypto)$/, /\/daemon\//, /\/transport\//, /\/cli\//] },
   { folder: 'src/protocol', forbidden: [/\/daemon\//, /\/transport\//, /\/core\//, /\/cli\//, /^node:(fs|net|dgram|child_process)$/] },
+  // The Pacemaker translator is config in, text out: no I/O, no runtime layers, no commands.
+  { folder: 'src/cli/export', forbidden: [/^node:/, /^(fs|net|dgram|child_process|os|crypto)$/, /\/daemon\//, /\/transport\//, /\/resources\//, /\/core\//, /\/commands\//] },
+  // Configuration is read by everyone and reads no one above it (the exporter included).
+  { folder: 'src/config', forbidden: [/\/cli\//, /\/daemon\//, /\/core\//] },
 ];
 
 for (const rule of rules) {
