@@ -36,6 +36,9 @@ Pacemaker/Corosync cluster needs, for a pair that outgrows twinbeat:
                   preferences, stickiness from auto_failback, ping clone and rule, monitors,
                   timeouts; check it with crm_verify --xml-file cib.xml
   pcs-setup.sh    (--format pcs) the same as pcs commands
+Load cib.xml into the running cluster with
+  pcs cluster cib-push cib.xml --config
+  (or: cibadmin --replace --scope configuration --xml-file cib.xml)
 Fencing is left as a placeholder that fences nothing: configure a real device before production.
 Addresses ha.cf does not give appear as FILL_IN_…; run the export on the node itself (NAME =
 uname -n) so that its own interface addresses are filled in.
