@@ -81,6 +81,8 @@ export interface PacemakerPlan {
   links: Link[];
   /** Media that do not become knet links (serial lines, links past knet's 8). */
   dropped: string[];
+  /** twinbeat settings with no place in the CIB, named at its top. */
+  unmapped: string[];
   totem: { tokenMs: number; deadtimeMs: number; udpport: number; authMethod: string; signIndex: number };
   logging: { facility: string | null; debug: boolean };
   stickiness: { value: number; why: string };
@@ -155,6 +157,11 @@ export function planPacemaker(input: PlanInput): PacemakerPlan {
   for (const d of dropped) warnings.push(`not carried over: ${d}`);
   if (links.length === 0) warnings.push('ha.cf has no UDP medium: corosync.conf has no link addresses; add one network per link before starting corosync');
 
+  const unmapped = Object.entries(c.ext.hooks)
+    .filter(([kind]) => kind !== 'fence')
+    .map(([kind, path]) => `tb_hook ${kind} ${path}: Pacemaker runs no hooks; alerts (pcs alert create) are the nearest`);
+  warnings.push(...unmapped.map((u) => `not carried over: ${u}`));
+
   const timing = { start: msText(c.ext.startTimeoutMs), stop: msText(c.ext.stopTimeoutMs) };
   const groups: Group[] = c.groups.map((g) => {
     const members = g.resources.map((r) => planPrimitive(r, c, ids, timing));
@@ -176,6 +183,7 @@ export function planPacemaker(input: PlanInput): PacemakerPlan {
     nodes: c.nodes,
     links,
     dropped,
+    unmapped,
     totem: {
       tokenMs: Math.max(minimumTokenMs, Math.round(c.deadtimeMs / 2.2)),
       deadtimeMs: c.deadtimeMs,

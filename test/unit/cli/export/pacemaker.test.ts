@@ -238,4 +238,8 @@ test('warnings list every FILL IN and everything not carried over', () => {
   assert.match(w, /corosync\.conf: fill in beta's address on link 1 \(eth2\)/);
   assert.match(w, /not carried over: serial \/dev\/ttyS1/);
   assert.match(w, /tb_monitor failures=2: Pacemaker acts on the first failed monitor/);
+  assert.match(w, /not carried over: tb_hook escalate \/bin\/true: Pacemaker runs no hooks/);
+  assert.match(exported(full).cib, /<!--\s+NOT CARRIED OVER: tb_hook escalate \/bin\/true: /);
+  assert.match(exported(full).pcsScript, /\n# NOT CARRIED OVER: tb_hook escalate \/bin\/true: /);
+  assert.ok(!w.includes('tb_hook fence'), 'the fence hook is named with the fencing placeholder instead');
 });
