@@ -98,8 +98,11 @@ export interface PacemakerPlan {
 /** Location preference for the haresources node; the Heartbeat converter (haresources2cib.py) used 100. */
 export const preferenceScore = 100;
 /**
- * auto_failback off: a finite stickiness well above the preference, so nothing moves back on its
- * own, while `pcs resource move` (an INFINITY preference) and bans (-INFINITY) still win.
+ * auto_failback off: a finite stickiness well above the preference (even for a group of one
+ * resource; a group's stickiness is the sum of its members'), so nothing moves back on its own,
+ * while `crm_resource --move` / `pcs resource move` (an INFINITY preference), standby and bans
+ * still win. INFINITY would tie with a move's INFINITY and the group would stay put
+ * (test/unit/cli/export/simulate.test.ts shows both).
  */
 export const stayPutStickiness = 1000;
 /** Corosync's default token since 3.1.0 (ANCHORS §1); shorter is discouraged upstream. */
