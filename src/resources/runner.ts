@@ -7,6 +7,9 @@
 //    short grace for output, then close our ends; such leftovers are NOT killed after a normal
 //    exit, because they may be the service the script just started);
 //  - output is captured up to a bound, and drained beyond it so the script never blocks.
+// It also remembers which resources it may have left running (a start that ran, a status that
+// did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
+// script never ran is what it is — nothing to stop — and not a stop failure.
 import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -34,6 +37,12 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
+/** A ScriptResult, and whether the script was actually started (false: refused, spawn failed). */
+interface Ran {
+  result: ScriptResult;
+  ran: boolean;
+}
+
 interface Execution {
   path: string;
   args: string[];
@@ -50,6 +59,8 @@ export class ScriptRunner {
   private readonly maxOutputBytes: number;
   private readonly ocfRoot: string;
   private readonly checkSafety: boolean;
+  /** Resource ids this runner may have left running: a start ran, or a status did not say stopped. */
+  private readonly mayBeRunning = new Set<string>();
 
   constructor(options: RunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 2000;
@@ -60,9 +71,9 @@ export class ScriptRunner {
   }
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
-  run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
+  async run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
     const inv = buildInvocation(spec, action, this.ocfRoot);
-    return this.execute({
+    const { result, ran } = await this.execute({
       path: spec.path,
       args: inv.args,
       env: { ...inv.env, ...opts.env },
@@ -70,22 +81,39 @@ export class ScriptRunner {
       label: `${spec.id} ${action}`,
       judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
+    return this.track(spec.id, action, result, ran);
+  }
+
+  /**
+   * Keep mayBeRunning current, and turn a stop that could not run into success when this
+   * runner never ran the resource's script: nothing it did can be running. A script that ran
+   * before and is refused now still fails its stop (it may hold the address).
+   */
+  private track(id: string, action: ResourceAction, result: ScriptResult, ran: boolean): ScriptResult {
+    if (!ran) {
+      if (action !== 'stop' || this.mayBeRunning.has(id)) return result;
+      return { ...result, outcome: 'ok', reason: `stop not run (${result.reason}); the script never ran here, so nothing can be running` };
+    }
+    const stopped = action === 'stop' ? result.outcome === 'ok' : action !== 'start' && result.outcome === 'not-running';
+    if (stopped) this.mayBeRunning.delete(id);
+    else this.mayBeRunning.add(id);
+    return result;
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
-  runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
-    return this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook });
+  async runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
+    return (await this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook })).result;
   }
 
-  private execute(ex: Execution): Promise<ScriptResult> {
+  private execute(ex: Execution): Promise<Ran> {
     const started = performance.now();
-    return new Promise<ScriptResult>((settle) => {
+    return new Promise<Ran>((settle) => {
       try {
         const refusal = this.refusal(ex.path);
-        if (refusal) return settle(unrun('not-installed', refusal, started));
+        if (refusal) return settle({ result: unrun('not-installed', refusal, started), ran: false });
         this.spawn(ex, started, settle);
       } catch (err) {
-        settle(unrun('failed', `${ex.label}: ${(err as Error).message}`, started));
+        settle({ result: unrun('failed', `${ex.label}: ${(err as Error).message}`, started), ran: false });
       }
     });
   }
@@ -96,7 +124,7 @@ export class ScriptRunner {
     return safety.ok ? null : safety.reason;
   }
 
-  private spawn(ex: Execution, started: number, settle: (r: ScriptResult) => void): void {
+  private spawn(ex: Execution, started: number, settle: (r: Ran) => void): void {
     const child = execa(ex.path, ex.args, {
       detached: true, // own process group: -pid reaches everything it forks
       stdin: 'ignore',
@@ -127,7 +155,9 @@ export class ScriptRunner {
       timers.forEach(clearTimeout);
       child.stdout?.destroy();
       child.stderr?.destroy();
-      settle({ ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text() });
+      // Spawned means it ran, unless the 'error' handler saw it fail to start (no pid).
+      const ran = child.pid !== undefined;
+      settle({ result: { ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text() }, ran });
     };
 
     const finishExited = (e: Exit) => {
