@@ -6,10 +6,10 @@
 //    background that keeps the pipe open would otherwise stall the runner forever (we wait a
 //    short grace for output, then close our ends; such leftovers are NOT killed after a normal
 //    exit, because they may be the service the script just started);
-//  - output is captured up to a bound, and drained beyond it so the script never blocks.
-// It also remembers which resources it may have left running (a start that ran, a status that
-// did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
-// script never ran is what it is — nothing to stop — and not a stop failure.
+//  - output is captured up to a bound, and drained beyond it so the script never blocks;
+//  - spawning draws on a descriptor reserve (descriptor-reserve.ts): at the open-files limit a
+//    takeover still gets its scripts started, and where even that cannot help the result is a
+//    plain failure instead of EMFILE thrown from inside execa.
 import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -17,6 +17,7 @@ import type { ResourceSpec } from '../config/types.js';
 import type { ResourceAction, ScriptResult } from './result.js';
 import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement } from './classes.js';
 import { checkScriptSafety } from './locate.js';
+import { processReserve, type DescriptorReserve } from './descriptor-reserve.js';
 
 export interface RunnerOptions {
   /** Between SIGTERM and SIGKILL to the process group after a timeout. */
@@ -29,18 +30,14 @@ export interface RunnerOptions {
   ocfRoot?: string;
   /** Refuse scripts that are not root-owned or are group/world-writable (default true). */
   checkSafety?: boolean;
+  /** Descriptors released for each spawn; default the one reserve of this process. */
+  reserve?: DescriptorReserve;
 }
 
 export interface RunOptions {
   timeoutMs: number;
   /** Added to the environment (after the class's own variables, so it can override them). */
   env?: Record<string, string>;
-}
-
-/** A ScriptResult, and whether the script was actually started (false: refused, spawn failed). */
-interface Ran {
-  result: ScriptResult;
-  ran: boolean;
 }
 
 interface Execution {
@@ -59,8 +56,7 @@ export class ScriptRunner {
   private readonly maxOutputBytes: number;
   private readonly ocfRoot: string;
   private readonly checkSafety: boolean;
-  /** Resource ids this runner may have left running: a start ran, or a status did not say stopped. */
-  private readonly mayBeRunning = new Set<string>();
+  private readonly reserve: DescriptorReserve;
 
   constructor(options: RunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 2000;
@@ -68,52 +64,39 @@ export class ScriptRunner {
     this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024;
     this.ocfRoot = options.ocfRoot ?? '/usr/lib/ocf';
     this.checkSafety = options.checkSafety ?? true;
+    this.reserve = options.reserve ?? processReserve();
   }
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
-  async run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
-    const inv = buildInvocation(spec, action, this.ocfRoot);
-    const { result, ran } = await this.execute({
-      path: spec.path,
-      args: inv.args,
-      env: { ...inv.env, ...opts.env },
-      timeoutMs: opts.timeoutMs,
-      label: `${spec.id} ${action}`,
-      judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
+  run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
+    return this.execute(`${spec.id} ${action}`, () => {
+      const inv = buildInvocation(spec, action, this.ocfRoot);
+      return {
+        path: spec.path,
+        args: inv.args,
+        env: { ...inv.env, ...opts.env },
+        timeoutMs: opts.timeoutMs,
+        judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
+      };
     });
-    return this.track(spec.id, action, result, ran);
-  }
-
-  /**
-   * Keep mayBeRunning current, and turn a stop that could not run into success when this
-   * runner never ran the resource's script: nothing it did can be running. A script that ran
-   * before and is refused now still fails its stop (it may hold the address).
-   */
-  private track(id: string, action: ResourceAction, result: ScriptResult, ran: boolean): ScriptResult {
-    if (!ran) {
-      if (action !== 'stop' || this.mayBeRunning.has(id)) return result;
-      return { ...result, outcome: 'ok', reason: `stop not run (${result.reason}); the script never ran here, so nothing can be running` };
-    }
-    const stopped = action === 'stop' ? result.outcome === 'ok' : action !== 'start' && result.outcome === 'not-running';
-    if (stopped) this.mayBeRunning.delete(id);
-    else this.mayBeRunning.add(id);
-    return result;
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
-  async runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
-    return (await this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook })).result;
+  runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
+    return this.execute('hook', () => ({ path, args, env, timeoutMs, judge: judgeHook }));
   }
 
-  private execute(ex: Execution): Promise<Ran> {
+  /** `prepare` runs inside the guard too: nothing on the way to a result can throw out of here. */
+  private execute(label: string, prepare: () => Omit<Execution, 'label'>): Promise<ScriptResult> {
     const started = performance.now();
-    return new Promise<Ran>((settle) => {
+    return new Promise<ScriptResult>((settle) => {
       try {
+        const ex: Execution = { ...prepare(), label };
         const refusal = this.refusal(ex.path);
-        if (refusal) return settle({ result: unrun('not-installed', refusal, started), ran: false });
+        if (refusal) return settle(unrun('not-installed', refusal, started));
         this.spawn(ex, started, settle);
       } catch (err) {
-        settle({ result: unrun('failed', `${ex.label}: ${(err as Error).message}`, started), ran: false });
+        settle(unrun('failed', `${label}: ${(err as Error).message}`, started));
       }
     });
   }
@@ -124,15 +107,19 @@ export class ScriptRunner {
     return safety.ok ? null : safety.reason;
   }
 
-  private spawn(ex: Execution, started: number, settle: (r: Ran) => void): void {
-    const child = execa(ex.path, ex.args, {
-      detached: true, // own process group: -pid reaches everything it forks
-      stdin: 'ignore',
-      buffer: false, // we read the streams ourselves, bounded
-      reject: false,
-      env: ex.env,
-      extendEnv: true,
-    });
+  private spawn(ex: Execution, started: number, settle: (r: ScriptResult) => void): void {
+    const spawned = this.reserve.spawnWith(() =>
+      execa(ex.path, ex.args, {
+        detached: true, // own process group: -pid reaches everything it forks
+        stdin: 'ignore',
+        buffer: false, // we read the streams ourselves, bounded
+        reject: false,
+        env: ex.env,
+        extendEnv: true,
+      }),
+    );
+    if (!spawned.ok) return settle(unrun('failed', `${ex.label}: cannot run ${ex.path}: ${spawned.reason}`, started));
+    const child = spawned.value;
     // With reject:false the promise only resolves; this keeps a late stream error from ever
     // becoming an unhandled rejection.
     child.catch(() => undefined);
@@ -155,9 +142,7 @@ export class ScriptRunner {
       timers.forEach(clearTimeout);
       child.stdout?.destroy();
       child.stderr?.destroy();
-      // Spawned means it ran, unless the 'error' handler saw it fail to start (no pid).
-      const ran = child.pid !== undefined;
-      settle({ result: { ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text() }, ran });
+      settle({ ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text() });
     };
 
     const finishExited = (e: Exit) => {
