@@ -62,6 +62,15 @@ export async function dribble(o: Observed, text: string, everyMs: number): Promi
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `condition` every 20 ms; throws after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
 /** Destroys every client (test cleanup). */
 export function destroyAll(clients: readonly Observed[]): void {
   for (const c of clients) c.socket.destroy();
