@@ -69,34 +69,31 @@ export class ScriptRunner {
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
   run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
-    return this.execute(`${spec.id} ${action}`, () => {
-      const inv = buildInvocation(spec, action, this.ocfRoot);
-      return {
-        path: spec.path,
-        args: inv.args,
-        env: { ...inv.env, ...opts.env },
-        timeoutMs: opts.timeoutMs,
-        judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
-      };
+    const inv = buildInvocation(spec, action, this.ocfRoot);
+    return this.execute({
+      path: spec.path,
+      args: inv.args,
+      env: { ...inv.env, ...opts.env },
+      timeoutMs: opts.timeoutMs,
+      label: `${spec.id} ${action}`,
+      judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
   runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
-    return this.execute('hook', () => ({ path, args, env, timeoutMs, judge: judgeHook }));
+    return this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook });
   }
 
-  /** `prepare` runs inside the guard too: nothing on the way to a result can throw out of here. */
-  private execute(label: string, prepare: () => Omit<Execution, 'label'>): Promise<ScriptResult> {
+  private execute(ex: Execution): Promise<ScriptResult> {
     const started = performance.now();
     return new Promise<ScriptResult>((settle) => {
       try {
-        const ex: Execution = { ...prepare(), label };
         const refusal = this.refusal(ex.path);
         if (refusal) return settle(unrun('not-installed', refusal, started));
         this.spawn(ex, started, settle);
       } catch (err) {
-        settle(unrun('failed', `${label}: ${(err as Error).message}`, started));
+        settle(unrun('failed', `${ex.label}: ${(err as Error).message}`, started));
       }
     });
   }
