@@ -47,6 +47,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'timeout', package: 'coreutils', usedBy: 'daemon', why: "IPaddr: bounds arping's duplicate-address probe" },
   { command: 'setsid', package: 'util-linux', usedBy: 'daemon', why: "IPaddr: the gratuitous-ARP burst's own session" },
   { command: 'chrt', package: 'util-linux', usedBy: 'daemon', why: 'realtime on: SCHED_FIFO' },
+  { command: 'prlimit', package: 'util-linux', usedBy: 'daemon', why: 'raises its own open-files soft limit to the hard limit at start' },
   { command: 'logger', package: 'bsdutils', usedBy: 'daemon', why: 'logfacility: syslog' },
   { command: 'sysctl', package: 'procps', usedBy: 'tests', why: "the duplicate-address test's namespaces (IPv6 off)" },
   // For issue 15's Pacemaker export: its test checks the generated CIB with `crm_verify

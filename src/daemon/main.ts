@@ -20,6 +20,8 @@ import { buildStatusReport, type StatusReport } from './status-report.js';
 import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
+import { keepDescriptorHeadroom } from './descriptors.js';
+import { fatalHandler } from './fatal.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -80,6 +82,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   const log = createLogger({ logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility, foreground: opts.foreground, debug: config.debug });
   const daemonLog = log.child('daemon');
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
+  const connections = await keepDescriptorHeadroom(daemonLog);
 
   let pidfile: Pidfile;
   try {
@@ -204,6 +207,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       group: config.ext.controlGroup,
       handler,
       onError: (err) => daemonLog.warn('control-error', err.message),
+      limits: { maxConnections: connections.control },
     });
     cleanups.push(() => control.close());
 
@@ -212,7 +216,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     if (config.ext.metricsPort > 0) {
       try {
         const { metricsPort: port, metricsAddress: address } = config.ext;
-        const metrics = await startMetricsServer({ port, address, render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }) });
+        const metrics = await startMetricsServer({
+          port,
+          address,
+          render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }),
+          limits: { maxConnections: connections.metrics },
+          onError: (err) => daemonLog.warn('metrics-error', err.message),
+        });
         cleanups.push(() => metrics.close());
         daemonLog.info('metrics-listening', `metrics at http://${address}:${metrics.port}/metrics`, { port: metrics.port, address });
       } catch (err) {
@@ -224,12 +234,8 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       const onTerm = () => stop('SIGTERM');
       const onInt = () => stop('SIGINT');
       const onHup = () => void reload();
-      // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us. The pidfile
-      // and socket are left behind and taken over by the next start (both detect staleness).
-      const onFatal = (err: unknown) => {
-        daemonLog.error('daemon-crash', `fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        void log.close().finally(() => process.exit(70));
-      };
+      // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us (fatal.ts).
+      const onFatal = fatalHandler({ log: daemonLog, closeLog: () => log.close(), exit: (code) => process.exit(code) });
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
       process.on('SIGHUP', onHup);
