@@ -1,23 +1,22 @@
 // The only part of src/config that touches the file system: reads DIR/ha.cf, DIR/haresources
-// and DIR/authkeys, checks authkeys' mode and owner, resolves resource scripts, checks that hooks
-// are safe to run as root (the runner's own check, src/resources/locate.ts), and returns a Config
-// or every problem found, all at once.
+// and DIR/authkeys, checks authkeys' mode and owner, and returns a Config or every problem found,
+// all at once. Resource scripts and hooks are resolved and vetted through the ScriptChecks the
+// caller passes (src/resources/locate.ts scriptChecks), so src/config never imports the runner's
+// side.
 import { readFile, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './types.js';
+import type { Config, ScriptChecks } from './types.js';
 import type { ConfigError, Notice } from './errors.js';
 import { parseHaCf } from './hacf.js';
 import { parseHaresources } from './haresources.js';
 import { parseAuthkeys } from './authkeys.js';
-import { buildConfig } from './validate.js';
-import { defaultScriptSearchPath, findResourceScript } from './locate-script.js';
+import { buildConfig, scriptSafetyProblem } from './validate.js';
 import type { HaCfValues } from './directives.js';
-import { checkScriptSafety } from '../resources/locate.js';
 
 export interface LoadOptions {
-  /** Directories searched for haresources scripts, in order (default: defaultScriptSearchPath()). */
-  searchPath?: string[];
+  /** Script lookup and safety check: `scriptChecks(dir)` from src/resources/locate.ts. */
+  scripts: ScriptChecks;
 }
 
 export type LoadResult =
@@ -26,8 +25,7 @@ export type LoadResult =
 
 export const configFiles = { haCf: 'ha.cf', haresources: 'haresources', authkeys: 'authkeys' } as const;
 
-export async function loadConfig(dir: string, node: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const searchPath = options.searchPath ?? defaultScriptSearchPath();
+export async function loadConfig(dir: string, node: string, options: LoadOptions): Promise<LoadResult> {
   const haCfFile = join(dir, configFiles.haCf);
   const haresourcesFile = join(dir, configFiles.haresources);
   const authkeysFile = join(dir, configFiles.authkeys);
@@ -49,7 +47,7 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     notices.push(...part.notices);
   }
   if (hacf) {
-    errors.push(...hookProblems(hacf.values));
+    errors.push(...hookProblems(hacf.values, options.scripts));
     notices.push(...serialNotices(hacf.values));
   }
   if (!hacf || !haresources) return { ok: false, errors: inFileOrder([haCfFile, haresourcesFile, authkeysFile])(errors), notices };
@@ -62,8 +60,7 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     hacf: hacf.values,
     groups: haresources.groups,
     auth: authkeys?.auth ?? null,
-    findScript: (name) => findResourceScript(name, searchPath),
-    searchPath,
+    scripts: options.scripts,
   });
   errors.push(...built.errors);
   notices.push(...built.notices);
@@ -103,24 +100,13 @@ export async function authkeysPermissionProblems(file: string): Promise<ConfigEr
   return problems;
 }
 
-/**
- * Hooks run as root, so they pass the same safety check as resource scripts (the runner repeats
- * it before every run): an executable regular file that only root can change, in directories
- * only root can change.
- */
-function hookProblems(values: HaCfValues): ConfigError[] {
+/** Hooks run as root: the same safety check as resource scripts (validate.ts scriptSafetyProblem). */
+function hookProblems(values: HaCfValues, scripts: ScriptChecks): ConfigError[] {
   const problems: ConfigError[] = [];
   for (const hook of values.hooks) {
-    const { path } = hook.value;
-    const safety = checkScriptSafety(path);
-    if (safety.ok) continue;
-    problems.push({
-      ...hook.origin,
-      directive: 'tb_hook',
-      expected: `an executable file at ${path} that only root can change`,
-      got: safety.problem,
-      ...(safety.fix ? { hint: `fix: ${safety.fix}` } : {}),
-    });
+    scriptSafetyProblem(hook.value.path, scripts, (expected, got, hint) =>
+      problems.push({ ...hook.origin, directive: 'tb_hook', expected, got, ...(hint ? { hint } : {}) }),
+    );
   }
   return problems;
 }
@@ -128,14 +114,14 @@ function hookProblems(values: HaCfValues): ConfigError[] {
 /** A missing serial device is not fatal here (a USB adapter may appear later) but worth saying. */
 function serialNotices(values: HaCfValues): Notice[] {
   const out: Notice[] = [];
-  for (const s of values.serial) {
+  for (const port of values.serial) {
     let message: string | null = null;
     try {
-      if (!statSync(s.value).isCharacterDevice()) message = `${s.value} is not a character device`;
+      if (!statSync(port.value).isCharacterDevice()) message = `${port.value} is not a character device`;
     } catch {
-      message = `${s.value} does not exist (yet?); the serial link stays down until it does`;
+      message = `${port.value} does not exist (yet?); the serial link stays down until it does`;
     }
-    if (message) out.push({ ...s.origin, directive: 'serial', message });
+    if (message) out.push({ ...port.origin, directive: 'serial', message });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { formatError, formatNotice } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
 import { ScriptRunner } from '../resources/runner.js';
+import { scriptChecks } from '../resources/locate.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
@@ -69,7 +70,7 @@ export function tickPeriodMs(config: Config): number {
 
 /** Run the daemon until it stops; resolves to the process exit code. */
 export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiring): Promise<number> {
-  const loaded = await loadConfig(opts.configDir, opts.node);
+  const loaded = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
     io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
@@ -154,7 +155,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     };
 
     const reload = async (): Promise<ControlResponse> => {
-      const next = await loadConfig(opts.configDir, opts.node);
+      const next = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
       if (!next.ok) {
         const errors = next.errors.map(formatError);
         daemonLog.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
