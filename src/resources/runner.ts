@@ -7,6 +7,9 @@
 //    short grace for output, then close our ends; such leftovers are NOT killed after a normal
 //    exit, because they may be the service the script just started);
 //  - output is captured up to a bound, and drained beyond it so the script never blocks.
+// It also remembers which resources it may have left running (a start that ran, a status that
+// did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
+// script never ran is what it is — nothing to stop — and not a stop failure.
 import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -50,6 +53,8 @@ export class ScriptRunner {
   private readonly maxOutputBytes: number;
   private readonly ocfRoot: string;
   private readonly checkSafety: boolean;
+  /** Resource ids this runner may have left running: a start ran, or a status did not say stopped. */
+  private readonly mayBeRunning = new Set<string>();
 
   constructor(options: RunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 2000;
@@ -60,9 +65,9 @@ export class ScriptRunner {
   }
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
-  run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
+  async run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
     const inv = buildInvocation(spec, action, this.ocfRoot);
-    return this.execute({
+    const result = await this.execute({
       path: spec.path,
       args: inv.args,
       env: { ...inv.env, ...opts.env },
@@ -70,6 +75,24 @@ export class ScriptRunner {
       label: `${spec.id} ${action}`,
       judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
+    return this.track(spec.id, action, result);
+  }
+
+  /**
+   * Keep mayBeRunning current, and turn a stop that could not run into success when this
+   * runner never ran the resource's script: nothing it did can be running. A script that ran
+   * before and is refused now still fails its stop (it may hold the address). A result with
+   * neither exit code nor signal is one whose script never started (refused, spawn failed).
+   */
+  private track(id: string, action: ResourceAction, result: ScriptResult): ScriptResult {
+    if (result.exitCode === null && result.signal === null) {
+      if (action !== 'stop' || this.mayBeRunning.has(id)) return result;
+      return { ...result, outcome: 'ok', reason: `stop not run (${result.reason}); the script never ran here, so nothing can be running` };
+    }
+    const stopped = action === 'stop' ? result.outcome === 'ok' : action !== 'start' && result.outcome === 'not-running';
+    if (stopped) this.mayBeRunning.delete(id);
+    else this.mayBeRunning.add(id);
+    return result;
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
