@@ -21,6 +21,7 @@ import { buildStatusReport, type StatusReport } from './status-report.js';
 import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
+import { StopGuard, stopDeadlineMs } from './stop-guard.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -144,12 +145,15 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     if (config.realtime) await enterRealtime(config.rtprio, daemonLog);
 
     let stopping = false;
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config) });
+    cleanups.push(() => stopGuard.cancel());
     const stop = (why: string) => {
       if (stopping) {
         daemonLog.info('stop-in-progress', `${why}: already stopping (releasing resources)`);
         return;
       }
       stopping = true;
+      stopGuard.arm();
       daemonLog.info('stop-requested', `${why}: releasing resources and stopping`);
       void loop.dispatch({ type: 'command', now: clock.now(), command: 'stop' });
     };
@@ -248,7 +252,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     loop.start();
     daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
     opts.onReady?.({ stop: () => stop('stop requested'), reload });
-    await loop.stopped;
+    const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);
+    if (abandoned !== null) {
+      daemonLog.error('stop-abandoned', abandoned);
+      loop.close();
+      await cleanup();
+      return 1;
+    }
     daemonLog.info('daemon-stopped', 'resources released, exiting');
     await cleanup();
     return 0;
