@@ -173,8 +173,15 @@ function absolutePath(words: string[], ctx: DirectiveContext): string | undefine
     ctx.error('an absolute path', shown(word));
     return undefined;
   }
+  if (Buffer.byteLength(word) > longestPath) {
+    ctx.error(`an absolute path of at most ${longestPath} bytes`, shown(word));
+    return undefined;
+  }
   return word;
 }
+
+/** PATH_MAX less its terminating NUL: the kernel refuses anything longer. */
+const longestPath = 4095;
 
 function atLeast(words: string[], ctx: DirectiveContext, n: number, expected: string): boolean {
   if (words.length >= n) return true;
@@ -326,7 +333,8 @@ export const directives: readonly Directive[] = [
       const name = single(words, ctx, 'a node name');
       if (name === undefined) return;
       const lower = name.toLowerCase();
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(lower)) return ctx.error('a node name (letters, digits, ., _, -)', shown(name));
+      // 64: the longest name uname -n can return (HOST_NAME_MAX).
+      if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(lower)) return ctx.error('a node name (letters, digits, ., _, -; at most 64)', shown(name));
       const earlier = ctx.values.nodes.find((n) => n.value === lower);
       if (earlier) return ctx.error(`a node not listed before (${lower} already at ${earlier.origin.file}:${earlier.origin.line})`, shown(name));
       ctx.values.nodes.push({ value: lower, origin: ctx.origin });
@@ -514,7 +522,7 @@ export const directives: readonly Directive[] = [
       if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [kind, path] = words as [string, string];
       if (!(hookKinds as readonly string[]).includes(kind)) return ctx.error(hookKinds.join(', '), shown(kind));
-      if (!path.startsWith('/')) return ctx.error('an absolute path', shown(path));
+      if (absolutePath([path], ctx) === undefined) return;
       const earlier = ctx.values.hooks.find((h) => h.value.kind === kind);
       if (earlier) return ctx.error(`one ${kind} hook (already at ${earlier.origin.file}:${earlier.origin.line})`, shown(path));
       ctx.values.hooks.push({ value: { kind: kind as HookKind, path }, origin: ctx.origin });

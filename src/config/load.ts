@@ -3,11 +3,11 @@
 // all at once. Resource scripts and hooks are resolved and vetted through the ScriptChecks the
 // caller passes (src/resources/locate.ts scriptChecks), so src/config never imports the runner's
 // side.
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, ScriptChecks } from './types.js';
-import type { ConfigError, Notice } from './errors.js';
+import { type ConfigError, type Notice, boundedError, boundedNotice } from './errors.js';
 import { parseHaCf } from './hacf.js';
 import { parseHaresources } from './haresources.js';
 import { parseAuthkeys } from './authkeys.js';
@@ -50,7 +50,10 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     errors.push(...hookProblems(hacf.values, options.scripts));
     notices.push(...serialNotices(hacf.values));
   }
-  if (!hacf || !haresources) return { ok: false, errors: inFileOrder([haCfFile, haresourcesFile, authkeysFile])(errors), notices };
+  // Everything returned is bounded: a huge token in a file never makes a huge message (errors.ts).
+  const ordered = inFileOrder([haCfFile, haresourcesFile, authkeysFile]);
+  const reportedErrors = () => ordered(errors).map(boundedError);
+  if (!hacf || !haresources) return { ok: false, errors: reportedErrors(), notices: notices.map(boundedNotice) };
 
   const built = buildConfig({
     dir,
@@ -64,9 +67,9 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
   });
   errors.push(...built.errors);
   notices.push(...built.notices);
-  const ordered = inFileOrder([haCfFile, haresourcesFile, authkeysFile]);
-  if (errors.length > 0 || !built.config) return { ok: false, errors: ordered(errors), notices: ordered(notices) };
-  return { ok: true, config: built.config, notices: ordered(notices) };
+  const reportedNotices = ordered(notices).map(boundedNotice);
+  if (errors.length > 0 || !built.config) return { ok: false, errors: reportedErrors(), notices: reportedNotices };
+  return { ok: true, config: built.config, notices: reportedNotices };
 }
 
 /** Problems sorted the way an operator reads them: file by file, top to bottom. */
@@ -76,13 +79,36 @@ function inFileOrder(files: string[]) {
     [...items].sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line);
 }
 
+/**
+ * Heartbeat's files are a few kilobytes; anything past this is not a configuration, and reading
+ * and lexing it would stall a reload (10 MB: ~100 ms of the daemon's event loop).
+ */
+export const largestConfigFile = 1024 * 1024;
+
 async function readText(file: string, errors: ConfigError[], hint?: string): Promise<string | null> {
+  const refuse = (expected: string, got: string, withHint?: string) => {
+    errors.push({ file, line: 0, directive: 'file', expected, got, ...(withHint ? { hint: withHint } : {}) });
+    return null;
+  };
+  let handle: FileHandle | null = null;
   try {
-    return await readFile(file, 'utf8');
+    handle = await open(file, 'r');
+    // A FIFO or a device (a symlink to /dev/zero) would never end or never answer.
+    if (!(await handle.stat()).isFile()) return refuse('a regular file', 'something else (a device, FIFO or directory)');
+    const buffer = Buffer.alloc(largestConfigFile + 1);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, size, buffer.length - size, size);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > largestConfigFile) return refuse(`a file of at most ${largestConfigFile / 1024} KiB`, 'a larger one');
+    }
+    return buffer.subarray(0, size).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    errors.push({ file, line: 0, directive: 'file', expected: 'a readable file', got: code, ...(hint && code === 'ENOENT' ? { hint } : {}) });
-    return null;
+    return refuse('a readable file', code, hint && code === 'ENOENT' ? hint : undefined);
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -3,7 +3,7 @@
 // knowledge, where a script lives and whether it is safe to run, comes in as functions. Defaults
 // come from the directive table (directives.ts), never from here.
 import type { Config, Medium, Origin, ResourceGroupConfig, AuthConfig, ScriptChecks } from './types.js';
-import { type ConfigError, type Notice, didYouMean } from './errors.js';
+import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
 import { type HaCfValues, type Place, type Setting, settingOrDefault } from './directives.js';
 import { type ParsedGroup, parseResource } from './haresources.js';
 import { formatDuration } from './duration.js';
@@ -106,7 +106,7 @@ export function buildConfig(input: BuildInput): BuildResult {
   const groups: ResourceGroupConfig[] = [];
   for (const g of input.groups) {
     if (nodeNames.length > 0 && !nodeNames.includes(g.owner)) {
-      fail(g.origin, g.owner, `a node from ha.cf (${nodeNames.join(' or ')}) as the first word`, JSON.stringify(g.owner), didYouMean(g.owner, nodeNames));
+      fail(g.origin, clipped(g.owner), `a node from ha.cf (${nodeNames.join(' or ')}) as the first word`, shown(g.owner), didYouMean(g.owner, nodeNames));
     }
     const resources = g.resources.map((r) => {
       const found = input.scripts.find(r.script);
@@ -126,7 +126,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     const parsed = parseResource(written);
     const id = parsed.ok ? parsed.resource.id : written;
     if (!ids.includes(id)) {
-      fail(m.origin, 'tb_monitor', 'a resource id from haresources', JSON.stringify(written), didYouMean(id, ids));
+      fail(m.origin, 'tb_monitor', 'a resource id from haresources', shown(written), didYouMean(id, ids));
       continue;
     }
     if (settings.timeoutMs > settings.intervalMs * 10) {
