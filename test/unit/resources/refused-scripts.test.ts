@@ -10,6 +10,7 @@ import { runDaemon, type DaemonHandle } from '../../../src/daemon/main.js';
 import { controlRequest } from '../../../src/daemon/control.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
 import { silentPairConfig, silentWiring } from '../daemon/memory-wiring.js';
+import { until } from '../../support/until.js';
 
 /** A heartbeat-class script in DIR/resource.d: start marks it up; stop does `stopBody`. */
 function resourceScript(dir: string, name: string, stopBody: string, mode = 0o755): string {
@@ -40,16 +41,6 @@ function resourceScript(dir: string, name: string, stopBody: string, mode = 0o75
 function daemonIo() {
   let err = '';
   return { io: { out: () => {}, err: (text: string) => void (err += text) }, err: () => err };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function groupPhase(socket: string): Promise<string | null> {
