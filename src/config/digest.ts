@@ -6,16 +6,16 @@ import type { Config } from './types.js';
 
 export type SharedPart = Pick<Config, 'nodes' | 'keepaliveMs' | 'deadtimeMs' | 'warntimeMs' | 'initdeadMs' | 'autoFailback' | 'udpport' | 'groups'>;
 
-export function configDigest(c: SharedPart): string {
+export function configDigest(shared: SharedPart): string {
   const canonical = JSON.stringify({
-    nodes: [...c.nodes].sort(),
-    keepaliveMs: c.keepaliveMs,
-    deadtimeMs: c.deadtimeMs,
-    warntimeMs: c.warntimeMs,
-    initdeadMs: c.initdeadMs,
-    autoFailback: c.autoFailback,
-    udpport: c.udpport,
-    groups: c.groups.map((g) => ({ owner: g.owner, resources: g.resources.map((r) => r.id) })),
+    nodes: [...shared.nodes].sort(),
+    keepaliveMs: shared.keepaliveMs,
+    deadtimeMs: shared.deadtimeMs,
+    warntimeMs: shared.warntimeMs,
+    initdeadMs: shared.initdeadMs,
+    autoFailback: shared.autoFailback,
+    udpport: shared.udpport,
+    groups: shared.groups.map((g) => ({ owner: g.owner, resources: g.resources.map((r) => r.id) })),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

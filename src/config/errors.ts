@@ -104,6 +104,6 @@ export function suggest(word: string, candidates: readonly string[]): string | n
 }
 
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const s = suggest(word, candidates);
-  return s ? `did you mean ${s}?` : undefined;
+  const suggestion = suggest(word, candidates);
+  return suggestion ? `did you mean ${suggestion}?` : undefined;
 }
