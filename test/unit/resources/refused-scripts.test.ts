@@ -95,17 +95,17 @@ test('a script refused only at run time: its start fails, the rollback stop is n
   chmodSync(script, 0o755);
 });
 
-for (const how of ['control socket', 'SIGTERM'] as const) {
+for (const how of ['control socket', 'SIGTERM', 'SIGINT'] as const) {
   test(`a stop script that hangs: ${how} still ends the daemon within the stop timeouts (exit 1, said why)`, { timeout: 60_000 }, async (t) => {
     const cfg = silentPairConfig(t);
     resourceScript(cfg.dir, 'tbHang', 'sleep 600');
     writeFileSync(join(cfg.dir, 'haresources'), 'alpha tbHang::x\n');
     writeFileSync(join(cfg.dir, 'ha.cf'), `${readFileSync(join(cfg.dir, 'ha.cf'), 'utf8')}tb_stop_timeout 1s\ntb_start_timeout 2s\n`);
     const { io, err } = daemonIo();
-    const exit = runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: how === 'SIGTERM' }, io, silentWiring());
+    const exit = runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: how !== 'control socket' }, io, silentWiring());
     await until('the group to run here', async () => ((await groupPhase(cfg.socket)) === 'running' ? true : null));
     const asked = Date.now();
-    if (how === 'SIGTERM') process.kill(process.pid, 'SIGTERM');
+    if (how !== 'control socket') process.kill(process.pid, how);
     else assert.equal((await controlRequest(cfg.socket, { cmd: 'stop' }, 5000)).ok, true);
     assert.equal(await exit, 1, err());
     const tookMs = Date.now() - asked;
