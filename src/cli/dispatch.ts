@@ -3,10 +3,10 @@
 // tests run the whole CLI with captured output.
 import { hostname } from 'node:os';
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from './command.js';
+import { UnreadableConfigError } from './runtime-paths.js';
 import { usageError } from './args.js';
 import { didYouMean } from '../config/errors.js';
 import { packageVersion } from '../daemon/version.js';
-import { UnreadableConfigError } from './runtime-paths.js';
 
 export const DEFAULT_CONFIG_DIR = '/etc/ha.d';
 

@@ -145,15 +145,12 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     if (config.realtime) await enterRealtime(config.rtprio, daemonLog);
 
     let stopping = false;
-    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config) });
-    cleanups.push(() => stopGuard.cancel());
     const stop = (why: string) => {
       if (stopping) {
         daemonLog.info('stop-in-progress', `${why}: already stopping (releasing resources)`);
         return;
       }
       stopping = true;
-      stopGuard.arm();
       daemonLog.info('stop-requested', `${why}: releasing resources and stopping`);
       void loop.dispatch({ type: 'command', now: clock.now(), command: 'stop' });
     };
@@ -252,6 +249,10 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     loop.start();
     daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
     opts.onReady?.({ stop: () => stop('stop requested'), reload });
+    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config) });
+    stopGuard.start();
+    cleanups.push(() => stopGuard.cancel());
     const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);
     if (abandoned !== null) {
       daemonLog.error('stop-abandoned', abandoned);

@@ -1,4 +1,5 @@
-// Bounds a graceful stop (`twinbeat stop`, SIGTERM, SIGINT). The core finishes a stop once every
+// Bounds a graceful stop (`twinbeat stop`, SIGTERM, SIGINT: whatever made the core leave). The
+// core finishes a stop once every
 // group is stopped; a stop script that fails or hangs leaves its group stop-failed (it may still
 // run here), and the core then waits for an operator — which kept the daemon, `twinbeat stop`
 // and systemd waiting forever. The guard ends that wait: as soon as the stop is stuck on failed
@@ -36,7 +37,7 @@ export function stuckStop(status: CoreStatus): string | null {
 
 export class StopGuard {
   private timer: Timer | null = null;
-  private deadline = Infinity;
+  private deadline: number | null = null;
   private resolveAbandoned!: (why: string) => void;
   /** Resolves with the reason when the stop is given up; never resolves otherwise. */
   readonly abandoned: Promise<string>;
@@ -45,16 +46,21 @@ export class StopGuard {
     this.abandoned = new Promise((resolve) => (this.resolveAbandoned = resolve));
   }
 
-  /** Start watching (the first stop request; later ones change nothing). */
-  arm(): void {
-    if (this.timer !== null) return;
-    const limit = this.deps.deadlineMs();
-    this.deadline = this.deps.clock.now() + limit;
+  /**
+   * Watch the core's status; the deadline starts when it first reports a graceful stop
+   * (self.leaving), however it was asked for (control socket, SIGTERM, SIGINT, a test handle).
+   */
+  start(): void {
     const check = () => {
-      const stuck = stuckStop(this.deps.status());
-      if (stuck !== null) return this.resolveAbandoned(`graceful stop cannot finish: ${stuck}; exiting without a goodbye (the peer takes over after deadtime, fencing first)`);
-      if (this.deps.clock.now() >= this.deadline) {
-        return this.resolveAbandoned(`graceful stop still not finished after ${Math.round(limit / 1000)}s (the configured start/stop timeouts); exiting without a goodbye`);
+      const status = this.deps.status();
+      if (status.self.leaving) {
+        const now = this.deps.clock.now();
+        if (this.deadline === null) this.deadline = now + this.deps.deadlineMs();
+        const stuck = stuckStop(status);
+        if (stuck !== null) return this.resolveAbandoned(`graceful stop cannot finish: ${stuck}; exiting without a goodbye (the peer takes over after deadtime, fencing first)`);
+        if (now >= this.deadline) {
+          return this.resolveAbandoned('graceful stop still not finished when the configured start/stop timeouts ran out; exiting without a goodbye');
+        }
       }
       this.timer = this.deps.clock.after(POLL_MS, check);
     };

@@ -1,5 +1,6 @@
 // The stop guard on its own, with a hand-driven clock: when a graceful stop counts as stuck, and
-// that a stop which never gets stuck (a hung hook) still ends at the deadline.
+// that a stop which never gets stuck (a hung hook) still ends at the deadline, counted from the
+// moment the core reports it is leaving.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StopGuard, stopDeadlineMs, stuckStop } from '../../../src/daemon/stop-guard.js';
@@ -9,7 +10,7 @@ import type { Config } from '../../../src/config/types.js';
 
 function status(phases: GroupStatus['phase'][], hooks: CoreStatus['hooks'] = { running: null, queued: [] }): CoreStatus {
   const groups = phases.map((phase, index) => ({ index, key: `g${index}`, phase, stopFailed: phase === 'stop-failed' }) as GroupStatus);
-  return { groups, hooks } as CoreStatus;
+  return { self: { leaving: true }, groups, hooks } as CoreStatus;
 }
 
 test('stuck: every group stopped or stop-failed, at least one failed, no hook running or queued', () => {
@@ -39,17 +40,19 @@ test('a stop that never gets stuck (a hook hangs) is abandoned at the deadline, 
     now = until;
   };
   const hung = status(['stopped'], { running: 'remote-failure', queued: [] });
-  const guard = new StopGuard({ clock, status: () => hung, deadlineMs: () => 10_000 });
+  let current: CoreStatus = { ...hung, self: { leaving: false } } as CoreStatus;
+  const guard = new StopGuard({ clock, status: () => current, deadlineMs: () => 10_000 });
   let why: string | null = null;
   void guard.abandoned.then((reason) => (why = reason));
-  guard.arm();
-  guard.arm(); // a second stop request changes nothing
+  guard.start();
+  advance(60_000); // not stopping: nothing to bound
+  current = hung; // the core now reports a graceful stop
   advance(9_800);
   return Promise.resolve().then(() => {
     assert.equal(why, null);
     advance(400);
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      assert.match(why ?? '', /graceful stop still not finished after 10s/);
+      assert.match(why ?? '', /graceful stop still not finished when the configured start\/stop timeouts ran out/);
     });
   });
 });
