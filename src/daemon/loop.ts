@@ -3,11 +3,11 @@
 // returns are carried out strictly in the order returned, and one event is fully handled
 // (including awaiting a persist) before the next is stepped. Work that takes time (scripts,
 // ping probes) is started and answers later with its own event.
-import type { Effect, Event, HookKind } from '../core/types.js';
+import type { Effect, Event, HookKind, PersistedState, ResourceAction } from '../core/types.js';
 import type { CoreStatus } from '../core/status.js';
 import type { Message } from '../protocol/message.js';
 import type { Link } from '../transport/link.js';
-import type { ScriptResult, ResourceAction } from '../resources/result.js';
+import type { ScriptResult } from '../resources/result.js';
 import type { Clock, Timer } from './clock.js';
 import type { Logger } from './logger.js';
 
@@ -33,7 +33,7 @@ export interface WorldActions {
   runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult>;
   probePing(): Promise<{ reachable: number; total: number }>;
   reannounce(group: number): Promise<void>;
-  persist(state: { standby: boolean; role: string }): Promise<void>;
+  persist(state: PersistedState): Promise<void>;
 }
 
 export interface LoopDeps {

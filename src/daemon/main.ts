@@ -125,7 +125,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const links = wiring.createLinks(config, clock, log);
     const codec = wiring.createCodec(config);
     const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
-    const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, generation: state.generation, log });
+    const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, log });
     const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config) });
     cleanups.push(() => loop.close());
 

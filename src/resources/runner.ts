@@ -14,7 +14,8 @@ import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ResourceSpec } from '../config/types.js';
-import type { ResourceAction, ScriptResult } from './result.js';
+import type { ResourceAction } from '../core/types.js';
+import type { ScriptResult } from './result.js';
 import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement } from './classes.js';
 import { checkScriptSafety } from './locate.js';
 

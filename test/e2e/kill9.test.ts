@@ -5,11 +5,11 @@
 // starts) and the normal handshake converges on exactly one holder: alpha, with auto_failback on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { Lab, labPaths, type NodeName, type StatusReport } from '../../scripts/lab/lab.js';
 import { LAB_NET } from '../../scripts/lab/addresses.js';
-import { childExited, rootSkipReason, sleep, uniquePrefix, waitFor } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { childExited, sleep, uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import { macOf } from '../support/ipaddr-pair.js';
 
 const DEADTIME_MS = 1_000;
@@ -22,15 +22,9 @@ const CONVERGE_BOUND_MS = 15_000;
  * previous daemon died by signal, as it still has it on record). */
 function restartDaemon(lab: Lab, node: NodeName): ChildProcess {
   const p = lab.paths(node);
-  const fd = openSync(p.daemonLog, 'a');
-  try {
-    return lab.nodeNs(node).spawn([process.execPath, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node], {
-      stdio: ['ignore', fd, fd],
-      env: { ...process.env, TB_RUN_DIR: p.runDir },
-    });
-  } finally {
-    closeSync(fd);
-  }
+  return lab.nodeNs(node).spawnLogged([process.execPath, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node], p.daemonLog, {
+    env: { ...process.env, TB_RUN_DIR: p.runDir },
+  });
 }
 
 async function neighbourMac(lab: Lab): Promise<string> {
