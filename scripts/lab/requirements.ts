@@ -53,6 +53,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
   // --xml-file`. --no-install-recommends: 47 packages, 12 MB download (pacemaker, corosync,
   // resource-agents come with it; policy-rc.d keeps their services from starting).
   { command: 'crm_verify', package: 'pacemaker-cli-utils', usedBy: 'tests', why: "the Pacemaker export test's crm_verify check" },
+  { command: 'crm_simulate', package: 'pacemaker-cli-utils', usedBy: 'tests', why: 'the Pacemaker export test: groups place and move as on the pair' },
+  { command: 'corosync', package: 'corosync', usedBy: 'tests', why: "the Pacemaker export test's corosync -t check of corosync.conf" },
+  { command: 'crm_resource', package: 'pacemaker-cli-utils', usedBy: 'tests', why: "the Pacemaker export test: each exported agent's metadata" },
+  { command: 'nice', package: 'coreutils', usedBy: 'tests', why: 'the Pacemaker export test runs the pcs script at low priority' },
+  // 30 packages, about 31 s (--no-install-recommends).
+  { command: 'pcs', package: 'pcs', usedBy: 'tests', why: 'the Pacemaker export test runs the generated pcs script offline' },
   { command: 'nft', package: 'nftables', usedBy: 'bench', why: "the soak's packet loss" },
   { command: 'stress-ng', package: 'stress-ng', usedBy: 'bench', why: "the soak's CPU stress" },
   { command: '/usr/libexec/heartbeat/heartbeat', package: 'heartbeat', usedBy: 'bench', why: 'Linux-HA Heartbeat 3.0.6, compared against' },
