@@ -7,6 +7,7 @@ import { formatError, formatNotice } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
 import { ScriptRunner } from '../resources/runner.js';
+import { scriptChecks } from '../resources/locate.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
@@ -22,6 +23,7 @@ import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
 import { fatalHandler } from './fatal.js';
+import { StopGuard, stopDeadlineMs } from './stop-guard.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -71,7 +73,7 @@ export function tickPeriodMs(config: Config): number {
 
 /** Run the daemon until it stops; resolves to the process exit code. */
 export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiring): Promise<number> {
-  const loaded = await loadConfig(opts.configDir, opts.node);
+  const loaded = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
     io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
@@ -157,7 +159,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     };
 
     const reload = async (): Promise<ControlResponse> => {
-      const next = await loadConfig(opts.configDir, opts.node);
+      const next = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
       if (!next.ok) {
         const errors = next.errors.map(formatError);
         daemonLog.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
@@ -253,7 +255,17 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     loop.start();
     daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
     opts.onReady?.({ stop: () => stop('stop requested'), reload });
-    await loop.stopped;
+    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config) });
+    stopGuard.start();
+    cleanups.push(() => stopGuard.cancel());
+    const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);
+    if (abandoned !== null) {
+      daemonLog.error('stop-abandoned', abandoned);
+      loop.close();
+      await cleanup();
+      return 1;
+    }
     daemonLog.info('daemon-stopped', 'resources released, exiting');
     await cleanup();
     return 0;

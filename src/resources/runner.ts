@@ -10,6 +10,9 @@
 //  - spawning draws on a descriptor reserve (descriptor-reserve.ts): at the open-files limit a
 //    takeover still gets its scripts started, and where even that cannot help the result is a
 //    plain failure instead of EMFILE thrown from inside execa.
+// It also remembers which resources it may have left running (a start that ran, a status that
+// did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
+// script never ran is what it is — nothing to stop — and not a stop failure.
 import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -58,6 +61,8 @@ export class ScriptRunner {
   private readonly ocfRoot: string;
   private readonly checkSafety: boolean;
   private readonly reserve: DescriptorReserve;
+  /** Resource ids this runner may have left running: a start ran, or a status did not say stopped. */
+  private readonly mayBeRunning = new Set<string>();
 
   constructor(options: RunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 2000;
@@ -69,9 +74,9 @@ export class ScriptRunner {
   }
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
-  run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
+  async run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
     const inv = buildInvocation(spec, action, this.ocfRoot);
-    return this.execute({
+    const result = await this.execute({
       path: spec.path,
       args: inv.args,
       env: { ...inv.env, ...opts.env },
@@ -79,6 +84,24 @@ export class ScriptRunner {
       label: `${spec.id} ${action}`,
       judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
+    return this.track(spec.id, action, result);
+  }
+
+  /**
+   * Keep mayBeRunning current, and turn a stop that could not run into success when this
+   * runner never ran the resource's script: nothing it did can be running. A script that ran
+   * before and is refused now still fails its stop (it may hold the address). A result with
+   * neither exit code nor signal is one whose script never started (refused, spawn failed).
+   */
+  private track(id: string, action: ResourceAction, result: ScriptResult): ScriptResult {
+    if (result.exitCode === null && result.signal === null) {
+      if (action !== 'stop' || this.mayBeRunning.has(id)) return result;
+      return { ...result, outcome: 'ok', reason: `stop not run (${result.reason}); the script never ran here, so nothing can be running` };
+    }
+    const stopped = action === 'stop' ? result.outcome === 'ok' : action !== 'start' && result.outcome === 'not-running';
+    if (stopped) this.mayBeRunning.delete(id);
+    else this.mayBeRunning.add(id);
+    return result;
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */

@@ -37,11 +37,7 @@ const folderRules: FolderRule[] = [
   { from: 'src/core', to: 'src/daemon' },
   { from: 'src/core', to: 'src/transport' },
   { from: 'src/core', to: 'src/cli' },
-  {
-    from: 'src/config',
-    to: 'src/resources',
-    todo: 'src/config/load.ts still imports checkScriptSafety from src/resources; branch `config` (issue 11, script location) removes the arrow',
-  },
+  { from: 'src/config', to: 'src/resources' },
   { from: 'src/config', to: 'src/daemon' },
   { from: 'src/config', to: 'src/core' },
   { from: 'src/config', to: 'src/cli' },

@@ -10,6 +10,7 @@ import { ExitCode } from '../command.js';
 import { parseCommandArgs, usageError } from '../args.js';
 import { defaultNodeName } from '../dispatch.js';
 import { loadConfig } from '../../config/load.js';
+import { scriptChecks } from '../../resources/locate.js';
 import { formatError } from '../../config/errors.js';
 import { ExportRefused, exportPacemaker } from '../export/pacemaker.js';
 
@@ -73,7 +74,7 @@ async function runExport(deps: ExportDeps, global: GlobalOptions, args: string[]
   const dir = parsed.values.get('dir') ?? global.configDir;
   const node = (parsed.values.get('node') ?? global.node).toLowerCase();
 
-  const result = await loadConfig(dir, node, deps.searchPath ? { searchPath: deps.searchPath } : {});
+  const result = await loadConfig(dir, node, { scripts: scriptChecks(dir, deps.searchPath) });
   if (!result.ok) {
     io.err(result.errors.map((e) => `${formatError(e)}\n`).join(''));
     io.err(`twinbeat export: ${dir} is not a valid configuration (twinbeat check shows why); nothing exported\n`);

@@ -5,6 +5,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../../src/config/load.js';
+import { scriptChecks } from '../../../../src/resources/locate.js';
 import { formatError } from '../../../../src/config/errors.js';
 import type { Config } from '../../../../src/config/types.js';
 import { stage } from '../../config/stage.js';
@@ -12,7 +13,7 @@ import { stage } from '../../config/stage.js';
 export async function loadFixture(kind: 'valid', name: string): Promise<Config> {
   const s = stage(kind, name);
   try {
-    const r = await loadConfig(s.dir, s.node, { searchPath: s.searchPath });
+    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
     if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
     return r.config;
   } finally {
@@ -32,7 +33,7 @@ export async function loadText(text: ConfigText): Promise<Config> {
   const dir = mkdtempSync(join(tmpdir(), 'tb-export-'));
   try {
     writeConfigDir(dir, text);
-    const r = await loadConfig(dir, 'alpha', { searchPath: [join(dir, 'resource.d'), join(dir, 'init.d')] });
+    const r = await loadConfig(dir, 'alpha', { scripts: scriptChecks(dir, [join(dir, 'resource.d'), join(dir, 'init.d')]) });
     if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
     return r.config;
   } finally {

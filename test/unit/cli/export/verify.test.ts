@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { exportPacemaker } from '../../../../src/cli/export/pacemaker.js';
 import { loadConfig } from '../../../../src/config/load.js';
+import { scriptChecks } from '../../../../src/resources/locate.js';
 import { formatError } from '../../../../src/config/errors.js';
 import { authkeysText } from '../../../../src/cli/commands/keygen.js';
 import type { Config } from '../../../../src/config/types.js';
@@ -36,7 +37,7 @@ async function sampleConfig(): Promise<Config> {
   copyFileSync(join(repoRoot, 'ha.cf'), join(dir, 'ha.cf'));
   copyFileSync(join(repoRoot, 'haresources'), join(dir, 'haresources'));
   writeFileSync(join(dir, 'authkeys'), authkeysText('ab'.repeat(32)), { mode: 0o600 });
-  const r = await loadConfig(dir, 'alpha');
+  const r = await loadConfig(dir, 'alpha', { scripts: scriptChecks(dir) });
   assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
   return r.config;
 }
