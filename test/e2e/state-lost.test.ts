@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Lab, type NodeName, type StatusReport } from '../../scripts/lab/lab.js';
-import { rootSkipReason, sleep, uniquePrefix, waitFor } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { sleep, uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import { loadState, saveState } from '../../src/daemon/state-file.js';
 import { MAX_GENERATION } from '../../src/protocol/message.js';
 
