@@ -11,7 +11,8 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
 import { bumpGeneration } from './state-file.js';
-import { Loop, type FrameCodec } from './loop.js';
+import { Loop } from './loop.js';
+import type { FrameCodec } from '../protocol/frame-codec.js';
 import { createWorldActions } from './actions.js';
 import { reclaimAtStartup } from './reclaim.js';
 import { coreConfigFrom } from './core-config.js';
@@ -26,12 +27,7 @@ export interface Wiring {
   /** Links for config.media, not yet opened. */
   createLinks(config: Config, clock: Clock, log: Logger): Link[];
   /** Signs with config.auth; keeps a replay window per link. */
-  createCodec(config: Config): ReloadableCodec;
-}
-
-export interface ReloadableCodec extends FrameCodec {
-  /** Adopt new keys after a reload (rollover: every listed key is accepted). */
-  setConfig(config: Config): void;
+  createCodec(config: Config): Pick<FrameCodec, 'encode' | 'decode' | 'setConfig'>;
 }
 
 /** Where startup failures are told before (or besides) the log: the terminal running `start`. */

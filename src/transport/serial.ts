@@ -12,7 +12,7 @@ import { SerialPort } from 'serialport';
 import { BaseLink } from './base.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
-import { MAX_FRAME_BYTES } from '../protocol/codec.js';
+import { MAX_FRAME_BYTES } from '../protocol/frame.js';
 import { Reopener } from './reopen.js';
 import { LinePacer, type PacerDecision } from './line-pacer.js';
 
