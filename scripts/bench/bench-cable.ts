@@ -8,7 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childExited, socatPtyPair, trackPid, untrackPid, waitFor, type PtyPair } from '../lab/netns.js';
+import { socatPtyPair, type PtyPair } from '../lab/netns.js';
+import { childExited, trackPid, untrackPid, waitFor } from '../lab/process.js';
 import type { RelayStats } from './paced-line.js';
 import { chrtArgs } from '../../src/daemon/realtime.js';
 

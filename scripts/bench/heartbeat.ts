@@ -10,10 +10,10 @@ import type { ChildProcess } from 'node:child_process';
 import { LAB_NET } from '../lab/addresses.js';
 import { NODES, haCf, type NodeName } from '../lab/lab-config.js';
 import type { Lab } from '../lab/lab.js';
-import { haCfOptions, type Timing } from './systems.js';
-import { spawnLogged } from './spawn-logged.js';
+import { haCfOptions, type Timing } from './timing.js';
+import { commandOf } from '../lab/requirements.js';
 
-export const HEARTBEAT_BIN = '/usr/libexec/heartbeat/heartbeat';
+export const HEARTBEAT_BIN = commandOf('heartbeat');
 
 function nodeDir(lab: Lab, node: NodeName): string {
   return join(lab.dir, `heartbeat-${node}`);
@@ -57,5 +57,5 @@ export function heartbeatStart(lab: Lab, node: NodeName): ChildProcess {
     'chown -R hacluster:haclient /run/heartbeat',
     `exec ${HEARTBEAT_BIN} -f`,
   ].join('\n');
-  return spawnLogged(lab.nodeNs(node), ['unshare', '--uts', '--mount', '--propagation', 'private', 'sh', '-c', script], join(dir, 'daemon.out'));
+  return lab.nodeNs(node).spawnLogged(['unshare', '--uts', '--mount', '--propagation', 'private', 'sh', '-c', script], join(dir, 'daemon.out'));
 }

@@ -3,7 +3,7 @@
 // LAN port and bytes per second on the serial line (counted by the baud relay).
 import { NODES, type NodeName } from '../lab/lab-config.js';
 import { LAB_NET } from '../lab/addresses.js';
-import { sleep } from '../lab/netns.js';
+import { sleep } from '../lab/process.js';
 import { treeCpuSeconds, treeRssMb, processCount } from './proc-tree.js';
 import type { BenchPair } from './pair.js';
 

@@ -9,8 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { LAB_NET } from '../lab/addresses.js';
 import { NODES, peerOf, type NodeName } from '../lab/lab-config.js';
 import type { Lab } from '../lab/lab.js';
-import type { Timing } from './systems.js';
-import { spawnLogged } from './spawn-logged.js';
+import type { Timing } from './timing.js';
 
 function nodeDir(lab: Lab, node: NodeName): string {
   return join(lab.dir, `keepalived-${node}`);
@@ -57,5 +56,5 @@ export function keepalivedStart(lab: Lab, node: NodeName): ChildProcess {
     '--vrrp_pid', join(dir, 'vrrp.pid'),
     '--checkers_pid', join(dir, 'checkers.pid'),
   ];
-  return spawnLogged(lab.nodeNs(node), argv, join(dir, 'daemon.out'));
+  return lab.nodeNs(node).spawnLogged(argv, join(dir, 'daemon.out'));
 }

@@ -7,17 +7,17 @@
 //   5. bytes per heartbeat and serial-line utilisation;
 //   6. a table on stdout, JSON + markdown + SVG plot under scripts/bench/results/, and (full runs)
 //      scripts/bench/latest.md and latest.svg for the README.
-// Progress goes to stderr. Needs root, ip, socat; installs heartbeat, keepalived, stress-ng and
-// nftables with apt-get if missing. Exits 0 when the run completed (missed targets are reported
+// Progress goes to stderr. Needs Linux and root; installs what it runs (the reference systems,
+// stress-ng, nftables, the lab's tools) with apt-get if missing (lab/requirements.ts). Exits 0 when the run completed (missed targets are reported
 // in the table, not as a failure), 1 on an error, 2 when it cannot run here.
 import { cpus, availableParallelism, release } from 'node:os';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labPaths } from '../lab/lab.js';
-import { rootSkipReason } from '../lab/netns.js';
+import { preflight } from '../lab/preflight.js';
 import { measureFrameSizes, FRAME_LIMIT_BYTES, FRAME_LIMIT_GROUPS } from './frame-size.js';
-import { ensurePackages, versions } from './install.js';
+import { versions } from './versions.js';
 import { measureIdle } from './idle.js';
 import { measureOutages } from './outage.js';
 import { BenchPair, type PairOptions } from './pair.js';
@@ -26,7 +26,8 @@ import { toMarkdown, toText } from './report.js';
 import type { BenchResults, CableKind, IdleEntry, OutageEntry, SoakEntry, TargetCheck } from './results.js';
 import { LOSS_PERCENT, soak, stressWorkers } from './soak.js';
 import { spread } from './stats.js';
-import { SYSTEMS, type SystemUnderTest, type Timing } from './systems.js';
+import { SYSTEMS, type SystemUnderTest } from './systems.js';
+import { parseTiming, timingLabel, type Timing } from './timing.js';
 
 const PACED_BAUD = 19200;
 /**
@@ -43,17 +44,6 @@ const benchDir = join(labPaths.repoRoot, 'scripts', 'bench');
 const t0 = Date.now();
 function say(text: string): void {
   process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${text}\n`);
-}
-
-function parseTiming(label: string, text: string): Timing {
-  const match = /^(\d+)\/(\d+)$/.exec(text);
-  if (!match) throw new Error(`--aggressive wants KEEPALIVE_MS/DEADTIME_MS, e.g. 20/50, not ${text}`);
-  return { label, keepaliveMs: Number(match[1]), deadtimeMs: Number(match[2]) };
-}
-
-function timingLabel(t: Timing): string {
-  const f = (ms: number): string => (ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
-  return `${f(t.keepaliveMs)} / ${f(t.deadtimeMs)}`;
 }
 
 function cablesOf(system: SystemUnderTest): { baud: number; kind: CableKind }[] {
@@ -112,12 +102,9 @@ async function main(): Promise<number> {
       systems: { type: 'string', default: SYSTEMS.map((s) => s.name).join(',') },
     },
   });
-  if (rootSkipReason) {
-    process.stderr.write(`bench: ${rootSkipReason}\n`);
-    return 2;
-  }
-  if (!existsSync(labPaths.cli)) {
-    process.stderr.write(`bench: ${labPaths.cli} missing: run npm run build\n`);
+  const blocked = preflight('bench', say);
+  if (blocked) {
+    process.stderr.write(`bench: ${blocked}\n`);
     return 2;
   }
   const quick = values.quick ?? false;
@@ -138,7 +125,6 @@ async function main(): Promise<number> {
   // --quick skips the slow 1 s / 5 s setting: its failovers and failbacks take tens of seconds.
   const settings = quick ? [idleTiming, aggressive] : [...standard, aggressive];
 
-  await ensurePackages(say);
   const results: BenchResults = {
     date: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',

@@ -3,7 +3,7 @@
 // everything in its namespace, LAN cable unplugged, serial line quiet), the longest silence the
 // client saw is recorded, alpha is powered on again and the service comes home (auto_failback on
 // / keepalived preemption) before the next repetition.
-import { sleep } from '../lab/netns.js';
+import { sleep } from '../lab/process.js';
 import type { BenchPair } from './pair.js';
 
 /** How often the probe asks: fine enough to resolve a 50 ms target. */

@@ -3,9 +3,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { Lab, type NodeName } from '../lab/lab.js';
 import { NODES } from '../lab/lab-config.js';
-import { sleep, uniquePrefix } from '../lab/netns.js';
+import { sleep, uniquePrefix } from '../lab/process.js';
 import { benchCable, type BenchCable } from './bench-cable.js';
-import { configuredBaud, type SystemUnderTest, type Timing } from './systems.js';
+import type { SystemUnderTest } from './systems.js';
+import { configuredBaud, type Timing } from './timing.js';
 
 export const LAB_PREFIX = 'tb7';
 

@@ -3,7 +3,8 @@ import type { FrameSize } from './frame-size.js';
 import type { IdleResult } from './idle.js';
 import type { SoakResult } from './soak.js';
 import type { Spread } from './stats.js';
-import type { SystemName, Timing } from './systems.js';
+import type { SystemName } from './systems.js';
+import type { Timing } from './timing.js';
 
 export type CableKind = 'unthrottled' | '19200 baud' | 'none';
 

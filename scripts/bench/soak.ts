@@ -3,7 +3,8 @@
 // and killed) and 5 % loss on each node's LAN port. A false takeover is the backup acquiring the
 // floating IP while the primary's daemon is alive.
 import { availableParallelism } from 'node:os';
-import { Netns, sleep, uniquePrefix } from '../lab/netns.js';
+import { Netns } from '../lab/netns.js';
+import { sleep, uniquePrefix } from '../lab/process.js';
 import { addEgressLoss, droppedPackets } from './loss.js';
 import { watchAcquisitions } from './takeover-watch.js';
 import { LAB_PREFIX, type BenchPair } from './pair.js';

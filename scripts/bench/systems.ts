@@ -4,28 +4,11 @@
 // keepalived: one VRRP instance per node, unicast to the peer, higher priority on alpha).
 import type { ChildProcess } from 'node:child_process';
 import type { Lab, NodeName } from '../lab/lab.js';
-import type { LabConfigOptions } from '../lab/lab-config.js';
 import { heartbeatConfigure, heartbeatStart } from './heartbeat.js';
 import { keepalivedConfigure, keepalivedStart } from './keepalived.js';
-
-/**
- * The `baud` written to ha.cf for a cable: the paced cable's real speed, and for the unthrottled
- * pty 115200, the fastest common RS-232 speed (a pty ignores it; twinbeat paces its frames by it).
- */
-export function configuredBaud(cableBaud: number): number {
-  return cableBaud === 0 ? 115200 : cableBaud;
-}
+import { haCfOptions, type Timing } from './timing.js';
 
 export type SystemName = 'twinbeat' | 'heartbeat' | 'keepalived';
-
-/** A comparable setting: heartbeat interval and dead time (keepalived: advert_int = keepalive). */
-export interface Timing {
-  label: string;
-  keepaliveMs: number;
-  deadtimeMs: number;
-  /** twinbeat only: IPaddr's duplicate-address wait (tb_dad_timeout); default 100 ms. */
-  dadTimeoutMs?: number;
-}
 
 export interface SystemUnderTest {
   name: SystemName;
@@ -35,23 +18,6 @@ export interface SystemUnderTest {
   configure(lab: Lab, timing: Timing, serialBaud: number | null): Promise<void>;
   /** Starts the daemon on one node; the returned child's PID roots the daemon's process tree. */
   start(lab: Lab, node: NodeName): ChildProcess;
-}
-
-/**
- * The ha.cf settings twinbeat and Heartbeat share: the timing (warntime 3/5 and initdead twice
- * the dead time, at least 2 s), auto_failback on, ucast plus (optionally) serial at serialBaud.
- */
-export function haCfOptions(timing: Timing, serialBaud: number | null): LabConfigOptions {
-  return {
-    keepalive: `${timing.keepaliveMs}ms`,
-    deadtime: `${timing.deadtimeMs}ms`,
-    warntime: `${Math.round((timing.deadtimeMs * 3) / 5)}ms`,
-    initdead: `${Math.max(2 * timing.deadtimeMs, 2_000)}ms`,
-    autoFailback: 'on',
-    udp: true,
-    serial: serialBaud !== null,
-    baud: serialBaud ?? 19200,
-  };
 }
 
 export const twinbeat: SystemUnderTest = {

@@ -6,12 +6,13 @@
 //   npm run demo [-- --auto-failback on|off] [--keepalive 200ms] [--deadtime 2]
 //
 // Exits 0 if the backup took over (and, with auto_failback on, the primary got the service back),
-// 1 if not, 2 on a usage error or when it cannot run here (needs root, ip, socat).
-import { existsSync } from 'node:fs';
+// 1 if not, 2 on a usage error or when it cannot run here (needs Linux and root; installs what
+// it runs with apt-get when missing: lab/requirements.ts).
 import { parseArgs } from 'node:util';
-import { Lab, labPaths, type NodeName, type StatusReport } from './lab.js';
+import { Lab, type NodeName, type StatusReport } from './lab.js';
 import { LAB_NET } from './addresses.js';
-import { rootSkipReason, sleep } from './netns.js';
+import { preflight } from './preflight.js';
+import { sleep } from './process.js';
 import type { ProbeReport } from './probe-report.js';
 
 const t0 = Date.now();
@@ -57,12 +58,9 @@ async function main(): Promise<number> {
     process.stderr.write('usage: demo [--auto-failback on|off] [--keepalive T] [--deadtime T]\n');
     return 2;
   }
-  if (rootSkipReason) {
-    process.stderr.write(`demo: ${rootSkipReason}\n`);
-    return 2;
-  }
-  if (!existsSync(labPaths.cli)) {
-    process.stderr.write(`demo: ${labPaths.cli} missing: run npm run build\n`);
+  const blocked = preflight('demo', say);
+  if (blocked) {
+    process.stderr.write(`demo: ${blocked}\n`);
     return 2;
   }
 

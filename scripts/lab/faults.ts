@@ -1,7 +1,7 @@
 // Fault primitives of the lab, addressed by namespace names only, so both a live Lab object and
 // the lab CLI (which only has the names from its state file) can use them. None of them needs
 // iptables or tc: cables are bridge ports, "no route" is a /32 into a dead-end veth.
-import { run, waitFor } from './netns.js';
+import { run, waitFor } from './process.js';
 import { LAB_NET } from './addresses.js';
 import type { NodeName } from './lab-config.js';
 

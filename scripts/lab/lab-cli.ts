@@ -12,7 +12,9 @@ import { Lab, destroyLabState, labPaths, type LabState } from './lab.js';
 import { LAB_NET } from './addresses.js';
 import { NODES, peerOf, type NodeName } from './lab-config.js';
 import { blackhole, labNamespaces, setCable, unblackhole } from './faults.js';
-import { isAlive, listNamespaces, rootSkipReason, run, sleep, socatPtyPair, stopPid } from './netns.js';
+import { listNamespaces, rootSkipReason, socatPtyPair } from './netns.js';
+import { run, sleep, stopPid } from './process.js';
+import { processAlive } from '../../src/daemon/pidfile.js';
 import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 
 // Overridable so tests can run a CLI lab next to an operator's one.
@@ -166,7 +168,7 @@ async function status(): Promise<number> {
   const present = new Set(await listNamespaces());
   process.stdout.write(`lab ${state.prefix} (${state.dir})\n`);
   for (const name of state.namespaces) process.stdout.write(`  netns ${name}: ${present.has(name) ? 'present' : 'MISSING'}\n`);
-  for (const { pid, command } of state.hostPids) process.stdout.write(`  ${command} pid ${pid}: ${isAlive(pid) ? 'running' : 'gone'}\n`);
+  for (const { pid, command } of state.hostPids) process.stdout.write(`  ${command} pid ${pid}: ${processAlive(pid) ? 'running' : 'gone'}\n`);
   for (const node of NODES) {
     const ns = labNamespaces(state.prefix)[node];
     if (!present.has(ns)) continue;

@@ -15,25 +15,15 @@
 //   - the serial cable (cutSerial): socat stops, both pty links vanish;
 //   - power (powerOff): SIGKILL of everything in the node's namespace + isolate + serial cut.
 import { NODE_FLAGS } from '../../src/cli/node-flags.js';
-import { openSync, closeSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  Netns,
-  childExited,
-  isAlive,
-  killNamespacePids,
-  run,
-  socatPtyPair,
-  uniquePrefix,
-  vethPair,
-  waitFor,
-  type PtyPair,
-  type RunResult,
-} from './netns.js';
+import { Netns, killNamespacePids, socatPtyPair, vethPair, type PtyPair } from './netns.js';
+import { childExited, run, uniquePrefix, waitFor, type RunResult } from './process.js';
+import { processAlive } from '../../src/daemon/pidfile.js';
 import { LAB_NET } from './addresses.js';
 import { NODES, authkeys, defaultHaresources, haCf, peerOf, type LabConfigOptions, type NodeName, type NodePaths } from './lab-config.js';
 import type { ProbeReport } from './probe-report.js';
@@ -66,6 +56,8 @@ export interface LabOptions extends LabConfigOptions {
   persistent?: boolean;
   /** Builds the serial cable between the nodes' tty paths; default an unthrottled socat pty pair. */
   serialCable?: (pathA: string, pathB: string, opts: { detached?: boolean }) => Promise<PtyPair>;
+  /** Open-files limit (soft and hard) of a node's daemon, as systemd's LimitNOFILE would set it (via prlimit). */
+  nofile?: Partial<Record<NodeName, number>>;
 }
 
 /** What the lab CLI stores so a later `down` can remove exactly what `up` created. */
@@ -164,6 +156,11 @@ export class Lab {
     if (this.options.echo ?? true) for (const node of NODES) await this.startEcho(node);
   }
 
+  /** Children of a persistent lab (lab CLI `up`) are detached: they outlive this process. */
+  private get persistent(): boolean {
+    return this.options.persistent ?? false;
+  }
+
   nodeNs(node: NodeName): Netns {
     return this.ns[node];
   }
@@ -200,23 +197,10 @@ export class Lab {
   private async startEcho(node: NodeName): Promise<void> {
     const log = join(this.dir, `echo-${node}.out`);
     writeFileSync(log, ''); // a fresh log: 'listening' must come from this start
-    const child = this.spawnLogged(node, [process.execPath, labPaths.echoService, '--name', node], log);
+    const child = this.nodeNs(node).spawnLogged([process.execPath, labPaths.echoService, '--name', node], log, { detached: this.persistent });
     await waitFor(`echo service on ${node}`, () => existsSync(log) && readFileSync(log, 'utf8').includes('listening'), 10_000).catch((err) => {
       throw new Error(`${(err as Error).message}; exit ${child.exitCode}; ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
     });
-  }
-
-  private spawnLogged(node: NodeName, argv: string[], logPath: string, env?: NodeJS.ProcessEnv): ChildProcess {
-    const fd = openSync(logPath, 'a');
-    try {
-      return this.nodeNs(node).spawn(argv, {
-        stdio: ['ignore', fd, fd],
-        detached: this.options.persistent ?? false,
-        ...(env ? { env } : {}),
-      });
-    } finally {
-      closeSync(fd);
-    }
   }
 
   // ---- daemons ------------------------------------------------------------------------------
@@ -229,8 +213,10 @@ export class Lab {
   startDaemon(node: NodeName, extraArgs: string[] = []): ChildProcess {
     if (this.daemons.get(node)?.exitCode === null) throw new Error(`daemon on ${node} already running`);
     const p = this.paths(node);
-    const argv = [process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
-    const child = this.spawnLogged(node, argv, p.daemonLog, { ...process.env, TB_RUN_DIR: p.runDir });
+    const nofile = this.options.nofile?.[node];
+    const limit = nofile === undefined ? [] : ['prlimit', `--nofile=${nofile}:${nofile}`, '--']; // execs: the pid stays the daemon's
+    const argv = [...limit, process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
+    const child = this.nodeNs(node).spawnLogged(argv, p.daemonLog, { detached: this.persistent, env: { ...process.env, TB_RUN_DIR: p.runDir } });
     this.daemons.set(node, child);
     return child;
   }
@@ -528,9 +514,7 @@ export class Lab {
     const log = `${out}.log`;
     const argv = [process.execPath, labPaths.probe, '--target', LAB_NET.floating, '--interval-ms', String(opts.intervalMs ?? 10), '--out', out];
     if (opts.durationMs) argv.push('--duration-ms', String(opts.durationMs));
-    const fd = openSync(log, 'a');
-    const child = this.ns.client.spawn(argv, { stdio: ['ignore', fd, fd] });
-    closeSync(fd);
+    const child = this.ns.client.spawnLogged(argv, log);
     await waitFor('probe start', () => readFileSync(log, 'utf8').includes('probing'), 10_000);
     return {
       child,
@@ -574,7 +558,7 @@ export async function destroyLabState(state: LabState): Promise<void> {
   for (const { pid, command } of state.hostPids) {
     // Only kill the PID if it is still the process we started (PIDs get reused).
     const comm = existsSync(`/proc/${pid}/comm`) ? readFileSync(`/proc/${pid}/comm`, 'utf8').trim() : '';
-    if (comm === command && isAlive(pid)) process.kill(pid, 'SIGTERM');
+    if (comm === command && processAlive(pid)) process.kill(pid, 'SIGTERM');
   }
   for (const name of state.namespaces) {
     await killNamespacePids(name);

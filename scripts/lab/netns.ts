@@ -1,129 +1,32 @@
-// Small helpers for building throwaway network labs out of Linux network namespaces, veth pairs
-// and socat pty pairs. Used by integration/e2e tests, the lab CLI, the demo and benchmarks.
+// Network namespaces, veth pairs and socat pty pairs: the building blocks of the throwaway labs
+// of the integration/e2e tests, the lab CLI, the demo and the benchmarks.
+// May touch: network namespaces and links it creates, processes it starts inside them, socat.
 //
 // Everything created here is recorded in a per-process cleanup registry and removed by its own
 // name or PID — never by a pattern — so parallel runs and other people's resources are safe.
-// A process 'exit'/SIGINT/SIGTERM handler removes whatever is still registered.
+// At exit (also SIGINT/SIGTERM/SIGHUP) process.ts kills the PIDs still tracked and then runs
+// this module's namespace clean-up.
 import { spawn as spawnChild, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
-
-export interface RunOptions {
-  /** Resolve instead of throwing when the command exits non-zero. */
-  allowFail?: boolean;
-  /** Kill the command (SIGKILL) after this long; default 15 s. */
-  timeoutMs?: number;
-  /** Bytes written to the command's stdin. */
-  input?: string;
-  /** Environment (default: this process's). */
-  env?: NodeJS.ProcessEnv;
-}
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function hasCommand(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-}
-
-function computeSkipReason(): string | false {
-  if (process.platform !== 'linux') return 'needs Linux (network namespaces)';
-  if (!isRoot()) return 'needs root (network namespaces)';
-  const missing = ['ip', 'socat'].filter((c) => !hasCommand(c));
-  if (missing.length > 0) return `needs ${missing.join(' and ')} installed`;
-  return false;
-}
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { processAlive } from '../../src/daemon/pidfile.js';
+import { killPid, onExitCleanup, run, sleepSync, stopChild, trackPid, untrackPid, waitFor, type RunOptions, type RunResult } from './process.js';
+import { labSkipReason } from './requirements.js';
 
 /** Why namespace-based tests cannot run here, or false if they can. Use as `{ skip: rootSkipReason }`. */
-export const rootSkipReason: string | false = computeSkipReason();
-
-/** Runs a command without a shell; throws on non-zero exit unless allowFail. */
-export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const [cmd, ...args] = argv;
-  if (cmd === undefined) return Promise.reject(new Error('run: empty argv'));
-  const timeoutMs = opts.timeoutMs ?? 15_000;
-  return new Promise((resolve, reject) => {
-    const child = spawnChild(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`${argv.join(' ')}: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
-      if (result.code !== 0 && !opts.allowFail) {
-        const why = signal ? `killed by ${signal}` : `exit ${result.code}`;
-        reject(new Error(`${argv.join(' ')}: ${why}: ${stderr.trim() || stdout.trim()}`));
-      } else {
-        resolve(result);
-      }
-    });
-    child.stdin.on('error', () => undefined); // command may exit before reading its input
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
-/** A fresh name prefix such as `tb-x7k2`: lower-case, short enough for interface names. */
-export function uniquePrefix(base: string): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const suffix = [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
-  return `${base}-${suffix}`;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns true; throws `what` after timeoutMs. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+export const rootSkipReason: string | false = labSkipReason();
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup registry: what this process created and has not yet removed.
 
 const liveNamespaces = new Set<string>();
-const livePids = new Set<number>();
-let exitHandlersInstalled = false;
-
-function killPid(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
+let cleanupRegistered = false;
 
 /**
- * Synchronous best-effort cleanup: the only kind possible inside an 'exit' handler. Kills what we
- * started and everything else inside our namespaces (e.g. a daemon's background scripts), then
- * deletes the namespaces, retrying briefly while the kernel still sees them in use.
+ * Synchronous best-effort cleanup at exit (process.ts kills our tracked PIDs first): kills
+ * everything else inside our namespaces (e.g. a daemon's background scripts), then deletes the
+ * namespaces, retrying briefly while the kernel still sees them in use.
  */
-function cleanupSync(): void {
-  for (const pid of livePids) killPid(pid);
-  livePids.clear();
+function deleteNamespacesSync(): void {
   for (const name of liveNamespaces) {
     const inside = spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout ?? '';
     for (const pid of inside.split(/\s+/).filter((p) => /^\d+$/.test(p))) killPid(Number(pid));
@@ -135,68 +38,6 @@ function cleanupSync(): void {
     }
   }
   liveNamespaces.clear();
-}
-
-function installExitHandlers(): void {
-  if (exitHandlersInstalled) return;
-  exitHandlersInstalled = true;
-  process.on('exit', cleanupSync);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      cleanupSync();
-      // Exit now, synchronously: no further callback may create something after the cleanup.
-      // 128+N is the shell's convention for "killed by signal N".
-      process.exit(128 + (osConstants.signals[signal] ?? 0));
-    });
-  }
-}
-
-/** Track a PID this process started so it is killed on exit if nobody stopped it first. */
-export function trackPid(pid: number): void {
-  installExitHandlers();
-  livePids.add(pid);
-}
-
-export function untrackPid(pid: number): void {
-  livePids.delete(pid);
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Sends `signal`, waits up to graceMs for the PID to go, then SIGKILLs it. */
-export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 3_000): Promise<void> {
-  killPid(pid, signal);
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(20);
-  if (isAlive(pid)) killPid(pid, 'SIGKILL');
-  untrackPid(pid);
-}
-
-/** Waits until a spawned child has exited (resolves immediately if it already has). */
-export function childExited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-  if (child.pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill(signal);
-    const exited = childExited(child);
-    const timedOut = sleep(graceMs).then(() => 'timeout' as const);
-    if ((await Promise.race([exited, timedOut])) === 'timeout') {
-      child.kill('SIGKILL');
-      await childExited(child);
-    }
-  }
-  untrackPid(child.pid);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,7 +52,10 @@ export class Netns {
   /** Creates the namespace (fails if it already exists) and brings its loopback up. */
   static async create(name: string): Promise<Netns> {
     if (name.length === 0 || name.includes('/')) throw new Error(`bad namespace name ${JSON.stringify(name)}`);
-    installExitHandlers();
+    if (!cleanupRegistered) {
+      cleanupRegistered = true;
+      onExitCleanup(deleteNamespacesSync);
+    }
     await run(['ip', 'netns', 'add', name]);
     liveNamespaces.add(name);
     const ns = new Netns(name);
@@ -247,6 +91,19 @@ export class Netns {
       if (child.pid !== undefined) untrackPid(child.pid);
     });
     return child;
+  }
+
+  /**
+   * spawn() with stdout and stderr appended to logPath (the file is created if missing): how the
+   * lab runs daemons, echo services and probes, and the bench its reference systems.
+   */
+  spawnLogged(argv: string[], logPath: string, opts: SpawnOptions = {}): ChildProcess {
+    const fd = openSync(logPath, 'a');
+    try {
+      return this.spawn(argv, { ...opts, stdio: ['ignore', fd, fd] });
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Stops one child started by spawn(): `signal`, then SIGKILL after graceMs. */
@@ -293,7 +150,7 @@ export async function killNamespacePids(name: string): Promise<void> {
   const { stdout } = await run(['ip', 'netns', 'pids', name], { allowFail: true });
   const pids = stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
   for (const pid of pids) killPid(pid);
-  await waitFor(`processes in ${name} to exit`, () => pids.every((pid) => !isAlive(pid)), 3_000).catch(() => undefined);
+  await waitFor(`processes in ${name} to exit`, () => pids.every((pid) => !processAlive(pid)), 3_000).catch(() => undefined);
 }
 
 export interface VethEnd {

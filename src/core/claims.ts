@@ -1,4 +1,7 @@
-// Helpers for the Claims bit sets of StatusMessage (bit i = group i in haresources order).
+// Helpers for the Claims bit sets of StatusMessage. A group's bit is its rank in the order of
+// group keys (wireOrder), not its line in haresources: two nodes whose haresources list the same
+// groups in a different order still mean the same group by the same bit. Nodes whose group sets
+// differ have different config digests, and the machine moves nothing by their claims.
 //
 // One combination has a meaning of its own: a group that is BOTH in `wants` and in `grants` is
 // a takeover demand ("operator ran `takeover` on me: please enter standby"). A normal node never
@@ -10,6 +13,17 @@ export const bit = (index: number): number => (1 << index) >>> 0;
 export const has = (set: number, index: number): boolean => ((set >>> index) & 1) === 1;
 
 export const allGroups = (count: number): number => (count >= 32 ? 0xffffffff : bit(count) - 1) >>> 0;
+
+/**
+ * For each group (in configuration order) the bit that stands for it on the wire: its rank when
+ * the keys are sorted. Keys are unique within a configuration; equal keys keep their order.
+ */
+export function wireOrder(keys: readonly string[]): number[] {
+  const ranked = keys.map((key, position) => ({ key, position })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.position - y.position));
+  const bits = new Array<number>(keys.length);
+  ranked.forEach((entry, rank) => (bits[entry.position] = rank));
+  return bits;
+}
 
 /** Groups the sender plainly grants (not part of a takeover demand). */
 export const plainGrants = (wants: number, grants: number): number => (grants & ~wants) >>> 0;

@@ -67,7 +67,8 @@ export function newGroupRuntime(group: CoreGroup): GroupRuntime {
   };
 }
 
-export function groupStatus(g: GroupRuntime, index: number, content: SentContent, claims: Claims | undefined): GroupStatus {
+/** `wireBit` is the group's bit in both nodes' claims (claims.ts wireOrder). */
+export function groupStatus(g: GroupRuntime, index: number, wireBit: number, content: SentContent, claims: Claims | undefined): GroupStatus {
   const pending: GroupStatus['pendingHandover'] =
     g.phase === 'stopped' && g.wants && !g.op ? 'awaiting-grant' : g.phase !== 'stopped' && g.desired !== 'self' && g.phase !== 'stop-failed' ? 'releasing' : null;
   return {
@@ -76,10 +77,10 @@ export function groupStatus(g: GroupRuntime, index: number, content: SentContent
     owner: g.group.owner,
     desired: g.desired,
     phase: g.phase,
-    selfHolds: has(content.holds, index),
-    selfWants: has(content.wants, index),
-    peerHolds: claims ? has(claims.holds, index) : null,
-    peerWants: claims ? has(claims.wants, index) : null,
+    selfHolds: has(content.holds, wireBit),
+    selfWants: has(content.wants, wireBit),
+    peerHolds: claims ? has(claims.holds, wireBit) : null,
+    peerWants: claims ? has(claims.wants, wireBit) : null,
     pendingHandover: pending,
     failedHere: g.failedHere,
     stopFailed: g.phase === 'stop-failed',

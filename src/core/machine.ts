@@ -37,6 +37,10 @@
 //   acknowledges its own last takeover by entering standby (persisted), which releases everything.
 //
 // One small method per transition; each logs a greppable `event`.
+// This file keeps step() and the decisions (who should hold each group, when a start or release
+// may begin, when a failed mark lapses, what we announce). What the peer told us lives in
+// peer-view.ts; how a decided start, stop, rollback or monitor is carried out lives in
+// group-ops.ts; neither emits anything the machine did not ask for.
 //
 // CONTRACT WITH THE CALLER (src/daemon/loop.ts, test/sim/world.ts):
 // * deliver a `tick` at least every keepaliveMs / 2 (a longer gap between events is taken as a
@@ -50,18 +54,18 @@
 //   the same group, and never two hooks at once; answer `ping-probe` with `ping-result`;
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
-import { MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import type { Outcome } from '../resources/result.js';
-import { allGroups, bit, has, isTakeoverDemand, plainGrants } from './claims.js';
+import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
+import { allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
-import { currentStep, restartPlan, rollbackPlan, startPlan, stopPlan, type Plan } from './group-plan.js';
+import { GroupOps } from './group-ops.js';
 import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
 import { LinkTracker, type LinkChange } from './links.js';
+import { PeerView, type PeerState } from './peer-view.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
-import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel } from './types.js';
+import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
@@ -73,29 +77,30 @@ const MAX_AUTOMATIC_FAILED_CLEARS = 2;
  */
 const MAX_TAKEOVER_RETRIES = 2;
 
-type PeerState = 'unknown' | 'alive' | 'dead';
-
 export class FailoverMachine {
   private config: CoreConfig;
-  private readonly generation: number;
+  private generation: number;
   private seq = 0;
   private standby: boolean;
   private leaving = false;
   private stopped = false;
   private commUp = false;
-  private peerState: PeerState = 'unknown';
-  private latest: StatusMessage | null = null;
-  private digestMatch: boolean | null = null;
+  private readonly peer: PeerView;
   private links: LinkTracker;
   private stall: StallGuard;
   private gate: TakeoverGate;
   private hooks = new HookQueue();
+  private readonly ops: GroupOps;
   private groups: GroupRuntime[];
+  /** Each group's bit in the claims (claims.ts wireOrder), by configuration position. */
+  private wireBits: number[] = [];
   private nextOp = 1;
   private now: number;
   private lastSentAt = -Infinity;
   private lastSent: SentContent | null = null;
-  private lastPersisted: { standby: boolean; role: Role } | null = null;
+  private lastPersisted: PersistedState | null = null;
+  /** The peer remembers a generation of ours we cannot exceed: said once. */
+  private generationExhaustedLogged = false;
   private demand: { since: number | null; startedAt: number } | null = null;
   /** seq of our first status after our own last takeover command: demands must acknowledge it. */
   private ownTakeoverSeq = 0;
@@ -103,10 +108,6 @@ export class FailoverMachine {
   private lastCommand: CoreStatus['lastCommand'] = null;
   private out: Effect[] = [];
   private started = false;
-  /** (seq, time) of our recent statuses, to tell whether the peer still hears us. */
-  private sentLog: { seq: number; at: number }[] = [];
-  private peerDeaf = false;
-  private peerAliveSince: number | null = null;
   /** The peer's claims changed: answer at once so handshakes take a round trip, not a keepalive. */
   private replyDue = false;
 
@@ -115,10 +116,21 @@ export class FailoverMachine {
     this.generation = init.generation;
     this.standby = init.standby;
     this.now = init.now;
+    this.peer = new PeerView(init.generation);
+    this.ops = new GroupOps({
+      now: () => this.now,
+      config: () => this.config,
+      leaving: () => this.leaving,
+      log: (level, event, message, fields) => this.log(level, event, message, fields),
+      emit: (effect) => this.out.push(effect),
+      opId: () => this.opId(),
+      hook: (kind, detail) => this.enqueueHook(kind, detail),
+    });
     this.links = new LinkTracker(config.links, init.now, this.timing(config));
     this.stall = new StallGuard(init.now, config.keepaliveMs);
     this.gate = new TakeoverGate(this.gateSettings(config));
     this.groups = config.groups.map((group) => newGroupRuntime(group));
+    this.useWireOrder();
   }
 
   // ---------------------------------------------------------------- public API
@@ -172,7 +184,7 @@ export class FailoverMachine {
   }
 
   status(): CoreStatus {
-    const latest = this.latest;
+    const latest = this.peer.latest;
     const lastHeard = this.links.views().reduce<number | null>((max, l) => (l.lastHeardAt !== null && (max === null || l.lastHeardAt > max) ? l.lastHeardAt : max), null);
     const content = this.content();
     return {
@@ -180,11 +192,11 @@ export class FailoverMachine {
       self: { name: this.config.self, role: this.role(), standby: this.standby, generation: this.generation, seq: this.seq, leaving: this.leaving },
       peer: {
         name: this.config.peer,
-        state: this.peerState,
+        state: this.peer.state,
         role: latest?.role ?? null,
         standby: latest?.standby ?? null,
         generation: latest?.generation ?? null,
-        leftGracefully: latest?.type === MessageType.Goodbye,
+        leftGracefully: this.peer.leftGracefully,
         lastHeardAgoMs: lastHeard === null ? null : this.now - lastHeard,
       },
       links: this.links.views().map((l) => ({
@@ -194,9 +206,9 @@ export class FailoverMachine {
         mediumUp: l.mediumUp,
         mediumReason: l.mediumReason,
       })),
-      groups: this.groups.map((g, i) => groupStatus(g, i, content, this.latest?.claims)),
+      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims)),
       takeoverGate: this.gate.state,
-      configDigestMatch: this.digestMatch,
+      configDigestMatch: this.peer.digestMatch,
       takeoverDemandPending: this.demand !== null,
       hooks: this.hooks.pending(),
       lastCommand: this.lastCommand,
@@ -204,6 +216,11 @@ export class FailoverMachine {
   }
 
   // ---------------------------------------------------------------- setup helpers
+
+  private useWireOrder(): void {
+    this.wireBits = wireOrder(this.groups.map((g) => g.group.key));
+    this.peer.useWireOrder(this.wireBits);
+  }
 
   private timing(config: CoreConfig) {
     return { warntimeMs: config.warntimeMs, deadtimeMs: config.deadtimeMs, initdeadMs: config.initdeadMs };
@@ -255,26 +272,53 @@ export class FailoverMachine {
     }
     const change = this.links.heard(link, this.now);
     if (change) this.logLinkChange(change);
-    if (!this.isNewer(message)) return;
-    if (this.latest && message.generation > this.latest.generation) {
-      this.log('info', 'peer-restarted', `${this.config.peer} restarted (generation ${this.latest.generation} → ${message.generation})`, { generation: message.generation });
+    const accepted = this.peer.accept(message);
+    if (!accepted) return;
+    if (accepted.restartedFrom !== null) {
+      this.log('info', 'peer-restarted', `${this.config.peer} restarted (generation ${accepted.restartedFrom} → ${message.generation})`, { generation: message.generation });
     }
-    if (!this.latest || claimsChanged(this.latest, message)) this.replyDue = true;
-    this.latest = message;
-    this.checkDigest(message.configDigest);
+    if (accepted.claimsChanged) this.replyDue = true;
+    this.catchUpGeneration(message.ackGeneration, message.ackSeq);
+    this.checkDigest();
     if (message.type === MessageType.Goodbye) {
       this.log('info', 'peer-goodbye', `${this.config.peer} is stopping gracefully and holds nothing: taking over at once`);
     }
     this.honourTakeoverDemand(message);
   }
 
-  private isNewer(message: StatusMessage): boolean {
-    const latest = this.latest;
-    if (!latest) return true;
-    // Frames of an older generation are in-flight leftovers of the peer's previous life (the
-    // replay window normally drops them first): they keep the link alive, their claims are stale.
-    if (message.generation !== latest.generation) return message.generation > latest.generation;
-    return message.seq > latest.seq;
+  /**
+   * Our state file was lost (disk replaced, tmpfs, restored snapshot): we started under a lower
+   * generation than the peer last heard from us, and its replay windows drop all our frames as
+   * `old-generation`, so it would see us dead forever while we hear it. Its acknowledgements name
+   * the generation it remembers (and, for our own generation, a sequence number we have not
+   * reached in this run); we continue under the next one and persist it first, so the
+   * peer hears us within a keepalive. No replay hole: the jump only ever raises our generation,
+   * every frame is still signed and checked against the peer's window, and frames captured from
+   * any earlier run carry a generation at or below the one the peer remembers, which its window
+   * refuses. A replayed acknowledgement can only push us to a generation the peer really saw.
+   */
+  private catchUpGeneration(remembered: number, rememberedSeq: number): void {
+    // Same generation: behind only if the peer acknowledges a status we have not sent in this run.
+    if (remembered < this.generation || (remembered === this.generation && rememberedSeq <= this.seq)) return;
+    if (remembered >= MAX_GENERATION) {
+      if (!this.generationExhaustedLogged) {
+        this.generationExhaustedLogged = true;
+        this.log('error', 'generation-exhausted', `${this.config.peer} remembers generation ${remembered} of ours, the highest there is: it drops our frames until it restarts`, { remembered });
+      }
+      return;
+    }
+    const before = this.generation;
+    this.generation = remembered + 1;
+    this.seq = 0;
+    this.peer.renumber(this.generation);
+    for (const g of this.groups) {
+      g.wantSince = null;
+      g.failedSince = null;
+    }
+    this.ownTakeoverSeq = 0;
+    this.ownTakeoverSeqPending = this.demand !== null;
+    this.log('warn', 'generation-behind', `${this.config.peer} remembers generation ${remembered} of ours but we started as ${before} (state file lost or restored): continuing as generation ${this.generation}`, { from: before, to: this.generation });
+    this.persistNow();
   }
 
   private logLinkChange(change: LinkChange): void {
@@ -289,31 +333,24 @@ export class FailoverMachine {
     this.log(up ? 'info' : 'warn', up ? 'link-medium-up' : 'link-medium-down', `link ${link} medium ${up ? 'up' : 'down'}: ${reason}`, { link, reason });
   }
 
-  private checkDigest(digest: string): void {
-    const match = digest === this.config.configDigest;
-    if (match === this.digestMatch) return;
-    const before = this.digestMatch;
-    this.digestMatch = match;
-    if (!match) {
+  private checkDigest(): void {
+    const change = this.peer.checkDigest(this.config.configDigest);
+    if (!change) return;
+    if (!change.match) {
+      const digest = this.peer.latest!.configDigest;
       this.log('error', 'config-drift', `${this.config.peer} runs a different shared configuration (its digest ${digest}, ours ${this.config.configDigest}): haresources and timings must be identical on both nodes`, { peerDigest: digest, ourDigest: this.config.configDigest });
-    } else if (before === false) {
+    } else if (change.before === false) {
       this.log('info', 'config-drift-cleared', `${this.config.peer} now runs the same shared configuration`);
     }
   }
 
   private honourTakeoverDemand(message: StatusMessage): void {
     if (this.standby || this.leaving || message.standby || message.type !== MessageType.Status) return;
-    if (!isTakeoverDemand(message.claims.wants, message.claims.grants, this.groups.length)) return;
-    if (!this.acknowledges(message, this.ownTakeoverSeq)) return;
+    if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
+    if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
     this.standby = true;
     this.demand = null;
     this.log('info', 'standby-by-peer-takeover', `${this.config.peer} took over on operator request: entering standby`);
-  }
-
-  /** The message acknowledges our status number `seq` of this generation (or a later one). */
-  private acknowledges(message: StatusMessage, seq: number): boolean {
-    if (message.ackGeneration !== this.generation) return message.ackGeneration > this.generation;
-    return message.ackSeq >= seq;
   }
 
   private onResourceDone(opId: number, outcome: Outcome, reason: string): void {
@@ -325,8 +362,8 @@ export class FailoverMachine {
     }
     const op = g.op;
     g.op = null;
-    if (op.action === 'monitor') this.monitorDone(g, index, op.resource, outcome, reason);
-    else this.planStepDone(g, index, op.resource, op.action, outcome, reason);
+    if (op.action === 'monitor') this.ops.monitorDone(g, index, op.resource, outcome, reason);
+    else this.ops.stepDone(g, index, op.resource, op.action, outcome, reason);
   }
 
   private onHookDone(opId: number, ok: boolean, reason: string): void {
@@ -343,7 +380,8 @@ export class FailoverMachine {
   private onCommand(command: Command): void {
     if (command === 'stop') return this.startLeaving();
     if (this.leaving) return this.refuse(command, 'a graceful stop is in progress');
-    if (this.peerState !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
+    if (this.peer.state !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
+    if (this.drifted()) return this.refuse(command, `${this.config.peer} runs a different shared configuration: no group moves until both run the same one`);
     if (command === 'standby') this.enterStandby();
     else this.startTakeover();
   }
@@ -366,7 +404,7 @@ export class FailoverMachine {
 
   private startTakeover(): void {
     this.standby = false;
-    for (const g of this.groups) this.clearFailedMark(g, 'operator takeover');
+    for (const g of this.groups) this.ops.clearFailedMark(g, 'operator takeover');
     this.demand = { since: null, startedAt: this.now };
     this.ownTakeoverSeqPending = true;
     this.accept('takeover', `takeover: asking ${this.config.peer} to enter standby and release every group`);
@@ -396,10 +434,11 @@ export class FailoverMachine {
     }
     this.config = config;
     this.groups = kept;
+    this.useWireOrder();
     this.links.reconfigure(config.links, this.now, this.timing(config));
     this.stall.reconfigure(config.keepaliveMs);
     this.gate.reconfigure(this.gateSettings(config));
-    if (this.latest) this.checkDigest(this.latest.configDigest);
+    this.checkDigest();
     this.log('info', 'config-reloaded', 'configuration reloaded; roles unchanged', { digest: config.configDigest });
   }
 
@@ -412,40 +451,26 @@ export class FailoverMachine {
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
     this.expireDemand();
     this.groups.forEach((g, i) => this.reconcileGroup(g, i));
-    this.groups.forEach((g, i) => this.runMonitors(g, i));
+    this.groups.forEach((g, i) => this.ops.runMonitors(g, i));
     this.maybeSend();
     this.maybePersist();
     this.maybeFinishLeaving();
   }
 
   private updatePeerState(): void {
-    const latest = this.latest;
-    const dead = this.links.allDead() || latest?.type === MessageType.Goodbye;
-    const next: PeerState = dead ? 'dead' : latest ? 'alive' : 'unknown';
-    if (next === this.peerState) return;
-    const before = this.peerState;
-    this.peerState = next;
-    this.peerAliveSince = next === 'alive' ? this.now : null;
+    const change = this.peer.settle(this.links.allDead(), this.now);
+    if (!change) return;
+    const { before } = change;
+    const next = this.peer.state;
     if (!this.commUp) this.commsUp(next);
     if (next === 'dead') this.peerDied(before);
     else if (next === 'alive') this.peerCameBack(before);
   }
 
-  /**
-   * One-way failure detection: the peer's acks tell us which of our statuses it has received. If
-   * it has not received anything we sent deadtime ago or later, it cannot hear us and will
-   * declare us dead (if it has not already).
-   */
+  /** One-way failure: the peer we hear has stopped hearing us (see PeerView.updateDeafness). */
   private updatePeerDeafness(): void {
-    const horizon = this.now - this.config.deadtimeMs;
-    while (this.sentLog.length > 1 && this.sentLog[1]!.at <= horizon) this.sentLog.shift();
-    const reference = this.sentLog[0];
-    // Only a peer we have heard for a whole deadtime counts: a peer just back from the dead (or
-    // from a partition) naturally acknowledges old frames in its first statuses.
-    const heardLongEnough = this.peerAliveSince !== null && this.peerAliveSince <= horizon;
-    const deaf = this.peerState === 'alive' && heardLongEnough && reference !== undefined && reference.at <= horizon && !this.acknowledges(this.latest!, reference.seq);
-    if (deaf === this.peerDeaf) return;
-    this.peerDeaf = deaf;
+    const deaf = this.peer.updateDeafness(this.now, this.config.deadtimeMs);
+    if (deaf === null) return;
     if (deaf) this.log('warn', 'peer-deaf', `${this.config.peer} has not received our heartbeats for deadtime (one-way link failure): yielding the groups it holds`);
     else this.log('info', 'peer-hears-us', `${this.config.peer} receives our heartbeats again`);
   }
@@ -457,8 +482,8 @@ export class FailoverMachine {
   }
 
   private peerDied(before: PeerState): void {
-    const graceful = this.latest?.type === MessageType.Goodbye;
-    const heldNothing = (this.latest?.claims.holds ?? 0) === 0;
+    const graceful = this.peer.leftGracefully;
+    const heldNothing = (this.peer.latest?.claims.holds ?? 0) === 0;
     this.demand = null;
     this.log(graceful ? 'info' : 'warn', 'peer-dead', graceful ? `${this.config.peer} left gracefully` : `${this.config.peer} is dead: every link silent`, { previously: before });
     if (!graceful && before === 'alive') this.enqueueHook('remote-failure', { TWINBEAT_REASON: 'peer-dead' });
@@ -488,7 +513,7 @@ export class FailoverMachine {
 
   private expireDemand(): void {
     if (!this.demand) return;
-    if (this.latest?.standby && this.peerState === 'alive') {
+    if (this.peer.latest?.standby && this.peer.state === 'alive') {
       this.demand = null;
       this.log('info', 'takeover-accepted', `${this.config.peer} entered standby`);
     } else if (this.now - this.demand.startedAt > this.config.deadtimeMs) {
@@ -505,23 +530,39 @@ export class FailoverMachine {
     return { ok: true, why: '' };
   }
 
+  /**
+   * The peer is alive but its configuration lists other resource groups than ours (the group part
+   * of the digest differs): its claims may speak of other groups (claims.ts), so nothing moves by
+   * them. Drift in timings or policy only is reported (config-drift) and changes nothing here. We keep what runs here, start nothing
+   * on a grant, honour no demand; only a dead peer (all links silent, or its goodbye) or our own
+   * ineligibility (stop, standby, failure) moves a group. Never a double run; the operator fixes
+   * the configuration, and status and the config-drift error say so.
+   */
+  private drifted(): boolean {
+    return this.peer.state === 'alive' && this.peer.groupsMatch === false;
+  }
+
   private computeDesired(g: GroupRuntime, index: number): { holder: Holder; why: string } {
-    const latest = this.latest;
+    const peer = this.peer;
     const eligibility = this.eligible(g);
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
-    if (this.demand && eligibility.ok && this.peerState === 'alive') return { holder: 'self', why: 'takeover demanded' };
-    const peerAlive = this.peerState === 'alive' && latest !== null;
-    const claims = latest?.claims;
+    if (this.drifted() && eligibility.ok) {
+      return g.phase !== 'stopped'
+        ? { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' }
+        : { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+    }
+    if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
+    const peerAlive = peer.state === 'alive' && peer.latest !== null;
     const decision = desiredHolder({
       selfIsOwner: g.group.owner === this.config.self,
       selfEligible: eligibility.ok,
       peerAlive,
-      peerUnavailable: peerAlive && (latest.standby || latest.role === 'leaving'),
-      peerDeclines: peerAlive && has(plainGrants(claims!.wants, claims!.grants), index) && !has(claims!.holds, index),
-      peerDemands: peerAlive && isTakeoverDemand(claims!.wants, claims!.grants, this.groups.length),
-      peerDeaf: peerAlive && this.peerDeaf,
+      peerUnavailable: peerAlive && peer.unavailable(),
+      peerDeclines: peerAlive && peer.declines(index),
+      peerDemands: peerAlive && peer.demandsTakeover(this.groups.length),
+      peerDeaf: peerAlive && peer.deaf,
       selfHolds: g.phase !== 'stopped',
-      peerHolds: peerAlive && has(claims!.holds, index),
+      peerHolds: peerAlive && peer.holds(index),
       autoFailback: this.config.autoFailback,
     });
     const why = !eligibility.ok ? `${decision.reason} (${eligibility.why})` : decision.reason;
@@ -540,34 +581,19 @@ export class FailoverMachine {
     }
     this.trackConflict(g, index);
     if (g.op || g.plan) return;
-    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.takeoverStart(g, index);
-    else if (g.phase === 'running' && holder !== 'self') this.releaseStart(g, index, why);
+    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.ops.start(g, index, this.peer.state === 'dead' ? `${this.config.peer} is dead` : `${this.config.peer} granted it`);
+    else if (g.phase === 'running' && holder !== 'self') this.ops.release(g, index, why);
   }
 
   private mayStart(g: GroupRuntime, index: number): boolean {
     if (!this.commUp) return false;
-    if (this.peerState === 'dead') return this.gate.isOpen();
-    if (this.peerState !== 'alive' || g.wantSince === null) return false;
-    const latest = this.latest!;
-    const grants = plainGrants(latest.claims.wants, latest.claims.grants);
-    return has(grants, index) && !has(latest.claims.holds, index) && this.acknowledges(latest, g.wantSince);
-  }
-
-  private takeoverStart(g: GroupRuntime, index: number): void {
-    const how = this.peerState === 'dead' ? `${this.config.peer} is dead` : `${this.config.peer} granted it`;
-    this.log('info', 'takeover-start', `starting group ${g.group.key}: ${how}`, { group: g.group.key });
-    g.phase = 'starting';
-    this.runPlan(g, index, startPlan(g.group.resources.length, how));
-  }
-
-  private releaseStart(g: GroupRuntime, index: number, why: string): void {
-    this.log('info', 'release-start', `stopping group ${g.group.key} (reverse order): ${why}`, { group: g.group.key });
-    g.phase = 'stopping';
-    this.runPlan(g, index, stopPlan(g.group.resources.length, why));
+    if (this.peer.state === 'dead') return this.gate.isOpen();
+    if (this.peer.state !== 'alive' || g.wantSince === null || this.drifted()) return false;
+    return this.peer.declines(index) && this.peer.acknowledges(g.wantSince);
   }
 
   private trackConflict(g: GroupRuntime, index: number): void {
-    const peerHolds = this.peerState === 'alive' && this.latest !== null && has(this.latest.claims.holds, index);
+    const peerHolds = this.peer.state === 'alive' && this.peer.holds(index);
     if (g.phase === 'stopped') {
       g.conflict = false;
       return;
@@ -575,30 +601,14 @@ export class FailoverMachine {
     if (peerHolds && !g.conflict && (g.phase === 'running' || g.phase === 'starting')) {
       g.conflict = true;
       this.log('error', 'split-brain-detected', `both nodes hold group ${g.group.key}; the ${g.desired === 'self' ? 'peer' : 'local'} copy will be stopped`, { group: g.group.key });
-    } else if (!peerHolds && g.conflict && this.peerState === 'alive' && g.phase === 'running') {
+    } else if (!peerHolds && g.conflict && this.peer.state === 'alive' && g.phase === 'running') {
       g.conflict = false;
       this.log('info', 'split-brain-resolved', `group ${g.group.key} now runs only here: re-announcing its addresses`, { group: g.group.key });
       this.out.push({ type: 'reannounce', group: index });
     }
   }
 
-  // ---------------------------------------------------------------- failed marks
-
-  private markFailed(g: GroupRuntime, why: string): void {
-    g.failedHere = true;
-    g.failedSince = null;
-    g.failedAt = this.now;
-    this.log('error', 'group-failed', `group ${g.group.key} marked failed on this node: ${why}; releasing it to ${this.config.peer}`, { group: g.group.key });
-    this.enqueueHook('local-failure', { TWINBEAT_GROUP: g.group.key, TWINBEAT_REASON: why });
-  }
-
-  private clearFailedMark(g: GroupRuntime, why: string): void {
-    if (!g.failedHere) return;
-    g.failedHere = false;
-    g.failedSince = null;
-    g.failedAt = null;
-    this.log('info', 'failed-mark-cleared', `group ${g.group.key} may run here again: ${why}`, { group: g.group.key });
-  }
+  // ---------------------------------------------------------------- when a failed mark lapses
 
   /**
    * Try again here when the peer failed the group too (it declines it after seeing our failure),
@@ -607,119 +617,19 @@ export class FailoverMachine {
   private maybeClearFailedMark(g: GroupRuntime, index: number): void {
     if (this.takeoverRetryDue(g)) {
       g.takeoverRetries += 1;
-      this.clearFailedMark(g, `${this.config.peer} is still dead: retrying the takeover (${g.takeoverRetries} of ${MAX_TAKEOVER_RETRIES})`);
+      this.ops.clearFailedMark(g, `${this.config.peer} is still dead: retrying the takeover (${g.takeoverRetries} of ${MAX_TAKEOVER_RETRIES})`);
       return;
     }
-    if (!g.failedHere || g.failedSince === null || this.peerState !== 'alive' || g.automaticClears >= MAX_AUTOMATIC_FAILED_CLEARS) return;
-    const latest = this.latest!;
-    if (latest.standby || latest.role === 'leaving') return;
-    const declines = has(plainGrants(latest.claims.wants, latest.claims.grants), index) && !has(latest.claims.holds, index);
-    if (!declines || !this.acknowledges(latest, g.failedSince)) return;
+    if (!g.failedHere || g.failedSince === null || this.peer.state !== 'alive' || g.automaticClears >= MAX_AUTOMATIC_FAILED_CLEARS) return;
+    if (this.peer.unavailable()) return;
+    if (this.drifted() || !this.peer.declines(index) || !this.peer.acknowledges(g.failedSince)) return;
     g.automaticClears += 1;
-    this.clearFailedMark(g, `${this.config.peer} failed it too`);
+    this.ops.clearFailedMark(g, `${this.config.peer} failed it too`);
   }
 
   private takeoverRetryDue(g: GroupRuntime): boolean {
     if (!g.failedHere || g.failedAt === null || g.takeoverRetries >= MAX_TAKEOVER_RETRIES) return false;
-    return this.peerState === 'dead' && this.gate.isOpen() && this.now - g.failedAt >= this.config.deadtimeMs;
-  }
-
-  // ---------------------------------------------------------------- plans and resource ops
-
-  private runPlan(g: GroupRuntime, index: number, plan: Plan): void {
-    g.plan = plan;
-    this.issueStep(g, index);
-  }
-
-  private issueStep(g: GroupRuntime, index: number): void {
-    const step = g.plan && currentStep(g.plan);
-    if (!g.plan || !step) return this.planFinished(g);
-    const resource = g.group.resources[step.resource]!;
-    g.op = { opId: this.opId(), resource: step.resource, action: step.action };
-    g.resources[step.resource]!.state = step.action === 'start' ? 'starting' : 'stopping';
-    this.out.push({ type: 'run-resource', opId: g.op.opId, group: index, resource: resource.id, action: step.action });
-  }
-
-  private planStepDone(g: GroupRuntime, index: number, resource: number, action: 'start' | 'stop', outcome: Outcome, reason: string): void {
-    const plan = g.plan;
-    const id = g.group.resources[resource]!.id;
-    const r = g.resources[resource]!;
-    if (!plan) return;
-    if (outcome === 'ok') {
-      r.state = action === 'start' ? 'running' : 'stopped';
-      if (action === 'start') r.nextMonitorAt = this.now + (g.group.resources[resource]!.monitor?.intervalMs ?? 0);
-      plan.next += 1;
-      return this.issueStep(g, index);
-    }
-    if (action === 'stop') return this.stopFailed(g, resource, outcome, reason);
-    r.state = 'stopped';
-    this.log('error', 'start-failed', `start of ${id} failed (${outcome}${reason ? `: ${reason}` : ''}): stopping group ${g.group.key} in reverse`, { group: g.group.key, resource: id, outcome });
-    g.phase = 'stopping';
-    const upTo = plan.kind === 'restart' ? g.group.resources.length - 1 : resource;
-    this.runPlan(g, index, rollbackPlan(upTo, `start of ${id} failed`));
-  }
-
-  private stopFailed(g: GroupRuntime, resource: number, outcome: Outcome, reason: string): void {
-    const id = g.group.resources[resource]!.id;
-    g.resources[resource]!.state = 'stop-failed';
-    g.plan = null;
-    g.phase = 'stop-failed';
-    this.log('error', 'stop-failed', `stop of ${id} failed (${outcome}${reason ? `: ${reason}` : ''}): group ${g.group.key} may still run here and stays claimed; operator action needed`, { group: g.group.key, resource: id, outcome });
-    if (this.leaving) this.log('error', 'stop-blocked', 'graceful stop cannot finish: a group failed to stop');
-    if (this.config.escalateOnStopFailure) this.enqueueHook('escalate', { TWINBEAT_GROUP: g.group.key, TWINBEAT_RESOURCE: id, TWINBEAT_REASON: 'stop-failed' });
-  }
-
-  private planFinished(g: GroupRuntime): void {
-    const plan = g.plan!;
-    g.plan = null;
-    if (plan.kind === 'start' || plan.kind === 'restart') {
-      g.phase = 'running';
-      this.log('info', plan.kind === 'start' ? 'group-started' : 'resource-restarted', `group ${g.group.key} running`, { group: g.group.key });
-      return;
-    }
-    g.phase = 'stopped';
-    for (const r of g.resources) {
-      r.monitorFailures = 0;
-      r.restarts = 0;
-    }
-    this.log('info', 'group-stopped', `group ${g.group.key} stopped here`, { group: g.group.key });
-    if (plan.kind === 'rollback') this.markFailed(g, plan.reason);
-  }
-
-  // ---------------------------------------------------------------- monitoring
-
-  private runMonitors(g: GroupRuntime, index: number): void {
-    if (g.phase !== 'running' || g.op || g.plan) return;
-    g.group.resources.forEach((resource, i) => {
-      const r = g.resources[i]!;
-      if (!resource.monitor || g.op || this.now < r.nextMonitorAt) return;
-      g.op = { opId: this.opId(), resource: i, action: 'monitor' };
-      this.out.push({ type: 'run-resource', opId: g.op.opId, group: index, resource: resource.id, action: 'monitor' });
-    });
-  }
-
-  private monitorDone(g: GroupRuntime, index: number, resource: number, outcome: Outcome, reason: string): void {
-    const spec = g.group.resources[resource]!;
-    const r = g.resources[resource]!;
-    const monitor = spec.monitor;
-    if (!monitor || g.phase !== 'running') return;
-    r.nextMonitorAt = this.now + monitor.intervalMs;
-    if (outcome === 'ok') {
-      r.monitorFailures = 0;
-      return;
-    }
-    r.monitorFailures += 1;
-    this.log('warn', 'monitor-failed', `monitor of ${spec.id}: ${outcome}${reason ? ` (${reason})` : ''}, ${r.monitorFailures}/${monitor.failuresBeforeRestart}`, { group: g.group.key, resource: spec.id, outcome });
-    if (r.monitorFailures < monitor.failuresBeforeRestart) return;
-    r.monitorFailures = 0;
-    if (r.restarts < monitor.maxRestarts) {
-      r.restarts += 1;
-      this.log('warn', 'resource-restart', `restarting ${spec.id} here (${r.restarts}/${monitor.maxRestarts})`, { group: g.group.key, resource: spec.id });
-      return this.runPlan(g, index, restartPlan(resource, 'monitor'));
-    }
-    this.log('error', 'monitor-failover', `${spec.id} keeps failing after ${monitor.maxRestarts} restarts: failing group ${g.group.key} over to ${this.config.peer}`, { group: g.group.key, resource: spec.id });
-    g.phase = 'stopping';
-    this.runPlan(g, index, rollbackPlan(g.group.resources.length - 1, `monitor of ${spec.id} failed`));
+    return this.peer.state === 'dead' && this.gate.isOpen() && this.now - g.failedAt >= this.config.deadtimeMs;
   }
 
   // ---------------------------------------------------------------- what we announce
@@ -738,9 +648,10 @@ export class FailoverMachine {
     let wants = 0;
     let grants = 0;
     this.groups.forEach((g, i) => {
-      if (g.phase !== 'stopped') holds |= bit(i);
-      if (g.wants) wants |= bit(i);
-      else if (g.phase === 'stopped' && this.commUp) grants |= bit(i);
+      const wire = bit(this.wireBits[i]!);
+      if (g.phase !== 'stopped') holds |= wire;
+      if (g.wants) wants |= wire;
+      else if (g.phase === 'stopped' && this.commUp) grants |= wire;
     });
     if (this.demand) {
       wants = allGroups(this.groups.length);
@@ -759,7 +670,7 @@ export class FailoverMachine {
 
   private send(type: StatusMessage['type'], content: SentContent): void {
     this.seq += 1;
-    const latest = this.latest;
+    const latest = this.peer.latest;
     const message: StatusMessage = {
       type,
       from: this.config.self,
@@ -773,7 +684,7 @@ export class FailoverMachine {
       configDigest: this.config.configDigest,
     };
     this.out.push({ type: 'send', message });
-    this.sentLog.push({ seq: this.seq, at: this.now });
+    this.peer.sent(this.seq, this.now);
     this.lastSent = content;
     this.lastSentAt = this.now;
     for (const g of this.groups) {
@@ -790,9 +701,14 @@ export class FailoverMachine {
     const role = this.role();
     if (role === 'transition') return;
     const last = this.lastPersisted;
-    if (last && last.role === role && last.standby === this.standby) return;
-    this.lastPersisted = { standby: this.standby, role };
-    this.out.push({ type: 'persist', state: { standby: this.standby, role } });
+    if (last && last.role === role && last.standby === this.standby && last.generation === this.generation) return;
+    this.persistNow();
+  }
+
+  private persistNow(): void {
+    const state: PersistedState = { generation: this.generation, standby: this.standby, role: this.role() };
+    this.lastPersisted = state;
+    this.out.push({ type: 'persist', state });
   }
 
   private maybeFinishLeaving(): void {
@@ -803,10 +719,4 @@ export class FailoverMachine {
     this.out.push({ type: 'stopped' });
     this.stopped = true;
   }
-}
-
-function claimsChanged(before: StatusMessage, after: StatusMessage): boolean {
-  const x = before.claims;
-  const y = after.claims;
-  return before.type !== after.type || before.role !== after.role || before.standby !== after.standby || x.holds !== y.holds || x.wants !== y.wants || x.grants !== y.grants;
 }

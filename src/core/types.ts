@@ -1,9 +1,9 @@
 // The contract of the pure failover core: what it is configured with, the events it takes and
 // the effects it returns. src/daemon/loop.ts (real world) and test/sim (simulated world) are the
-// only callers. Nothing here may import node:*, src/daemon or src/transport.
+// only callers. It also holds the core's vocabulary the edges share (HookKind, ResourceAction,
+// Outcome). Nothing here may import node:*, src/daemon, src/transport, src/resources or src/config.
 
 import type { Message } from '../protocol/message.js';
-import type { Outcome } from '../resources/result.js';
 
 export type AutoFailback = 'on' | 'off' | 'legacy';
 
@@ -66,15 +66,43 @@ export type Event =
   /** A valid new configuration; applied without a role change. */
   | { type: 'config'; now: number; config: CoreConfig };
 
-export type HookKind = 'fence' | 'escalate' | 'local-failure' | 'remote-failure' | 'takeover' | 'release';
+/**
+ * The hooks the machine runs (run-hook effects). Only kinds the machine emits are listed:
+ * src/config parses `tb_hook` against its own list, which a unit test keeps equal to this one
+ * (config may not import core).
+ */
+export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure'] as const;
+export type HookKind = (typeof hookKinds)[number];
+
+/** The actions a resource script is run with. */
+export type ResourceAction = 'start' | 'stop' | 'status' | 'monitor';
+
+/** What a resource action came to, whatever the script's class (the edge normalises exit codes). */
+export type Outcome =
+  | 'ok' // start/stop succeeded; status/monitor: running
+  | 'not-running' // status/monitor: cleanly stopped
+  | 'failed' // anything else: generic error, bad exit code, killed
+  | 'timed-out' // killed by the runner after the action's timeout
+  | 'not-installed' // script missing, not executable, or refused as unsafe
+  | 'not-configured'; // OCF 2/6: arguments or configuration wrong
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * What must survive a restart. `generation` is normally the one the daemon started with; it
+ * changes only when the peer shows that it remembers a higher one of ours (our state was lost).
+ */
+export interface PersistedState {
+  generation: number;
+  standby: boolean;
+  role: string;
+}
 
 export type Effect =
   /** Send this message on these links (all links unless listed). */
   | { type: 'send'; message: Message; links?: string[] }
   /** Run one resource action. The loop answers with a resource-done event carrying opId. */
-  | { type: 'run-resource'; opId: number; group: number; resource: string; action: 'start' | 'stop' | 'status' | 'monitor' }
+  | { type: 'run-resource'; opId: number; group: number; resource: string; action: ResourceAction }
   /** Run a hook script; the loop answers with hook-done. Hooks run one at a time, in order. */
   | { type: 'run-hook'; opId: number; hook: HookKind; env: Record<string, string> }
   /** Ask the edge to probe the ping nodes; answered with ping-result. */
@@ -84,6 +112,6 @@ export type Effect =
   /** A greppable event name plus structured fields. */
   | { type: 'log'; level: LogLevel; event: string; message: string; fields?: Record<string, unknown> }
   /** Persist what must survive a restart. */
-  | { type: 'persist'; state: { standby: boolean; role: string } }
+  | { type: 'persist'; state: PersistedState }
   /** The core has finished a graceful stop: the daemon may exit. */
   | { type: 'stopped' };

@@ -2,8 +2,8 @@
 // resource scripts, hooks, ping probes, gratuitous-ARP re-announcement, persisting state.
 import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
-import type { HookKind } from '../core/types.js';
-import type { ResourceAction, ScriptResult } from '../resources/result.js';
+import type { HookKind, ResourceAction } from '../core/types.js';
+import type { ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
@@ -41,7 +41,6 @@ export interface ActionsDeps {
   config: () => Config;
   runner: ScriptRunner;
   stateFile: string;
-  generation: number;
   log: Logger;
   ping?: (address: string) => Promise<boolean>;
 }
@@ -96,7 +95,8 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
     },
 
     async persist(state) {
-      await saveState(deps.stateFile, { generation: deps.generation, role: state.role, standby: state.standby });
+      // The generation comes from the core: it changes when the peer remembers a higher one.
+      await saveState(deps.stateFile, { generation: state.generation, role: state.role, standby: state.standby });
     },
   };
 }

@@ -3,12 +3,12 @@
 // returns are carried out strictly in the order returned, and one event is fully handled
 // (including awaiting a persist) before the next is stepped. Work that takes time (scripts,
 // ping probes) is started and answers later with its own event.
-import type { Effect, Event, HookKind } from '../core/types.js';
+import type { Effect, Event, HookKind, PersistedState, ResourceAction } from '../core/types.js';
 import type { CoreStatus } from '../core/status.js';
 import type { FrameCodec } from '../protocol/frame-codec.js';
 import { DropCounters, type DropReason } from '../protocol/drops.js';
 import type { Link } from '../transport/link.js';
-import type { ScriptResult, ResourceAction } from '../resources/result.js';
+import type { ScriptResult } from '../resources/result.js';
 import type { Clock, Timer } from './clock.js';
 import type { Logger } from './logger.js';
 
@@ -26,7 +26,7 @@ export interface WorldActions {
   runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult>;
   probePing(): Promise<{ reachable: number; total: number }>;
   reannounce(group: number): Promise<void>;
-  persist(state: { standby: boolean; role: string }): Promise<void>;
+  persist(state: PersistedState): Promise<void>;
 }
 
 export interface LoopDeps {
@@ -74,6 +74,7 @@ export class Loop {
         }
         const decoded = deps.codec.decode(event.frame, link.name);
         if (decoded.ok) {
+          link.frameAccepted(event.at);
           void this.dispatch({ type: 'heard', now: event.at, link: link.name, message: decoded.message });
         } else {
           drops.count(decoded.reason);

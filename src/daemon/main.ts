@@ -23,6 +23,7 @@ import { installSignalHandlers } from './signals.js';
 import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
+import { keepDescriptorHeadroom } from './descriptors.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -79,6 +80,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   const log = createLogger({ logfile, debugfile, logfacility, foreground: opts.foreground, debug });
   const daemonLog = log.child('daemon');
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
+  const connections = await keepDescriptorHeadroom(daemonLog);
 
   let pidfile: Pidfile;
   try {
@@ -123,7 +125,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const linkNames = links.map((l) => l.name);
     const codec = wiring.createCodec(config.current);
     const machine = new FailoverMachine(coreConfigFrom(config.current, linkNames), { generation: state.generation, standby: state.standby, now: clock.now() });
-    const actions = createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, generation: state.generation, log });
+    const actions = createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log });
     const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current) });
     cleanups.push(() => loop.close());
 
@@ -148,6 +150,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       group: ext.controlGroup,
       handler: (request) => control.handle(request),
       onError: (err) => daemonLog.warn('control-error', err.message),
+      limits: { maxConnections: connections.control },
     });
     cleanups.push(() => controlServer.close());
 
@@ -156,7 +159,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     if (ext.metricsPort > 0) {
       try {
         const { metricsPort: port, metricsAddress: address } = ext;
-        const metrics = await startMetricsServer({ port, address, render: () => renderMetrics(control.statusReport(), { coreEvents: loop.coreEvents() }) });
+        const metrics = await startMetricsServer({
+          port,
+          address,
+          render: () => renderMetrics(control.statusReport(), { coreEvents: loop.coreEvents() }),
+          limits: { maxConnections: connections.metrics },
+          onError: (err) => daemonLog.warn('metrics-error', err.message),
+        });
         cleanups.push(() => metrics.close());
         daemonLog.info('metrics-listening', `metrics at http://${address}:${metrics.port}/metrics`, { port: metrics.port, address });
       } catch (err) {

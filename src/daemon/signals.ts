@@ -1,21 +1,19 @@
 // Process signals and fatal errors for the daemon: SIGTERM and SIGINT stop gracefully (resources
 // released, goodbye sent), SIGHUP reloads the configuration, and an uncaught exception or
-// unhandled rejection is fatal. Touches only the process's handlers (and its exit on a fatal
-// error); what stopping and reloading mean is the DaemonControl's business (control-handler.ts).
+// unhandled rejection is fatal (fatal.ts). Touches only the process's handlers (and its exit on a
+// fatal error); what stopping and reloading mean is the DaemonControl's business
+// (control-handler.ts).
 import type { DaemonControl } from './control-handler.js';
 import type { Logger } from './logger.js';
+import { fatalHandler } from './fatal.js';
 
 /** Install the handlers; returns the function that removes them again. */
 export function installSignalHandlers(control: Pick<DaemonControl, 'stop' | 'reload'>, log: Logger, closeLog: () => Promise<void>): () => void {
   const onTerm = () => control.stop('SIGTERM');
   const onInt = () => control.stop('SIGINT');
   const onHup = () => void control.reload();
-  // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us. The pidfile
-  // and socket are left behind and taken over by the next start (both detect staleness).
-  const onFatal = (err: unknown) => {
-    log.error('daemon-crash', `fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void closeLog().finally(() => process.exit(70));
-  };
+  // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us (fatal.ts).
+  const onFatal = fatalHandler({ log, closeLog, exit: (code) => process.exit(code) });
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
   process.on('SIGHUP', onHup);

@@ -7,6 +7,7 @@
 import { open, readFile, rename, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import ini from 'ini';
+import { MAX_GENERATION } from '../protocol/message.js';
 
 export interface NodeState {
   generation: number;
@@ -25,10 +26,12 @@ export class StateFileError extends Error {
 export function parseState(text: string, path: string): NodeState {
   const section = ini.parse(text)['node'] as Record<string, unknown> | undefined;
   const bad = (what: string) =>
-    new StateFileError(`${path}: ${what}; move the file away to start over at generation 0 (the peer then needs its replay window reset: restart it too)`);
+    new StateFileError(`${path}: ${what}; move the file away to start over (the peer's acknowledgements then tell this node which generation to continue with)`);
   if (section === undefined || typeof section !== 'object') throw bad('no [node] section');
   const generation = Number(section['generation']);
-  if (!Number.isSafeInteger(generation) || generation < 0) throw bad(`generation: expected a non-negative integer, got ${String(section['generation'])}`);
+  if (!Number.isSafeInteger(generation) || generation < 0 || generation > MAX_GENERATION) {
+    throw bad(`generation: expected an integer from 0 to ${MAX_GENERATION}, got ${String(section['generation']).slice(0, 40)}`);
+  }
   const standby = section['standby'];
   if (typeof standby !== 'boolean') throw bad(`standby: expected true or false, got ${String(standby)}`);
   const role = section['role'] ?? '';
@@ -78,9 +81,18 @@ export async function saveState(path: string, state: NodeState): Promise<void> {
   }
 }
 
-/** Load, bump the generation, save durably, return the new state. Called once per daemon start. */
+/**
+ * Load, bump the generation, save durably, return the new state. Called once per daemon start.
+ * A generation that cannot grow is refused here, before anything runs: a daemon that cannot
+ * number its frames must not start and send nothing.
+ */
 export async function bumpGeneration(path: string): Promise<NodeState> {
   const state = await loadState(path);
+  if (state.generation >= MAX_GENERATION) {
+    throw new StateFileError(
+      `${path}: generation ${state.generation} is the highest there is and cannot grow; move the file away and start: the peer's acknowledgements then tell this node which generation to continue with (restart the peer too if it remembers ${MAX_GENERATION})`,
+    );
+  }
   const next = { ...state, generation: state.generation + 1 };
   await saveState(path, next);
   return next;

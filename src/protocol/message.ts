@@ -45,6 +45,25 @@ export interface Claims {
   grants: number;
 }
 
+/**
+ * The highest generation a node may run under: a restart every second for 68 years. A state file
+ * at this value is refused at start (it cannot grow), and a node never continues under a higher
+ * one, so a generation always fits the wire's numbers and a node always sends.
+ */
+export const MAX_GENERATION = 2 ** 31 - 1;
+
+/**
+ * A config digest (src/config/digest.ts) starts with this many hex characters that stand for the
+ * resource groups alone; the rest covers nodes, timings and policy. Two nodes whose group parts
+ * differ cannot read each other's claims; a difference elsewhere is drift to report, not to fear.
+ */
+export const GROUPS_DIGEST_HEX = 4;
+
+/** The two digests (full or wire prefixes) describe the same resource groups. */
+export function sameGroups(digest: string, other: string): boolean {
+  return digest.slice(0, GROUPS_DIGEST_HEX) === other.slice(0, GROUPS_DIGEST_HEX);
+}
+
 export interface StatusMessage {
   type: typeof MessageType.Status | typeof MessageType.Goodbye;
   /** Sender's node name (as in ha.cf `node`). */

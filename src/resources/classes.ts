@@ -4,7 +4,7 @@
 //   lsb        init.d scripts: `script ACTION`; status by LSB exit code (0 running, 1-3 stopped).
 //   ocf        `script ACTION` with parameters in OCF_RESKEY_*; the OCF exit-code table.
 import type { ResourceSpec } from '../config/types.js';
-import type { Outcome, ResourceAction } from './result.js';
+import type { Outcome, ResourceAction } from '../core/types.js';
 
 export type ScriptClass = ResourceSpec['class'];
 

@@ -1,15 +1,8 @@
 // The one result type every resource-script invocation turns into, whatever its class
-// (heartbeat, LSB, OCF). The core only ever sees `outcome`.
+// (heartbeat, LSB, OCF). The core only ever sees `outcome`; the Outcome and ResourceAction
+// vocabulary is the core's (src/core/types.ts).
 
-export type ResourceAction = 'start' | 'stop' | 'status' | 'monitor';
-
-export type Outcome =
-  | 'ok' // start/stop succeeded; status/monitor: running
-  | 'not-running' // status/monitor: cleanly stopped
-  | 'failed' // anything else: generic error, bad exit code, killed
-  | 'timed-out' // killed by the runner after the action's timeout
-  | 'not-installed' // script missing, not executable, or refused as unsafe
-  | 'not-configured'; // OCF 2/6: arguments or configuration wrong
+import type { Outcome } from '../core/types.js';
 
 export interface ScriptResult {
   outcome: Outcome;

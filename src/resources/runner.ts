@@ -6,14 +6,19 @@
 //    background that keeps the pipe open would otherwise stall the runner forever (we wait a
 //    short grace for output, then close our ends; such leftovers are NOT killed after a normal
 //    exit, because they may be the service the script just started);
-//  - output is captured up to a bound, and drained beyond it so the script never blocks.
+//  - output is captured up to a bound, and drained beyond it so the script never blocks;
+//  - spawning draws on a descriptor reserve (descriptor-reserve.ts): at the open-files limit a
+//    takeover still gets its scripts started, and where even that cannot help the result is a
+//    plain failure instead of EMFILE thrown from inside execa.
 import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ResourceSpec } from '../config/types.js';
-import type { ResourceAction, ScriptResult } from './result.js';
+import type { ResourceAction } from '../core/types.js';
+import type { ScriptResult } from './result.js';
 import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement } from './classes.js';
 import { checkScriptSafety } from './locate.js';
+import { processReserve, type DescriptorReserve } from './descriptor-reserve.js';
 
 export interface RunnerOptions {
   /** Between SIGTERM and SIGKILL to the process group after a timeout. */
@@ -26,6 +31,8 @@ export interface RunnerOptions {
   ocfRoot?: string;
   /** Refuse scripts that are not root-owned or are group/world-writable (default true). */
   checkSafety?: boolean;
+  /** Descriptors released for each spawn; default the one reserve of this process. */
+  reserve?: DescriptorReserve;
 }
 
 export interface RunOptions {
@@ -50,6 +57,7 @@ export class ScriptRunner {
   private readonly maxOutputBytes: number;
   private readonly ocfRoot: string;
   private readonly checkSafety: boolean;
+  private readonly reserve: DescriptorReserve;
 
   constructor(options: RunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 2000;
@@ -57,6 +65,7 @@ export class ScriptRunner {
     this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024;
     this.ocfRoot = options.ocfRoot ?? '/usr/lib/ocf';
     this.checkSafety = options.checkSafety ?? true;
+    this.reserve = options.reserve ?? processReserve();
   }
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
@@ -97,14 +106,18 @@ export class ScriptRunner {
   }
 
   private spawn(ex: Execution, started: number, settle: (r: ScriptResult) => void): void {
-    const child = execa(ex.path, ex.args, {
-      detached: true, // own process group: -pid reaches everything it forks
-      stdin: 'ignore',
-      buffer: false, // we read the streams ourselves, bounded
-      reject: false,
-      env: ex.env,
-      extendEnv: true,
-    });
+    const spawned = this.reserve.spawnWith(() =>
+      execa(ex.path, ex.args, {
+        detached: true, // own process group: -pid reaches everything it forks
+        stdin: 'ignore',
+        buffer: false, // we read the streams ourselves, bounded
+        reject: false,
+        env: ex.env,
+        extendEnv: true,
+      }),
+    );
+    if (!spawned.ok) return settle(unrun('failed', `${ex.label}: cannot run ${ex.path}: ${spawned.reason}`, started));
+    const child = spawned.value;
     // With reject:false the promise only resolves; this keeps a late stream error from ever
     // becoming an unhandled rejection.
     child.catch(() => undefined);

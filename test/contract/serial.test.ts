@@ -2,17 +2,18 @@
 // cable-pulled-and-plugged-back recovery the daemon relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialLink } from '../../src/transport/serial.js';
 import type { LinkLog } from '../../src/transport/log.js';
 import type { LinkEvent } from '../../src/transport/link.js';
-import { socatPtyPair, waitFor } from '../../scripts/lab/netns.js';
+import { socatPtyPair } from '../../scripts/lab/netns.js';
+import { missingSkipReason } from '../../scripts/lab/requirements.js';
+import { waitFor } from '../../scripts/lab/process.js';
 import { linkContract } from './link.contract.js';
 
-const noSocat = spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status === 0 ? false : 'needs socat installed';
+const noSocat = missingSkipReason(['socat']);
 
 function recordingLog(): LinkLog & { lines: string[] } {
   const lines: string[] = [];

@@ -5,7 +5,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Netns, rootSkipReason, vethPair, waitFor } from '../../scripts/lab/netns.js';
+import { Netns, rootSkipReason, vethPair } from '../../scripts/lab/netns.js';
+import { waitFor } from '../../scripts/lab/process.js';
 import type { UdpLinkOptions, UdpMedium } from '../../src/transport/udp.js';
 import { repoRoot } from '../support/paths.js';
 import { linkContract } from './link.contract.js';

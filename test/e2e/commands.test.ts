@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab } from '../../scripts/lab/lab.js';
-import { rootSkipReason, sleep } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { sleep } from '../../scripts/lab/process.js';
 
 test('graceful stop of alpha: bravo takes over well before deadtime', { skip: rootSkipReason }, async (t) => {
   // A long deadtime makes "did not wait for it" measurable even on a slow machine.

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab } from '../../scripts/lab/lab.js';
 import { defaultHaresources } from '../../scripts/lab/lab-config.js';
-import { rootSkipReason, sleep } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { sleep } from '../../scripts/lab/process.js';
 import { watchAcquisitions } from '../../scripts/bench/takeover-watch.js';
 
 // deadtime 2 s: takeover is due ~2 s after the cut (alpha held the group, so bravo waits no tie delay). The bounds

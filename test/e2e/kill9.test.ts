@@ -10,12 +10,13 @@
 // the address the whole time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Lab, labPaths, type NodeName, type StatusReport } from '../../scripts/lab/lab.js';
 import { LAB_NET } from '../../scripts/lab/addresses.js';
-import { childExited, rootSkipReason, sleep, uniquePrefix, waitFor } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { childExited, sleep, uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import { macOf } from '../support/ipaddr-pair.js';
 import { procState } from '../support/processes.js';
 import { NODE_FLAGS } from '../../src/cli/node-flags.js';
@@ -30,15 +31,9 @@ const CONVERGE_BOUND_MS = 15_000;
  * previous daemon died by signal, as it still has it on record). */
 function restartDaemon(lab: Lab, node: NodeName): ChildProcess {
   const p = lab.paths(node);
-  const fd = openSync(p.daemonLog, 'a');
-  try {
-    return lab.nodeNs(node).spawn([process.execPath, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node], {
-      stdio: ['ignore', fd, fd],
-      env: { ...process.env, TB_RUN_DIR: p.runDir },
-    });
-  } finally {
-    closeSync(fd);
-  }
+  return lab.nodeNs(node).spawnLogged([process.execPath, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node], p.daemonLog, {
+    env: { ...process.env, TB_RUN_DIR: p.runDir },
+  });
 }
 
 /**
@@ -48,17 +43,10 @@ function restartDaemon(lab: Lab, node: NodeName): ChildProcess {
 async function startUnreaped(lab: Lab, node: NodeName): Promise<{ pid: number; parent: ChildProcess }> {
   const p = lab.paths(node);
   const pidOut = join(lab.dir, `${node}-unreaped.pid`);
-  const fd = openSync(p.daemonLog, 'a');
-  let parent: ChildProcess;
-  try {
-    const daemon = [process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
-    parent = lab.nodeNs(node).spawn(['sh', '-c', 'out=$1; shift; "$@" & echo $! > "$out.tmp" && mv "$out.tmp" "$out"; exec sleep 600', 'sh', pidOut, ...daemon], {
-      stdio: ['ignore', fd, fd],
-      env: { ...process.env, TB_RUN_DIR: p.runDir },
-    });
-  } finally {
-    closeSync(fd);
-  }
+  const daemon = [process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
+  const parent = lab.nodeNs(node).spawnLogged(['sh', '-c', 'out=$1; shift; "$@" & echo $! > "$out.tmp" && mv "$out.tmp" "$out"; exec sleep 600', 'sh', pidOut, ...daemon], p.daemonLog, {
+    env: { ...process.env, TB_RUN_DIR: p.runDir },
+  });
   await waitFor(`${node}'s daemon pid`, () => existsSync(pidOut), 10_000);
   await waitFor(`${node}'s daemon parent to exec sleep`, () => readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim() === 'sleep', 10_000);
   return { pid: Number(readFileSync(pidOut, 'utf8').trim()), parent };

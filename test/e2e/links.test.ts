@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type StatusReport } from '../../scripts/lab/lab.js';
-import { rootSkipReason, sleep } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { sleep } from '../../scripts/lab/process.js';
 
 const DEADTIME_MS = 2_000;
 const linkState = (s: StatusReport, kind: string): string | undefined => s.links.find((l) => l.kind === kind)?.state;

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab } from '../../scripts/lab/lab.js';
-import { rootSkipReason, sleep } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { sleep } from '../../scripts/lab/process.js';
 
 test('split brain without arbiter on a shared LAN: duplicate address detection keeps the IP on alpha only', { skip: rootSkipReason }, async (t) => {
   const lab = await Lab.create();

@@ -3,13 +3,14 @@
 // start in namespace b must find it answering and add nothing, send no ARP burst.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { rootSkipReason, sleep, uniquePrefix, type Netns } from '../../scripts/lab/netns.js';
+import { rootSkipReason, type Netns } from '../../scripts/lab/netns.js';
+import { missingSkipReason } from '../../scripts/lab/requirements.js';
+import { sleep, uniquePrefix } from '../../scripts/lab/process.js';
 import { createIpaddrPair, macOf, type IpaddrPair } from '../support/ipaddr-pair.js';
 
-const skip = rootSkipReason || (spawnSync('sh', ['-c', 'command -v arping && command -v timeout'], { stdio: 'ignore' }).status !== 0 ? 'needs arping (iputils-arping) and timeout' : false);
+const skip = rootSkipReason || missingSkipReason(['arping', 'timeout', 'sysctl']);
 
 const prefix = uniquePrefix('tb10');
 const VIP = '192.168.78.100';

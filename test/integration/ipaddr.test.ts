@@ -3,15 +3,16 @@
 // re-learning the floating IP's MAC from the gratuitous ARP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { rootSkipReason, uniquePrefix, waitFor, type Netns } from '../../scripts/lab/netns.js';
+import { rootSkipReason, type Netns } from '../../scripts/lab/netns.js';
+import { missingSkipReason } from '../../scripts/lab/requirements.js';
+import { uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import { ScriptRunner } from '../../src/resources/runner.js';
 import { isRunning, waitGone, type ScriptDir } from '../support/scripts.js';
 import { createIpaddrPair, macOf, type IpaddrPair } from '../support/ipaddr-pair.js';
 
-const skip = rootSkipReason || (spawnSync('sh', ['-c', 'command -v arping'], { stdio: 'ignore' }).status !== 0 ? 'needs arping (iputils-arping)' : false);
+const skip = rootSkipReason || missingSkipReason(['arping']);
 
 const VIP = '192.168.77.100';
 const STALE_MAC = '02:00:00:00:00:01';

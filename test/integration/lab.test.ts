@@ -6,7 +6,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab, labPaths, type NodeName } from '../../scripts/lab/lab.js';
 import { LAB_NET } from '../../scripts/lab/addresses.js';
-import { listNamespaces, rootSkipReason, run, sleep, uniquePrefix, waitFor, type Netns } from '../../scripts/lab/netns.js';
+import { listNamespaces, rootSkipReason, type Netns } from '../../scripts/lab/netns.js';
+import { run, sleep, uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 
 /** After a heal the client may first have to let a failed ARP entry expire: retry for a while. */
 async function answersAgain(lab: Lab, address: string, node: string): Promise<void> {

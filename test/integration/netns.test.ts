@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { closeSync, constants, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Netns, listNamespaces, rootSkipReason, run, socatPtyPair, uniquePrefix, vethPair, waitFor } from '../../scripts/lab/netns.js';
+import { Netns, listNamespaces, rootSkipReason, socatPtyPair, vethPair } from '../../scripts/lab/netns.js';
+import { run, uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 
 test('two namespaces joined by veth can ping each other; destroy removes both', { skip: rootSkipReason }, async (t) => {
   const prefix = uniquePrefix('tb5');

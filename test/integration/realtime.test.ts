@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { rootSkipReason, sleep, stopPid, waitFor } from '../../scripts/lab/netns.js';
+import { rootSkipReason } from '../../scripts/lab/netns.js';
+import { sleep, stopPid, waitFor } from '../../scripts/lab/process.js';
 import { enterRealtime } from '../../src/daemon/realtime.js';
 import { createLogger } from '../../src/daemon/logger.js';
 

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Netns, rootSkipReason, uniquePrefix, waitFor } from '../../scripts/lab/netns.js';
+import { Netns, rootSkipReason } from '../../scripts/lab/netns.js';
+import { uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import type { LinkEvent } from '../../src/transport/link.js';
 import type { UdpLinkOptions } from '../../src/transport/udp.js';
 import { repoRoot } from '../support/paths.js';

@@ -20,6 +20,7 @@
 //   drift NODE DIGEST    reload NODE with a different shared-config digest
 //   reload NODE          reload NODE with the same configuration
 //   status NODE          print NODE's status snapshot
+//   lose-state NODE      NODE's state file is gone: its next boot is generation 1, no standby
 
 import { addFault, LINKS, NODES, World, type LinkName, type NodeName, type WorldOptions } from './world.js';
 
@@ -122,6 +123,8 @@ function execute(world: World, command: string, out: string[]): void {
     case 'status':
       out.push(...statusLines(world, asNode(args[0])));
       return;
+    case 'lose-state':
+      return world.loseState(asNode(args[0]));
     default:
       throw new Error(`unknown scenario command: ${command}`);
   }

@@ -9,9 +9,8 @@
 // reference between the two machines.
 
 import { FailoverMachine } from '../../src/core/machine.js';
-import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event } from '../../src/core/types.js';
+import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event, HookKind, Outcome, ResourceAction } from '../../src/core/types.js';
 import type { Message } from '../../src/protocol/message.js';
-import type { Outcome } from '../../src/resources/result.js';
 import { EventQueue } from './event-queue.js';
 import { mulberry32, type Rng } from '../support/prng.js';
 import { wireEnd, type WireEnd, type WireMode } from './wire.js';
@@ -266,6 +265,17 @@ export class World {
     this.scheduleTick(node, node.incarnation, 0);
   }
 
+  /**
+   * The node's state file is gone (disk replaced, tmpfs, restored snapshot): its next boot starts
+   * again at generation 1 and without standby, whatever the peer remembers.
+   */
+  loseState(name: NodeName): void {
+    const node = this.nodes[name];
+    node.generation = 0;
+    node.standby = false;
+    this.record(name, 'state file lost');
+  }
+
   /** Power off: the process and every resource on the machine are gone. */
   kill(name: NodeName, why = 'kill'): void {
     const node = this.nodes[name];
@@ -349,9 +359,12 @@ export class World {
       case 'log':
         if (effect.level !== 'debug') this.record(node.name, `${effect.level} ${effect.event}${formatFields(effect.fields)}`);
         return;
-      case 'persist':
+      case 'persist': {
         node.standby = effect.state.standby;
-        return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}`);
+        const renumbered = effect.state.generation !== node.generation ? ` generation=${effect.state.generation}` : '';
+        node.generation = effect.state.generation;
+        return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}${renumbered}`);
+      }
       case 'stopped':
         this.record(node.name, 'stopped: process exits');
         this.down(node);
@@ -373,7 +386,7 @@ export class World {
     return base + (this.options.scriptJitterMs > 0 ? Math.floor(this.rng() * this.options.scriptJitterMs) : 0);
   }
 
-  private runResource(node: SimNode, opId: number, resource: string, action: 'start' | 'stop' | 'status' | 'monitor'): void {
+  private runResource(node: SimNode, opId: number, resource: string, action: ResourceAction): void {
     const incarnation = node.incarnation;
     if (action === 'start') {
       this.record(node.name, `run start ${resource}`);
@@ -413,7 +426,7 @@ export class World {
     return node.actual.get(resource) === 'running' ? 'ok' : 'not-running';
   }
 
-  private runHook(node: SimNode, opId: number, hook: string): void {
+  private runHook(node: SimNode, opId: number, hook: HookKind): void {
     const incarnation = node.incarnation;
     this.record(node.name, `hook ${hook}`);
     this.schedule(HOOK_MS, () => {

@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Netns, vethPair, type RunResult } from '../../scripts/lab/netns.js';
+import { Netns, vethPair } from '../../scripts/lab/netns.js';
+import type { RunResult } from '../../scripts/lab/process.js';
 import { copyScripts, type ScriptDir } from './scripts.js';
 
 export interface IpaddrPair {

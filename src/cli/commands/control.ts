@@ -85,7 +85,7 @@ const statusHelp = `usage: twinbeat status [--json]
 Shows this node and its peer (role, standby, generation, when the peer was last heard), whether
 both run the same configuration (digest), who holds which resource group, each link's state
 (init/up/late/dead), last-heard age, frame counts, inter-arrival times and drop counters.
---json   the same as a JSON document (stable field names; see README "status --json")
+--json   the same as a JSON document (stable field names; see README "Reading twinbeat status")
 Exit status: 0 shown, 3 daemon not running.`;
 
 export const statusCommand: CliCommand = {

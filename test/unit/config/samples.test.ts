@@ -53,6 +53,6 @@ test('every commented-out example in the samples is valid on its own', () => {
   assert.equal(parsed.groups.length, 3);
 });
 
-test('sample ha.cf is what the directive table generates (node dist/scripts/config-docs.js ha.cf README-PART)', () => {
+test('sample ha.cf is what the directive table generates (node dist/scripts/config-docs.js)', () => {
   assert.equal(renderHaCfSample(haCf), haCf, 'ha.cf is stale: regenerate it from src/config/directives.ts');
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailoverMachine } from '../../../src/core/machine.js';
 import type { CoreConfig, Effect } from '../../../src/core/types.js';
-import { MessageType, type StatusMessage } from '../../../src/protocol/message.js';
+import { MessageType } from '../../../src/protocol/message.js';
+import { peerStatus } from './fixtures.js';
 
 const config: CoreConfig = {
   self: 'a',
@@ -20,22 +21,6 @@ const config: CoreConfig = {
   fenceBeforeTakeover: false,
   escalateOnStopFailure: false,
 };
-
-function peerStatus(seq: number, over: Partial<StatusMessage> = {}): StatusMessage {
-  return {
-    type: MessageType.Status,
-    from: 'b',
-    generation: 5,
-    seq,
-    ackGeneration: 0,
-    ackSeq: 0,
-    role: 'active',
-    claims: { holds: 0, wants: 0, grants: 1 },
-    standby: false,
-    configDigest: 'd1',
-    ...over,
-  };
-}
 
 const events = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'log' ? [e.event] : []));
 const runs = (effects: Effect[]) => effects.filter((e) => e.type === 'run-resource');

@@ -44,7 +44,7 @@ function make(t: { after: (fn: () => void) => void }, ping?: (a: string) => Prom
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const calls: string[] = [];
   const actions = createWorldActions({
-    config: () => config, runner: fakeRunner(calls), stateFile: join(dir, 'state.ini'), generation: 9,
+    config: () => config, runner: fakeRunner(calls), stateFile: join(dir, 'state.ini'),
     log: createLogger({ stdout: new PassThrough() }), ...(ping ? { ping } : {}),
   });
   return { actions, calls, stateFile: join(dir, 'state.ini') };
@@ -78,10 +78,10 @@ test('ping probe: single nodes count alone, a group counts once if any member an
   assert.deepEqual(await actions.probePing(), { reachable: 0, total: 3 });
 });
 
-test('reannounce restarts only the address resources of the group; persist keeps the generation', async (t) => {
+test('reannounce restarts only the address resources of the group; persist writes the generation the core gives', async (t) => {
   const { actions, calls, stateFile } = make(t);
   await actions.reannounce(0);
   assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150/250']);
-  await actions.persist({ standby: true, role: 'standby' });
+  await actions.persist({ generation: 9, standby: true, role: 'standby' });
   assert.deepEqual(await loadState(stateFile), { generation: 9, role: 'standby', standby: true });
 });

@@ -31,6 +31,10 @@ class FakeLink implements Link {
   emit(e: LinkEvent) {
     this.listener(e);
   }
+  accepted: number[] = [];
+  frameAccepted(at: number) {
+    this.accepted.push(at);
+  }
   stats(): LinkStats {
     return { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 } };
   }
@@ -83,7 +87,7 @@ function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = 
 
 test('effects are carried out in order: a send after a persist waits for the persist', async () => {
   const { loop, links, trace } = setup((e) =>
-    e.type === 'command' ? [{ type: 'persist', state: { standby: true, role: 'standby' } }, { type: 'send', message: { ...message, seq: 7 } }] : [],
+    e.type === 'command' ? [{ type: 'persist', state: { generation: 1, standby: true, role: 'standby' } }, { type: 'send', message: { ...message, seq: 7 } }] : [],
   );
   links[0]!.send = (frame) => trace.push(`sent ${frame}`);
   await loop.dispatch({ type: 'command', now: 1, command: 'standby' });

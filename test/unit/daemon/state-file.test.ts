@@ -6,6 +6,7 @@ import { join, dirname } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadState, saveState, bumpGeneration, parseState, StateFileError } from '../../../src/daemon/state-file.js';
+import { MAX_GENERATION } from '../../../src/protocol/message.js';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb6-state-'));
@@ -43,6 +44,23 @@ test('a truncated or garbled file is refused with the path and the field', async
   assert.throws(() => parseState('[node]\ngeneration=-1\nstandby=false\ncomplete=true\n', 'x'), /generation/);
   assert.throws(() => parseState('[node]\ngeneration=3\nstandby=false\n', 'x'), /incomplete/);
   assert.throws(() => parseState('', 'x'), /no \[node\] section/);
+});
+
+test('a generation that cannot grow is refused at start, before anything is written', async (t) => {
+  const path = join(tempDir(t), 'state');
+  await saveState(path, { generation: MAX_GENERATION, role: 'active', standby: false });
+  const before = readFileSync(path, 'utf8');
+  await assert.rejects(bumpGeneration(path), (err: Error) => err instanceof StateFileError && err.message.includes(path) && /cannot grow/.test(err.message));
+  assert.equal(readFileSync(path, 'utf8'), before, 'the file is left as it was');
+  await saveState(path, { generation: MAX_GENERATION - 1, role: 'active', standby: false });
+  assert.equal((await bumpGeneration(path)).generation, MAX_GENERATION, 'the last one is still usable');
+});
+
+test('a generation above the highest, or a huge token, is refused with a short message', () => {
+  const text = (generation: string) => `[node]\ngeneration=${generation}\nstandby=false\ncomplete=true\n`;
+  assert.throws(() => parseState(text(String(2 ** 53 - 1)), 'x'), /generation: expected an integer from 0 to/);
+  assert.throws(() => parseState(text(String(MAX_GENERATION + 1)), 'x'), /generation/);
+  assert.throws(() => parseState(text('9'.repeat(100_000)), 'x'), (err: Error) => err.message.length < 400);
 });
 
 test('kill -9 at random moments never leaves a torn state file (50 kills)', { timeout: 180_000 }, async (t) => {

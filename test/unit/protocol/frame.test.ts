@@ -46,7 +46,7 @@ test('a frame is one printable line', () => {
   assert.ok(!frame.includes('\n'));
 });
 
-// The bounds README "Wire format" states: 80 bytes for up to 8 groups (the requirement), 91 for
+// The bounds src/protocol/README.md "Wire format" states: 80 bytes for up to 8 groups (the requirement), 91 for
 // all 32 (longer frames are fine: receivers accept up to MAX_FRAME_BYTES).
 const SERIAL_BYTES_BOUND: [groups: number, bytes: number][] = [[1, 80], [8, 80], [32, 91]];
 

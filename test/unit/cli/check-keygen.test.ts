@@ -8,7 +8,7 @@ import { createCheckCommand } from '../../../src/cli/commands/check.js';
 import { keygenCommand } from '../../../src/cli/commands/keygen.js';
 import { parseAuthkeys } from '../../../src/config/authkeys.js';
 import type { CliCommand, GlobalOptions } from '../../../src/cli/command.js';
-import { stage } from './stage.js';
+import { stage } from '../config/stage.js';
 
 async function run(cmd: CliCommand, global: GlobalOptions, args: string[] = []) {
   let out = '';
