@@ -2,7 +2,8 @@
 // ticks, finished scripts and operator commands become core Events; the Effects each step
 // returns are carried out strictly in the order returned, and one event is fully handled
 // (including awaiting a persist) before the next is stepped. Work that takes time (scripts,
-// ping probes) is started and answers later with its own event.
+// ping probes) is started and answers later with its own event. Touches nothing directly: the
+// world is reached through the links, codec, actions and clock it is given.
 import type { Effect, Event, HookKind, PersistedState, ResourceAction } from '../core/types.js';
 import type { CoreStatus } from '../core/status.js';
 import type { FrameCodec } from '../protocol/frame-codec.js';

@@ -1,7 +1,8 @@
-// The frame codec as the daemon uses it (FrameCodec): signs with the configured key, and on input
-// decodes (frame.ts), authenticates and runs the replay window of that (link, sender). A refused frame comes back
-// with its drop reason; the daemon loop is the one place that counts them per link.
-// Reloading swaps the keys and node names but keeps the windows (a reload is not a restart).
+// The frame codec as the daemon uses it (FrameCodec): signs with the configured key, and on
+// input decodes (frame.ts), authenticates and runs the replay window of that (link, sender). A
+// refused frame comes back with its drop reason; the daemon loop is the one place that counts
+// them per link. Reloading swaps the keys and node names but keeps the windows (a reload is not
+// a restart). Pure: no I/O, only its own replay windows.
 //
 // Only the first 6 hex digits of the config digest travel: decoded messages carry
 // wireDigest(theirs), so the core compares it with wireDigest(ours) (src/daemon/core-config.ts).
