@@ -20,6 +20,7 @@ import { buildStatusReport, type StatusReport } from './status-report.js';
 import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
+import { CONFIG_REFUSED_EXIT, createNotifier, takeNotifyEnvironment } from './systemd.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -73,12 +74,14 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
     io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
-    return 1;
+    return CONFIG_REFUSED_EXIT;
   }
   let config = loaded.config;
   const clock = opts.clock ?? systemClock;
   const log = createLogger({ logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility, foreground: opts.foreground, debug: config.debug });
   const daemonLog = log.child('daemon');
+  // Before any child process exists, so none inherits NOTIFY_SOCKET (see systemd.ts).
+  const systemd = createNotifier(takeNotifyEnvironment(), { onError: (message) => daemonLog.warn('systemd-notify-failed', message) });
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
 
   let pidfile: Pidfile;
@@ -124,7 +127,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const codec = wiring.createCodec(config);
     const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
     const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, log });
-    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config) });
+    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config), afterStep: (now) => systemd.alive(now) });
     cleanups.push(() => loop.close());
 
     for (const link of links) {
@@ -150,10 +153,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       }
       stopping = true;
       daemonLog.info('stop-requested', `${why}: releasing resources and stopping`);
+      systemd.stopping(`${why}: releasing resources`);
       void loop.dispatch({ type: 'command', now: clock.now(), command: 'stop' });
     };
 
     const reload = async (): Promise<ControlResponse> => {
+      // First, whatever the new configuration says: logrotate's postrotate relies on it.
+      log.reopen();
       const next = await loadConfig(opts.configDir, opts.node);
       if (!next.ok) {
         const errors = next.errors.map(formatError);
@@ -246,6 +252,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
 
     loop.start();
     daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
+    systemd.ready(`${config.self}: generation ${state.generation}, ${links.length} link(s) open`);
     opts.onReady?.({ stop: () => stop('stop requested'), reload });
     await loop.stopped;
     daemonLog.info('daemon-stopped', 'resources released, exiting');
