@@ -53,6 +53,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
   // --xml-file`. --no-install-recommends: 47 packages, 12 MB download (pacemaker, corosync,
   // resource-agents come with it; policy-rc.d keeps their services from starting).
   { command: 'crm_verify', package: 'pacemaker-cli-utils', usedBy: 'tests', why: "the Pacemaker export test's crm_verify check" },
+  { command: 'systemd-analyze', package: 'systemd', usedBy: 'tests', why: 'scripts/twinbeat.service: systemd-analyze verify' },
+  { command: 'man', package: 'man-db', usedBy: 'tests', why: 'the generated man pages render (and the unit\'s Documentation=man: links resolve)' },
+  { command: 'npm', package: 'npm', usedBy: 'tests', why: 'install.sh and npm pack --dry-run: what the package ships' },
   { command: 'nft', package: 'nftables', usedBy: 'bench', why: "the soak's packet loss" },
   { command: 'stress-ng', package: 'stress-ng', usedBy: 'bench', why: "the soak's CPU stress" },
   { command: '/usr/libexec/heartbeat/heartbeat', package: 'heartbeat', usedBy: 'bench', why: 'Linux-HA Heartbeat 3.0.6, compared against' },
