@@ -104,11 +104,11 @@ const clStatusJs = join(repoRoot, 'dist/src/cli/cl-status.js');
 
 test('the cl_status shim runs `twinbeat status --json` and answers from it', (t) => {
   const fake = fakeTwinbeat(t, JSON.stringify(report()), 0);
-  const run = (...args: string[]) => spawnSync(process.execPath, [clStatusJs, ...args], { encoding: 'utf8', env: { ...process.env, TWINBEAT: fake.bin, TWINBEAT_CONFIG: '/etc/ha.d.test' } });
-  const r = run('nodestatus', 'beta');
+  const clStatusShim = (...args: string[]) => spawnSync(process.execPath, [clStatusJs, ...args], { encoding: 'utf8', env: { ...process.env, TWINBEAT: fake.bin, TWINBEAT_CONFIG: '/etc/ha.d.test' } });
+  const r = clStatusShim('nodestatus', 'beta');
   assert.deepEqual([r.status, r.stdout, r.stderr], [0, 'active\n', '']);
   assert.equal(fake.calls(), '-c /etc/ha.d.test status --json\n');
-  assert.deepEqual([run('hblinkstatus', 'beta', '/dev/ttyS0').status, run('rscstatus').stdout], [1, 'local\n']);
+  assert.deepEqual([clStatusShim('hblinkstatus', 'beta', '/dev/ttyS0').status, clStatusShim('rscstatus').stdout], [1, 'local\n']);
 });
 
 test('the cl_status shim: daemon down (exit 3), garbage, and a hung twinbeat', (t) => {
@@ -136,21 +136,21 @@ test('hb_standby and hb_takeover: argument handling as Heartbeat\'s scripts, the
   const fake = fakeTwinbeat(t, 'standby accepted\n', 0);
   for (const name of ['hb_standby', 'hb_takeover']) copyFileSync(join(repoRoot, 'scripts/heartbeat', name), join(fake.dir, name));
   for (const name of ['hb_standby', 'hb_takeover']) chmodSync(join(fake.dir, name), 0o755);
-  const run = (name: string, ...args: string[]) => spawnSync(join(fake.dir, name), args, { encoding: 'utf8' });
+  const shim = (name: string, ...args: string[]) => spawnSync(join(fake.dir, name), args, { encoding: 'utf8' });
 
-  const standby = run('hb_standby');
+  const standby = shim('hb_standby');
   assert.deepEqual([standby.status, standby.stdout, standby.stderr], [0, '', ''], 'silent on success, like Heartbeat');
-  assert.deepEqual([run('hb_standby', 'all').status, run('hb_takeover').status, run('hb_takeover', 'local').status], [0, 0, 0]);
+  assert.deepEqual([shim('hb_standby', 'all').status, shim('hb_takeover').status, shim('hb_takeover', 'local').status], [0, 0, 0]);
   assert.equal(fake.calls(), 'standby\nstandby\ntakeover\ntakeover\n', 'the twinbeat next to the shim was used');
 
-  const part = run('hb_standby', 'foreign');
+  const part = shim('hb_standby', 'foreign');
   assert.equal(part.status, 1);
   assert.match(part.stderr, /hb_standby: twinbeat cannot give up only the foreign resource groups/);
-  assert.equal(run('hb_takeover', 'failback').status, 1);
-  const wrong = run('hb_standby', 'bogus; rm -rf /');
+  assert.equal(shim('hb_takeover', 'failback').status, 1);
+  const wrong = shim('hb_standby', 'bogus; rm -rf /');
   assert.deepEqual([wrong.status, wrong.stdout], [1, `${join(fake.dir, 'hb_standby')}: wrong resources(bogus; rm -rf /).\nusage:\n`]);
   assert.equal(wrong.stderr, `${join(fake.dir, 'hb_standby')} [all|foreign|local|failback]\n`);
-  const many = run('hb_takeover', 'all', 'local');
+  const many = shim('hb_takeover', 'all', 'local');
   assert.deepEqual([many.status, many.stdout], [1, `${join(fake.dir, 'hb_takeover')}: too many arguments\nusage:\n`]);
   assert.equal(fake.calls().split('\n').length - 1, 4, 'refused calls never reach twinbeat');
 });
