@@ -54,6 +54,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   // resource-agents come with it; policy-rc.d keeps their services from starting).
   { command: 'crm_verify', package: 'pacemaker-cli-utils', usedBy: 'tests', why: "the Pacemaker export test's crm_verify check" },
   { command: 'systemd-analyze', package: 'systemd', usedBy: 'tests', why: 'scripts/twinbeat.service: systemd-analyze verify' },
+  { command: 'systemd-notify', package: 'systemd', usedBy: 'tests', why: "the systemd notifier's test against a stand-in NOTIFY_SOCKET (the daemon runs it only under systemd)" },
   { command: 'man', package: 'man-db', usedBy: 'tests', why: 'the generated man pages render (and the unit\'s Documentation=man: links resolve)' },
   { command: 'npm', package: 'npm', usedBy: 'tests', why: 'install.sh and npm pack --dry-run: what the package ships' },
   { command: 'nft', package: 'nftables', usedBy: 'bench', why: "the soak's packet loss" },
