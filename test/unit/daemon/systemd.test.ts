@@ -3,13 +3,11 @@
 // watchdog's rate, and hostile NOTIFY_SOCKET / WATCHDOG_* values. Writes only temp files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingSkipReason } from '../../../scripts/lab/requirements.js';
 import { createNotifier, takeNotifyEnvironment } from '../../../src/daemon/systemd.js';
 import { fakeSystemdNotify } from './fake-notify.js';
+import { datagramReceiver } from '../../support/datagram-receiver.js';
 
 async function until(what: string, fn: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -94,21 +92,14 @@ test('a failing systemd-notify is reported once, not at every ping', async (t) =
 });
 
 test('the real systemd-notify delivers what the notifier asks to a NOTIFY_SOCKET datagram socket', { skip: missingSkipReason(['systemd-notify', 'socat']) }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tb-notify-sock-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const socket = join(dir, 'notify');
-  // socat stands in for PID 1: it prints the datagrams it receives.
-  const receiver = spawn('socat', ['-u', `UNIX-RECV:${socket}`, 'STDOUT'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => receiver.kill());
-  let received = '';
-  receiver.stdout.on('data', (c: Buffer) => (received += c.toString()));
-  await until('the socket', () => existsSync(socket));
+  // socat stands in for PID 1.
+  const { socket, received } = await datagramReceiver(t);
   const errors: string[] = [];
   const notifier = createNotifier({ socket, watchdogMs: 10_000 }, { onError: (m) => errors.push(m) });
   notifier.ready('alpha: generation 1, 2 link(s) open');
-  await until('READY=1', () => received.includes('WATCHDOG=1'));
-  assert.match(received, /^READY=1\nSTATUS=alpha: generation 1, 2 link\(s\) open\nWATCHDOG=1/);
+  await until('READY=1', () => received().includes('WATCHDOG=1'));
+  assert.match(received(), /^READY=1\nSTATUS=alpha: generation 1, 2 link\(s\) open\nWATCHDOG=1/);
   notifier.stopping('SIGTERM');
-  await until('STOPPING=1', () => received.includes('STOPPING=1'));
+  await until('STOPPING=1', () => received().includes('STOPPING=1'));
   assert.deepEqual(errors, []);
 });
