@@ -71,7 +71,8 @@ export function readableText(text: string): string {
 /** `key=value`, quoting values that contain spaces, quotes or `=` so the line stays parseable. */
 export function formatValue(value: unknown, key = ''): string {
   if (typeof value === 'number') value = readableNumber(value, /ms$/i.test(key));
-  const text = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value) ?? String(value);
+  const readable = (k: string, v: unknown) => (typeof v === 'number' ? readableNumber(v, /ms$/i.test(k)) : v);
+  const text = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value, readable) ?? String(value);
   return /^[^\s"=\\]+$/.test(text) ? text : JSON.stringify(text);
 }
 

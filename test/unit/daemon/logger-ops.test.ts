@@ -26,6 +26,7 @@ test('numbers in fields and messages are rounded: ms fields whole, others to 3 d
   assert.equal(readableText('10.0.0.2 v1.2.3 at 12:00:00.123Z'), '10.0.0.2 v1.2.3 at 12:00:00.123Z', 'addresses, versions, timestamps untouched');
   assert.equal(readableText('took 99.99999ms'), 'took 100ms');
   assert.match(formatLine('info', 'e', 'm', { nan: Number.NaN, big: 1e21 }), /nan=null big=1e\+21/);
+  assert.match(formatLine('info', 'e', 'm', { interArrival: { meanMs: 99.51234, ratio: 1 / 3 } }), /interArrival="\{\\"meanMs\\":100,\\"ratio\\":0\.333\}"/, 'nested too');
 });
 
 test('under the journal every stdout line starts with its syslog priority', async () => {
