@@ -5,14 +5,15 @@
 // or twinbeat's default. Like cl_status, gives up after 5 s with exit 12. Touches nothing.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CL_STATUS_EXIT, clStatus, type ClStatusAnswer } from './heartbeat-compat.js';
+import { CL_STATUS_EXIT, clStatus, type ClStatusAnswer, type Refused } from './heartbeat-compat.js';
 import type { StatusReport } from '../daemon/status-report.js';
 
 const TIMEOUT_MS = 5000;
-/** `twinbeat status`'s exit status when the daemon is not running. */
+/** `twinbeat status`'s exit statuses: the daemon refused or failed the request; it is not running. */
+const REFUSED = 1;
 const NOT_RUNNING = 3;
 
-type Fetched = { report: StatusReport | null } | { error: ClStatusAnswer };
+type Fetched = { report: StatusReport | null | Refused } | { error: ClStatusAnswer };
 
 function fetchReport(): Promise<Fetched> {
   const own = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -32,6 +33,8 @@ function fetchReport(): Promise<Fetched> {
       const isReport = report !== null && typeof report === 'object' && typeof report.self?.name === 'string' && Array.isArray(report.groups) && Array.isArray(report.links);
       if (code === NOT_RUNNING || (report !== null && typeof report === 'object' && report.running === false)) return resolve({ report: null });
       if (isReport) return resolve({ report });
+      // e.g. "permission denied" on the control socket: Heartbeat's "refuses my connection".
+      if (code === REFUSED && stderr.trim() !== '') return resolve({ report: { refused: stderr.trim().split('\n')[0]!.slice(0, 300) } });
       resolve({ error: { out: '', err: `cl_status: cannot read twinbeat's status: ${(stderr || (err?.message ?? 'not a status report')).trim()}\n`, code: CL_STATUS_EXIT.unknown } });
     });
   });

@@ -86,11 +86,16 @@ function verboseNodes(r: StatusReport): string {
     .join('');
 }
 
+/** The daemon runs but would not answer us (e.g. the control socket's group excludes this user). */
+export interface Refused {
+  refused: string;
+}
+
 /**
- * cl_status for `argv` (without the program name). `report` is null when the daemon is not
- * running; `version` is twinbeat's, for `hbstatus -v`.
+ * cl_status for `argv` (without the program name). `state` is the daemon's report, null when it
+ * is not running, or why it refused the request.
  */
-export function clStatus(argv: readonly string[], report: StatusReport | null): ClStatusAnswer {
+export function clStatus(argv: readonly string[], state: StatusReport | null | Refused): ClStatusAnswer {
   const flags = new Set<string>();
   const words: string[] = [];
   for (const arg of argv) {
@@ -106,12 +111,15 @@ export function clStatus(argv: readonly string[], report: StatusReport | null): 
   if (params.length < needed) return failure('Not enough parameters.', CL_STATUS_EXIT.usage);
   const human = flags.has('m');
 
+  const refused = state !== null && 'refused' in state ? state.refused : null;
+  const report = refused === null ? (state as StatusReport | null) : null;
   if (sub === 'hbstatus') {
+    if (refused !== null) return answer('Heartbeat is apparently running on this machine, but refuses my connection\n');
     if (report === null) return answer('Heartbeat is stopped on this machine.\n', CL_STATUS_EXIT.failed);
     const verbose = flags.has('v') ? `version:\ttwinbeat ${report.daemon.version}\nmanaged by:\t"haresources"\n${verboseNodes(report)}` : '';
     return answer(`Heartbeat is running on this machine.\n${verbose}`);
   }
-  if (report === null) return failure('Cannot signon with heartbeat\nREASON: twinbeat is not running', CL_STATUS_EXIT.failed);
+  if (report === null) return failure(`Cannot signon with heartbeat\nREASON: ${refused ?? 'twinbeat is not running'}`, CL_STATUS_EXIT.failed);
 
   switch (sub) {
     case 'listnodes': {

@@ -47,6 +47,9 @@ test('hbstatus, listnodes, nodestatus: Heartbeat\'s words and exit codes', () =>
   assert.equal(clStatus(['-m', 'nodestatus', 'beta'], report()).out, 'The cluster node beta is active\n');
   assert.deepEqual(clStatus(['nodestatus', 'gamma'], report()), { out: '', err: 'Error. Maybe due to incorrect node name.\n', code: 1 });
   assert.deepEqual(clStatus(['nodestatus', 'beta'], null), { out: '', err: 'Cannot signon with heartbeat\nREASON: twinbeat is not running\n', code: 1 });
+  const refused = { refused: 'twinbeat status: permission denied on /run/twinbeat/control.sock' };
+  assert.deepEqual(clStatus(['hbstatus'], refused), { out: 'Heartbeat is apparently running on this machine, but refuses my connection\n', err: '', code: 0 });
+  assert.deepEqual(clStatus(['rscstatus'], refused), { out: '', err: `Cannot signon with heartbeat\nREASON: ${refused.refused}\n`, code: 1 });
 });
 
 test('rscstatus: none, local, foreign, all, transition', () => {
@@ -118,6 +121,12 @@ test('the cl_status shim: daemon down (exit 3), garbage, and a hung twinbeat', (
   assert.deepEqual([stopped.status, stopped.stdout], [1, 'Heartbeat is stopped on this machine.\n']);
   const downJson = fakeTwinbeat(t, '{"running":false,"error":"not running"}', 3);
   assert.equal(spawnSync(process.execPath, [clStatusJs, 'nodestatus', 'beta'], { encoding: 'utf8', env: env(downJson.bin) }).status, 1);
+  const refusing = mkdtempSync(join(tmpdir(), 'tb-shim-'));
+  t.after(() => rmSync(refusing, { recursive: true, force: true }));
+  writeFileSync(join(refusing, 'twinbeat'), '#!/bin/sh\necho "twinbeat status: permission denied" >&2\nexit 1\n');
+  chmodSync(join(refusing, 'twinbeat'), 0o755);
+  const r = spawnSync(process.execPath, [clStatusJs, 'hbstatus'], { encoding: 'utf8', env: env(join(refusing, 'twinbeat')) });
+  assert.deepEqual([r.status, r.stdout], [0, 'Heartbeat is apparently running on this machine, but refuses my connection\n']);
   const garbage = fakeTwinbeat(t, '{"self": 1, "__proto__": {"x": 1}}', 0);
   const g = spawnSync(process.execPath, [clStatusJs, 'rscstatus'], { encoding: 'utf8', env: env(garbage.bin) });
   assert.deepEqual([g.status, g.stdout], [13, '']);
