@@ -14,7 +14,7 @@ _twinbeat() {
     esac
   done
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W "start stop status standby takeover reload check keygen resource-test -c --config --node --json -h --help -V --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "start stop status standby takeover reload check keygen resource-test export -c --config --node --json -h --help -V --version" -- "$cur"))
     return
   fi
   case $cmd in
@@ -27,6 +27,7 @@ _twinbeat() {
     check) opts="" ;;
     keygen) opts="--force" ;;
     resource-test) opts="--timeout --class" ;;
+    export) opts="--format --out" ;;
     *) opts= ;;
   esac
   COMPREPLY=($(compgen -W "$opts -c --config --node --json -h --help" -- "$cur"))

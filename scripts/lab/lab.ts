@@ -56,6 +56,8 @@ export interface LabOptions extends LabConfigOptions {
   persistent?: boolean;
   /** Builds the serial cable between the nodes' tty paths; default an unthrottled socat pty pair. */
   serialCable?: (pathA: string, pathB: string, opts: { detached?: boolean }) => Promise<PtyPair>;
+  /** Open-files limit (soft and hard) of a node's daemon, as systemd's LimitNOFILE would set it (via prlimit). */
+  nofile?: Partial<Record<NodeName, number>>;
 }
 
 /** What the lab CLI stores so a later `down` can remove exactly what `up` created. */
@@ -211,7 +213,9 @@ export class Lab {
   startDaemon(node: NodeName, extraArgs: string[] = []): ChildProcess {
     if (this.daemons.get(node)?.exitCode === null) throw new Error(`daemon on ${node} already running`);
     const p = this.paths(node);
-    const argv = [process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
+    const nofile = this.options.nofile?.[node];
+    const limit = nofile === undefined ? [] : ['prlimit', `--nofile=${nofile}:${nofile}`, '--']; // execs: the pid stays the daemon's
+    const argv = [...limit, process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
     const child = this.nodeNs(node).spawnLogged(argv, p.daemonLog, { detached: this.persistent, env: { ...process.env, TB_RUN_DIR: p.runDir } });
     this.daemons.set(node, child);
     return child;

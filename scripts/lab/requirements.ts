@@ -47,12 +47,19 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'timeout', package: 'coreutils', usedBy: 'daemon', why: "IPaddr: bounds arping's duplicate-address probe" },
   { command: 'setsid', package: 'util-linux', usedBy: 'daemon', why: "IPaddr: the gratuitous-ARP burst's own session" },
   { command: 'chrt', package: 'util-linux', usedBy: 'daemon', why: 'realtime on: SCHED_FIFO' },
+  { command: 'prlimit', package: 'util-linux', usedBy: 'daemon', why: 'raises its own open-files soft limit to the hard limit at start' },
   { command: 'logger', package: 'bsdutils', usedBy: 'daemon', why: 'logfacility: syslog' },
   { command: 'sysctl', package: 'procps', usedBy: 'tests', why: "the duplicate-address test's namespaces (IPv6 off)" },
   // For issue 15's Pacemaker export: its test checks the generated CIB with `crm_verify
   // --xml-file`. --no-install-recommends: 47 packages, 12 MB download (pacemaker, corosync,
   // resource-agents come with it; policy-rc.d keeps their services from starting).
   { command: 'crm_verify', package: 'pacemaker-cli-utils', usedBy: 'tests', why: "the Pacemaker export test's crm_verify check" },
+  { command: 'crm_simulate', package: 'pacemaker-cli-utils', usedBy: 'tests', why: 'the Pacemaker export test: groups place and move as on the pair' },
+  { command: 'corosync', package: 'corosync', usedBy: 'tests', why: "the Pacemaker export test's corosync -t check of corosync.conf" },
+  { command: 'crm_resource', package: 'pacemaker-cli-utils', usedBy: 'tests', why: "the Pacemaker export test: each exported agent's metadata" },
+  { command: 'nice', package: 'coreutils', usedBy: 'tests', why: 'the Pacemaker export test runs the pcs script at low priority' },
+  // 30 packages, about 31 s (--no-install-recommends).
+  { command: 'pcs', package: 'pcs', usedBy: 'tests', why: 'the Pacemaker export test runs the generated pcs script offline' },
   { command: 'systemd-analyze', package: 'systemd', usedBy: 'tests', why: 'scripts/twinbeat.service: systemd-analyze verify' },
   { command: 'systemd-notify', package: 'systemd', usedBy: 'tests', why: "the systemd notifier's test against a stand-in NOTIFY_SOCKET (the daemon runs it only under systemd)" },
   { command: 'man', package: 'man-db', usedBy: 'tests', why: 'the generated man pages render (and the unit\'s Documentation=man: links resolve)' },

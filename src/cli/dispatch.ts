@@ -3,6 +3,7 @@
 // tests run the whole CLI with captured output.
 import { hostname } from 'node:os';
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from './command.js';
+import { UnreadableConfigError } from './runtime-paths.js';
 import { usageError } from './args.js';
 import { didYouMean } from '../config/errors.js';
 import { packageVersion } from '../daemon/version.js';
@@ -103,5 +104,12 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
     io.out(`${command.help}\n`);
     return ExitCode.ok;
   }
-  return command.run(split.global, split.rest, io);
+  try {
+    return await command.run(split.global, split.rest, io);
+  } catch (err) {
+    // Every command that finds the daemon through ha.cf says the same thing when it cannot read it.
+    if (!(err instanceof UnreadableConfigError)) throw err;
+    io.err(`twinbeat ${command.name}: ${err.message}\n`);
+    return ExitCode.failed;
+  }
 }

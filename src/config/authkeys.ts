@@ -1,8 +1,8 @@
 // authkeys text → AuthConfig (Heartbeat auth.c:parse_authfile()): `auth N` picks the key that
 // signs outgoing messages; `N METHOD [KEY]` lines define keys 0-15, all accepted on input so keys
 // can be rolled over. Only a leading `#` is a comment: a `#` inside a key belongs to the key.
-import { lex } from './lexer.js';
-import { type ConfigError, type Notice, didYouMean, shown } from './errors.js';
+import { lex, printableLines } from './lexer.js';
+import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
 import type { AuthConfig, AuthKey, AuthMethod } from './types.js';
 import type { Place } from './directives.js';
 
@@ -23,7 +23,7 @@ export function parseAuthkeys(text: string, file: string): AuthkeysResult {
   const fail = (line: number, directive: string, expected: string, got: string, hint?: string) =>
     errors.push({ file, line, directive, expected, got, ...(hint ? { hint } : {}) });
 
-  for (const { line, words } of lex(text, file, { comments: 'leading' })) {
+  for (const { line, words } of printableLines(lex(text, file, { comments: 'leading' }), errors)) {
     const [first, ...rest] = words as [string, ...string[]];
     if (first === 'auth') {
       if (sign) {
@@ -38,7 +38,7 @@ export function parseAuthkeys(text: string, file: string): AuthkeysResult {
     const index = keyIndex(first);
     if (index === null) {
       const hint = /^a/i.test(first) ? 'the signing line is written: auth N' : undefined;
-      fail(line, first, 'auth N, or a key line N METHOD [KEY] with N from 0 to 15', shown(first), hint);
+      fail(line, clipped(first), 'auth N, or a key line N METHOD [KEY] with N from 0 to 15', shown(first), hint);
       continue;
     }
     const [methodWord, key, ...extra] = rest;

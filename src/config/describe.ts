@@ -1,7 +1,7 @@
 // The effective configuration as (setting, value, origin) rows, for `twinbeat check`: every
 // value twinbeat will use, including defaults, and where it came from.
 import type { Config, Medium, Origin } from './types.js';
-import { formatDuration as t } from './duration.js';
+import { formatDuration } from './duration.js';
 
 export interface SettingRow {
   name: string;
@@ -18,48 +18,48 @@ export function describeMedium(m: Medium): string {
   }
 }
 
-export function describeSettings(c: Config): SettingRow[] {
-  const from = (name: string): Origin => c.origins[name] ?? 'default';
+export function describeSettings(config: Config): SettingRow[] {
+  const from = (name: string): Origin => config.origins[name] ?? 'default';
   const row = (name: string, value: string, origin: Origin = from(name)): SettingRow => ({ name, value, origin });
-  const none = (v: string | null) => v ?? 'none';
+  const none = (value: string | null) => value ?? 'none';
   const rows: SettingRow[] = [
-    row('node', `${c.nodes.join(', ')} (this node: ${c.self}, peer: ${c.peer})`),
-    row('keepalive', t(c.keepaliveMs)),
-    row('deadtime', t(c.deadtimeMs)),
-    row('warntime', t(c.warntimeMs)),
-    row('initdead', t(c.initdeadMs)),
-    row('udpport', String(c.udpport)),
-    row('baud', String(c.baud)),
-    ...c.media.map((m) => row('medium', describeMedium(m), m.origin)),
-    row('auto_failback', c.autoFailback),
-    row('logfile', none(c.logfile)),
-    row('debugfile', none(c.debugfile)),
-    row('logfacility', none(c.logfacility)),
-    row('debug', String(c.debug)),
-    row('realtime', c.realtime ? `on (SCHED_FIFO priority ${c.rtprio})` : 'off'),
+    row('node', `${config.nodes.join(', ')} (this node: ${config.self}, peer: ${config.peer})`),
+    row('keepalive', formatDuration(config.keepaliveMs)),
+    row('deadtime', formatDuration(config.deadtimeMs)),
+    row('warntime', formatDuration(config.warntimeMs)),
+    row('initdead', formatDuration(config.initdeadMs)),
+    row('udpport', String(config.udpport)),
+    row('baud', String(config.baud)),
+    ...config.media.map((m) => row('medium', describeMedium(m), m.origin)),
+    row('auto_failback', config.autoFailback),
+    row('logfile', none(config.logfile)),
+    row('debugfile', none(config.debugfile)),
+    row('logfacility', none(config.logfacility)),
+    row('debug', String(config.debug)),
+    row('realtime', config.realtime ? `on (SCHED_FIFO priority ${config.rtprio})` : 'off'),
   ];
-  if (c.ping.length > 0) rows.push(row('ping', c.ping.join(', ')));
-  for (const g of c.pingGroups) rows.push(row('ping_group', `${g.name}: ${g.addresses.join(', ')}`));
-  const signing = c.auth.keys.find((k) => k.index === c.auth.signIndex);
-  rows.push(row('auth', `signs with key ${c.auth.signIndex} (${signing?.method ?? '?'}); accepts ${c.auth.keys.map((k) => `${k.index} ${k.method}`).join(', ')}`, { file: `${c.dir}/authkeys`, line: 0 }));
-  const e = c.ext;
+  if (config.ping.length > 0) rows.push(row('ping', config.ping.join(', ')));
+  for (const g of config.pingGroups) rows.push(row('ping_group', `${g.name}: ${g.addresses.join(', ')}`));
+  const signing = config.auth.keys.find((k) => k.index === config.auth.signIndex);
+  rows.push(row('auth', `signs with key ${config.auth.signIndex} (${signing?.method ?? '?'}); accepts ${config.auth.keys.map((k) => `${k.index} ${k.method}`).join(', ')}`, { file: `${config.dir}/authkeys`, line: 0 }));
+  const ext = config.ext;
   rows.push(
-    row('tb_start_timeout', t(e.startTimeoutMs)),
-    row('tb_stop_timeout', t(e.stopTimeoutMs)),
-    row('tb_status_timeout', t(e.statusTimeoutMs)),
-    row('tb_arp_count', String(e.arpCount)),
-    row('tb_arp_interval', t(e.arpIntervalMs)),
-    row('tb_dad_timeout', e.dadTimeoutMs === 0 ? '0 (off)' : t(e.dadTimeoutMs)),
-    row('tb_control_socket', e.controlSocket),
-    row('tb_control_group', e.controlGroup ?? 'none (root only)'),
-    row('tb_state_file', e.stateFile),
-    row('tb_pid_file', e.pidFile),
-    row('tb_metrics_port', e.metricsPort === 0 ? '0 (off)' : `${e.metricsPort} on ${e.metricsAddress}`),
+    row('tb_start_timeout', formatDuration(ext.startTimeoutMs)),
+    row('tb_stop_timeout', formatDuration(ext.stopTimeoutMs)),
+    row('tb_status_timeout', formatDuration(ext.statusTimeoutMs)),
+    row('tb_arp_count', String(ext.arpCount)),
+    row('tb_arp_interval', formatDuration(ext.arpIntervalMs)),
+    row('tb_dad_timeout', ext.dadTimeoutMs === 0 ? '0 (off)' : formatDuration(ext.dadTimeoutMs)),
+    row('tb_control_socket', ext.controlSocket),
+    row('tb_control_group', ext.controlGroup ?? 'none (root only)'),
+    row('tb_state_file', ext.stateFile),
+    row('tb_pid_file', ext.pidFile),
+    row('tb_metrics_port', ext.metricsPort === 0 ? '0 (off)' : `${ext.metricsPort} on ${ext.metricsAddress}`),
   );
-  for (const [id, m] of Object.entries(e.monitors)) {
-    rows.push(row('tb_monitor', `${id} interval=${t(m.intervalMs)} timeout=${t(m.timeoutMs)} failures=${m.failures} restarts=${m.restarts}`, from(`tb_monitor ${id}`)));
+  for (const [id, m] of Object.entries(ext.monitors)) {
+    rows.push(row('tb_monitor', `${id} interval=${formatDuration(m.intervalMs)} timeout=${formatDuration(m.timeoutMs)} failures=${m.failures} restarts=${m.restarts}`, from(`tb_monitor ${id}`)));
   }
-  for (const [kind, path] of Object.entries(e.hooks)) rows.push(row('tb_hook', `${kind} ${path}`, from(`tb_hook ${kind}`)));
+  for (const [kind, path] of Object.entries(ext.hooks)) rows.push(row('tb_hook', `${kind} ${path}`, from(`tb_hook ${kind}`)));
   return rows;
 }
 

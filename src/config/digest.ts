@@ -15,18 +15,18 @@ export type SharedPart = Pick<Config, 'nodes' | 'keepaliveMs' | 'deadtimeMs' | '
  * of drift apart: other groups (their claims are unreadable, nothing moves by them) and other
  * timings or policy (reported as drift, failover still works).
  */
-export function configDigest(c: SharedPart): string {
+export function configDigest(shared: SharedPart): string {
   const groups = JSON.stringify(
-    [...c.groups].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)).map((g) => ({ key: g.key, owner: g.owner, resources: g.resources.map((r) => r.id) })),
+    [...shared.groups].sort((first, second) => (first.key < second.key ? -1 : first.key > second.key ? 1 : 0)).map((g) => ({ key: g.key, owner: g.owner, resources: g.resources.map((r) => r.id) })),
   );
   const rest = JSON.stringify({
-    nodes: [...c.nodes].sort(),
-    keepaliveMs: c.keepaliveMs,
-    deadtimeMs: c.deadtimeMs,
-    warntimeMs: c.warntimeMs,
-    initdeadMs: c.initdeadMs,
-    autoFailback: c.autoFailback,
-    udpport: c.udpport,
+    nodes: [...shared.nodes].sort(),
+    keepaliveMs: shared.keepaliveMs,
+    deadtimeMs: shared.deadtimeMs,
+    warntimeMs: shared.warntimeMs,
+    initdeadMs: shared.initdeadMs,
+    autoFailback: shared.autoFailback,
+    udpport: shared.udpport,
     groups,
   });
   return sha256Hex(groups).slice(0, GROUPS_DIGEST_HEX) + sha256Hex(rest).slice(0, 16 - GROUPS_DIGEST_HEX);

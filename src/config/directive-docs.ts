@@ -60,8 +60,8 @@ export function wrapComment(text: string, prefix = '#   ', width = WIDTH): strin
   return lines;
 }
 
-export function haCfHeading(d: Directive): string {
-  return `# ${d.name} ${d.syntax}   (default: ${d.default}${d.repeatable ? '; may repeat' : ''})`;
+export function haCfHeading(directive: Directive): string {
+  return `# ${directive.name} ${directive.syntax}   (default: ${directive.default}${directive.repeatable ? '; may repeat' : ''})`;
 }
 
 const headingPattern = /^# ([a-z_0-9]+) .*\(default: /;
@@ -79,7 +79,7 @@ export function renderHaCfSample(current: string): string {
   let name: string | null = null;
   for (const line of lines.slice(firstBanner < 0 ? lines.length : firstBanner)) {
     const heading = headingPattern.exec(line);
-    if (heading && directives.some((d) => d.name === heading[1])) {
+    if (heading && directives.some((directive) => directive.name === heading[1])) {
       name = heading[1]!;
       examples.set(name, []);
     } else if (line === '' || line === rule) {
@@ -92,8 +92,8 @@ export function renderHaCfSample(current: string): string {
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   for (const section of sections) {
     out.push('', ...section.banner);
-    for (const d of directives.filter((x) => x.kind === section.kind)) {
-      out.push('', haCfHeading(d), ...wrapComment(d.doc), ...(examples.get(d.name) ?? []));
+    for (const directive of directives.filter((x) => x.kind === section.kind)) {
+      out.push('', haCfHeading(directive), ...wrapComment(directive.doc), ...(examples.get(directive.name) ?? []));
     }
   }
   return out.join('\n') + '\n';
@@ -101,8 +101,9 @@ export function renderHaCfSample(current: string): string {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
-export function markdownRow(d: Directive): string {
-  return `| \`${d.name}\` | ${cell(d.syntax)}${d.repeatable ? ' (repeatable)' : ''} | ${cell(d.default)} | ${cell(d.doc)} |`;
+export function markdownRow(directive: Directive): string {
+  const { name, syntax, repeatable, doc } = directive;
+  return `| \`${name}\` | ${cell(syntax)}${repeatable ? ' (repeatable)' : ''} | ${cell(directive.default)} | ${cell(doc)} |`;
 }
 
 /**
@@ -119,7 +120,7 @@ export function renderDirectiveTables(markdown: string): string {
     if (separator < 0 || lines.slice(at + 1, separator).some((l) => l.startsWith('### '))) throw new Error(`no table under ${section.heading}`);
     let end = separator + 1;
     while (end < lines.length && lines[end]!.startsWith('|')) end++;
-    const rows = directives.filter((d) => d.kind === section.kind).map(markdownRow);
+    const rows = directives.filter((directive) => directive.kind === section.kind).map(markdownRow);
     lines.splice(separator + 1, end - separator - 1, ...rows);
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@
 // directive with its parser, default, whether it may repeat, what twinbeat does with it, and the
 // text the docs are generated from. Parsers only record values; defaults and cross-field rules
 // are applied after the whole file is read (validate.ts), so directive order never matters.
-import { parseDuration, durationExpectation } from './duration.js';
+import { parseDuration, durationExpectation, formatDuration } from './duration.js';
 import { shown } from './errors.js';
 
 export interface Place {
@@ -85,8 +85,13 @@ export interface Directive {
   name: string;
   kind: DirectiveKind;
   repeatable: boolean;
-  /** Default as documented; '—' when there is none. */
+  /** Default as documented; '—' when there is none. Derived from `fallbacks` where it has them. */
   default: string;
+  /**
+   * The values used for the fields this directive sets when ha.cf does not: the one place a
+   * default lives (validate, `check`, the CLI's runtime paths and the docs read it from here).
+   */
+  fallbacks?: Fallbacks;
   /** Syntax of the value, for docs. */
   syntax: string;
   /** What the directive means and what twinbeat does with it. */
@@ -111,65 +116,72 @@ const trueWords = ['true', 'on', 'yes', 'y', '1'];
 const falseWords = ['false', 'off', 'no', 'n', '0'];
 
 export function parseBoolean(text: string): boolean | undefined {
-  const t = text.toLowerCase();
-  if (trueWords.includes(t)) return true;
-  if (falseWords.includes(t)) return false;
+  const lower = text.toLowerCase();
+  if (trueWords.includes(lower)) return true;
+  if (falseWords.includes(lower)) return false;
   return undefined;
 }
 
 function bool(words: string[], ctx: DirectiveContext): boolean | undefined {
   const expected = 'on or off (also true/false, yes/no, y/n, 1/0)';
-  const w = single(words, ctx, expected);
-  if (w === undefined) return undefined;
-  const b = parseBoolean(w);
-  if (b === undefined) ctx.error(expected, shown(w));
-  return b;
+  const word = single(words, ctx, expected);
+  if (word === undefined) return undefined;
+  const flag = parseBoolean(word);
+  if (flag === undefined) ctx.error(expected, shown(word));
+  return flag;
 }
 
 function integer(words: string[], ctx: DirectiveContext, min: number, max: number): number | undefined {
   const expected = `an integer from ${min} to ${max}`;
-  const w = single(words, ctx, expected);
-  if (w === undefined) return undefined;
-  if (!/^\d+$/.test(w) || Number(w) < min || Number(w) > max) {
-    ctx.error(expected, shown(w));
+  const word = single(words, ctx, expected);
+  if (word === undefined) return undefined;
+  if (!/^\d+$/.test(word) || Number(word) < min || Number(word) > max) {
+    ctx.error(expected, shown(word));
     return undefined;
   }
-  return Number(w);
+  return Number(word);
 }
 
 function duration(words: string[], ctx: DirectiveContext, allowZero = false): number | undefined {
-  const w = single(words, ctx, durationExpectation);
-  if (w === undefined) return undefined;
-  const d = parseDuration(w);
-  if (!d.ok) {
-    ctx.error(d.expected, shown(w));
+  const word = single(words, ctx, durationExpectation);
+  if (word === undefined) return undefined;
+  const parsed = parseDuration(word);
+  if (!parsed.ok) {
+    ctx.error(parsed.expected, shown(word));
     return undefined;
   }
-  if (d.ms <= 0 && !allowZero) {
-    ctx.error('a duration greater than zero', shown(w));
+  if (parsed.ms <= 0 && !allowZero) {
+    ctx.error('a duration greater than zero', shown(word));
     return undefined;
   }
-  return d.ms;
+  return parsed.ms;
 }
 
 function oneOf<T extends string>(words: string[], ctx: DirectiveContext, choices: readonly T[], caseSensitive = false): T | undefined {
   const expected = choices.join(' or ');
-  const w = single(words, ctx, expected);
-  if (w === undefined) return undefined;
-  const found = choices.find((c) => (caseSensitive ? c === w : c === w.toLowerCase()));
-  if (!found) ctx.error(expected, shown(w));
+  const word = single(words, ctx, expected);
+  if (word === undefined) return undefined;
+  const found = choices.find((c) => (caseSensitive ? c === word : c === word.toLowerCase()));
+  if (!found) ctx.error(expected, shown(word));
   return found;
 }
 
 function absolutePath(words: string[], ctx: DirectiveContext): string | undefined {
-  const w = single(words, ctx, 'an absolute path');
-  if (w === undefined) return undefined;
-  if (!w.startsWith('/')) {
-    ctx.error('an absolute path', shown(w));
+  const word = single(words, ctx, 'an absolute path');
+  if (word === undefined) return undefined;
+  if (!word.startsWith('/')) {
+    ctx.error('an absolute path', shown(word));
     return undefined;
   }
-  return w;
+  if (Buffer.byteLength(word) > longestPath) {
+    ctx.error(`an absolute path of at most ${longestPath} bytes`, shown(word));
+    return undefined;
+  }
+  return word;
 }
+
+/** PATH_MAX less its terminating NUL: the kernel refuses anything longer. */
+const longestPath = 4095;
 
 function atLeast(words: string[], ctx: DirectiveContext, n: number, expected: string): boolean {
   if (words.length >= n) return true;
@@ -196,7 +208,7 @@ const syslogFacilities = [
 ];
 
 /** Set a single-valued field; a second line for it is an error naming the first. */
-function setOnce<K extends keyof HaCfValues>(ctx: DirectiveContext, key: K, value: HaCfValues[K] extends Setting<infer T> | undefined ? T : never, got: string): void {
+function setOnce<K extends ScalarKey>(ctx: DirectiveContext, key: K, value: ValueOf<K>, got: string): void {
   const previous = ctx.values[key] as Setting<unknown> | undefined;
   if (previous) {
     ctx.error(`a single value (already set at ${previous.origin.file}:${previous.origin.line})`, shown(got));
@@ -209,28 +221,56 @@ function setOnce<K extends keyof HaCfValues>(ctx: DirectiveContext, key: K, valu
 
 type Spec = Omit<Directive, 'repeatable' | 'shape'> & Partial<Pick<Directive, 'repeatable' | 'shape'>>;
 
-function d(spec: Spec): Directive {
+function entry(spec: Spec): Directive {
   return { repeatable: false, shape: 'line', ...spec };
 }
 
+/** A field of HaCfValues set by one line (not a list), and the type of its value. */
+export type ScalarKey = { [K in keyof HaCfValues]-?: HaCfValues[K] extends unknown[] ? never : K }[keyof HaCfValues];
+export type ValueOf<K extends ScalarKey> = NonNullable<HaCfValues[K]> extends Setting<infer T> ? T : never;
+export type Fallbacks = { [K in ScalarKey]?: ValueOf<K> };
+
+/** How a default is written in ha.cf: on/off, none, or as is (durations pass formatDuration). */
+function writtenAs(value: unknown): string {
+  if (value === null) return 'none';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+}
+
+interface ScalarSpec<T> extends Omit<Spec, 'apply' | 'default'> {
+  /** The value when ha.cf does not set it; omitted when the default is derived (write `default`). */
+  fallback?: T;
+  /** How the fallback is written in the docs (default: writtenAs). */
+  show?: (value: T) => string;
+  /** Added after the written fallback in the docs, e.g. `(midpoint)`. */
+  defaultNote?: string;
+  /** Documented default when there is no fixed fallback (derived from other settings, or none). */
+  default?: string;
+}
+
 /** A scalar directive whose value lands in one HaCfValues field. */
-function scalar<K extends keyof HaCfValues>(
-  spec: Omit<Spec, 'apply'>,
+function scalar<K extends ScalarKey>(
+  spec: ScalarSpec<ValueOf<K>>,
   key: K,
-  parse: (words: string[], ctx: DirectiveContext) => (HaCfValues[K] extends Setting<infer T> | undefined ? T : never) | undefined,
+  parse: (words: string[], ctx: DirectiveContext) => ValueOf<K> | undefined,
 ): Directive {
-  return d({
-    ...spec,
+  const { fallback, show = writtenAs, defaultNote, default: documented, ...rest } = spec;
+  const fixed = fallback !== undefined;
+  const written = fixed ? `${show(fallback)}${defaultNote ? ` ${defaultNote}` : ''}` : (documented ?? '—');
+  return entry({
+    ...rest,
+    default: written,
+    ...(fixed ? { fallbacks: { [key]: fallback } as Fallbacks } : {}),
     apply(words, ctx) {
-      const v = parse(words, ctx);
-      if (v !== undefined) setOnce(ctx, key, v, words.join(' '));
+      const value = parse(words, ctx);
+      if (value !== undefined) setOnce(ctx, key, value, words.join(' '));
     },
   });
 }
 
 /** A Heartbeat directive twinbeat accepts but does not act on; `check` validates its shape only. */
 function ignored(name: string, syntax: string, def: string, doc: string, check: (words: string[], ctx: DirectiveContext) => unknown, repeatable = false): Directive {
-  return d({ name, kind: 'accepted-notice', syntax, default: def, doc, repeatable, apply: (words, ctx) => void check(words, ctx) });
+  return entry({ name, kind: 'accepted-notice', syntax, default: def, doc, repeatable, apply: (words, ctx) => void check(words, ctx) });
 }
 
 const anyWords = (n: number, expected: string) => (words: string[], ctx: DirectiveContext) => atLeast(words, ctx, n, expected);
@@ -240,22 +280,31 @@ function broadcastOn(words: string[], ctx: DirectiveContext): void {
   if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
 }
 
+/** tb_monitor's option defaults (the syntax line documents them). */
+const monitorFallbacks: Omit<MonitorSpec, 'id'> = { intervalMs: 5000, timeoutMs: 10000, failures: 3, restarts: 1 };
+const monitorSyntax =
+  `RESOURCE-ID [interval=${formatDuration(monitorFallbacks.intervalMs)}] [timeout=${formatDuration(monitorFallbacks.timeoutMs)}]` +
+  ` [failures=${monitorFallbacks.failures}] [restarts=${monitorFallbacks.restarts}]`;
+
+/** tb_metrics_port's defaults: off, and loopback when a port is given without an address. */
+const metricsFallbacks: Fallbacks = { metricsPort: 0, metricsAddress: '127.0.0.1' };
+
 function monitor(words: string[], ctx: DirectiveContext): void {
   const [id, ...options] = words;
   if (id === undefined) {
-    ctx.error('RESOURCE-ID [interval=5s] [timeout=10s] [failures=3] [restarts=1]', 'nothing');
+    ctx.error(monitorSyntax, 'nothing');
     return;
   }
-  const spec: MonitorSpec = { id, intervalMs: 5000, timeoutMs: 10000, failures: 3, restarts: 1 };
+  const spec: MonitorSpec = { id, ...monitorFallbacks };
   let ok = true;
   for (const option of options) {
-    const m = /^(interval|timeout|failures|restarts)=(.*)$/.exec(option);
-    if (!m) {
+    const match = /^(interval|timeout|failures|restarts)=(.*)$/.exec(option);
+    if (!match) {
       ctx.error('interval=, timeout=, failures= or restarts=', shown(option));
       ok = false;
       continue;
     }
-    const [, key, value] = m as unknown as [string, 'interval' | 'timeout' | 'failures' | 'restarts', string];
+    const [, key, value] = match as unknown as [string, 'interval' | 'timeout' | 'failures' | 'restarts', string];
     if (key === 'interval' || key === 'timeout') {
       const dur = parseDuration(value);
       if (!dur.ok || dur.ms <= 0) {
@@ -277,36 +326,37 @@ function monitor(words: string[], ctx: DirectiveContext): void {
 
 export const directives: readonly Directive[] = [
   // ---- acted on: membership and timing ----
-  d({
+  entry({
     name: 'node', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'NAME [NAME]', default: '— (required)',
     doc: 'A cluster member, lower-cased like Heartbeat. twinbeat needs exactly two, one of them this node (uname -n or --node).',
     apply(words, ctx) {
       const name = single(words, ctx, 'a node name');
       if (name === undefined) return;
       const lower = name.toLowerCase();
-      if (!/^[a-z0-9][a-z0-9._-]*$/.test(lower)) return ctx.error('a node name (letters, digits, ., _, -)', shown(name));
+      // 64: the longest name uname -n can return (HOST_NAME_MAX).
+      if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(lower)) return ctx.error('a node name (letters, digits, ., _, -; at most 64)', shown(name));
       const earlier = ctx.values.nodes.find((n) => n.value === lower);
       if (earlier) return ctx.error(`a node not listed before (${lower} already at ${earlier.origin.file}:${earlier.origin.line})`, shown(name));
       ctx.values.nodes.push({ value: lower, origin: ctx.origin });
     },
   }),
-  scalar({ name: 'keepalive', kind: 'acted', syntax: 'TIME', default: '1s', doc: 'Interval between heartbeats on every medium.' }, 'keepalive', (w, c) => duration(w, c)),
-  scalar({ name: 'deadtime', kind: 'acted', syntax: 'TIME', default: '30s', doc: 'Silence on all media after which the peer is declared dead and its resources taken over. Must exceed 2 × keepalive.' }, 'deadtime', (w, c) => duration(w, c)),
-  scalar({ name: 'warntime', kind: 'acted', syntax: 'TIME', default: 'deadtime / 2', doc: 'A gap between two heartbeats longer than this logs a "late heartbeat" warning. Must be less than deadtime.' }, 'warntime', (w, c) => duration(w, c)),
-  scalar({ name: 'initdead', kind: 'acted', syntax: 'TIME', default: 'deadtime if > 10s, 12s if < 6s, else 2 × deadtime', doc: 'Dead time used at start-up, before the peer was first heard. Must be at least deadtime.' }, 'initdead', (w, c) => duration(w, c)),
+  scalar({ name: 'keepalive', kind: 'acted', syntax: 'TIME', fallback: 1000, show: formatDuration, doc: 'Interval between heartbeats on every medium.' }, 'keepalive', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'deadtime', kind: 'acted', syntax: 'TIME', fallback: 30000, show: formatDuration, doc: 'Silence on all media after which the peer is declared dead and its resources taken over. Must exceed 2 × keepalive.' }, 'deadtime', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'warntime', kind: 'acted', syntax: 'TIME', default: 'deadtime / 2', doc: 'A gap between two heartbeats longer than this logs a "late heartbeat" warning. Must be less than deadtime.' }, 'warntime', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'initdead', kind: 'acted', syntax: 'TIME', default: 'deadtime if > 10s, 12s if < 6s, else 2 × deadtime', doc: 'Dead time used at start-up, before the peer was first heard. Must be at least deadtime.' }, 'initdead', (words, ctx) => duration(words, ctx)),
   // ---- acted on: media ----
-  scalar({ name: 'udpport', kind: 'acted', syntax: 'PORT', default: '694', doc: 'UDP port for bcast and ucast (applies wherever it appears in the file).' }, 'udpport', (w, c) => integer(w, c, 1, 65535)),
-  d({
+  scalar({ name: 'udpport', kind: 'acted', syntax: 'PORT', fallback: 694, doc: 'UDP port for bcast and ucast (applies wherever it appears in the file).' }, 'udpport', (words, ctx) => integer(words, ctx, 1, 65535)),
+  entry({
     name: 'bcast', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IFACE [IFACE]', default: '—',
     doc: 'UDP broadcast heartbeats on each listed interface.',
     apply: broadcastOn,
   }),
-  d({
+  entry({
     name: 'udp', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IFACE [IFACE]', default: '—',
     doc: 'Old Heartbeat alias of bcast.',
     apply: broadcastOn,
   }),
-  d({
+  entry({
     name: 'ucast', kind: 'acted', repeatable: true, syntax: 'IFACE PEER-IPv4', default: '—',
     doc: 'UDP unicast heartbeats to one address. Listing both nodes\' addresses (so ha.cf is identical on both) is fine: a line naming one of this node\'s own IPv4 addresses (as found when the daemon starts) opens no link, and any frame of our own that comes back is dropped.',
     apply(words, ctx) {
@@ -317,7 +367,7 @@ export const directives: readonly Directive[] = [
       ctx.values.ucast.push({ value: { dev, peer }, origin: ctx.origin });
     },
   }),
-  d({
+  entry({
     name: 'mcast', kind: 'acted', repeatable: true, syntax: 'IFACE GROUP PORT TTL LOOP', default: '—',
     doc: 'IPv4 multicast heartbeats: group 224.0.0.0–239.255.255.255, port, TTL 0–255, loop 0 or 1.',
     apply(words, ctx) {
@@ -333,7 +383,7 @@ export const directives: readonly Directive[] = [
       ctx.values.mcast.push({ value: { dev, group, port: Number(port), ttl: Number(ttl), loop: loop === '1' }, origin: ctx.origin });
     },
   }),
-  d({
+  entry({
     name: 'serial', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'DEVICE [DEVICE]', default: '—',
     doc: 'Heartbeats over an RS-232 null-modem cable (8N1, RTS/CTS) at the baud rate.',
     apply(words, ctx) {
@@ -344,70 +394,70 @@ export const directives: readonly Directive[] = [
       ctx.values.serial.push({ value: dev, origin: ctx.origin });
     },
   }),
-  scalar({ name: 'baud', kind: 'acted', syntax: 'RATE', default: '19200', doc: `Serial speed for every serial port, one of ${standardBauds.join(', ')} (applies wherever it appears in the file).` }, 'baud', (words, ctx) => {
-    const w = single(words, ctx, 'a baud rate');
-    if (w === undefined) return undefined;
-    if (!standardBauds.includes(Number(w)) || !/^\d+$/.test(w)) {
-      ctx.error(`a standard baud rate (${standardBauds.join(', ')})`, shown(w));
+  scalar({ name: 'baud', kind: 'acted', syntax: 'RATE', fallback: 19200, doc: `Serial speed for every serial port, one of ${standardBauds.join(', ')} (applies wherever it appears in the file).` }, 'baud', (words, ctx) => {
+    const word = single(words, ctx, 'a baud rate');
+    if (word === undefined) return undefined;
+    if (!standardBauds.includes(Number(word)) || !/^\d+$/.test(word)) {
+      ctx.error(`a standard baud rate (${standardBauds.join(', ')})`, shown(word));
       return undefined;
     }
-    return Number(w);
+    return Number(word);
   }),
   // ---- acted on: behaviour and logging ----
   scalar({ name: 'auto_failback', kind: 'acted', syntax: 'on|off|legacy', default: 'legacy (treated as on)', doc: 'on: the preferred node takes its groups back when it returns; off: groups stay where they are until a failure or standby. legacy is accepted and treated as on, with a notice.' }, 'autoFailback', (words, ctx) => {
-    const w = single(words, ctx, 'on, off or legacy');
-    if (w === undefined) return undefined;
-    if (w.toLowerCase() === 'legacy') {
+    const word = single(words, ctx, 'on, off or legacy');
+    if (word === undefined) return undefined;
+    if (word.toLowerCase() === 'legacy') {
       ctx.notice('legacy is Heartbeat\'s no-handshake mode; twinbeat treats it as on (write auto_failback on to silence this)');
       return 'legacy';
     }
-    const b = parseBoolean(w);
-    if (b === undefined) ctx.error('on, off or legacy', shown(w));
-    return b === undefined ? undefined : b ? 'on' : 'off';
+    const flag = parseBoolean(word);
+    if (flag === undefined) ctx.error('on, off or legacy', shown(word));
+    return flag === undefined ? undefined : flag ? 'on' : 'off';
   }),
   scalar({ name: 'logfile', kind: 'acted', syntax: 'PATH', default: '— (none)', doc: 'Log file (info and above).' }, 'logfile', absolutePath),
   scalar({ name: 'debugfile', kind: 'acted', syntax: 'PATH', default: '— (none)', doc: 'Debug log file (everything).' }, 'debugfile', absolutePath),
-  scalar({ name: 'logfacility', kind: 'acted', syntax: 'FACILITY|none', default: 'none', doc: 'Syslog facility (daemon, local0 … local7, …) or none.' }, 'logfacility', (words, ctx) => {
-    const w = single(words, ctx, 'a syslog facility or none');
-    if (w === undefined) return undefined;
-    if (w.toLowerCase() === 'none') return null;
-    if (!syslogFacilities.includes(w.toLowerCase())) {
-      ctx.error(`a syslog facility (${syslogFacilities.join(', ')}) or none`, shown(w));
+  scalar({ name: 'logfacility', kind: 'acted', syntax: 'FACILITY|none', fallback: null, doc: 'Syslog facility (daemon, local0 … local7, …) or none.' }, 'logfacility', (words, ctx) => {
+    const word = single(words, ctx, 'a syslog facility or none');
+    if (word === undefined) return undefined;
+    if (word.toLowerCase() === 'none') return null;
+    if (!syslogFacilities.includes(word.toLowerCase())) {
+      ctx.error(`a syslog facility (${syslogFacilities.join(', ')}) or none`, shown(word));
       return undefined;
     }
-    return w.toLowerCase();
+    return word.toLowerCase();
   }),
-  scalar({ name: 'debug', kind: 'acted', syntax: '0-255', default: '0', doc: 'Debug level; above 0 debug messages are logged.' }, 'debug', (w, c) => integer(w, c, 0, 255)),
-  d({
+  scalar({ name: 'debug', kind: 'acted', syntax: '0-255', fallback: 0, doc: 'Debug level; above 0 debug messages are logged.' }, 'debug', (words, ctx) => integer(words, ctx, 0, 255)),
+  entry({
     name: 'crm', kind: 'acted', syntax: 'off', default: 'off',
     doc: 'Pacemaker mode. Only off (no, false) is accepted: twinbeat runs haresources (v1) mode.',
     apply: (words, ctx) => crmOff(words, ctx),
   }),
-  d({
+  entry({
     name: 'pacemaker', kind: 'acted', syntax: 'off', default: 'off',
     doc: 'Alias of crm; only off is accepted.',
     apply: (words, ctx) => crmOff(words, ctx),
   }),
-  d({
+  entry({
     name: 'autojoin', kind: 'acted', syntax: 'none', default: 'none',
     doc: 'Dynamic membership; must be none (the pair is fixed by the two node lines).',
     apply(words, ctx) {
-      const w = single(words, ctx, 'none');
-      if (w !== undefined && w.toLowerCase() !== 'none') ctx.error('none (twinbeat is a fixed pair; list both nodes with node)', shown(w));
+      const word = single(words, ctx, 'none');
+      if (word !== undefined && word.toLowerCase() !== 'none') ctx.error('none (twinbeat is a fixed pair; list both nodes with node)', shown(word));
     },
   }),
   // ---- acted on: split-brain defence ----
-  d({
+  entry({
     name: 'ping', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IPv4 [IPv4]', default: '—',
     doc: 'A ping node (typically the router both nodes use). In Heartbeat only ipfail used them; twinbeat uses them against split brain. When the peer is declared dead (and the tie delay has passed) it sends one ICMP echo (the ping command, 1 s wait) to every ping node and ping group: if none answers, this node is the isolated side, takes nothing over and stops what it holds; if one answers it goes on with the takeover. While the peer stays dead the probe is repeated every deadtime; an isolated node that reaches a ping node again may take over.',
     apply(words, ctx) {
-      const a = single(words, ctx, 'an IPv4 address');
-      if (a === undefined) return;
-      if (!isIPv4(a)) return ctx.error('an IPv4 address', shown(a));
-      ctx.values.ping.push({ value: a, origin: ctx.origin });
+      const address = single(words, ctx, 'an IPv4 address');
+      if (address === undefined) return;
+      if (!isIPv4(address)) return ctx.error('an IPv4 address', shown(address));
+      ctx.values.ping.push({ value: address, origin: ctx.origin });
     },
   }),
-  d({
+  entry({
     name: 'ping_group', kind: 'acted', repeatable: true, syntax: 'NAME IPv4 [IPv4…]', default: '—',
     doc: 'Ping addresses that count as one ping node, reachable if any of them answers; probed like ping.',
     apply(words, ctx) {
@@ -419,10 +469,10 @@ export const directives: readonly Directive[] = [
     },
   }),
   // ---- accepted, recorded, not acted on ----
-  scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Heartbeat\'s dead time for ping nodes. twinbeat asks ping nodes only when it needs an answer (see ping) and repeats that every deadtime, so there is no ping-node dead time: recorded, not used.' }, 'deadping', (w, c) => duration(w, c)),
+  scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Heartbeat\'s dead time for ping nodes. twinbeat asks ping nodes only when it needs an answer (see ping) and repeats that every deadtime, so there is no ping-node dead time: recorded, not used.' }, 'deadping', (words, ctx) => duration(words, ctx)),
   ignored('nice_failback', 'on|off', '—', 'Obsolete Heartbeat spelling of auto_failback; Heartbeat itself ignores its value. Use auto_failback.', bool),
   ignored('use_logd', 'on|off', 'off', 'Log through ha_logd. twinbeat logs directly to logfile, debugfile and syslog.', bool),
-  ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (w, c) => duration(w, c)),
+  ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (words, ctx) => duration(words, ctx)),
   ignored('syslogmsgfmt', 'on|off', 'on', 'Syslog-style lines in log files; twinbeat has one log format.', bool),
   ignored('log_badpack', 'on|off', 'on', 'Log bad packets. twinbeat ignores the value: it always counts dropped frames per link and reason (twinbeat status, tb_metrics_port) and logs each frame that fails decoding, authentication or the replay check at debug level.', bool),
   ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them.', anyWords(2, 'USER PATH [ARGS]'), true),
@@ -431,74 +481,76 @@ export const directives: readonly Directive[] = [
   ignored('stonith', 'TYPE CONFIGFILE', '—', 'v1 STONITH device. twinbeat does not drive STONITH devices; use the tb_hook fence extension.', anyWords(2, 'TYPE CONFIGFILE'), true),
   ignored('stonith_host', 'HOST TYPE PARAMS…', '—', 'v1 STONITH device inline. Not driven by twinbeat; use tb_hook fence.', anyWords(2, 'HOST TYPE [PARAMS]'), true),
   ignored('watchdog', 'DEVICE', '—', 'Kernel watchdog device. twinbeat does not tickle a watchdog.', absolutePath),
-  scalar({ name: 'realtime', kind: 'acted', syntax: 'on|off', default: 'on', doc: 'Run the daemon under SCHED_FIFO at rtprio (needs root or CAP_SYS_NICE; otherwise a warning and normal priority), so CPU-hungry processes cannot delay heartbeats into a false takeover. Resource scripts and hooks run at normal priority (SCHED_RESET_ON_FORK). Unlike Heartbeat, memory is not locked (see memreserve).' }, 'realtime', bool),
-  scalar({ name: 'rtprio', kind: 'acted', syntax: '1-99', default: '50 (midpoint)', doc: 'SCHED_FIFO priority when realtime is on.' }, 'rtprio', (w, c) => integer(w, c, 1, 99)),
-  ignored('memreserve', 'KB', '6500', 'Memory Heartbeat locks when realtime. twinbeat does not lock memory (Node.js cannot mlockall); on a swapping machine use the systemd unit\'s MemorySwapMax=0.', (w, c) => integer(w, c, 0, 1_000_000_000)),
-  ignored('hopfudge', '0-255', '1', 'Serial ring TTL fudge; unused even in Heartbeat.', (w, c) => integer(w, c, 0, 255)),
-  ignored('compression', 'zlib|bz2', 'zlib', 'Message compression plugin; twinbeat messages are small and never compressed.', (w, c) => oneOf(w, c, ['zlib', 'bz2'])),
-  ignored('compression_threshold', 'KB', '2', 'See compression.', (w, c) => integer(w, c, 0, 1_000_000)),
+  scalar({ name: 'realtime', kind: 'acted', syntax: 'on|off', fallback: true, doc: 'Run the daemon under SCHED_FIFO at rtprio (needs root or CAP_SYS_NICE; otherwise a warning and normal priority), so CPU-hungry processes cannot delay heartbeats into a false takeover. Resource scripts and hooks run at normal priority (SCHED_RESET_ON_FORK). Unlike Heartbeat, memory is not locked (see memreserve).' }, 'realtime', bool),
+  scalar({ name: 'rtprio', kind: 'acted', syntax: '1-99', fallback: 50, defaultNote: '(midpoint)', doc: 'SCHED_FIFO priority when realtime is on.' }, 'rtprio', (words, ctx) => integer(words, ctx, 1, 99)),
+  ignored('memreserve', 'KB', '6500', 'Memory Heartbeat locks when realtime. twinbeat does not lock memory (Node.js cannot mlockall); on a swapping machine use the systemd unit\'s MemorySwapMax=0.', (words, ctx) => integer(words, ctx, 0, 1_000_000_000)),
+  ignored('hopfudge', '0-255', '1', 'Serial ring TTL fudge; unused even in Heartbeat.', (words, ctx) => integer(words, ctx, 0, 255)),
+  ignored('compression', 'zlib|bz2', 'zlib', 'Message compression plugin; twinbeat messages are small and never compressed.', (words, ctx) => oneOf(words, ctx, ['zlib', 'bz2'])),
+  ignored('compression_threshold', 'KB', '2', 'See compression.', (words, ctx) => integer(words, ctx, 0, 1_000_000)),
   ignored('traditional_compression', 'on|off', 'off', 'See compression.', bool),
-  ignored('msgfmt', 'classic|netstring', 'classic', 'Wire format; twinbeat chooses its own framing.', (w, c) => oneOf(w, c, ['classic', 'netstring'])),
-  ignored('max_rexmit_delay', 'MS', '250', 'Retransmit request pacing; twinbeat does not retransmit heartbeats.', (w, c) => integer(w, c, 0, 1_000_000)),
-  ignored('hbgenmethod', 'file|time', 'file', 'Generation number source; twinbeat keeps its generation in tb_state_file.', (w, c) => oneOf(w, c, ['file', 'time'], true)),
-  ignored('uuidfrom', 'file|nodename', 'file', 'Node UUID source; twinbeat identifies nodes by name.', (w, c) => oneOf(w, c, ['file', 'nodename'])),
+  ignored('msgfmt', 'classic|netstring', 'classic', 'Wire format; twinbeat chooses its own framing.', (words, ctx) => oneOf(words, ctx, ['classic', 'netstring'])),
+  ignored('max_rexmit_delay', 'MS', '250', 'Retransmit request pacing; twinbeat does not retransmit heartbeats.', (words, ctx) => integer(words, ctx, 0, 1_000_000)),
+  ignored('hbgenmethod', 'file|time', 'file', 'Generation number source; twinbeat keeps its generation in tb_state_file.', (words, ctx) => oneOf(words, ctx, ['file', 'time'], true)),
+  ignored('uuidfrom', 'file|nodename', 'file', 'Node UUID source; twinbeat identifies nodes by name.', (words, ctx) => oneOf(words, ctx, ['file', 'nodename'])),
   ignored('env', 'NAME=VALUE', '—', 'Environment for Heartbeat\'s children (HA_NAME). Not exported by twinbeat.', (words, ctx) => {
-    const w = single(words, ctx, 'NAME=VALUE');
-    if (w !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) ctx.error('NAME=VALUE', shown(w));
+    const word = single(words, ctx, 'NAME=VALUE');
+    if (word !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) ctx.error('NAME=VALUE', shown(word));
   }, true),
   ignored('coredumps', 'on|off', 'on', 'Enable core dumps; not applicable to twinbeat.', bool),
   ignored('coreroot', 'PATH', '—', 'Core dump directory; not applicable.', absolutePath),
   ignored('use_apphbd', 'on|off', 'off', 'Register with apphbd; not applicable.', bool),
-  ignored('cluster', 'NAME', 'linux-ha', 'Cluster name; twinbeat does not use it.', (w, c) => single(w, c, 'a cluster name')),
+  ignored('cluster', 'NAME', 'linux-ha', 'Cluster name; twinbeat does not use it.', (words, ctx) => single(words, ctx, 'a cluster name')),
   ignored('mcast6', 'IFACE GROUP PORT TTL LOOP', '—', 'IPv6 multicast; twinbeat speaks IPv4 only.', anyWords(5, 'IFACE GROUP PORT TTL LOOP'), true),
   ignored('ucast6', 'IFACE PEER', '—', 'IPv6 unicast; twinbeat speaks IPv4 only.', anyWords(2, 'IFACE PEER'), true),
   ignored('ping6', 'ADDRESS…', '—', 'IPv6 ping nodes; not acted on.', anyWords(1, 'an IPv6 address'), true),
-  ignored('quorum_server', 'HOST', '—', 'Pacemaker quorum server; not applicable.', (w, c) => single(w, c, 'a host')),
+  ignored('quorum_server', 'HOST', '—', 'Pacemaker quorum server; not applicable.', (words, ctx) => single(words, ctx, 'a host')),
   ignored('crm_daemon_dir', 'PATH', '—', 'Pacemaker only.', absolutePath),
   ignored('crmd_spawns_pengine', 'on|off', '—', 'Pacemaker only.', bool),
   ignored('record_config_changes', 'on|off', 'on', 'Pacemaker only.', bool),
   ignored('record_pengine_inputs', 'on|off', 'on', 'Pacemaker only.', bool),
   ignored('enable_config_writes', 'on|off', 'on', 'Pacemaker only.', bool),
   // ---- twinbeat extensions (tb_ prefix never collides with Heartbeat) ----
-  d({
-    name: 'tb_monitor', kind: 'extension', repeatable: true, syntax: 'RESOURCE-ID [interval=5s] [timeout=10s] [failures=3] [restarts=1]', default: '— (no monitoring)',
+  entry({
+    name: 'tb_monitor', kind: 'extension', repeatable: true, syntax: monitorSyntax, default: '— (no monitoring)',
     doc: 'While this node runs the resource\'s group, check the resource every interval (status; monitor for OCF agents), the first check one interval after it started; a check running longer than timeout counts as failed. After `failures` consecutive failures the resource is restarted here (stop, start), at most `restarts` times while the group stays here; the next time, or when the restarted resource fails to start, the group is stopped, marked failed on this node (local-failure hook) and left to the peer. RESOURCE-ID is written as in haresources (a bare IP means IPaddr::IP).',
     apply: monitor,
   }),
-  d({
+  entry({
     name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure PATH', default: '—',
     doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run one at a time in order and are killed after tb_stop_timeout. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). PATH must be an executable file that only root can change, in directories only root can change (checked when the configuration loads and again before each run).',
     apply(words, ctx) {
       if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [kind, path] = words as [string, string];
       if (!(hookKinds as readonly string[]).includes(kind)) return ctx.error(hookKinds.join(', '), shown(kind));
-      if (!path.startsWith('/')) return ctx.error('an absolute path', shown(path));
+      if (absolutePath([path], ctx) === undefined) return;
       const earlier = ctx.values.hooks.find((h) => h.value.kind === kind);
       if (earlier) return ctx.error(`one ${kind} hook (already at ${earlier.origin.file}:${earlier.origin.line})`, shown(path));
       ctx.values.hooks.push({ value: { kind: kind as HookKind, path }, origin: ctx.origin });
     },
   }),
-  scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (w, c) => duration(w, c)),
-  scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', default: '60s', doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (w, c) => duration(w, c)),
-  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', default: '20s', doc: 'Timeout of the resource status checks the daemon runs at start-up to reclaim what a killed predecessor left running (tb_monitor checks use their own timeout=).' }, 'statusTimeout', (w, c) => duration(w, c)),
-  scalar({ name: 'tb_arp_count', kind: 'extension', syntax: 'N', default: '5', doc: 'Gratuitous ARP packets sent after an IP address is brought up (0: none).' }, 'arpCount', (w, c) => integer(w, c, 0, 100)),
-  scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', default: '200ms', doc: 'Interval between those ARP packets.' }, 'arpInterval', (w, c) => duration(w, c)),
-  scalar({ name: 'tb_dad_timeout', kind: 'extension', syntax: 'TIME', default: '100ms', doc: 'Duplicate-address detection before IPaddr adds an address: one `arping -D` probe, waiting this long for a reply. A reply (another host, e.g. a peer whose daemon was killed with -9, still answers for the IP) fails the start: nothing added, no ARP sent. Adds up to this much to every IP takeover; 0: off.' }, 'dadTimeout', (w, c) => duration(w, c, true)),
-  scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
-  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', default: 'none (root only)', doc: 'Group allowed to use the control socket besides root.' }, 'controlGroup', (words, ctx) => {
-    const w = single(words, ctx, 'a group name or none');
-    if (w === undefined) return undefined;
-    if (w === 'none') return null;
-    if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(w)) {
-      ctx.error('a group name or none', shown(w));
+  scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', fallback: 60000, show: formatDuration, doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', fallback: 60000, show: formatDuration, doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', fallback: 20000, show: formatDuration, doc: 'Timeout of the resource status checks the daemon runs at start-up to reclaim what a killed predecessor left running (tb_monitor checks use their own timeout=).' }, 'statusTimeout', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'tb_arp_count', kind: 'extension', syntax: 'N', fallback: 5, doc: 'Gratuitous ARP packets sent after an IP address is brought up (0: none).' }, 'arpCount', (words, ctx) => integer(words, ctx, 0, 100)),
+  scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', fallback: 200, show: formatDuration, doc: 'Interval between those ARP packets.' }, 'arpInterval', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'tb_dad_timeout', kind: 'extension', syntax: 'TIME', fallback: 100, show: formatDuration, doc: 'Duplicate-address detection before IPaddr adds an address: one `arping -D` probe, waiting this long for a reply. A reply (another host, e.g. a peer whose daemon was killed with -9, still answers for the IP) fails the start: nothing added, no ARP sent. Adds up to this much to every IP takeover; 0: off.' }, 'dadTimeout', (words, ctx) => duration(words, ctx, true)),
+  scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', fallback: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
+  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to use the control socket besides root.' }, 'controlGroup', (words, ctx) => {
+    const word = single(words, ctx, 'a group name or none');
+    if (word === undefined) return undefined;
+    if (word === 'none') return null;
+    if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(word)) {
+      ctx.error('a group name or none', shown(word));
       return undefined;
     }
-    return w;
+    return word;
   }),
-  scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', default: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
-  scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', default: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
-  d({
-    name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT [IPv4]', default: '0 (off); address 127.0.0.1',
+  scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', fallback: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
+  scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', fallback: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
+  entry({
+    name: 'tb_metrics_port', kind: 'extension', syntax: 'PORT [IPv4]',
+    default: `${metricsFallbacks.metricsPort} (off); address ${metricsFallbacks.metricsAddress}`,
+    fallbacks: metricsFallbacks,
     doc: 'Serve Prometheus metrics at http://ADDRESS:PORT/metrics (roles, peer and link liveness, frames and drops by reason, groups and resources held, core event counts); 0: off. ADDRESS defaults to 127.0.0.1; the endpoint has no authentication, so listen elsewhere only on a trusted management network. A port in use is logged (event=metrics-failed) and the daemon runs on without metrics; a change takes effect at the next start.',
     apply(words, ctx) {
       if (words.length === 0 || words.length > 2) return ctx.error('PORT [IPv4]', words.length === 0 ? 'nothing' : shown(words.join(' ')));
@@ -514,10 +566,23 @@ export const directives: readonly Directive[] = [
 ];
 
 function crmOff(words: string[], ctx: DirectiveContext): void {
-  const w = single(words, ctx, 'off');
-  if (w !== undefined && parseBoolean(w) !== false) {
-    ctx.error('off', shown(w), 'twinbeat runs haresources (v1) mode only; it is not a Pacemaker messaging layer');
+  const word = single(words, ctx, 'off');
+  if (word !== undefined && parseBoolean(word) !== false) {
+    ctx.error('off', shown(word), 'twinbeat runs haresources (v1) mode only; it is not a Pacemaker messaging layer');
   }
 }
 
-export const directiveByName: ReadonlyMap<string, Directive> = new Map(directives.map((x) => [x.name, x]));
+export const directiveByName: ReadonlyMap<string, Directive> = new Map(directives.map((directive) => [directive.name, directive]));
+
+const fallbackByKey: ReadonlyMap<string, unknown> = new Map(directives.flatMap((directive) => Object.entries(directive.fallbacks ?? {})));
+
+/**
+ * What ha.cf set for `key`, else the default from the directive table. Only for fields whose
+ * directive has a fixed default; asking for another is a programming error, not a config one.
+ */
+export function settingOrDefault<K extends ScalarKey>(values: HaCfValues, key: K): ValueOf<K> {
+  const set = values[key] as Setting<ValueOf<K>> | undefined;
+  if (set) return set.value;
+  if (!fallbackByKey.has(key)) throw new Error(`the directive table has no default for ${key}`);
+  return fallbackByKey.get(key) as ValueOf<K>;
+}

@@ -9,10 +9,10 @@ const unitMs: Record<string, number> = { '': 1000, s: 1000, ms: 1, msec: 1, us: 
 export const durationExpectation = 'a duration (seconds, or a number with ms, s or us)';
 
 export function parseDuration(text: string): DurationResult {
-  const m = /^(\d+(?:\.\d*)?|\.\d+)([a-z]*)$/i.exec(text);
-  const factor = m ? unitMs[m[2]!.toLowerCase()] : undefined;
-  if (!m || factor === undefined) return { ok: false, expected: durationExpectation };
-  const ms = Number(m[1]) * factor;
+  const match = /^(\d+(?:\.\d*)?|\.\d+)([a-z]*)$/i.exec(text);
+  const factor = match ? unitMs[match[2]!.toLowerCase()] : undefined;
+  if (!match || factor === undefined) return { ok: false, expected: durationExpectation };
+  const ms = Number(match[1]) * factor;
   if (!Number.isFinite(ms)) return { ok: false, expected: durationExpectation };
   return { ok: true, ms };
 }

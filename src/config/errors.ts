@@ -32,9 +32,44 @@ export function formatNotice(n: Notice): string {
   return `${where(n.file, n.line)}: ${n.directive}: ${n.message}`;
 }
 
-/** Quote what the operator wrote so empty values and spaces stay visible. */
+/** How much of an operator's token a message echoes: a 10 MB token must not make a 20 MB message. */
+export const echoLimit = 60;
+
+/** A token as echoed in a message: whole if short, else its first echoLimit characters and its length. */
+export function clipped(token: string): string {
+  return token.length <= echoLimit ? token : `${token.slice(0, echoLimit)}… (${token.length} characters)`;
+}
+
+/** Quote what the operator wrote so empty values and spaces stay visible; a long value is cut short. */
 export function shown(value: string): string {
-  return value === '' ? 'nothing' : JSON.stringify(value);
+  if (value === '') return 'nothing';
+  return value.length <= echoLimit ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, echoLimit))}… (${value.length} characters)`;
+}
+
+/**
+ * Longest run of non-blanks any message field keeps (well above any real path or resource id).
+ * The safety net behind shown(): whatever way an operator's token got into a message, it ends
+ * up cut (loadConfig applies it to everything it returns).
+ */
+const longestRun = 200;
+
+function boundedText(text: string): string {
+  if (text.length <= longestRun) return text;
+  // Split rather than match \S{201,}: a regex over a 10 MB run overflows the stack.
+  return text
+    .split(/(\s+)/)
+    .map((piece) => (piece.length > longestRun ? `${piece.slice(0, echoLimit)}… (${piece.length} characters)` : piece))
+    .join('');
+}
+
+export function boundedError(e: ConfigError): ConfigError {
+  const bounded: ConfigError = { ...e, directive: boundedText(e.directive), expected: boundedText(e.expected), got: boundedText(e.got) };
+  if (e.hint !== undefined) bounded.hint = boundedText(e.hint);
+  return bounded;
+}
+
+export function boundedNotice(n: Notice): Notice {
+  return { ...n, directive: boundedText(n.directive), message: boundedText(n.message) };
 }
 
 /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
@@ -69,6 +104,6 @@ export function suggest(word: string, candidates: readonly string[]): string | n
 }
 
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const s = suggest(word, candidates);
-  return s ? `did you mean ${s}?` : undefined;
+  const suggestion = suggest(word, candidates);
+  return suggestion ? `did you mean ${suggestion}?` : undefined;
 }

@@ -1,8 +1,8 @@
 // ha.cf text → the values it sets, every problem with its line, and notices. Pure and total:
 // any input yields a result. Defaults and cross-field rules come later (validate.ts), so a
 // directive may appear anywhere in the file (`udpport` after `bcast`, `baud` after `serial`).
-import { lex } from './lexer.js';
-import { type ConfigError, type Notice, didYouMean, shown } from './errors.js';
+import { lex, printableLines } from './lexer.js';
+import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
 import { type HaCfValues, directiveByName, directives, emptyValues } from './directives.js';
 
 export interface HaCfResult {
@@ -17,12 +17,12 @@ export function parseHaCf(text: string, file: string): HaCfResult {
   const notices: Notice[] = [];
   const seen = new Map<string, number>();
   const names = directives.map((x) => x.name);
-  for (const { line, words } of lex(text, file)) {
+  for (const { line, words } of printableLines(lex(text, file), errors)) {
     const [name, ...rest] = words as [string, ...string[]];
     const directive = directiveByName.get(name);
     if (!directive) {
       const hint = directiveByName.has(name.toLowerCase()) ? `directive names are lower case: ${name.toLowerCase()}` : didYouMean(name, names);
-      errors.push({ file, line, directive: name, expected: 'a known ha.cf directive', got: shown(name), ...(hint ? { hint } : {}) });
+      errors.push({ file, line, directive: clipped(name), expected: 'a known ha.cf directive', got: shown(name), ...(hint ? { hint } : {}) });
       continue;
     }
     const firstLine = seen.get(name);

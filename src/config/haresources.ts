@@ -3,8 +3,8 @@
 // `script::arg1::arg2`, a bare `script`, or an IPv4 address (optionally /cidr/dev/broadcast),
 // which is shorthand for `IPaddr::…`. Script resolution and the node check need the outside
 // world or ha.cf, so they happen in load.ts and validate.ts.
-import { lex } from './lexer.js';
-import { type ConfigError, type Notice, shown } from './errors.js';
+import { lex, printableLines } from './lexer.js';
+import { type ConfigError, type Notice, clipped, shown } from './errors.js';
 import { isIPv4, type Place } from './directives.js';
 
 export interface ParsedResource {
@@ -60,11 +60,11 @@ export function parseHaresources(text: string, file: string): HaresourcesResult 
   const groups: ParsedGroup[] = [];
   const errors: ConfigError[] = [];
   const firstSeen = new Map<string, Place>();
-  for (const { line, words } of lex(text, file, { continuation: true })) {
+  for (const { line, words } of printableLines(lex(text, file, { continuation: true }), errors)) {
     const [node, ...rest] = words as [string, ...string[]];
     const owner = node.toLowerCase();
     if (rest.length === 0) {
-      errors.push({ file, line, directive: owner, expected: 'NODE followed by at least one resource', got: 'no resources' });
+      errors.push({ file, line, directive: clipped(owner), expected: 'NODE followed by at least one resource', got: 'no resources' });
       continue;
     }
     const resources: ParsedResource[] = [];

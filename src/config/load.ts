@@ -1,23 +1,22 @@
 // The only part of src/config that touches the file system: reads DIR/ha.cf, DIR/haresources
-// and DIR/authkeys, checks authkeys' mode and owner, resolves resource scripts, checks that hooks
-// are safe to run as root (the runner's own check, src/resources/locate.ts), and returns a Config
-// or every problem found, all at once.
-import { readFile, stat } from 'node:fs/promises';
+// and DIR/authkeys, checks authkeys' mode and owner, and returns a Config or every problem found,
+// all at once. Resource scripts and hooks are resolved and vetted through the ScriptChecks the
+// caller passes (src/resources/locate.ts scriptChecks), so src/config never imports the runner's
+// side.
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './types.js';
-import type { ConfigError, Notice } from './errors.js';
+import type { Config, ScriptChecks } from './types.js';
+import { type ConfigError, type Notice, boundedError, boundedNotice } from './errors.js';
 import { parseHaCf } from './hacf.js';
 import { parseHaresources } from './haresources.js';
 import { parseAuthkeys } from './authkeys.js';
-import { buildConfig } from './validate.js';
-import { defaultScriptSearchPath, findResourceScript } from './locate-script.js';
+import { buildConfig, scriptSafetyProblem } from './validate.js';
 import type { HaCfValues } from './directives.js';
-import { checkScriptSafety } from '../resources/locate.js';
 
 export interface LoadOptions {
-  /** Directories searched for haresources scripts, in order (default: defaultScriptSearchPath()). */
-  searchPath?: string[];
+  /** Script lookup and safety check: `scriptChecks(dir)` from src/resources/locate.ts. */
+  scripts: ScriptChecks;
 }
 
 export type LoadResult =
@@ -26,8 +25,7 @@ export type LoadResult =
 
 export const configFiles = { haCf: 'ha.cf', haresources: 'haresources', authkeys: 'authkeys' } as const;
 
-export async function loadConfig(dir: string, node: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const searchPath = options.searchPath ?? defaultScriptSearchPath();
+export async function loadConfig(dir: string, node: string, options: LoadOptions): Promise<LoadResult> {
   const haCfFile = join(dir, configFiles.haCf);
   const haresourcesFile = join(dir, configFiles.haresources);
   const authkeysFile = join(dir, configFiles.authkeys);
@@ -49,10 +47,13 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     notices.push(...part.notices);
   }
   if (hacf) {
-    errors.push(...hookProblems(hacf.values));
+    errors.push(...hookProblems(hacf.values, options.scripts));
     notices.push(...serialNotices(hacf.values));
   }
-  if (!hacf || !haresources) return { ok: false, errors: inFileOrder([haCfFile, haresourcesFile, authkeysFile])(errors), notices };
+  // Everything returned is bounded: a huge token in a file never makes a huge message (errors.ts).
+  const ordered = inFileOrder([haCfFile, haresourcesFile, authkeysFile]);
+  const reportedErrors = () => ordered(errors).map(boundedError);
+  if (!hacf || !haresources) return { ok: false, errors: reportedErrors(), notices: notices.map(boundedNotice) };
 
   const built = buildConfig({
     dir,
@@ -62,14 +63,13 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     hacf: hacf.values,
     groups: haresources.groups,
     auth: authkeys?.auth ?? null,
-    findScript: (name) => findResourceScript(name, searchPath),
-    searchPath,
+    scripts: options.scripts,
   });
   errors.push(...built.errors);
   notices.push(...built.notices);
-  const ordered = inFileOrder([haCfFile, haresourcesFile, authkeysFile]);
-  if (errors.length > 0 || !built.config) return { ok: false, errors: ordered(errors), notices: ordered(notices) };
-  return { ok: true, config: built.config, notices: ordered(notices) };
+  const reportedNotices = ordered(notices).map(boundedNotice);
+  if (errors.length > 0 || !built.config) return { ok: false, errors: reportedErrors(), notices: reportedNotices };
+  return { ok: true, config: built.config, notices: reportedNotices };
 }
 
 /** Problems sorted the way an operator reads them: file by file, top to bottom. */
@@ -79,13 +79,36 @@ function inFileOrder(files: string[]) {
     [...items].sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line);
 }
 
+/**
+ * Heartbeat's files are a few kilobytes; anything past this is not a configuration, and reading
+ * and lexing it would stall a reload (10 MB: ~100 ms of the daemon's event loop).
+ */
+export const largestConfigFile = 1024 * 1024;
+
 async function readText(file: string, errors: ConfigError[], hint?: string): Promise<string | null> {
+  const refuse = (expected: string, got: string, withHint?: string) => {
+    errors.push({ file, line: 0, directive: 'file', expected, got, ...(withHint ? { hint: withHint } : {}) });
+    return null;
+  };
+  let handle: FileHandle | null = null;
   try {
-    return await readFile(file, 'utf8');
+    handle = await open(file, 'r');
+    // A FIFO or a device (a symlink to /dev/zero) would never end or never answer.
+    if (!(await handle.stat()).isFile()) return refuse('a regular file', 'something else (a device, FIFO or directory)');
+    const buffer = Buffer.alloc(largestConfigFile + 1);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, size, buffer.length - size, size);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > largestConfigFile) return refuse(`a file of at most ${largestConfigFile / 1024} KiB`, 'a larger one');
+    }
+    return buffer.subarray(0, size).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    errors.push({ file, line: 0, directive: 'file', expected: 'a readable file', got: code, ...(hint && code === 'ENOENT' ? { hint } : {}) });
-    return null;
+    return refuse('a readable file', code, hint && code === 'ENOENT' ? hint : undefined);
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -103,24 +126,13 @@ export async function authkeysPermissionProblems(file: string): Promise<ConfigEr
   return problems;
 }
 
-/**
- * Hooks run as root, so they pass the same safety check as resource scripts (the runner repeats
- * it before every run): an executable regular file that only root can change, in directories
- * only root can change.
- */
-function hookProblems(values: HaCfValues): ConfigError[] {
+/** Hooks run as root: the same safety check as resource scripts (validate.ts scriptSafetyProblem). */
+function hookProblems(values: HaCfValues, scripts: ScriptChecks): ConfigError[] {
   const problems: ConfigError[] = [];
   for (const hook of values.hooks) {
-    const { path } = hook.value;
-    const safety = checkScriptSafety(path);
-    if (safety.ok) continue;
-    problems.push({
-      ...hook.origin,
-      directive: 'tb_hook',
-      expected: `an executable file at ${path} that only root can change`,
-      got: safety.problem,
-      ...(safety.fix ? { hint: `fix: ${safety.fix}` } : {}),
-    });
+    scriptSafetyProblem(hook.value.path, scripts, (expected, got, hint) =>
+      problems.push({ ...hook.origin, directive: 'tb_hook', expected, got, ...(hint ? { hint } : {}) }),
+    );
   }
   return problems;
 }
@@ -128,14 +140,14 @@ function hookProblems(values: HaCfValues): ConfigError[] {
 /** A missing serial device is not fatal here (a USB adapter may appear later) but worth saying. */
 function serialNotices(values: HaCfValues): Notice[] {
   const out: Notice[] = [];
-  for (const s of values.serial) {
+  for (const port of values.serial) {
     let message: string | null = null;
     try {
-      if (!statSync(s.value).isCharacterDevice()) message = `${s.value} is not a character device`;
+      if (!statSync(port.value).isCharacterDevice()) message = `${port.value} is not a character device`;
     } catch {
-      message = `${s.value} does not exist (yet?); the serial link stays down until it does`;
+      message = `${port.value} does not exist (yet?); the serial link stays down until it does`;
     }
-    if (message) out.push({ ...s.origin, directive: 'serial', message });
+    if (message) out.push({ ...port.origin, directive: 'serial', message });
   }
   return out;
 }

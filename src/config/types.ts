@@ -106,3 +106,23 @@ export interface Config {
     metricsAddress: string;
   };
 }
+
+/** A haresources script found on disk: where, and which convention it follows. */
+export interface FoundScript {
+  path: string;
+  class: ResourceSpec['class'];
+}
+
+/**
+ * What loading needs from the outside world about scripts, passed in by the caller
+ * (src/resources/locate.ts scriptChecks) so src/config never reaches into src/resources.
+ */
+export interface ScriptChecks {
+  /** Directories searched for haresources scripts, in order (`check` prints them). */
+  searchPath: readonly string[];
+  find(name: string): FoundScript | null;
+  /** The sentence saying `name` was not found and where we looked. */
+  notFound(name: string): string;
+  /** Whether a script (resource or hook) is safe to run as root; if not, the problem and its fix. */
+  safety(path: string): { ok: true } | { ok: false; problem: string; fix?: string };
+}

@@ -1,10 +1,12 @@
 // The control socket: how the CLI talks to a running daemon. One Unix stream socket, one JSON
 // object per line each way: the client writes a request, the daemon answers with one response
 // and closes. Root only (0600) by default; with ext.controlGroup the socket is 0660 and owned by
-// that group.
+// that group. Bounded like the metrics endpoint (connection-limits.ts): a few connections at
+// once, one short request line per connection, a deadline for it, no idle connection kept.
 import { createServer, createConnection, type Server, type Socket } from 'node:net';
 import { chmodSync, chownSync, unlinkSync, readFileSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { guardConnections, type ConnectionLimits } from './connection-limits.js';
 
 export type ControlCommand = 'status' | 'standby' | 'takeover' | 'reload' | 'stop';
 export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'takeover', 'reload', 'stop'];
@@ -22,8 +24,18 @@ export type ControlResponse = ControlAccepted | { ok: false; error: string };
 
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
 
-/** Requests are tiny; anything longer than this is not a client of ours. */
-const MAX_REQUEST_BYTES = 4096;
+export interface ControlLimits extends ConnectionLimits {
+  /** Bytes a connection may send in all: one request line. More is not a client of ours. */
+  maxRequestBytes: number;
+}
+
+/** The CLI opens one connection per command and writes ~20 bytes at once. */
+export const CONTROL_LIMITS: ControlLimits = {
+  maxConnections: 16,
+  idleTimeoutMs: 10_000,
+  requestTimeoutMs: 5_000,
+  maxRequestBytes: 4096,
+};
 
 export class ControlError extends Error {
   override readonly name = 'ControlError';
@@ -65,6 +77,8 @@ export interface ControlServerOptions {
   group: string | null;
   handler: ControlHandler;
   onError?: (err: Error) => void;
+  /** Default CONTROL_LIMITS; the daemon lowers maxConnections when descriptors are scarce. */
+  limits?: Partial<ControlLimits>;
 }
 
 export interface ControlServer {
@@ -92,7 +106,11 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     if (await socketAnswers(opts.path)) throw new Error(`another twinbeat is answering on control socket ${opts.path}`);
     unlinkSync(opts.path); // stale: left by a daemon that died without cleaning up
   }
-  const server = createServer((socket) => serve(socket, opts));
+  const limits: ControlLimits = { ...CONTROL_LIMITS, ...opts.limits };
+  const server = createServer((socket) => serve(socket, opts, limits));
+  const guard = guardConnections(server, limits, (max) =>
+    opts.onError?.(new Error(`control socket: ${max} connections open (the limit), closed a new one at once`)),
+  );
   // The socket file is created by bind() with the process umask: make it private from birth,
   // instead of chmod-ing it after a window in which anyone could connect.
   const oldUmask = process.umask(0o177);
@@ -118,6 +136,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        guard.destroyAll();
         try {
           unlinkSync(opts.path);
         } catch {
@@ -135,26 +154,41 @@ function existsAsSocket(path: string): boolean {
   }
 }
 
-function serve(socket: Socket, opts: ControlServerOptions): void {
-  let buffer = '';
+/**
+ * One connection: at most limits.maxRequestBytes in all, counted over every read (a client
+ * dribbling a long line in small writes is cut off like one sending it at once), the whole line
+ * within limits.requestTimeoutMs, nothing read after the line, closed once the answer is out.
+ */
+function serve(socket: Socket, opts: ControlServerOptions, limits: ControlLimits): void {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let lineComplete = false;
   let answered = false;
   const reply = (response: ControlResponse) => {
-    answered = true;
-    socket.end(`${JSON.stringify(response)}\n`);
-  };
-  socket.setEncoding('utf8');
-  socket.setTimeout(10_000, () => socket.destroy());
-  socket.on('error', () => {}); // a client going away mid-answer is not our problem
-  socket.on('data', (chunk: string) => {
     if (answered) return;
-    buffer += chunk;
-    const newline = buffer.indexOf('\n');
-    if (newline < 0) {
-      if (buffer.length > MAX_REQUEST_BYTES) reply({ ok: false, error: 'request too long' });
-      return;
-    }
     answered = true;
-    const request = parseRequest(buffer.slice(0, newline));
+    clearTimeout(requestTimer);
+    // Our answer is in the client's receive queue once written: closing then loses nothing, and
+    // a client that keeps writing (or never reads) cannot keep the connection.
+    socket.end(`${JSON.stringify(response)}\n`, () => socket.destroy());
+  };
+  const requestTimer = setTimeout(() => {
+    if (!lineComplete) reply({ ok: false, error: `request not complete within ${limits.requestTimeoutMs} ms` });
+  }, limits.requestTimeoutMs);
+  socket.once('close', () => clearTimeout(requestTimer));
+  socket.on('error', () => {}); // a client going away mid-answer is not our problem
+  socket.on('data', (chunk: Buffer) => {
+    if (lineComplete || answered) return;
+    received += chunk.length;
+    const newline = chunk.indexOf(0x0a);
+    const lineBytes = newline < 0 ? received : received - chunk.length + newline;
+    if (lineBytes > limits.maxRequestBytes) return reply({ ok: false, error: `request too long (over ${limits.maxRequestBytes} bytes)` });
+    chunks.push(newline < 0 ? chunk : chunk.subarray(0, newline));
+    if (newline < 0) return;
+    lineComplete = true;
+    clearTimeout(requestTimer);
+    socket.pause(); // one request per connection: what follows the line is never read
+    const request = parseRequest(Buffer.concat(chunks).toString('utf8'));
     if (typeof request === 'string') return reply({ ok: false, error: request });
     opts.handler(request).then(reply, (err: Error) => {
       opts.onError?.(err);

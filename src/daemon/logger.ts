@@ -15,6 +15,7 @@ import { ReopenableFileTransport } from './log-file.js';
 import { RateLimiter, type Suppressed } from './rate-limit.js';
 import { syslogTransport, syslogUnavailable } from './syslog.js';
 import { monotonicNow } from './clock.js';
+import { stderrLine } from './fatal.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export type Fields = Record<string, unknown>;
@@ -52,6 +53,8 @@ export interface LoggerOptions {
   rateLimitWindowMs?: number;
   /** Clock for rate limiting (tests). */
   now?: () => number;
+  /** Where lines go once the logger is closed, or when a destination throws (default: fd 2, synchronously). */
+  fallback?: (line: string) => void;
 }
 
 /**
@@ -141,7 +144,21 @@ export function createLogger(opts: LoggerOptions): Logger {
   const now = opts.now ?? monotonicNow;
   const limiter = new RateLimiter(opts.rateLimitWindowMs ?? 10_000);
 
-  const write = (level: Level, event: string, message: string, fields: Fields) => sink.log(level, formatLine(level, event, message, fields));
+  // After close() winston throws "write after end": a late line (a crash while stopping) must
+  // still be seen, so it goes to stderr with a synchronous write instead.
+  const fallback = opts.fallback ?? stderrLine;
+  const write = (level: Level, event: string, message: string, fields: Fields) => {
+    const line = formatLine(level, event, message, fields);
+    if (!sink.writableEnded) {
+      try {
+        sink.log(level, line);
+        return;
+      } catch {
+        // fall through: the line is not lost
+      }
+    }
+    if (level !== 'debug') fallback(`${new Date().toISOString()} ${line}`);
+  };
   const writeSummary = (s: Suppressed, fields: Fields) =>
     write(s.level as Level, s.event, `suppressed ${s.count} identical messages in ${Math.round(s.windowMs / 1000)}s: ${s.message}`, {
       ...fields,
@@ -153,6 +170,18 @@ export function createLogger(opts: LoggerOptions): Logger {
     for (const s of limiter.flush(now())) writeSummary(s, {});
   }, limiter.windowMs);
   flushTimer.unref();
+
+  // Once: the crash path and the normal cleanup may both close (a second end() never finishes).
+  let closing: Promise<void> | null = null;
+  const closeAll = async () => {
+    clearInterval(flushTimer);
+    for (const s of limiter.flush(now(), true)) writeSummary(s, {});
+    const finished = new Promise<void>((resolve) => sink.on('finish', () => resolve()));
+    sink.end();
+    await finished;
+    await Promise.all(files.map((f) => f.flushAndClose()));
+    for (const close of closers) close();
+  };
 
   const make = (base: Fields): Logger => {
     const log = (level: Level, event: string, message: string, fields: Fields = {}) => {
@@ -170,15 +199,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       reopen: () => {
         for (const file of files) file.reopen();
       },
-      close: async () => {
-        clearInterval(flushTimer);
-        for (const s of limiter.flush(now(), true)) writeSummary(s, {});
-        const finished = new Promise<void>((resolve) => sink.on('finish', () => resolve()));
-        sink.end();
-        await finished;
-        await Promise.all(files.map((f) => f.flushAndClose()));
-        for (const close of closers) close();
-      },
+      close: () => (closing ??= closeAll()),
     };
   };
   const root = make({});

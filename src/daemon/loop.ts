@@ -80,6 +80,7 @@ export class Loop {
         }
         const decoded = deps.codec.decode(event.frame, link.name);
         if (decoded.ok) {
+          link.frameAccepted(event.at);
           void this.dispatch({ type: 'heard', now: event.at, link: link.name, message: decoded.message });
         } else {
           const table = this.drops.get(link.name)!;

@@ -7,6 +7,7 @@ import { formatError, formatNotice } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
 import { ScriptRunner } from '../resources/runner.js';
+import { scriptChecks } from '../resources/locate.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
@@ -20,6 +21,9 @@ import { buildStatusReport, type StatusReport } from './status-report.js';
 import { renderMetrics, startMetricsServer } from './metrics.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
+import { keepDescriptorHeadroom } from './descriptors.js';
+import { fatalHandler } from './fatal.js';
+import { StopGuard, stopDeadlineMs } from './stop-guard.js';
 import { CONFIG_REFUSED_EXIT, createNotifier, takeNotifyEnvironment } from './systemd.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
@@ -70,7 +74,7 @@ export function tickPeriodMs(config: Config): number {
 
 /** Run the daemon until it stops; resolves to the process exit code. */
 export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiring): Promise<number> {
-  const loaded = await loadConfig(opts.configDir, opts.node);
+  const loaded = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
     io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
@@ -83,6 +87,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   // Before any child process exists, so none inherits NOTIFY_SOCKET (see systemd.ts).
   const systemd = createNotifier(takeNotifyEnvironment(), { onError: (message) => daemonLog.warn('systemd-notify-failed', message) });
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
+  const connections = await keepDescriptorHeadroom(daemonLog);
 
   let pidfile: Pidfile;
   try {
@@ -160,7 +165,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const reload = async (): Promise<ControlResponse> => {
       // First, whatever the new configuration says: logrotate's postrotate relies on it.
       log.reopen();
-      const next = await loadConfig(opts.configDir, opts.node);
+      const next = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
       if (!next.ok) {
         const errors = next.errors.map(formatError);
         daemonLog.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
@@ -210,6 +215,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       group: config.ext.controlGroup,
       handler,
       onError: (err) => daemonLog.warn('control-error', err.message),
+      limits: { maxConnections: connections.control },
     });
     cleanups.push(() => control.close());
 
@@ -218,7 +224,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     if (config.ext.metricsPort > 0) {
       try {
         const { metricsPort: port, metricsAddress: address } = config.ext;
-        const metrics = await startMetricsServer({ port, address, render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }) });
+        const metrics = await startMetricsServer({
+          port,
+          address,
+          render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }),
+          limits: { maxConnections: connections.metrics },
+          onError: (err) => daemonLog.warn('metrics-error', err.message),
+        });
         cleanups.push(() => metrics.close());
         daemonLog.info('metrics-listening', `metrics at http://${address}:${metrics.port}/metrics`, { port: metrics.port, address });
       } catch (err) {
@@ -230,12 +242,8 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       const onTerm = () => stop('SIGTERM');
       const onInt = () => stop('SIGINT');
       const onHup = () => void reload();
-      // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us. The pidfile
-      // and socket are left behind and taken over by the next start (both detect staleness).
-      const onFatal = (err: unknown) => {
-        daemonLog.error('daemon-crash', `fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        void log.close().finally(() => process.exit(70));
-      };
+      // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us (fatal.ts).
+      const onFatal = fatalHandler({ log: daemonLog, closeLog: () => log.close(), exit: (code) => process.exit(code) });
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
       process.on('SIGHUP', onHup);
@@ -254,7 +262,17 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
     systemd.ready(`${config.self}: generation ${state.generation}, ${links.length} link(s) open`);
     opts.onReady?.({ stop: () => stop('stop requested'), reload });
-    await loop.stopped;
+    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config) });
+    stopGuard.start();
+    cleanups.push(() => stopGuard.cancel());
+    const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);
+    if (abandoned !== null) {
+      daemonLog.error('stop-abandoned', abandoned);
+      loop.close();
+      await cleanup();
+      return 1;
+    }
     daemonLog.info('daemon-stopped', 'resources released, exiting');
     await cleanup();
     return 0;

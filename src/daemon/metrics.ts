@@ -2,8 +2,11 @@
 // same status report as `twinbeat status --json`, so the two can never disagree. Off unless
 // ha.cf sets tb_metrics_port; bound to 127.0.0.1 unless it names another address.
 // Metric names are part of the operator contract: only add, never rename.
+// The server is bounded (connection-limits.ts): a scraper that floods or holds connections
+// costs a few descriptors, never the ones a takeover needs.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardConnections, type ConnectionLimits } from './connection-limits.js';
 import { ROLE_CODES } from '../protocol/message.js';
 import type { StatusReport } from './status-report.js';
 
@@ -109,15 +112,42 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+export interface MetricsLimits extends ConnectionLimits {
+  /** From accept (or the previous response) until the request headers are complete. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection between two scrapes is closed after this long. */
+  keepAliveTimeoutMs: number;
+}
+
+/** Prometheus needs one connection per scraper; a GET fits in one packet. */
+export const METRICS_LIMITS: MetricsLimits = {
+  maxConnections: 64,
+  idleTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  headersTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
 export interface MetricsServerOptions {
   port: number;
   address?: string;
   /** Called per scrape: the current exposition text. */
   render: () => string;
+  /** Default METRICS_LIMITS; the daemon lowers maxConnections when descriptors are scarce. */
+  limits?: Partial<MetricsLimits>;
+  /** A refused connection or a failed accept (EMFILE): logged, never fatal. */
+  onError?: (err: Error) => void;
 }
 
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
+  const limits: MetricsLimits = { ...METRICS_LIMITS, ...opts.limits };
+  const server: Server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // How often the header and request deadlines are checked (Node's default is 30 s).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
+  }, (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
@@ -137,6 +167,10 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
     res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
+  server.setTimeout(limits.idleTimeoutMs); // Node's own timer: it survives keep-alive resets
+  const guard = guardConnections(server, limits, (max) =>
+    opts.onError?.(new Error(`metrics: ${max} connections open (the limit), closed a new one at once`)),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.address ?? METRICS_ADDRESS, () => {
@@ -144,12 +178,14 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
       resolve();
     });
   });
+  // Without a listener an accept error (EMFILE when descriptors run out) would crash the daemon.
+  server.on('error', (err) => opts.onError?.(err));
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        guard.destroyAll();
       }),
   };
 }

@@ -1,36 +1,102 @@
-// Where a resource script lives at run time, and whether it is safe to run as root.
+// Where a resource script lives, which convention it follows, and whether it is safe to run as
+// root: the one home of script location, used at load time (src/config receives it through
+// loadConfig's options, see scriptChecks) and at run time (the runner, resource-test).
 // The search order mirrors Heartbeat's ResourceManager (`scriptpath`: resource dir, then
-// /etc/init.d), with twinbeat's own resources.d first so its IPaddr and Dummy are found.
-// The safety rule is keepalived's check_security: every component of the real path must be
-// owned by root and not writable by group or others (a directory may be, with the sticky bit).
-import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { defaultScriptSearchPath, findResourceScript, type FoundScript } from '../config/locate-script.js';
+// /etc/init.d), with twinbeat's own resources.d first so its IPaddr and Dummy are found, and the
+// configuration directory's resource.d (Heartbeat keeps it there) before /etc/ha.d/resource.d.
+// init.d scripts are LSB; others are Heartbeat-style unless they declare themselves OCF by using
+// the OCF shell library. The safety rule is keepalived's check_security: every component of the
+// real path must be owned by root and not writable by group or others (a directory may be, with
+// the sticky bit). Touches the file system (stat, access, reading a script's head) only.
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FoundScript, ScriptChecks } from '../config/types.js';
 
 export type LocatedScript = FoundScript;
 
-/** twinbeat's resources.d, /etc/ha.d/resource.d, /etc/init.d (the config resolves with the same). */
-export const defaultSearchPath = defaultScriptSearchPath;
+/** The package's resources.d: from dist/src/resources/ three levels up is the repository root. */
+export function packageResourcesDir(): string {
+  return fileURLToPath(new URL('../../../resources.d', import.meta.url));
+}
+
+const heartbeatResourceDir = '/etc/ha.d/resource.d';
+const initDir = '/etc/init.d';
+
+/**
+ * twinbeat's resources.d, CONFIG-DIR/resource.d (when the configuration lives elsewhere than
+ * /etc/ha.d, e.g. `-c DIR`), /etc/ha.d/resource.d, /etc/init.d.
+ */
+export function scriptSearchPath(configDir?: string): string[] {
+  const dirs = [packageResourcesDir(), ...(configDir === undefined ? [] : [join(resolve(configDir), 'resource.d')]), heartbeatResourceDir, initDir];
+  return [...new Set(dirs)];
+}
 
 /**
  * The first executable regular file called `name` in `searchPath`, with its class (lsb in an
- * init.d directory, ocf if it uses the OCF shell library, heartbeat otherwise), or null. The
- * search itself is the config loader's, so run time and load time always agree.
+ * init.d directory, ocf if it uses the OCF shell library, heartbeat otherwise), or null. Load
+ * time and run time use this same function, so they always agree.
  */
-export function locateScript(name: string, searchPath: string[] = defaultSearchPath()): LocatedScript | null {
-  return findResourceScript(name, searchPath);
+export function locateScript(name: string, searchPath: readonly string[] = scriptSearchPath()): LocatedScript | null {
+  if (name.includes('/') || name === '' || name === '.' || name === '..') return null;
+  for (const dir of searchPath) {
+    const path = join(dir, name);
+    if (!isExecutableFile(path)) continue;
+    if (basename(dir) === 'init.d') return { path, class: 'lsb' };
+    return { path, class: declaresOcf(path) ? 'ocf' : 'heartbeat' };
+  }
+  return null;
 }
 
 /** For callers that accept "a name or a path" (the resource-test command). */
-export function resolveScript(nameOrPath: string, searchPath: string[] = defaultSearchPath()): LocatedScript | null {
+export function resolveScript(nameOrPath: string, searchPath: readonly string[] = scriptSearchPath()): LocatedScript | null {
   if (!nameOrPath.includes('/')) return locateScript(nameOrPath, searchPath);
   const path = resolve(nameOrPath);
-  return findResourceScript(basename(path), [dirname(path)]);
+  return locateScript(basename(path), [dirname(path)]);
 }
 
-/** Heartbeat's words, plus where we looked. */
-export function notFoundReason(name: string, searchPath: string[] = defaultSearchPath()): string {
+/** Heartbeat's words, plus where we looked: the one "not found" sentence (check, resource-test). */
+export function notFoundReason(name: string, searchPath: readonly string[] = scriptSearchPath()): string {
   return `Cannot locate resource script ${name} (searched ${searchPath.join(', ')})`;
+}
+
+/** What loadConfig needs to resolve and vet the scripts of the configuration in `configDir`. */
+export function scriptChecks(configDir: string, searchPath: readonly string[] = scriptSearchPath(configDir)): ScriptChecks {
+  return {
+    searchPath,
+    find: (name) => locateScript(name, searchPath),
+    notFound: (name) => notFoundReason(name, searchPath),
+    safety: checkScriptSafety,
+  };
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function declaresOcf(path: string): boolean {
+  const head = readHead(path, 64 * 1024);
+  return head.includes('OCF_ROOT') || head.includes('ocf-returncodes');
+}
+
+function readHead(path: string, bytes: number): string {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString('latin1');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /**

@@ -6,7 +6,13 @@
 //    background that keeps the pipe open would otherwise stall the runner forever (we wait a
 //    short grace for output, then close our ends; such leftovers are NOT killed after a normal
 //    exit, because they may be the service the script just started);
-//  - output is captured up to a bound, and drained beyond it so the script never blocks.
+//  - output is captured up to a bound, and drained beyond it so the script never blocks;
+//  - spawning draws on a descriptor reserve (descriptor-reserve.ts): at the open-files limit a
+//    takeover still gets its scripts started, and where even that cannot help the result is a
+//    plain failure instead of EMFILE thrown from inside execa.
+// It also remembers which resources it may have left running (a start that ran, a status that
+// did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
+// script never ran is what it is — nothing to stop — and not a stop failure.
 import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -15,6 +21,7 @@ import type { ResourceAction } from '../core/types.js';
 import type { ScriptResult } from './result.js';
 import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement } from './classes.js';
 import { checkScriptSafety } from './locate.js';
+import { processReserve, type DescriptorReserve } from './descriptor-reserve.js';
 
 export interface RunnerOptions {
   /** Between SIGTERM and SIGKILL to the process group after a timeout. */
@@ -27,6 +34,8 @@ export interface RunnerOptions {
   ocfRoot?: string;
   /** Refuse scripts that are not root-owned or are group/world-writable (default true). */
   checkSafety?: boolean;
+  /** Descriptors released for each spawn; default the one reserve of this process. */
+  reserve?: DescriptorReserve;
 }
 
 export interface RunOptions {
@@ -51,6 +60,9 @@ export class ScriptRunner {
   private readonly maxOutputBytes: number;
   private readonly ocfRoot: string;
   private readonly checkSafety: boolean;
+  private readonly reserve: DescriptorReserve;
+  /** Resource ids this runner may have left running: a start ran, or a status did not say stopped. */
+  private readonly mayBeRunning = new Set<string>();
 
   constructor(options: RunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 2000;
@@ -58,12 +70,13 @@ export class ScriptRunner {
     this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024;
     this.ocfRoot = options.ocfRoot ?? '/usr/lib/ocf';
     this.checkSafety = options.checkSafety ?? true;
+    this.reserve = options.reserve ?? processReserve();
   }
 
   /** Run one action of a resource script; the result's outcome is already class-normalised. */
-  run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
+  async run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
     const inv = buildInvocation(spec, action, this.ocfRoot);
-    return this.execute({
+    const result = await this.execute({
       path: spec.path,
       args: inv.args,
       env: { ...inv.env, ...opts.env },
@@ -71,6 +84,24 @@ export class ScriptRunner {
       label: `${spec.id} ${action}`,
       judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
+    return this.track(spec.id, action, result);
+  }
+
+  /**
+   * Keep mayBeRunning current, and turn a stop that could not run into success when this
+   * runner never ran the resource's script: nothing it did can be running. A script that ran
+   * before and is refused now still fails its stop (it may hold the address). A result with
+   * neither exit code nor signal is one whose script never started (refused, spawn failed).
+   */
+  private track(id: string, action: ResourceAction, result: ScriptResult): ScriptResult {
+    if (result.exitCode === null && result.signal === null) {
+      if (action !== 'stop' || this.mayBeRunning.has(id)) return result;
+      return { ...result, outcome: 'ok', reason: `stop not run (${result.reason}); the script never ran here, so nothing can be running` };
+    }
+    const stopped = action === 'stop' ? result.outcome === 'ok' : action !== 'start' && result.outcome === 'not-running';
+    if (stopped) this.mayBeRunning.delete(id);
+    else this.mayBeRunning.add(id);
+    return result;
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
@@ -98,14 +129,18 @@ export class ScriptRunner {
   }
 
   private spawn(ex: Execution, started: number, settle: (r: ScriptResult) => void): void {
-    const child = execa(ex.path, ex.args, {
-      detached: true, // own process group: -pid reaches everything it forks
-      stdin: 'ignore',
-      buffer: false, // we read the streams ourselves, bounded
-      reject: false,
-      env: ex.env,
-      extendEnv: true,
-    });
+    const spawned = this.reserve.spawnWith(() =>
+      execa(ex.path, ex.args, {
+        detached: true, // own process group: -pid reaches everything it forks
+        stdin: 'ignore',
+        buffer: false, // we read the streams ourselves, bounded
+        reject: false,
+        env: ex.env,
+        extendEnv: true,
+      }),
+    );
+    if (!spawned.ok) return settle(unrun('failed', `${ex.label}: cannot run ${ex.path}: ${spawned.reason}`, started));
+    const child = spawned.value;
     // With reject:false the promise only resolves; this keeps a late stream error from ever
     // becoming an unhandled rejection.
     child.catch(() => undefined);

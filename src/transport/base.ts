@@ -40,6 +40,10 @@ export abstract class BaseLink implements Link {
     return this.recorder.snapshot();
   }
 
+  frameAccepted(at: number): void {
+    this.recorder.accepted(at);
+  }
+
   get isMediumUp(): boolean {
     return this.mediumUp;
   }

@@ -14,7 +14,10 @@ export interface LinkStats {
   drops: Record<string, number>;
   /** Monotonic ms of the last frame received, or null. */
   lastHeardAt: number | null;
-  /** Inter-arrival times of received frames, ms. */
+  /**
+   * Inter-arrival times of accepted frames (authenticated, not replayed: see frameAccepted), ms.
+   * Operators tune deadtime with these, so forged or replayed frames must not move them.
+   */
   interArrival: { mean: number; max: number; p99: number; count: number };
 }
 
@@ -32,5 +35,7 @@ export interface Link {
   /** Queue one frame for sending. Never throws; a failure is counted and reported as a medium event. */
   send(frame: string): void;
   onEvent(listener: (event: LinkEvent) => void): void;
+  /** The frame delivered at `at` passed decoding, authentication and the replay window (told by the daemon loop). */
+  frameAccepted(at: number): void;
   stats(): LinkStats;
 }

@@ -4,7 +4,7 @@ import type { LinkStats } from './link.js';
 import { DropCounters, type DropReason } from '../protocol/drops.js';
 import { MAX_FRAME_BYTES } from '../protocol/codec.js';
 
-/** Inter-arrival statistics cover the last this-many frames. */
+/** Inter-arrival statistics cover the last this-many accepted frames. */
 export const INTER_ARRIVAL_WINDOW = 256;
 
 export class LinkStatsRecorder {
@@ -13,6 +13,7 @@ export class LinkStatsRecorder {
   private bytesSent = 0;
   private bytesReceived = 0;
   private lastHeardAt: number | null = null;
+  private lastAcceptedAt: number | null = null;
   private readonly intervals: number[] = [];
   private next = 0;
   readonly drops = new DropCounters();
@@ -22,17 +23,22 @@ export class LinkStatsRecorder {
     this.bytesSent += bytes;
   }
 
-  /** A frame handed to listeners at monotonic time `at`. */
+  /** A frame handed to listeners at monotonic time `at` (not yet decoded: anyone can send one). */
   received(bytes: number, at: number): void {
     this.framesReceived++;
     this.bytesReceived += bytes;
-    if (this.lastHeardAt !== null) {
-      const gap = Math.max(0, at - this.lastHeardAt);
+    this.lastHeardAt = at;
+  }
+
+  /** The frame received at `at` was authentic and new: only these make inter-arrival times. */
+  accepted(at: number): void {
+    if (this.lastAcceptedAt !== null) {
+      const gap = Math.max(0, at - this.lastAcceptedAt);
       if (this.intervals.length < INTER_ARRIVAL_WINDOW) this.intervals.push(gap);
       else this.intervals[this.next] = gap;
       this.next = (this.next + 1) % INTER_ARRIVAL_WINDOW;
     }
-    this.lastHeardAt = at;
+    this.lastAcceptedAt = at;
   }
 
   /** Bytes that arrived but never became a frame still count as traffic. */

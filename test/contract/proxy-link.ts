@@ -55,6 +55,10 @@ export class ProxyLink implements Link {
     this.listeners.push(listener);
   }
 
+  frameAccepted(at: number): void {
+    if (!this.closing) this.command({ op: 'accepted', at });
+  }
+
   stats(): LinkStats {
     return this.latest;
   }

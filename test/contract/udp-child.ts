@@ -2,7 +2,7 @@
 // speaks JSON lines over stdio, so a test in the root namespace can drive it as a Link
 // (see proxy-link.ts). A process cannot move a socket between namespaces, hence one child each.
 //
-// stdin:  {"op":"send","frame":...} | {"op":"inject","raw":base64,"host":...,"port":...} | {"op":"close"}
+// stdin:  {"op":"send","frame":...} | {"op":"inject","raw":base64,"host":...,"port":...} | {"op":"accepted","at":...} | {"op":"close"}
 // stdout: {"ev":"ready"} | {"ev":"event","event":LinkEvent} | {"ev":"stats","stats":LinkStats} | {"ev":"closed"} | {"ev":"error","message":...}
 import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
@@ -39,8 +39,9 @@ async function main(options: UdpLinkOptions): Promise<void> {
   if (options.medium.kind === 'mcast') injector.setMulticastInterface(address);
   out({ ev: 'ready' });
   for await (const line of createInterface({ input: process.stdin })) {
-    const cmd = JSON.parse(line) as { op: string; frame?: string; raw?: string; host?: string; port?: number };
+    const cmd = JSON.parse(line) as { op: string; frame?: string; raw?: string; host?: string; port?: number; at?: number };
     if (cmd.op === 'send') link.send(cmd.frame!);
+    else if (cmd.op === 'accepted') link.frameAccepted(cmd.at!);
     else if (cmd.op === 'inject') injector.send(Buffer.from(cmd.raw!, 'base64'), cmd.port!, cmd.host!);
     else if (cmd.op === 'close') break;
   }

@@ -8,9 +8,10 @@ import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/types.js';
 import { formatError, formatNotice } from '../../config/errors.js';
 import { describeSettings, formatOrigin } from '../../config/describe.js';
+import { scriptChecks } from '../../resources/locate.js';
 
 export interface CheckDeps {
-  /** Script search path (tests point it at fixture directories); default: loadConfig's. */
+  /** Script search path (tests point it at fixture directories); default: scriptSearchPath(DIR). */
   searchPath?: string[];
 }
 
@@ -21,11 +22,14 @@ on node NAME (default: uname -n) and prints:
   - the effective configuration: every value with the file:line it came from, or "default";
   - notices: Heartbeat directives accepted but not acted on, defaults worth knowing;
   - the resource plan: each node's groups, their resources in start order (stop is the
-    reverse), each script's resolved path and class (heartbeat, lsb, ocf).
+    reverse), each script's resolved path and class (heartbeat, lsb, ocf), and the
+    directories searched for scripts: twinbeat's resources.d, DIR/resource.d,
+    /etc/ha.d/resource.d, /etc/init.d.
 If anything is wrong, every problem is printed as FILE:LINE: directive: expected X, got Y.
 Exit status: 0 valid, 1 invalid, 2 usage error.
 
---json   print one JSON object instead: {valid, dir, node, errors, notices, settings, plan, digest}`;
+--json   print one JSON object instead: {valid, dir, node, errors, notices, settings, plan, digest,
+         scriptSearchPath}`;
 
 export function createCheckCommand(deps: CheckDeps = {}): CliCommand {
   return {
@@ -52,12 +56,14 @@ async function runCheck(deps: CheckDeps, global: GlobalOptions, args: string[], 
     throw err;
   }
 
-  const result = await loadConfig(dir, node, deps.searchPath ? { searchPath: deps.searchPath } : {});
+  const scripts = scriptChecks(dir, deps.searchPath);
+  const result = await loadConfig(dir, node, { scripts });
+  const scriptSearchPath = scripts.searchPath;
   const notices = result.notices.map((n) => ({ ...n, text: formatNotice(n) }));
   if (json) {
     const body = result.ok
-      ? { valid: true, dir, node, errors: [], notices, settings: describeSettings(result.config), plan: plan(result.config), digest: result.config.digest }
-      : { valid: false, dir, node, errors: result.errors.map((e) => ({ ...e, text: formatError(e) })), notices };
+      ? { valid: true, dir, node, errors: [], notices, settings: describeSettings(result.config), plan: plan(result.config), digest: result.config.digest, scriptSearchPath }
+      : { valid: false, dir, node, errors: result.errors.map((e) => ({ ...e, text: formatError(e) })), notices, scriptSearchPath };
     io.out(`${JSON.stringify(body, null, 2)}\n`);
     return result.ok ? ExitCode.ok : ExitCode.failed;
   }
@@ -71,6 +77,7 @@ async function runCheck(deps: CheckDeps, global: GlobalOptions, args: string[], 
   if (notices.length > 0) out.push('notices:', ...notices.map((n) => `  ${n.text}`), '');
   if (result.ok) {
     out.push('resource plan (start in this order, stop in reverse):', ...planLines(result.config), '');
+    out.push(`resource scripts searched in: ${scriptSearchPath.join(', ')}`, '');
     out.push(`configuration valid (digest ${result.config.digest}; the peer must show the same)`);
   } else {
     const n = result.errors.length;

@@ -7,6 +7,7 @@ import { statusCommand, standbyCommand, takeoverCommand, reloadCommand } from '.
 import { checkCommand } from './check.js';
 import { keygenCommand } from './keygen.js';
 import { createResourceTestCommand } from './resource-test.js';
+import { exportCommand } from './export.js';
 
 export function createCommands(wiring: Wiring, startOptions: StartOptions = {}): CliCommand[] {
   return [
@@ -19,5 +20,6 @@ export function createCommands(wiring: Wiring, startOptions: StartOptions = {}):
     checkCommand,
     keygenCommand,
     createResourceTestCommand(),
+    exportCommand,
   ];
 }

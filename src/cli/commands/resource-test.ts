@@ -10,7 +10,7 @@ import type { ResourceSpec } from '../../config/types.js';
 import type { Outcome, ResourceAction } from '../../core/types.js';
 import type { ScriptResult } from '../../resources/result.js';
 import { ScriptRunner } from '../../resources/runner.js';
-import { checkScriptSafety, defaultSearchPath, notFoundReason, resolveScript } from '../../resources/locate.js';
+import { checkScriptSafety, notFoundReason, resolveScript, scriptSearchPath } from '../../resources/locate.js';
 import type { ScriptClass } from '../../resources/classes.js';
 
 export interface ResourceTestDeps {
@@ -45,9 +45,9 @@ Runs a resource script through the sequence twinbeat relies on and reports each 
 Exit status 0 only if every step passes. The resource must not be running when the test
 starts (the test would stop it): the first step refuses to go on if it is.
 
-NAME     a script name, searched in twinbeat's resources.d, /etc/ha.d/resource.d, /etc/init.d;
-         or a path to a script; or a haresources entry such as IPaddr::10.0.0.5/24/eth0 or a
-         bare IP (which means IPaddr::IP)
+NAME     a script name, searched in twinbeat's resources.d, DIR/resource.d (-c DIR),
+         /etc/ha.d/resource.d, /etc/init.d; or a path to a script; or a haresources entry
+         such as IPaddr::10.0.0.5/24/eth0 or a bare IP (which means IPaddr::IP)
 ARGS     arguments as in haresources; \`a::b\` is split into two arguments
 --timeout DURATION   per action, e.g. 20s, 500ms, or seconds (default 20s)
 --class CLASS        calling convention (default: lsb for init.d scripts, heartbeat otherwise)
@@ -121,7 +121,7 @@ async function runResourceTest(deps: ResourceTestDeps, global: GlobalOptions, ar
     io.err(`twinbeat resource-test: ${parsed}\n${help.split('\n')[0]}\n`);
     return ExitCode.usage;
   }
-  const searchPath = deps.searchPath ?? defaultSearchPath();
+  const searchPath = deps.searchPath ?? scriptSearchPath(global.configDir);
   const located = resolveScript(parsed.name, searchPath);
   if (!located) {
     io.err(`twinbeat resource-test: ${parsed.name.includes('/') ? `${parsed.name}: not an executable file` : notFoundReason(parsed.name, searchPath)}\n`);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load.js';
+import { scriptChecks } from '../../../src/resources/locate.js';
 import { formatError } from '../../../src/config/errors.js';
 import { configFixtures, stage } from './stage.js';
 
@@ -20,7 +21,7 @@ for (const name of validCases) {
   test(`valid: ${name} loads`, async (t) => {
     const s = stage('valid', name);
     t.after(() => s.remove());
-    const r = await loadConfig(s.dir, s.node, { searchPath: s.searchPath });
+    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
     assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
     assert.equal(r.config.self, 'alpha');
     assert.equal(r.config.peer, 'beta');
@@ -33,7 +34,7 @@ for (const name of invalidCases) {
     const s = stage('invalid', name);
     t.after(() => s.remove());
     const expected = readFileSync(join(configFixtures, 'invalid', name, 'expected.txt'), 'utf8').trimEnd().split('\n');
-    const r = await loadConfig(s.dir, s.node, { searchPath: s.searchPath });
+    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
     assert.equal(r.ok, false);
     assert.deepEqual(r.ok ? [] : r.errors.map((e) => s.relative(formatError(e))), expected);
   });
@@ -42,7 +43,7 @@ for (const name of invalidCases) {
 test('a typical Heartbeat v1 deployment loads as written', async (t) => {
   const s = stage('valid', 'heartbeat-v1');
   t.after(() => s.remove());
-  const r = await loadConfig(s.dir, 'ALPHA', { searchPath: s.searchPath });
+  const r = await loadConfig(s.dir, 'ALPHA', { scripts: s.scripts });
   assert.ok(r.ok);
   const c = r.config;
   assert.deepEqual(c.nodes, ['alpha', 'beta']);
@@ -67,7 +68,7 @@ test('a typical Heartbeat v1 deployment loads as written', async (t) => {
 test('twinbeat extensions and out-of-order directives fill Config', async (t) => {
   const s = stage('valid', 'twinbeat-full');
   t.after(() => s.remove());
-  const r = await loadConfig(s.dir, 'alpha', { searchPath: s.searchPath });
+  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
   assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
   const c = r.config;
   assert.equal(c.udpport, 7694, 'udpport after the media lines applies');
@@ -104,7 +105,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
 test('defaults when ha.cf says almost nothing', async (t) => {
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
-  const r = await loadConfig(s.dir, 'beta', { searchPath: s.searchPath });
+  const r = await loadConfig(s.dir, 'beta', { scripts: s.scripts });
   assert.ok(r.ok);
   const c = r.config;
   assert.deepEqual(
@@ -121,7 +122,7 @@ test('authkeys readable by others: error with the exact chmod fix', async (t) =>
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   chmodSync(join(s.dir, 'authkeys'), 0o640);
-  const r = await loadConfig(s.dir, 'alpha', { searchPath: s.searchPath });
+  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
   assert.equal(r.ok, false);
   const text = r.ok ? '' : r.errors.map(formatError).join('\n');
   assert.ok(text.includes(`chmod 600 ${join(s.dir, 'authkeys')}`), text);
@@ -132,14 +133,14 @@ test('authkeys not owned by root: error with the exact chown fix', { skip: proce
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   chownSync(join(s.dir, 'authkeys'), 65534, 65534);
-  const r = await loadConfig(s.dir, 'alpha', { searchPath: s.searchPath });
+  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
   assert.equal(r.ok, false);
   const text = r.ok ? '' : r.errors.map(formatError).join('\n');
   assert.ok(text.includes(`chown root:root ${join(s.dir, 'authkeys')}`), text);
 });
 
 test('a config directory that does not exist: one error per file, no throw', async () => {
-  const r = await loadConfig('/nonexistent/tb-config', 'alpha');
+  const r = await loadConfig('/nonexistent/tb-config', 'alpha', { scripts: scriptChecks('/nonexistent/tb-config') });
   assert.equal(r.ok, false);
   assert.deepEqual(r.ok ? [] : r.errors.map((e) => [e.file, e.got]), [
     ['/nonexistent/tb-config/ha.cf', 'ENOENT'],
@@ -152,7 +153,7 @@ test('default search path finds the package resources.d (IPaddr, heartbeat class
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   writeFileSync(join(s.dir, 'haresources'), 'alpha 10.0.0.100/24/eth0\n');
-  const r = await loadConfig(s.dir, 'alpha');
+  const r = await loadConfig(s.dir, 'alpha', { scripts: scriptChecks(s.dir) });
   assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
   const ip = r.config.groups[0]!.resources[0]!;
   assert.match(ip.path, /\/resources\.d\/IPaddr$/);
@@ -163,7 +164,7 @@ test('the digest changes with shared settings, not with paths or logging', async
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   const digest = async () => {
-    const r = await loadConfig(s.dir, 'alpha', { searchPath: s.searchPath });
+    const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
     assert.ok(r.ok);
     return r.config.digest;
   };

@@ -14,7 +14,12 @@ function build(haCf: string, haresources = '', self = 'alpha') {
   const har = parseHaresources(haresources, 'haresources');
   const built = buildConfig({
     dir: '/etc/ha.d', self, haCfFile: 'ha.cf', haresourcesFile: 'haresources', hacf: hacf.values, groups: har.groups, auth,
-    findScript: (name) => ({ path: `/x/${name}`, class: 'heartbeat' }), searchPath: ['/x'],
+    scripts: {
+      searchPath: ['/x'],
+      find: (name) => ({ path: `/x/${name}`, class: 'heartbeat' }),
+      notFound: (name) => `Cannot locate resource script ${name}`,
+      safety: () => ({ ok: true }),
+    },
   });
   return { ...built, errors: [...hacf.errors, ...har.errors, ...built.errors].map(formatError) };
 }

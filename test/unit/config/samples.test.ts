@@ -10,6 +10,7 @@ import { directives } from '../../../src/config/directives.js';
 import { parseHaCf } from '../../../src/config/hacf.js';
 import { parseHaresources } from '../../../src/config/haresources.js';
 import { loadConfig } from '../../../src/config/load.js';
+import { scriptChecks } from '../../../src/resources/locate.js';
 import { authkeysText } from '../../../src/cli/commands/keygen.js';
 import { formatError } from '../../../src/config/errors.js';
 import { renderHaCfSample } from '../../../src/config/directive-docs.js';
@@ -24,7 +25,7 @@ test('sample ha.cf and haresources load as a whole configuration (package resour
   copyFileSync(join(repoRoot, 'haresources'), join(dir, 'haresources'));
   writeFileSync(join(dir, 'authkeys'), authkeysText('ab'.repeat(32)));
   chmodSync(join(dir, 'authkeys'), 0o600);
-  const r = await loadConfig(dir, 'alpha');
+  const r = await loadConfig(dir, 'alpha', { scripts: scriptChecks(dir) });
   assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
   assert.deepEqual(r.config.groups[0]!.resources.map((x) => [x.id, x.class]), [
     ['IPaddr::192.168.1.100/24/eth0', 'heartbeat'],

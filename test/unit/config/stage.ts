@@ -4,6 +4,8 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturesDir } from '../../support/paths.js';
+import { scriptChecks } from '../../../src/resources/locate.js';
+import type { ScriptChecks } from '../../../src/config/types.js';
 
 export const configFixtures = join(fixturesDir, 'config');
 
@@ -11,6 +13,8 @@ export interface Staged {
   dir: string;
   /** Script search path for this fixture: its resource.d and init.d. */
   searchPath: string[];
+  /** loadConfig's script lookup over that search path, with the real safety check. */
+  scripts: ScriptChecks;
   /** Node to load as (the fixture's node.txt, else alpha). */
   node: string;
   /** Errors and notices with the temporary directory replaced by nothing, for comparison. */
@@ -32,9 +36,11 @@ export function stage(kind: 'valid' | 'invalid', name: string): Staged {
   }
   const nodeFile = join(dir, 'node.txt');
   const node = existsSync(nodeFile) ? readFileSync(nodeFile, 'utf8').trim() : 'alpha';
+  const searchPath = [join(dir, 'resource.d'), join(dir, 'init.d')];
   return {
     dir,
-    searchPath: [join(dir, 'resource.d'), join(dir, 'init.d')],
+    searchPath,
+    scripts: scriptChecks(dir, searchPath),
     node,
     relative: (text) => text.split(`${dir}/`).join(''),
     remove: () => rmSync(dir, { recursive: true, force: true }),

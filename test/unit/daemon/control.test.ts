@@ -5,7 +5,8 @@ import { createServer, type Socket } from 'node:net';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlServer, controlRequest, ControlError, parseRequest, resolveGroup, type ControlRequest } from '../../../src/daemon/control.js';
+import { startControlServer, controlRequest, ControlError, parseRequest, resolveGroup, CONTROL_LIMITS, type ControlRequest } from '../../../src/daemon/control.js';
+import { observe, connected, dribble, destroyAll, sleep, until, type Observed } from '../../support/hostile-clients.js';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb6-ctl-'));
@@ -103,4 +104,92 @@ test('a daemon that never answers times out with a clear error', async (t) => {
     for (const socket of accepted) socket.destroy();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   }
+});
+
+// ---- hostile clients (issue 12, holes 5 and 9b) ------------------------------------------------
+
+async function boundedServer(t: { after: (fn: () => Promise<void> | void) => void }, limits: Partial<typeof CONTROL_LIMITS>) {
+  const path = join(tempDir(t), 'twinbeat.sock');
+  const errors: string[] = [];
+  const server = await startControlServer({ path, group: null, handler: async (r) => ({ ok: true, message: `did ${r.cmd}` }), onError: (e) => errors.push(e.message), limits });
+  const clients: Observed[] = [];
+  t.after(async () => {
+    destroyAll(clients);
+    await server.close();
+  });
+  const client = () => {
+    const c = observe(path);
+    clients.push(c);
+    return c;
+  };
+  return { path, errors, server, client };
+}
+
+test('hostile: a line longer than the limit is refused even when it arrives in one read with its newline', async (t) => {
+  const { client } = await boundedServer(t, {});
+  const c = client();
+  await connected(c);
+  // A valid command padded past the limit: on b0d4108 this was parsed and answered `ok`.
+  c.socket.write(`${JSON.stringify({ cmd: 'status', pad: 'x'.repeat(CONTROL_LIMITS.maxRequestBytes) })}\n`);
+  await c.closedAfter;
+  assert.match(c.received(), /"ok":false,"error":"request too long/);
+});
+
+test('hostile: a client dribbling a line in small writes is cut off at the byte limit, not after it', { timeout: 20_000 }, async (t) => {
+  const { client } = await boundedServer(t, { maxRequestBytes: 64, requestTimeoutMs: 10_000, idleTimeoutMs: 10_000 });
+  const c = client();
+  const sent = await dribble(c, '{"cmd":"status","pad":"' + 'y'.repeat(400), 2);
+  await c.closedAfter;
+  assert.match(c.received(), /request too long \(over 64 bytes\)/);
+  assert.ok(sent < 400, `cut off while dribbling (sent ${sent} of 423 bytes)`);
+});
+
+test('hostile: a slow but short request is cut off at the request deadline, whatever its pace', { timeout: 20_000 }, async (t) => {
+  const { client } = await boundedServer(t, { requestTimeoutMs: 400, idleTimeoutMs: 10_000 });
+  const c = client();
+  // One byte every 50 ms keeps an idle timer from ever firing; the deadline still does.
+  void dribble(c, '{"cmd":"status"}'.padEnd(200, ' '), 50);
+  const after = await c.closedAfter;
+  assert.match(c.received(), /request not complete within 400 ms/);
+  assert.ok(after >= 350 && after < 3000, `closed after ${after} ms`);
+});
+
+test('hostile: a connection held without a byte is closed at the request deadline', { timeout: 20_000 }, async (t) => {
+  const { client } = await boundedServer(t, { requestTimeoutMs: 300 });
+  const c = client();
+  const after = await c.closedAfter;
+  assert.ok(after >= 250 && after < 3000, `closed after ${after} ms`);
+  assert.match(c.received(), /request not complete/);
+});
+
+test('hostile: bytes after the request line are never read; the answer still comes and the connection closes', { timeout: 20_000 }, async (t) => {
+  const { client } = await boundedServer(t, { maxRequestBytes: 64 });
+  const c = client();
+  await connected(c);
+  c.socket.write('{"cmd":"standby"}\n' + 'z'.repeat(100_000));
+  await c.closedAfter;
+  assert.equal(c.received(), '{"ok":true,"message":"did standby"}\n');
+});
+
+test('hostile: a flood of held connections: at most maxConnections are kept, the rest closed at once; the socket serves again after the deadline', { timeout: 30_000 }, async (t) => {
+  const { path, errors, client } = await boundedServer(t, { maxConnections: 4, requestTimeoutMs: 3000 });
+  const flood = Array.from({ length: 60 }, () => client());
+  await until(() => errors.length >= 56, 2500);
+  const open = flood.filter((c) => !c.closed).length;
+  assert.ok(open <= 4 && open >= 1, `${open} held connections still open, limit 4`);
+  assert.match(errors[0]!, /4 connections open \(the limit\)/, 'refusals are reported');
+  await Promise.all(flood.map((c) => c.closedAfter));
+  assert.deepEqual(await controlRequest(path, { cmd: 'status' }, 5000), { ok: true, message: 'did status' });
+});
+
+test('close() does not wait for held connections', { timeout: 20_000 }, async (t) => {
+  const path = join(tempDir(t), 'twinbeat.sock');
+  const server = await startControlServer({ path, group: null, handler: async () => ({ ok: true }) });
+  const held = observe(path);
+  await connected(held);
+  await sleep(50);
+  const started = Date.now();
+  await server.close();
+  assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started} ms`);
+  await held.closedAfter;
 });

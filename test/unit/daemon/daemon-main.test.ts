@@ -9,16 +9,7 @@ import { controlRequest } from '../../../src/daemon/control.js';
 import { loadState } from '../../../src/daemon/state-file.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
 import { SilentLink, silentWiring, silentPairConfig } from './memory-wiring.js';
-
-async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../../support/until.js';
 
 const quietIo = () => {
   const io = { err: '', out: (_: string) => {}, errFn: (t: string) => void (io.err += t) };

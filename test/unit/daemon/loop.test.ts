@@ -31,6 +31,10 @@ class FakeLink implements Link {
   emit(e: LinkEvent) {
     this.listener(e);
   }
+  accepted: number[] = [];
+  frameAccepted(at: number) {
+    this.accepted.push(at);
+  }
   stats(): LinkStats {
     return { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 } };
   }

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { renderMetrics, startMetricsServer, METRICS_CONTENT_TYPE } from '../../../src/daemon/metrics.js';
+import { renderMetrics, startMetricsServer, METRICS_CONTENT_TYPE, type MetricsLimits } from '../../../src/daemon/metrics.js';
+import { observe, connected, dribble, destroyAll, until, type Observed } from '../../support/hostile-clients.js';
 import { runDaemon, type DaemonHandle } from '../../../src/daemon/main.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
 import { SilentLink, silentWiring, silentPairConfig } from './memory-wiring.js';
@@ -113,6 +114,56 @@ test('HTTP: a port already in use is an error from startMetricsServer', async ()
   } finally {
     await first.close();
   }
+});
+
+// ---- hostile scrapers (issue 12, hole 5) --------------------------------------------------------
+
+async function boundedMetrics(t: { after: (fn: () => Promise<void> | void) => void }, limits: Partial<MetricsLimits>) {
+  const errors: string[] = [];
+  const server = await startMetricsServer({ port: 0, render: () => 'twinbeat_up 1\n', limits, onError: (e) => errors.push(e.message) });
+  const clients: Observed[] = [];
+  t.after(async () => {
+    destroyAll(clients);
+    await server.close();
+  });
+  const client = () => {
+    const c = observe(server.port);
+    clients.push(c);
+    return c;
+  };
+  return { server, errors, client };
+}
+
+test('hostile: a flood of idle connections: at most maxConnections are held, the rest closed at once, scrapes work again after the header deadline', { timeout: 30_000 }, async (t) => {
+  const { server, errors, client } = await boundedMetrics(t, { maxConnections: 8, headersTimeoutMs: 3000 });
+  const flood = Array.from({ length: 200 }, () => client());
+  await until(() => errors.length >= 192, 2500);
+  const open = flood.filter((c) => !c.closed).length;
+  assert.ok(open <= 8, `${open} idle connections still open, limit 8`);
+  assert.match(errors[0]!, /8 connections open \(the limit\)/, 'refusals are reported');
+  const after = await Promise.all(flood.map((c) => c.closedAfter));
+  assert.ok(Math.max(...after) < 8000, `the held ones are closed by the header deadline (last after ${Math.max(...after)} ms)`);
+  const scrape = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+  assert.equal(await scrape.text(), 'twinbeat_up 1\n');
+});
+
+test('hostile: slowloris headers (a byte every 50 ms, never finished) are cut off at the header deadline', { timeout: 20_000 }, async (t) => {
+  const { client } = await boundedMetrics(t, { headersTimeoutMs: 500, idleTimeoutMs: 10_000 });
+  const c = client();
+  void dribble(c, 'GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(400), 50);
+  const after = await c.closedAfter;
+  assert.ok(after < 4000, `closed after ${after} ms`);
+  assert.doesNotMatch(c.received(), /twinbeat_up/, 'never served');
+});
+
+test('hostile: an idle keep-alive connection after a scrape is closed', { timeout: 20_000 }, async (t) => {
+  const { client } = await boundedMetrics(t, { keepAliveTimeoutMs: 300 });
+  const c = client();
+  await connected(c);
+  c.socket.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+  const after = await c.closedAfter;
+  assert.match(c.received(), /200 OK[\s\S]*twinbeat_up 1/);
+  assert.ok(after < 3000, `closed after ${after} ms`);
 });
 
 async function freePort(): Promise<number> {

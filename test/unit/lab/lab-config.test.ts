@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { authkeys, defaultHaresources, haCf, NODES, type NodePaths } from '../../../scripts/lab/lab-config.js';
 import { summarize, type Answer } from '../../../scripts/lab/probe-report.js';
 import { loadConfig } from '../../../src/config/load.js';
+import { scriptChecks } from '../../../src/resources/locate.js';
 
 test('lab configs load cleanly for both nodes with every option switched on', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'tb5-cfg-'));
@@ -27,7 +28,7 @@ test('lab configs load cleanly for both nodes with every option switched on', as
     await writeFile(join(dir, 'ha.cf'), haCf(node, paths, { ping: true, metrics: true, autoFailback: 'off', keepalive: '100ms', deadtime: '1', warntime: '500ms', initdead: '2', extraHaCf }));
     await writeFile(join(dir, 'haresources'), defaultHaresources(['Dummy::svc']));
     await writeFile(join(dir, 'authkeys'), authkeys('ab'.repeat(32)), { mode: 0o600 });
-    const result = await loadConfig(dir, node);
+    const result = await loadConfig(dir, node, { scripts: scriptChecks(dir) });
     assert.ok(result.ok, JSON.stringify(result.ok ? null : result.errors));
     const { config } = result;
     assert.equal(config.self, node);

@@ -57,7 +57,7 @@ test('cannot install (not root, or no apt-get): the exact command, nothing said,
   const notRoot = ensureRequirements('tests', (l) => said.push(l), machine(false, ['apt-get']));
   assert.equal(notRoot.ok, false);
   assert.match(notRoot.ok ? '' : notRoot.message, /^needs socat \(the lab's null-modem serial cable\); run as root: apt-get update && apt-get install -y --no-install-recommends socat$/);
-  const noApt = ensureRequirements('demo', (l) => said.push(l), machine(true, ['ip', 'bridge', 'socat', 'arping', 'timeout', 'setsid', 'chrt', 'logger']));
+  const noApt = ensureRequirements('demo', (l) => said.push(l), machine(true, ['ip', 'bridge', 'socat', 'arping', 'timeout', 'setsid', 'chrt', 'prlimit', 'logger']));
   assert.equal(noApt.ok, false);
   assert.match(noApt.ok ? '' : noApt.message, /^needs ping \(.*\); install them \(Debian: apt-get update && apt-get install -y --no-install-recommends iputils-ping\)$/);
   assert.deepEqual(said, []);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkScriptSafety, defaultSearchPath, locateScript, resolveScript } from '../../../src/resources/locate.js';
+import { checkScriptSafety, locateScript, resolveScript, scriptSearchPath } from '../../../src/resources/locate.js';
 import { repoRoot } from '../../support/paths.js';
 
 const isRoot = process.geteuid?.() === 0;
@@ -22,7 +22,7 @@ function script(path: string, mode = 0o755): string {
 }
 
 test('default search path: the package resources.d (found from the compiled module), then Heartbeat\'s', () => {
-  assert.deepEqual(defaultSearchPath(), [join(repoRoot, 'resources.d'), '/etc/ha.d/resource.d', '/etc/init.d']);
+  assert.deepEqual(scriptSearchPath(), [join(repoRoot, 'resources.d'), '/etc/ha.d/resource.d', '/etc/init.d']);
   assert.deepEqual(locateScript('IPaddr'), { path: join(repoRoot, 'resources.d', 'IPaddr'), class: 'heartbeat' });
   assert.deepEqual(locateScript('Dummy'), { path: join(repoRoot, 'resources.d', 'Dummy'), class: 'heartbeat' });
 });

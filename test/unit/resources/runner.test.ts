@@ -169,3 +169,34 @@ test('hooks: exit 0 ok, anything else failed with a reason, timeouts kill the gr
     pids.forEach(killQuietly);
   }
 });
+
+/** Run `fn` while `path` is writable by group and others (so the runner refuses it). */
+async function whileWritable<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  chmodSync(path, 0o777);
+  try {
+    return await fn();
+  } finally {
+    chmodSync(path, 0o755);
+  }
+}
+
+test('a stop that cannot run is not a failure when the script never ran here; it is once it did', async () => {
+  const fresh = new ScriptRunner({ killGraceMs: 500, stdioGraceMs: 300 });
+  const spec = scripts.spec('ok', ['refused-stop']);
+  await whileWritable(spec.path, async () => {
+    assert.equal((await fresh.run(spec, 'start', long)).outcome, 'not-installed', 'the refused start');
+    const stop = await fresh.run(spec, 'stop', long);
+    assert.equal(stop.outcome, 'ok', stop.reason);
+    assert.match(stop.reason, /^stop not run \(refusing .*writable by group and others.*\); the script never ran here/);
+  });
+  // The same script, started for real, then refused: its stop fails (it may hold the address).
+  assert.equal((await fresh.run(spec, 'start', long)).outcome, 'ok');
+  assert.equal((await whileWritable(spec.path, () => fresh.run(spec, 'stop', long))).outcome, 'not-installed');
+  // Stopped for real: a later refusal is harmless again; a status that says "running" is not.
+  assert.equal((await fresh.run(spec, 'stop', long)).outcome, 'ok');
+  assert.equal((await whileWritable(spec.path, () => fresh.run(spec, 'stop', long))).outcome, 'ok');
+  const running = scripts.spec('hb-status', ['running']);
+  assert.equal((await fresh.run(running, 'status', long)).outcome, 'ok');
+  const refused = await whileWritable(running.path, () => fresh.run(running, 'stop', long));
+  assert.equal(refused.outcome, 'not-installed', 'found running at status: its stop must run');
+});

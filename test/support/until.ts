@@ -1,0 +1,12 @@
+// Test helper (not a test): poll an async condition until it yields a value, or fail naming
+// what was awaited. Generous by default: the machine running the tests may be loaded.
+
+export async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,58 @@
+// The stop guard on its own, with a hand-driven clock: when a graceful stop counts as stuck, and
+// that a stop which never gets stuck (a hung hook) still ends at the deadline, counted from the
+// moment the core reports it is leaving.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StopGuard, stopDeadlineMs, stuckStop } from '../../../src/daemon/stop-guard.js';
+import type { CoreStatus, GroupStatus } from '../../../src/core/status.js';
+import type { Clock } from '../../../src/daemon/clock.js';
+import type { Config } from '../../../src/config/types.js';
+
+function status(phases: GroupStatus['phase'][], hooks: CoreStatus['hooks'] = { running: null, queued: [] }): CoreStatus {
+  const groups = phases.map((phase, index) => ({ index, key: `g${index}`, phase, stopFailed: phase === 'stop-failed' }) as GroupStatus);
+  return { self: { leaving: true }, groups, hooks } as CoreStatus;
+}
+
+test('stuck: every group stopped or stop-failed, at least one failed, no hook running or queued', () => {
+  assert.equal(stuckStop(status(['stopped', 'stopped'])), null, 'a stop that finished is not stuck');
+  assert.equal(stuckStop(status(['stop-failed', 'stopping'])), null, 'another group is still stopping');
+  assert.equal(stuckStop(status(['stop-failed'], { running: 'escalate', queued: [] })), null, 'the escalate hook gets its run');
+  assert.equal(stuckStop(status(['stop-failed'], { running: null, queued: ['escalate'] })), null);
+  assert.equal(stuckStop(status(['stop-failed', 'stopped', 'stop-failed'])), 'groups g0, g2 failed to stop and may still run here');
+});
+
+test('deadline: start timeout, then (longest group + 1) stop timeouts, each with the kill grace', () => {
+  const config = { groups: [{ resources: [1, 2, 3] }, { resources: [1] }], ext: { startTimeoutMs: 60_000, stopTimeoutMs: 60_000 } } as unknown as Config;
+  assert.equal(stopDeadlineMs(config), 64_000 + 4 * 64_000);
+});
+
+test('a stop that never gets stuck (a hook hangs) is abandoned at the deadline, not before', () => {
+  let now = 0;
+  const pending: { at: number; fn: () => void }[] = [];
+  const clock: Clock = { now: () => now, after: (ms, fn) => (pending.push({ at: now + ms, fn }), { cancel: () => {} }) };
+  const advance = (ms: number) => {
+    const until = now + ms;
+    while (pending.length > 0 && pending[0]!.at <= until) {
+      const next = pending.shift()!;
+      now = next.at;
+      next.fn();
+    }
+    now = until;
+  };
+  const hung = status(['stopped'], { running: 'remote-failure', queued: [] });
+  let current: CoreStatus = { ...hung, self: { leaving: false } } as CoreStatus;
+  const guard = new StopGuard({ clock, status: () => current, deadlineMs: () => 10_000 });
+  let why: string | null = null;
+  void guard.abandoned.then((reason) => (why = reason));
+  guard.start();
+  advance(60_000); // not stopping: nothing to bound
+  current = hung; // the core now reports a graceful stop
+  advance(9_800);
+  return Promise.resolve().then(() => {
+    assert.equal(why, null);
+    advance(400);
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      assert.match(why ?? '', /graceful stop still not finished when the configured start\/stop timeouts ran out/);
+    });
+  });
+});
