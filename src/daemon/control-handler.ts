@@ -29,6 +29,10 @@ export interface DaemonControlDeps {
   /** Monotonic time the daemon started (for its uptime in status). */
   startedAt: number;
   log: Logger;
+  /** Reopen the log files (logrotate): the first thing a reload does, whatever the new configuration says. */
+  reopenLog: () => void;
+  /** Tell the service manager a graceful stop began (systemd STOPPING=1). */
+  announceStopping: (why: string) => void;
 }
 
 export interface DaemonControl {
@@ -53,10 +57,13 @@ export function createDaemonControl(deps: DaemonControlDeps): DaemonControl {
     }
     stopping = true;
     log.info('stop-requested', `${why}: releasing resources and stopping`);
+    deps.announceStopping(`${why}: releasing resources`);
     void loop.dispatch({ type: 'command', now: clock.now(), command: 'stop' });
   };
 
   const reload = async (): Promise<ControlResponse> => {
+    // First, whatever the new configuration says: logrotate's postrotate relies on it.
+    deps.reopenLog();
     const next = await loadConfig(deps.configDir, deps.node, { scripts: scriptChecks(deps.configDir) });
     if (!next.ok) {
       const errors = next.errors.map(formatError);

@@ -44,6 +44,8 @@ export interface LoopDeps {
    * Time-critical ticks come sooner, exactly when the core asks (nextWakeAt).
    */
   tickMs: number;
+  /** Called after every stepped event (the systemd watchdog's proof that the loop is alive). */
+  afterStep?: (now: number) => void;
 }
 
 export class Loop {
@@ -158,6 +160,7 @@ export class Loop {
       throw err;
     }
     for (const effect of effects) await this.carryOut(effect);
+    this.deps.afterStep?.(this.deps.clock.now());
     this.rearm();
   }
 

@@ -26,6 +26,7 @@ import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
 import { StopGuard, stopDeadlineMs } from './stop-guard.js';
+import { CONFIG_REFUSED_EXIT, createNotifier, takeNotifyEnvironment } from './systemd.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -74,13 +75,15 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
     io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
-    return 1;
+    return CONFIG_REFUSED_EXIT;
   }
   const config = { current: loaded.config };
   const clock = opts.clock ?? systemClock;
   const { logfile, debugfile, logfacility, debug, ext } = loaded.config;
   const log = createLogger({ logfile, debugfile, logfacility, foreground: opts.foreground, debug });
   const daemonLog = log.child('daemon');
+  // Before any child process exists, so none inherits NOTIFY_SOCKET (see systemd.ts).
+  const systemd = createNotifier(takeNotifyEnvironment(), { onError: (message) => daemonLog.warn('systemd-notify-failed', message) });
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
   const connections = await keepDescriptorHeadroom(daemonLog);
 
@@ -128,7 +131,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const codec = wiring.createCodec(config.current);
     const machine = new FailoverMachine(coreConfigFrom(config.current, linkNames), { generation: state.generation, standby: state.standby, now: clock.now() });
     const actions = createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log });
-    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current) });
+    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), afterStep: (now) => systemd.alive(now) });
     cleanups.push(() => loop.close());
 
     for (const link of links) {
@@ -146,7 +149,19 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     // After the links opened: the thread pool (serial reads, state file) exists by now.
     if (config.current.realtime) await enterRealtime(config.current.rtprio, daemonLog);
 
-    const control = createDaemonControl({ configDir: opts.configDir, node: opts.node, config, codec, loop, links, clock, startedAt, log: daemonLog });
+    const control = createDaemonControl({
+      configDir: opts.configDir,
+      node: opts.node,
+      config,
+      codec,
+      loop,
+      links,
+      clock,
+      startedAt,
+      log: daemonLog,
+      reopenLog: () => log.reopen(),
+      announceStopping: (why) => systemd.stopping(why),
+    });
     const controlServer = await startControlServer({
       path: ext.controlSocket,
       group: ext.controlGroup,
@@ -179,6 +194,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
 
     loop.start();
     daemonLog.info('daemon-ready', `control socket ${ext.controlSocket}, ${links.length} link(s): ${linkNames.join(', ')}`);
+    systemd.ready(`${config.current.self}: generation ${state.generation}, ${links.length} link(s) open`);
     opts.onReady?.({ stop: () => control.stop('stop requested'), reload: control.reload });
     // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
     const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config.current) });

@@ -25,7 +25,8 @@ does not count: it is taken over (and logged as stale-pidfile).
 -f, --foreground   stay in the foreground and log to stdout as well (use this under systemd:
                    the journal gets the log)
 Without -f the daemon detaches; start waits until it answers on its control socket.
-Exit status: 0 started (or, with -f, stopped cleanly), 1 failed to start.`;
+Exit status: 0 started (or, with -f, stopped cleanly), 1 failed to start, 78 (with -f) the
+configuration is invalid (systemd's unit does not restart on it).`;
 
 export interface StartOptions {
   /** The script the detached daemon runs (default: the twinbeat CLI entry, src/cli/main.js). */

@@ -62,10 +62,10 @@ test('start detaches and waits for readiness; a second start is refused; stop wa
 
 test('start reports a daemon that dies during startup', { timeout: 60_000 }, async (t) => {
   const cfg = silentPairConfig(t);
-  // gamma is not a node of this pair: the detached daemon's config load fails and it exits 1.
+  // gamma is not a node of this pair: the detached daemon's config load fails and it exits 78 (EX_CONFIG).
   const r1 = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'gamma', 'start'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r1.status, 1);
-  assert.match(r1.stderr, /the daemon exited during startup with status 1; see .*ha-log/);
+  assert.match(r1.stderr, /the daemon exited during startup with status 78; see .*ha-log/);
 });
 
 test('start -f: SIGHUP reloads (invalid config kept out), SIGTERM stops gracefully with exit 0', { timeout: 120_000 }, async (t) => {

@@ -80,7 +80,7 @@ test('a second daemon of the same configuration is refused; an invalid config ne
 
   writeFileSync(join(cfg.dir, 'ha.cf'), 'node alpha beta\nkeepalive 1\ndeadtime 1\nucast lo 127.0.0.1\n');
   ({ io, captured } = quietIo());
-  assert.equal(await runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false }, io, silentWiring([])), 1);
+  assert.equal(await runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false }, io, silentWiring([])), 78, 'EX_CONFIG: the unit does not restart on it');
   assert.match(captured(), /ha\.cf:\d+: .*deadtime/);
   assert.match(captured(), /is invalid .*not starting/);
   assert.equal(existsSync(cfg.pid), false);
