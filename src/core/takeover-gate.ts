@@ -13,6 +13,9 @@
 //   open       takeover may proceed.
 //
 // A graceful goodbye from a peer that held nothing skips all of it (nothing to fence, no tie).
+// One fence per incident: a successful fence stays valid until the machine reports the peer
+// stable again (heard continuously for a deadtime, peerStable()); a peer that comes back only
+// briefly (a flapping link) and goes silent again is not fenced a second time (`fence-kept`).
 // While the peer stays dead, ping nodes are probed again every deadtime: losing them later also
 // isolates us, finding them again reopens the gate.
 
@@ -26,7 +29,7 @@ export interface GateSettings {
   fenceBeforeTakeover: boolean;
 }
 
-export type GateAction = { kind: 'probe' } | { kind: 'fence' } | { kind: 'opened' } | { kind: 'isolated' } | { kind: 'rejoined' };
+export type GateAction = { kind: 'probe' } | { kind: 'fence' } | { kind: 'fence-kept' } | { kind: 'opened' } | { kind: 'isolated' } | { kind: 'rejoined' };
 
 export class TakeoverGate {
   state: TakeoverGateState = 'closed';
@@ -50,7 +53,6 @@ export class TakeoverGate {
    * at least one group, so it was the holder and there is no tie to break.
    */
   peerDied(now: number, how: { goodbye: boolean; peerHeld: boolean }): GateAction[] {
-    this.fenced = false;
     this.probeOutstanding = false;
     if (how.goodbye && !how.peerHeld) {
       this.state = 'open';
@@ -64,6 +66,16 @@ export class TakeoverGate {
   peerAlive(): void {
     this.state = 'closed';
     this.probeOutstanding = false;
+  }
+
+  /** The peer has been heard continuously for a deadtime: the incident is over, a later death needs a new fence. */
+  peerStable(): void {
+    this.fenced = false;
+  }
+
+  /** A fence of the current incident succeeded (a later death before peerStable() is not fenced again). */
+  get fencedThisIncident(): boolean {
+    return this.fenced;
   }
 
   tick(now: number): GateAction[] {
@@ -93,7 +105,7 @@ export class TakeoverGate {
       return [{ kind: 'fence' }];
     }
     this.state = 'open';
-    return [{ kind: 'opened' }];
+    return this.settings.fenceBeforeTakeover ? [{ kind: 'fence-kept' }, { kind: 'opened' }] : [{ kind: 'opened' }];
   }
 
   pingResult(reachable: number): GateAction[] {

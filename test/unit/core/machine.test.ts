@@ -76,13 +76,15 @@ test('config reload changes no role and starts nothing', () => {
 
 test('a takeover demand the peer ignores times out after deadtime', () => {
   const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
-  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1) });
+  // The peer keeps holding and wanting the group: it neither yields nor enters standby.
+  const holding = { claims: { holds: 1, wants: 1, grants: 0 } };
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, holding) });
   m.step({ type: 'command', now: 2, command: 'takeover' });
   assert.equal(m.status().takeoverDemandPending, true);
   let seq = 2;
   const seen: string[] = [];
   for (let t = 500; t <= 5000; t += 500) {
-    seen.push(...events(m.step({ type: 'heard', now: t, link: 'udp', message: peerStatus(seq++) })));
+    seen.push(...events(m.step({ type: 'heard', now: t, link: 'udp', message: peerStatus(seq++, holding) })));
   }
   assert.ok(seen.includes('takeover-timeout'));
   assert.equal(m.status().takeoverDemandPending, false);
