@@ -521,7 +521,7 @@ export class FailoverMachine {
     this.log(graceful ? 'info' : 'warn', 'peer-dead', graceful ? `${this.config.peer} left gracefully` : `${this.config.peer} is dead: every link silent`, { previously: before });
     if (!graceful && before === 'alive') this.enqueueHook('remote-failure', { TWINBEAT_REASON: 'peer-dead' });
     this.applyGate(this.gate.peerDied(this.now, { goodbye: graceful, peerHeld: !heldNothing }), heldNothing ? 'peer dead' : `peer dead while holding groups: no tie to break`);
-    if (this.gate.state === 'tie-delay') {
+    if (this.gate.state === 'tie-delay' && this.gate.tieDelayMs() > 0) {
       this.log('info', 'takeover-tie-delay', `not the tie winner (${this.config.groups[0]?.owner} owns the first group): waiting ${this.gate.tieDelayMs()} ms before taking over`, { delayMs: this.gate.tieDelayMs() });
     }
   }

@@ -6,7 +6,9 @@
 //              owner starts first (and the other's duplicate-address check then sees it). When
 //              the peer held groups there is no tie to break: it was the holder, and if it is in
 //              fact alive behind a cut it keeps them (the duplicate-address check or a ping node
-//              stops us), so waiting would only lengthen every real failover;
+//              stops us), so waiting would only lengthen every real failover — EXCEPT with
+//              fencing: both sides of a cut would fence each other at the same instant (a fence
+//              race can power off both: nobody holds), so the non-winner always waits;
 //   pinging    with ping nodes configured, ask the edge to probe them: none reachable means WE
 //              are the isolated one — take nothing over and release what we hold (`isolated`);
 //   fencing    with fencing configured, the fence hook must succeed before anything starts;
@@ -59,7 +61,8 @@ export class TakeoverGate {
       return [{ kind: 'opened' }];
     }
     this.state = 'tie-delay';
-    this.delayUntil = how.peerHeld ? now : now + this.tieDelayMs();
+    const tie = !how.peerHeld || this.settings.fenceBeforeTakeover;
+    this.delayUntil = tie ? now + this.tieDelayMs() : now;
     return this.tick(now);
   }
 

@@ -46,7 +46,8 @@ test('hole 1: takeover is accepted while the peer is dead, and the survivor then
   cmd(w, 'a', 'takeover');
   w.advance(6000);
   w.kill('a');
-  w.advance(500);
+  w.advance(w.options.deadtimeMs + 500);
+  assert.equal(w.nodes.b.machine!.status().peer.state, 'dead');
   cmd(w, 'b', 'takeover');
   assert.equal(w.nodes.b.machine!.status().lastCommand?.accepted, true, w.nodes.b.machine!.status().lastCommand?.reason);
   w.advance(10_000);
@@ -118,12 +119,13 @@ for (const autoFailback of ['on', 'off'] as const) {
 
 test('hole 7: a hung remote-failure notifier does not delay the fence and the takeover', () => {
   const w = pair({ fence: true });
-  w.nodes.b.hookMs['remote-failure'] = 120_000;
-  w.kill('a');
+  w.nodes.a.hookMs['remote-failure'] = 120_000; // a is the tie winner: no tie delay before its fence
+  w.kill('b');
   const { deadtimeMs, keepaliveMs } = w.options;
   w.advance(deadtimeMs + keepaliveMs + 1000);
-  assert.ok(linesOf(w, / b hook fence$/) >= 1, 'the fence ran beside the hung notifier');
-  assert.ok(runsAll(w, 'b'), 'b took over within deadtime + a few seconds');
+  assert.ok(linesOf(w, / a hook fence$/) >= 1, 'the fence ran beside the hung notifier');
+  assert.ok(runsAll(w, 'a'), 'a took over within deadtime + a few seconds');
+  assert.deepEqual(w.nodes.a.machine!.status().hooks, { running: ['remote-failure'], queued: [] });
 });
 
 // ---------------------------------------------------------------- hole 10: flapping
