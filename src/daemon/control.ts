@@ -6,8 +6,8 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { chmodSync, chownSync, unlinkSync, readFileSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type ControlCommand = 'status' | 'standby' | 'takeover' | 'reload' | 'stop';
-export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'takeover', 'reload', 'stop'];
+export type ControlCommand = 'status' | 'standby' | 'online' | 'takeover' | 'reload' | 'stop';
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'online', 'takeover', 'reload', 'stop'];
 
 export interface ControlRequest {
   cmd: ControlCommand;

@@ -169,7 +169,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       return { ok: true, message: `configuration reloaded (digest ${config.digest})${note}` };
     };
 
-    const commandAnswer = async (command: 'standby' | 'takeover' | 'stop'): Promise<ControlResponse> => {
+    const commandAnswer = async (command: 'standby' | 'online' | 'takeover' | 'stop'): Promise<ControlResponse> => {
       if (command === 'stop') {
         stop('stop requested on the control socket');
         return { ok: true, message: 'stopping: releasing resources' };

@@ -5,7 +5,7 @@ import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { runCli, splitArgv } from '../../../src/cli/dispatch.js';
 import { ExitCode, type CliCommand, type GlobalOptions } from '../../../src/cli/command.js';
-import { statusCommand, standbyCommand } from '../../../src/cli/commands/control.js';
+import { statusCommand, standbyCommand, onlineCommand } from '../../../src/cli/commands/control.js';
 import { stopCommand } from '../../../src/cli/commands/stop.js';
 import { startControlServer } from '../../../src/daemon/control.js';
 
@@ -86,11 +86,36 @@ function configDir(t: { after: (fn: () => void) => void }): { dir: string; socke
 
 test('control commands exit 3 with a clear message when the daemon is not running', async (t) => {
   const { dir, socket } = configDir(t);
-  for (const command of [statusCommand, standbyCommand, stopCommand]) {
+  for (const command of [statusCommand, standbyCommand, onlineCommand, stopCommand]) {
     const io = captureIo();
     assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.notRunning, command.name);
     assert.equal(io.stderr, `twinbeat ${command.name}: twinbeat is not running (no control socket at ${socket})\n`);
   }
+});
+
+test('online sends the online request; accepted → 0 and the message; refused → 1 and the reason', async (t) => {
+  const { dir, socket } = configDir(t);
+  const seen: string[] = [];
+  let accept = true;
+  const server = await startControlServer({
+    path: socket,
+    group: null,
+    handler: async (req) => {
+      seen.push(req.cmd);
+      return accept ? { ok: true, message: 'online accepted: online: eligible again' } : { ok: false, error: 'a graceful stop is in progress' };
+    },
+  });
+  t.after(() => server.close());
+  let io = captureIo();
+  assert.equal(await runCli(['-c', dir, 'online'], io, [onlineCommand]), ExitCode.ok);
+  assert.equal(io.stdout, 'online accepted: online: eligible again\n');
+  accept = false;
+  io = captureIo();
+  assert.equal(await runCli(['-c', dir, 'online'], io, [onlineCommand]), ExitCode.failed);
+  assert.equal(io.stderr, 'twinbeat online: refused: a graceful stop is in progress\n');
+  io = captureIo();
+  assert.equal(await runCli(['-c', dir, 'online', 'now'], io, [onlineCommand]), ExitCode.usage, 'a hostile extra argument is a usage error');
+  assert.deepEqual(seen, ['online', 'online']);
 });
 
 test('standby: accepted → 0 and the message; refused → 1 and the reason', async (t) => {
