@@ -127,9 +127,10 @@ export class TakeoverGate {
 
   /** The fence hook finished. On failure we wait out another tie delay and try again. */
   fenceResult(ok: boolean, now: number): GateAction[] {
+    // A fence that succeeded covers the incident even when a frame sent before it arrived meanwhile.
+    if (ok) this.fenced = true;
     if (this.state !== 'fencing') return [];
     if (ok) {
-      this.fenced = true;
       this.state = 'open';
       return [{ kind: 'opened' }];
     }

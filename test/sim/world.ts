@@ -157,6 +157,8 @@ export class SimNode {
 export interface WorldObserver {
   /** A start was issued on `node` for `resource` (checked against the peer's actual state). */
   startIssued?(world: World, node: SimNode, resource: string): void;
+  /** A hook was started on `node`. */
+  hookRun?(world: World, node: SimNode, hook: HookKind): void;
   /** Called after every processed queue entry. */
   afterStep?(world: World): void;
 }
@@ -420,6 +422,7 @@ export class World {
   private runHook(node: SimNode, opId: number, hook: HookKind): void {
     const incarnation = node.incarnation;
     this.record(node.name, `hook ${hook}`);
+    this.observer.hookRun?.(this, node, hook);
     this.schedule(node.hookMs[hook] ?? HOOK_MS, () => {
       if (node.incarnation !== incarnation) return;
       const ok = hook !== 'fence' || !node.fenceFails;
