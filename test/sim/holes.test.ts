@@ -128,6 +128,15 @@ test('hole 7: a hung remote-failure notifier does not delay the fence and the ta
   assert.deepEqual(w.nodes.a.machine!.status().hooks, { running: ['remote-failure'], queued: [] });
 });
 
+test('hole 7 (consequence): with fencing, a cut of every link never makes both nodes fence at once', () => {
+  const w = pair({ fence: true });
+  w.setLinks([...LINKS], [...NODES], { cut: true });
+  w.advance(15_000);
+  assert.equal(linesOf(w, / a hook fence$/), 1, 'the tie winner fences');
+  assert.equal(linesOf(w, / b hook fence$/), 0, 'the other waits its tie delay and is fenced first');
+  assert.ok(runsAll(w, 'a'));
+});
+
 // ---------------------------------------------------------------- hole 10: flapping
 
 function flap(w: World, times: number, cutMs: number, healMs: number): void {
@@ -141,7 +150,7 @@ function flap(w: World, times: number, cutMs: number, healMs: number): void {
 
 test('hole 10: a flapping link does not re-fence the peer on every flap (one fence per incident)', () => {
   const w = pair({ fence: true, softFence: true });
-  flap(w, 10, w.options.deadtimeMs + 100, 100);
+  flap(w, 10, w.options.deadtimeMs + 100, 1500);
   for (const n of NODES) assert.ok(linesOf(w, new RegExp(` ${n} hook fence$`)) <= 1, `${n} fenced ${linesOf(w, new RegExp(` ${n} hook fence$`))} times`);
   w.advance(30_000);
   assertExactlyOneEach(w);

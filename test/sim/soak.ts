@@ -25,6 +25,9 @@
 // * (6) ONE FENCE PER INCIDENT: after a successful fence, a node (in the same life) fences its peer again only if it
 //   has seen the peer stable (heard continuously for a deadtime) in between (sampled every 250 ms;
 //   every third fencing schedule fences softly, leaving the peer alive, so flaps are exercised).
+// * (7) NEVER BOTH DEFER: the two nodes never both defer to each other (both yielded to the
+//   other's takeover, or online): nobody would hold anything (sampled every 250 ms).
+// * A node in standby is NOT excused from (2): the death or stop of its peer cancels standby.
 
 import { LINK_DELAY_MS, LINKS, NODES, World, addFault, type LinkName, type NodeName, type WorldOptions } from './world.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
@@ -166,6 +169,10 @@ export class Soak {
     if (w.now < this.nextStabilitySample) return;
     this.nextStabilitySample = w.now + 250;
     for (const n of NODES) if (this.fencedUnstable[n] !== null && w.nodes[n].machine?.status().peer.stable) this.fencedUnstable[n] = null;
+    const { a, b } = w.nodes;
+    if (a.machine && b.machine && a.machine.status().self.deferringToPeer !== null && b.machine.status().self.deferringToPeer !== null) {
+      this.fail('(7) both nodes defer to each other: nobody holds the groups');
+    }
   }
 
   /** (6) Called when `node` starts its fence hook. */
@@ -183,7 +190,7 @@ export class Soak {
     if (w.nodes[dead].incarnation !== deadIncarnation || w.nodes[dead].up) return;
     if (!survivor.up || !survivor.machine || !survivorCommUp || this.lastTouched[survivor.name] >= downAt - 1) return;
     const s = survivor.machine.status();
-    if (s.self.standby || s.self.leaving || s.takeoverGate === 'isolated') return;
+    if (s.self.leaving || s.takeoverGate === 'isolated') return;
     if (s.groups.some((g) => g.failedHere || g.stopFailed)) return;
     this.checked.takeover += 1;
     for (const id of this.resources) if (!survivor.running(id)) this.fail(`(2) ${dead} down since t=${downAt}: ${survivor.name} does not run ${id} after ${this.bounds.takeover} ms`);
