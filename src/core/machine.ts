@@ -769,8 +769,10 @@ export class FailoverMachine {
 
   private maybePersist(): void {
     const role = this.role();
-    if (role === 'transition') return;
     const last = this.lastPersisted;
+    // Roles in transition are not worth a write; a standby change is, at once: a standby command,
+    // or its cancellation when the peer died, must survive a crash in the middle of the moves.
+    if (role === 'transition' && last?.standby === this.standby) return;
     if (last && last.role === role && last.standby === this.standby) return;
     this.lastPersisted = { standby: this.standby, role };
     this.out.push({ type: 'persist', state: { standby: this.standby, role } });

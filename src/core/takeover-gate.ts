@@ -76,11 +76,6 @@ export class TakeoverGate {
     this.fenced = false;
   }
 
-  /** A fence of the current incident succeeded (a later death before peerStable() is not fenced again). */
-  get fencedThisIncident(): boolean {
-    return this.fenced;
-  }
-
   tick(now: number): GateAction[] {
     if (this.state === 'tie-delay' && now >= this.delayUntil) return this.afterDelay(now);
     const probeDue = (this.state === 'open' || this.state === 'isolated') && this.settings.pingNodesConfigured;

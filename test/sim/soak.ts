@@ -27,6 +27,8 @@
 //   every third fencing schedule fences softly, leaving the peer alive, so flaps are exercised).
 // * (7) NEVER BOTH DEFER: the two nodes never both defer to each other (both yielded to the
 //   other's takeover, or online): nobody would hold anything (sampled every 250 ms).
+// * (8) DAMPING: a node never stops a group it alone holds to fail it back (auto_failback) to a
+//   peer it does not consider stable (sampled every 250 ms).
 // * A node in standby is NOT excused from (2): the death or stop of its peer cancels standby.
 
 import { LINK_DELAY_MS, LINKS, NODES, World, addFault, type LinkName, type NodeName, type WorldOptions } from './world.js';
@@ -169,6 +171,12 @@ export class Soak {
     if (w.now < this.nextStabilitySample) return;
     this.nextStabilitySample = w.now + 250;
     for (const n of NODES) if (this.fencedUnstable[n] !== null && w.nodes[n].machine?.status().peer.stable) this.fencedUnstable[n] = null;
+    for (const n of NODES) {
+      const s = w.nodes[n].machine?.status();
+      if (!s || s.peer.state !== 'alive' || s.peer.stable) continue;
+      const failback = s.groups.find((g) => g.phase === 'stopping' && g.desired === 'peer' && g.peerHolds === false && g.why.startsWith('auto_failback'));
+      if (failback) this.fail(`(8) ${n} fails ${failback.key} back to a peer that is not stable`);
+    }
     const { a, b } = w.nodes;
     if (a.machine && b.machine && a.machine.status().self.deferringToPeer !== null && b.machine.status().self.deferringToPeer !== null) {
       this.fail('(7) both nodes defer to each other: nobody holds the groups');

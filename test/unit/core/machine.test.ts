@@ -201,5 +201,6 @@ test('a standby node whose peer dies cancels standby (availability first) and sa
   for (let t = 500; t <= 6000; t += 500) seen.push(...m.step({ type: 'tick', now: t }));
   assert.ok(events(seen).includes('standby-cancelled'));
   assert.equal(m.status().self.standby, false);
+  assert.ok(persists(seen).includes(false), 'the cancellation is persisted at once, mid-takeover');
   assert.equal(runs(seen).length > 0, true, 'the takeover started');
 });
