@@ -93,45 +93,29 @@ test('control commands exit 3 with a clear message when the daemon is not runnin
   }
 });
 
-test('online sends the online request; accepted → 0 and the message; refused → 1 and the reason', async (t) => {
-  const { dir, socket } = configDir(t);
-  const seen: string[] = [];
-  let accept = true;
-  const server = await startControlServer({
-    path: socket,
-    group: null,
-    handler: async (req) => {
-      seen.push(req.cmd);
-      return accept ? { ok: true, message: 'online accepted: online: eligible again' } : { ok: false, error: 'a graceful stop is in progress' };
-    },
+for (const [command, refusal] of [[standbyCommand, 'peer is dead: nobody to hand over to'], [onlineCommand, 'a graceful stop is in progress']] as const) {
+  test(`${command.name}: sends its request; accepted → 0 and the message; refused → 1 and the reason`, async (t) => {
+    const { dir, socket } = configDir(t);
+    const seen: string[] = [];
+    let accept = true;
+    const server = await startControlServer({
+      path: socket,
+      group: null,
+      handler: async (req) => {
+        seen.push(req.cmd);
+        return accept ? { ok: true, message: `${req.cmd} accepted` } : { ok: false, error: refusal };
+      },
+    });
+    t.after(() => server.close());
+    let io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.ok);
+    assert.equal(io.stdout, `${command.name} accepted\n`);
+    accept = false;
+    io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.failed);
+    assert.equal(io.stderr, `twinbeat ${command.name}: refused: ${refusal}\n`);
+    io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name, 'now'], io, [command]), ExitCode.usage, 'a hostile extra argument is a usage error');
+    assert.deepEqual(seen, [command.name, command.name]);
   });
-  t.after(() => server.close());
-  let io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'online'], io, [onlineCommand]), ExitCode.ok);
-  assert.equal(io.stdout, 'online accepted: online: eligible again\n');
-  accept = false;
-  io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'online'], io, [onlineCommand]), ExitCode.failed);
-  assert.equal(io.stderr, 'twinbeat online: refused: a graceful stop is in progress\n');
-  io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'online', 'now'], io, [onlineCommand]), ExitCode.usage, 'a hostile extra argument is a usage error');
-  assert.deepEqual(seen, ['online', 'online']);
-});
-
-test('standby: accepted → 0 and the message; refused → 1 and the reason', async (t) => {
-  const { dir, socket } = configDir(t);
-  let accept = true;
-  const server = await startControlServer({
-    path: socket,
-    group: null,
-    handler: async (req) => (accept ? { ok: true, message: `${req.cmd} accepted` } : { ok: false, error: 'peer is dead: nobody to hand over to' }),
-  });
-  t.after(() => server.close());
-  let io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'standby'], io, [standbyCommand]), ExitCode.ok);
-  assert.equal(io.stdout, 'standby accepted\n');
-  accept = false;
-  io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'standby'], io, [standbyCommand]), ExitCode.failed);
-  assert.equal(io.stderr, 'twinbeat standby: refused: peer is dead: nobody to hand over to\n');
-});
+}
