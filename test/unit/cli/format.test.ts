@@ -86,3 +86,20 @@ test('ages read naturally', () => {
   assert.equal(formatAge(61_000), '61.0s ago');
   assert.equal(formatAge(600_000), '10m ago');
 });
+
+test('status shows no-eligible-holder and a deferral to the peer, human and --json', () => {
+  const why = 'not eligible here (standby) and beta is dead';
+  const stuck = buildStatusReport(
+    { ...core, self: { ...core.self, deferringToPeer: 'peer-takeover' }, groups: [{ ...core.groups[0]!, phase: 'stopped', noEligibleHolder: why }] },
+    [],
+    report.daemon,
+    'd1g35t',
+  );
+  assert.equal(stuck.groups[0]!.noEligibleHolder, why);
+  assert.equal(JSON.parse(renderStatusJson(stuck)).groups[0].noEligibleHolder, why);
+  assert.equal(JSON.parse(renderStatusJson(stuck)).self.deferringToPeer, 'peer-takeover');
+  const text = renderStatusHuman(stuck);
+  assert.match(text, /^ {4}NO ELIGIBLE HOLDER: not eligible here \(standby\) and beta is dead$/m);
+  assert.match(text, /^node {3}alpha: active \(online, deferring to beta since its takeover: no failback until takeover here or beta fails\)/m);
+  assert.doesNotMatch(renderStatusHuman(report), /NO ELIGIBLE HOLDER|deferring/);
+});
