@@ -572,7 +572,10 @@ export class FailoverMachine {
   private expireDemand(): void {
     if (this.deferring && this.peer.state === 'alive' && this.peer.unavailable()) this.endDeferral(`${this.config.peer} is in standby or stopping`);
     if (!this.demand) return;
-    if (this.peer.state === 'alive' && (this.peer.latest?.standby || this.peer.grantsEverything(this.groups.length))) {
+    // Only a status that acknowledges our demand counts: a grant-everything sent before the peer saw
+    // it may come from a peer about to demand the same (simultaneous takeover, see honourTakeoverDemand).
+    const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);
+    if (this.peer.state === 'alive' && answered && (this.peer.latest?.standby || this.peer.grantsEverything(this.groups.length))) {
       this.demand = null;
       this.log('info', 'takeover-accepted', `${this.config.peer} released every group`);
     } else if (this.now - this.demand.startedAt > this.config.deadtimeMs) {

@@ -115,6 +115,20 @@ for (const autoFailback of ['on', 'off'] as const) {
   });
 }
 
+test('hole 2: simultaneous takeover while a already holds everything: a keeps it (a stale grant is no answer)', () => {
+  const w = pair();
+  cmd(w, 'a', 'takeover');
+  w.advance(6000);
+  cmd(w, 'b', 'online'); // b defers (online): it holds nothing and grants everything
+  w.advance(2000);
+  cmd(w, 'a', 'takeover');
+  cmd(w, 'b', 'takeover');
+  w.advance(15_000);
+  assert.ok(runsAll(w, 'a'), 'a, first by name, keeps every group');
+  assert.ok(!w.nodes.a.standby && !w.nodes.b.standby);
+  assertExactlyOneEach(w);
+});
+
 // ---------------------------------------------------------------- hole 7: hung notifier
 
 test('hole 7: a hung remote-failure notifier does not delay the fence and the takeover', () => {
