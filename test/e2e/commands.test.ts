@@ -67,7 +67,10 @@ test('standby trap (issue 12 hole 1): takeover on bravo, then bravo stops: alpha
   assert.deepEqual(await lab.holders(), ['alpha']);
 });
 
-test('simultaneous takeover on both nodes (issue 12 hole 2): alpha wins by name, nobody in standby', { skip: rootSkipReason }, async (t) => {
+// Two CLI processes are only roughly simultaneous: when bravo's request lands after alpha's demand
+// was already answered, bravo's is simply the later command and wins. Either way: one holder and
+// nobody in standby (the exact-instant race, where alpha wins by name, is in test/sim/holes.test.ts).
+test('simultaneous takeover on both nodes (issue 12 hole 2): one holder, nobody in standby', { skip: rootSkipReason }, async (t) => {
   const lab = await Lab.create({ autoFailback: 'on' });
   t.after(() => lab.destroy());
   await lab.startCluster();
@@ -75,7 +78,9 @@ test('simultaneous takeover on both nodes (issue 12 hole 2): alpha wins by name,
   const answers = await Promise.all([lab.cli('alpha', ['takeover']), lab.cli('bravo', ['takeover'])]);
   for (const answer of answers) assert.equal(answer.code, 0, answer.stderr || answer.stdout);
   await sleep(8_000);
-  assert.deepEqual(await lab.holders(), ['alpha']);
+  const holders = await lab.holders();
+  assert.equal(holders.length, 1, `holders: ${holders.join(',') || 'nobody'}`);
+  t.diagnostic(`winner: ${holders[0]}`);
   for (const node of ['alpha', 'bravo'] as const) {
     const report = (await lab.status(node)) as { self: { standby: boolean } };
     assert.equal(report.self.standby, false, `${node} ended in standby`);
