@@ -14,7 +14,7 @@ _twinbeat() {
     esac
   done
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W "start stop status standby takeover reload check keygen resource-test export -c --config --node --json -h --help -V --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "start stop status standby online takeover reload check keygen resource-test export -c --config --node --json -h --help -V --version" -- "$cur"))
     return
   fi
   case $cmd in
@@ -22,6 +22,7 @@ _twinbeat() {
     stop) opts="--timeout" ;;
     status) opts="" ;;
     standby) opts="" ;;
+    online) opts="" ;;
     takeover) opts="" ;;
     reload) opts="" ;;
     check) opts="" ;;

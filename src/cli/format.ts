@@ -41,7 +41,8 @@ function table(rows: string[][]): string[] {
 export function renderStatusHuman(r: StatusReport): string {
   const lines: string[] = [];
   const standby = (s: boolean | null) => (s === true ? ' (standby)' : '');
-  lines.push(`node   ${r.self.name}: ${r.self.role}${standby(r.self.standby)}, generation ${r.self.generation ?? '?'}`);
+  const deferring = r.self.deferringToPeer === null ? '' : ` (online, deferring to ${r.peer.name} since ${r.self.deferringToPeer === 'online' ? 'online here' : 'its takeover'}: no failback until takeover here or ${r.peer.name} fails)`;
+  lines.push(`node   ${r.self.name}: ${r.self.role}${standby(r.self.standby)}${deferring}, generation ${r.self.generation ?? '?'}`);
   const left = r.peer.leftGracefully ? ' (said goodbye)' : '';
   lines.push(
     `peer   ${r.peer.name}: ${r.peer.state}${left}, ${r.peer.role}${standby(r.peer.standby)}, generation ${r.peer.generation ?? '?'}, last heard ${formatAge(r.peer.lastHeardAgeMs)}`,
@@ -61,6 +62,7 @@ export function renderStatusHuman(r: StatusReport): string {
     const lastWord = g.peerHeldAtLastContact ? `${r.peer.name} held it when last heard and may still` : null;
     const extra = [g.pendingHandover, g.why, lastWord].filter((x) => x !== null && x !== '').join('; ');
     lines.push(`  ${g.key}: held by ${held}, here ${g.phase} (preferred: ${g.owner})${extra ? ` - ${extra}` : ''}`);
+    if (g.noEligibleHolder !== null) lines.push(`    NO ELIGIBLE HOLDER: ${g.noEligibleHolder}`);
     for (const res of g.resources) {
       const monitor = res.monitorFailures > 0 || res.restarts > 0 ? ` (monitor failures ${res.monitorFailures}, restarts ${res.restarts})` : '';
       lines.push(`    ${res.id}: ${res.state}${monitor}`);

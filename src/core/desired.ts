@@ -19,6 +19,13 @@ export interface DesiredInput {
   peerDeclines: boolean;
   /** The peer demands every group (operator takeover on the peer). */
   peerDemands: boolean;
+  /**
+   * We leave the groups the peer holds where they are: we yielded to its takeover, or our
+   * operator ran `online` (not persisted; lapses when the peer dies, leaves or enters standby).
+   */
+  selfDefers: boolean;
+  /** The peer has been heard continuously for a deadtime (damping: see rule 5). */
+  peerStable: boolean;
   /** The peer has not acknowledged our frames for deadtime: it cannot hear us (one-way failure). */
   peerDeaf: boolean;
   selfHolds: boolean;
@@ -33,9 +40,12 @@ export interface DesiredInput {
  *    the peer cannot hear us and holds the group → peer (it believes we are dead and will keep it
  *    whatever we do: yielding ends the double holding instead of waiting for the link to heal);
  * 3. peer unavailable (standby/leaving) or it declines the group → self;
- * 4. the peer demands everything (its operator ran takeover) → peer;
+ * 4. the peer demands everything (its operator ran takeover), or we defer to it (we yielded to
+ *    its takeover, or `online` here) → peer;
  * 5. policy: auto_failback on/legacy → the owner; off → the current single holder (sticky),
- *    else the owner.
+ *    else the owner. Damping: a group we alone hold does not fail back to a peer that is not yet
+ *    stable (heard continuously for a deadtime); a flapping peer would otherwise be handed the
+ *    group on every brief return. A double holding is never damped (rule 5 still picks one).
  */
 export interface Decision {
   holder: Holder;
@@ -51,8 +61,12 @@ export function desiredHolder(input: DesiredInput): Decision {
   if (input.peerUnavailable) return decide('self', 'the peer is in standby or leaving');
   if (input.peerDeclines) return decide('self', 'the peer declines it');
   if (input.peerDemands) return decide('peer', 'the peer demands a takeover');
+  if (input.selfDefers) return decide('peer', 'we defer to the peer (its takeover, or online here)');
   const owner: Holder = input.selfIsOwner ? 'self' : 'peer';
-  if (input.autoFailback !== 'off') return decide(owner, `auto_failback ${input.autoFailback}: the owner`);
+  if (input.autoFailback !== 'off') {
+    if (owner === 'peer' && input.selfHolds && !input.peerHolds && !input.peerStable) return decide('self', 'failback waits until the peer is stable');
+    return decide(owner, `auto_failback ${input.autoFailback}: the owner`);
+  }
   if (input.selfHolds && !input.peerHolds) return decide('self', 'auto_failback off: we hold it');
   if (input.peerHolds && !input.selfHolds) return decide('peer', 'auto_failback off: the peer holds it');
   return decide(owner, 'auto_failback off: the owner');

@@ -34,6 +34,8 @@ export interface GroupRuntime {
   /** Takeovers retried since the peer last died (bounded by MAX_TAKEOVER_RETRIES). */
   takeoverRetries: number;
   conflict: boolean;
+  /** Nobody eligible: since when, and the reason once reported (no-eligible-holder). */
+  noHolder: { since: number | null; reported: string | null };
   desired: Holder;
   why: string;
 }
@@ -62,6 +64,7 @@ export function newGroupRuntime(group: CoreGroup): GroupRuntime {
     failedAt: null,
     takeoverRetries: 0,
     conflict: false,
+    noHolder: { since: null, reported: null },
     desired: 'none',
     why: '',
   };
@@ -85,6 +88,7 @@ export function groupStatus(g: GroupRuntime, index: number, wireBit: number, con
     failedHere: g.failedHere,
     stopFailed: g.phase === 'stop-failed',
     why: g.why,
+    noEligibleHolder: g.noHolder.reported,
     resources: g.group.resources.map((spec, i) => ({
       id: spec.id,
       state: g.resources[i]!.state,

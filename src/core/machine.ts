@@ -33,8 +33,24 @@
 // * Start-up: role `init` until the peer is heard or initdead expires; nothing starts in init.
 // * Graceful stop: role `leaving` → ineligible for everything → groups stop in reverse → Goodbye
 //   (holds nothing) → `stopped`. The peer treats Goodbye as immediate death without fencing.
-// * Takeover command: clear my standby and demand every group; the peer honours a demand that
-//   acknowledges its own last takeover by entering standby (persisted), which releases everything.
+// * Takeover command: clear my standby and, with the peer alive, demand every group; the peer
+//   honours a demand that acknowledges its own last takeover by YIELDING (deferringToPeer, never
+//   persisted): it releases what we want and leaves every group we hold with us until we die,
+//   leave or enter standby. Only a node's own `standby` command persists. Both demanding at
+//   once: the node whose name sorts first (JS string order, the same on both) wins, the other
+//   yields; never both. With the peer dead or stopped, takeover simply clears standby (and the
+//   yield): the dead-peer gate rules (tie delay, ping, fence) still apply.
+// * Online command: clear standby and any yield without moving a group: the node becomes
+//   eligible but defers to the peer for every group the peer holds (so auto_failback does not
+//   pull them back by itself) until the peer dies, leaves or enters standby, or `takeover` here.
+// * Availability first: the death or graceful stop of the peer cancels our standby (Heartbeat
+//   §6.7 "death of either node cancels the standby"), with a warning: `standby-cancelled`.
+// * Nobody eligible for a group (we are ineligible, the peer is dead, in standby or declines it)
+//   for a deadtime: one ERROR `no-eligible-holder` per incident, shown in status.
+// * Damping: the peer is stable once heard continuously (some link up) for a deadtime. A group
+//   we alone hold fails back only to a stable peer (desired.ts rule 5), and a successful fence
+//   covers the whole incident: a peer that returns briefly and goes silent again is not fenced
+//   again (takeover-gate.ts). Neither ever delays a takeover from a dead peer.
 //
 // One small method per transition; each logs a greppable `event`.
 // This file keeps step() and the decisions (who should hold each group, when a start or release
@@ -51,7 +67,9 @@
 // * answer every `run-resource` with one `resource-done` and every `run-hook` with one
 //   `hook-done` carrying the same opId (opIds are unique and increasing per machine instance);
 //   resource actions of different groups may run concurrently, the machine never issues two for
-//   the same group, and never two hooks at once; answer `ping-probe` with `ping-result`;
+//   the same group, and never two hooks of the same lane at once (hooks.ts: fence/escalate and
+//   the notifications run in separate lanes, so they may overlap); answer `ping-probe` with
+//   `ping-result`;
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
@@ -66,6 +84,11 @@ import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
 import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
+
+type Deferral = NonNullable<CoreStatus['self']['deferringToPeer']>;
+
+/** Why standby and takeover are refused while the peer lists other groups (see drifted()). */
+const DRIFT_REFUSAL = (peer: string): string => `${peer} runs a different shared configuration: no group moves until both run the same one`;
 
 /** Failed marks cleared automatically (peer failed too) at most this often per group. */
 const MAX_AUTOMATIC_FAILED_CLEARS = 2;
@@ -82,6 +105,8 @@ export class FailoverMachine {
   private generation: number;
   private seq = 0;
   private standby: boolean;
+  /** Online but leaving the peer's groups with it (yielded to its takeover, or `online`): never persisted. */
+  private deferring: Deferral | null = null;
   private leaving = false;
   private stopped = false;
   private commUp = false;
@@ -110,6 +135,11 @@ export class FailoverMachine {
   private started = false;
   /** The peer's claims changed: answer at once so handshakes take a round trip, not a keepalive. */
   private replyDue = false;
+  /** Since when the peer has been alive and heard on some link without a gap of warntime (damping). */
+  private peerHeardSince: number | null = null;
+  private peerStableNow = false;
+  /** The peer died since it was last stable: its return ends the incident only once it is stable. */
+  private inIncident = false;
 
   constructor(config: CoreConfig, init: { generation: number; standby: boolean; now: number }) {
     this.config = config;
@@ -189,7 +219,7 @@ export class FailoverMachine {
     const content = this.content();
     return {
       now: this.now,
-      self: { name: this.config.self, role: this.role(), standby: this.standby, generation: this.generation, seq: this.seq, leaving: this.leaving },
+      self: { name: this.config.self, role: this.role(), standby: this.standby, deferringToPeer: this.deferring, generation: this.generation, seq: this.seq, leaving: this.leaving },
       peer: {
         name: this.config.peer,
         state: this.peer.state,
@@ -198,6 +228,7 @@ export class FailoverMachine {
         generation: latest?.generation ?? null,
         leftGracefully: this.peer.leftGracefully,
         lastHeardAgoMs: lastHeard === null ? null : this.now - lastHeard,
+        stable: this.peerStableNow,
       },
       links: this.links.views().map((l) => ({
         name: l.name,
@@ -246,7 +277,9 @@ export class FailoverMachine {
 
   private enqueueHook(hook: HookKind, detail: Record<string, string>): void {
     const env = { TWINBEAT_NODE: this.config.self, TWINBEAT_PEER: this.config.peer, TWINBEAT_HOOK: hook, ...detail };
-    this.out.push(...this.hooks.enqueue({ hook, env }, () => this.opId()));
+    const { effects, dropped } = this.hooks.enqueue({ hook, env }, () => this.opId());
+    if (dropped) this.log('warn', 'hook-dropped', `too many notifications waiting behind a slow ${hook} hook: dropped the oldest (${dropped.hook})`, { hook: dropped.hook });
+    this.out.push(...effects);
   }
 
   // ---------------------------------------------------------------- events
@@ -283,6 +316,7 @@ export class FailoverMachine {
     if (message.type === MessageType.Goodbye) {
       this.log('info', 'peer-goodbye', `${this.config.peer} is stopping gracefully and holds nothing: taking over at once`);
     }
+    if (message.role === 'leaving') this.cancelStandby(`${this.config.peer} is stopping`);
     this.honourTakeoverDemand(message);
   }
 
@@ -344,13 +378,41 @@ export class FailoverMachine {
     }
   }
 
+  /**
+   * The peer's operator ran takeover: yield (not persisted) unless we are in standby anyway, the
+   * demand predates our own last takeover, or both demand at once and we win by name order.
+   */
   private honourTakeoverDemand(message: StatusMessage): void {
     if (this.standby || this.leaving || message.standby || message.type !== MessageType.Status) return;
+    if (this.deferring === 'peer-takeover') return;
     if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
     if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
-    this.standby = true;
+    if (this.demand) {
+      if (this.winsTakeoverRace()) return;
+      this.log('warn', 'takeover-race-lost', `${this.config.peer} demanded a takeover at the same time as we did: ${this.config.peer} wins by name order, yielding`);
+    }
     this.demand = null;
-    this.log('info', 'standby-by-peer-takeover', `${this.config.peer} took over on operator request: entering standby`);
+    this.deferring = 'peer-takeover';
+    this.log('info', 'yield-to-peer-takeover', `${this.config.peer} took over on operator request: yielding every group it wants (not persisted; ends when it dies, leaves or enters standby)`);
+  }
+
+  /** Simultaneous takeover demands: the node whose name sorts first keeps its demand. */
+  private winsTakeoverRace(): boolean {
+    return this.config.self < this.config.peer;
+  }
+
+  /** Availability first: a node in standby takes over when its peer dies or stops (Heartbeat §6.7). */
+  private cancelStandby(why: string): void {
+    if (!this.standby) return;
+    this.standby = false;
+    this.log('warn', 'standby-cancelled', `${why}: standby cancelled so the groups keep a holder (run standby again once ${this.config.peer} is back)`);
+  }
+
+  /** The yield lapses when the peer can no longer hold the groups it was given. */
+  private endDeferral(why: string): void {
+    if (!this.deferring) return;
+    this.deferring = null;
+    this.log('info', 'yield-ended', `no longer deferring to ${this.config.peer}: ${why}`);
   }
 
   private onResourceDone(opId: number, outcome: Outcome, reason: string): void {
@@ -380,10 +442,15 @@ export class FailoverMachine {
   private onCommand(command: Command): void {
     if (command === 'stop') return this.startLeaving();
     if (this.leaving) return this.refuse(command, 'a graceful stop is in progress');
-    if (this.peer.state !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
-    if (this.drifted()) return this.refuse(command, `${this.config.peer} runs a different shared configuration: no group moves until both run the same one`);
-    if (command === 'standby') this.enterStandby();
-    else this.startTakeover();
+    if (command === 'standby') {
+      if (this.peer.state !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
+      if (this.peer.unavailable()) return this.refuse(command, `${this.config.peer} is in standby or stopping: nobody could take the groups`);
+      if (this.drifted()) return this.refuse(command, DRIFT_REFUSAL(this.config.peer));
+      return this.enterStandby();
+    }
+    if (command === 'online') return this.goOnline();
+    if (this.drifted()) return this.refuse(command, DRIFT_REFUSAL(this.config.peer));
+    this.startTakeover();
   }
 
   private refuse(command: Command, reason: string): void {
@@ -398,16 +465,30 @@ export class FailoverMachine {
 
   private enterStandby(): void {
     this.standby = true;
+    this.deferring = null;
     this.demand = null;
     this.accept('standby', `standby: releasing every group to ${this.config.peer}`);
   }
 
+  private goOnline(): void {
+    if (!this.standby && !this.deferring) return this.accept('online', 'online: already online');
+    const peerHolds = this.peer.state === 'alive' && !this.peer.unavailable();
+    this.standby = false;
+    this.deferring = peerHolds ? 'online' : null;
+    this.accept('online', peerHolds ? `online: eligible again; the groups ${this.config.peer} holds stay there until it fails or takeover here` : 'online: eligible again');
+  }
+
   private startTakeover(): void {
     this.standby = false;
+    this.deferring = null;
     for (const g of this.groups) this.ops.clearFailedMark(g, 'operator takeover');
+    if (this.peer.state !== 'alive') {
+      this.demand = null;
+      return this.accept('takeover', `takeover: ${this.config.peer} is not alive: taking every group (the takeover gate still applies)`);
+    }
     this.demand = { since: null, startedAt: this.now };
     this.ownTakeoverSeqPending = true;
-    this.accept('takeover', `takeover: asking ${this.config.peer} to enter standby and release every group`);
+    this.accept('takeover', `takeover: asking ${this.config.peer} to yield every group`);
   }
 
   private startLeaving(): void {
@@ -447,6 +528,7 @@ export class FailoverMachine {
   private reconcile(): void {
     for (const change of this.links.tick(this.now)) this.logLinkChange(change);
     this.updatePeerState();
+    this.updatePeerStability();
     this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
     this.expireDemand();
@@ -485,12 +567,39 @@ export class FailoverMachine {
     const graceful = this.peer.leftGracefully;
     const heldNothing = (this.peer.latest?.claims.holds ?? 0) === 0;
     this.demand = null;
+    this.inIncident = true;
+    this.endDeferral(`${this.config.peer} is dead`);
+    this.cancelStandby(graceful ? `${this.config.peer} stopped` : `${this.config.peer} is dead`);
     this.log(graceful ? 'info' : 'warn', 'peer-dead', graceful ? `${this.config.peer} left gracefully` : `${this.config.peer} is dead: every link silent`, { previously: before });
     if (!graceful && before === 'alive') this.enqueueHook('remote-failure', { TWINBEAT_REASON: 'peer-dead' });
     this.applyGate(this.gate.peerDied(this.now, { goodbye: graceful, peerHeld: !heldNothing }), heldNothing ? 'peer dead' : `peer dead while holding groups: no tie to break`);
-    if (this.gate.state === 'tie-delay') {
+    if (this.gate.state === 'tie-delay' && this.gate.tieDelayMs() > 0) {
       this.log('info', 'takeover-tie-delay', `not the tie winner (${this.config.groups[0]?.owner} owns the first group): waiting ${this.gate.tieDelayMs()} ms before taking over`, { delayMs: this.gate.tieDelayMs() });
     }
+  }
+
+  /**
+   * Damping: the peer is stable once it has been alive and heard on some link within warntime,
+   * without a break, for a deadtime. Only then does a group fail back to it, and only then does
+   * an incident (and the fence that covered it) end.
+   */
+  private updatePeerStability(): void {
+    const views = this.links.views();
+    const heard = this.peer.state === 'alive' && views.some((l) => l.state === 'up');
+    if (!heard) {
+      this.peerHeardSince = null;
+      this.peerStableNow = false;
+      return;
+    }
+    const lastHeard = Math.max(...views.map((l) => l.lastHeardAt ?? -Infinity));
+    if (this.peerHeardSince === null) this.peerHeardSince = lastHeard;
+    // Frames must span the deadtime: a peer that went silent just after its return is not stable.
+    if (this.peerStableNow || lastHeard - this.peerHeardSince < this.config.deadtimeMs) return;
+    this.peerStableNow = true;
+    if (!this.inIncident) return;
+    this.inIncident = false;
+    this.gate.peerStable();
+    this.log('info', 'peer-stable', `${this.config.peer} has been heard continuously for ${this.config.deadtimeMs} ms: groups may fail back to it, a new failure would be a new incident`);
   }
 
   private peerCameBack(before: PeerState): void {
@@ -505,17 +614,22 @@ export class FailoverMachine {
       else if (action.kind === 'fence') {
         this.log('warn', 'fence-start', `fencing ${this.config.peer} before taking over`);
         this.enqueueHook('fence', { TWINBEAT_TARGET: this.config.peer });
-      } else if (action.kind === 'opened') this.log('info', 'takeover-gate-open', `may take over from ${this.config.peer}: ${why}`);
+      } else if (action.kind === 'fence-kept') this.log('info', 'fence-not-repeated', `${this.config.peer} was fenced in this incident and has not been stable since: not fencing it again`);
+      else if (action.kind === 'opened') this.log('info', 'takeover-gate-open', `may take over from ${this.config.peer}: ${why}`);
       else if (action.kind === 'isolated') this.log('error', 'isolated', `no ping node reachable: we are the isolated side; taking nothing over and releasing what we hold`);
       else this.log('info', 'ping-restored', `ping nodes reachable again: ${why}`);
     }
   }
 
   private expireDemand(): void {
+    if (this.deferring && this.peer.state === 'alive' && this.peer.unavailable()) this.endDeferral(`${this.config.peer} is in standby or stopping`);
     if (!this.demand) return;
-    if (this.peer.latest?.standby && this.peer.state === 'alive') {
+    // Only a status that acknowledges our demand counts: a grant-everything sent before the peer saw
+    // it may come from a peer about to demand the same (simultaneous takeover, see honourTakeoverDemand).
+    const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);
+    if (this.peer.state === 'alive' && answered && (this.peer.latest?.standby || this.peer.grantsEverything(this.groups.length))) {
       this.demand = null;
-      this.log('info', 'takeover-accepted', `${this.config.peer} entered standby`);
+      this.log('info', 'takeover-accepted', `${this.config.peer} released every group`);
     } else if (this.now - this.demand.startedAt > this.config.deadtimeMs) {
       this.demand = null;
       this.log('warn', 'takeover-timeout', `${this.config.peer} did not honour the takeover demand within deadtime`);
@@ -560,6 +674,8 @@ export class FailoverMachine {
       peerUnavailable: peerAlive && peer.unavailable(),
       peerDeclines: peerAlive && peer.declines(index),
       peerDemands: peerAlive && peer.demandsTakeover(this.groups.length),
+      selfDefers: peerAlive && this.deferring !== null,
+      peerStable: this.peerStableNow,
       peerDeaf: peerAlive && peer.deaf,
       selfHolds: g.phase !== 'stopped',
       peerHolds: peerAlive && peer.holds(index),
@@ -580,6 +696,7 @@ export class FailoverMachine {
       g.wantSince = null;
     }
     this.trackConflict(g, index);
+    this.trackNoEligibleHolder(g, index);
     if (g.op || g.plan) return;
     if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.ops.start(g, index, this.peer.state === 'dead' ? `${this.config.peer} is dead` : `${this.config.peer} granted it`);
     else if (g.phase === 'running' && holder !== 'self') this.ops.release(g, index, why);
@@ -606,6 +723,32 @@ export class FailoverMachine {
       this.log('info', 'split-brain-resolved', `group ${g.group.key} now runs only here: re-announcing its addresses`, { group: g.group.key });
       this.out.push({ type: 'reannounce', group: index });
     }
+  }
+
+  /** Why nobody can hold the group right now, or null: we are not eligible, and the peer is dead, unavailable or declines it. */
+  private noEligibleHolderReason(g: GroupRuntime, index: number): string | null {
+    if (!this.commUp || this.leaving || g.phase !== 'stopped') return null;
+    const self = this.eligible(g);
+    if (self.ok) return null;
+    const peer = this.config.peer;
+    if (this.peer.state !== 'alive') return `not eligible here (${self.why}) and ${peer} is ${this.peer.state}`;
+    if (this.peer.unavailable()) return `not eligible here (${self.why}) and ${peer} is in ${this.peer.latest?.standby ? 'standby' : 'a graceful stop'}`;
+    if (this.peer.declines(index)) return `not eligible here (${self.why}) and ${peer} declines it (failed there)`;
+    return null;
+  }
+
+  /** One ERROR per incident once nobody could hold the group for a deadtime (transients pass unreported). */
+  private trackNoEligibleHolder(g: GroupRuntime, index: number): void {
+    const reason = this.noEligibleHolderReason(g, index);
+    if (reason === null) {
+      if (g.noHolder.reported !== null) this.log('info', 'eligible-holder-restored', `group ${g.group.key} has an eligible holder again`, { group: g.group.key });
+      g.noHolder = { since: null, reported: null };
+      return;
+    }
+    if (g.noHolder.since === null) g.noHolder.since = this.now;
+    if (g.noHolder.reported !== null || this.now - g.noHolder.since < this.config.deadtimeMs) return;
+    g.noHolder.reported = reason;
+    this.log('error', 'no-eligible-holder', `group ${g.group.key} runs nowhere and nobody may start it: ${reason}`, { group: g.group.key, reason });
   }
 
   // ---------------------------------------------------------------- when a failed mark lapses
@@ -699,9 +842,13 @@ export class FailoverMachine {
 
   private maybePersist(): void {
     const role = this.role();
-    if (role === 'transition') return;
     const last = this.lastPersisted;
-    if (last && last.role === role && last.standby === this.standby && last.generation === this.generation) return;
+    // Roles in transition are not worth a write; a standby change is, at once: a standby command,
+    // or its cancellation when the peer died, must survive a crash in the middle of the moves.
+    // So is a new generation (catchUpGeneration persists it itself, before sending).
+    const unchanged = last !== null && last.standby === this.standby && last.generation === this.generation;
+    if (role === 'transition' && unchanged) return;
+    if (unchanged && last.role === role) return;
     this.persistNow();
   }
 

@@ -6,7 +6,7 @@
 // and core/claims.ts.
 
 import { MessageType, sameGroups, type StatusMessage } from '../protocol/message.js';
-import { has, isTakeoverDemand, plainGrants } from './claims.js';
+import { allGroups, has, isTakeoverDemand, plainGrants } from './claims.js';
 
 export type PeerState = 'unknown' | 'alive' | 'dead';
 
@@ -168,6 +168,12 @@ export class PeerView {
   demandsTakeover(groupCount: number): boolean {
     const claims = this.latestStatus?.claims;
     return claims !== undefined && isTakeoverDemand(claims.wants, claims.grants, groupCount);
+  }
+
+  /** The peer's latest status plainly grants every one of `groupCount` groups and holds none (it yielded everything). */
+  grantsEverything(groupCount: number): boolean {
+    const claims = this.latestStatus?.claims;
+    return claims !== undefined && claims.holds === 0 && plainGrants(claims.wants, claims.grants) === allGroups(groupCount);
   }
 
   /** The peer is in standby or leaving: it takes nothing. */

@@ -38,6 +38,12 @@ export interface GroupStatus {
   /** A stop failed: the group may still run here; an operator must act. */
   stopFailed: boolean;
   why: string;
+  /**
+   * Why nobody can hold this group (we are not eligible and neither is the peer, or it is dead),
+   * once that has lasted a deadtime; null otherwise. Logged once per incident as the ERROR
+   * event `no-eligible-holder`.
+   */
+  noEligibleHolder: string | null;
   resources: ResourceStatus[];
 }
 
@@ -52,7 +58,21 @@ export interface LinkStatus {
 
 export interface CoreStatus {
   now: number;
-  self: { name: string; role: Role; standby: boolean; generation: number; seq: number; leaving: boolean };
+  self: {
+    name: string;
+    role: Role;
+    /** Operator standby (persisted). */
+    standby: boolean;
+    /**
+     * Online but leaving the groups the peer holds where they are (not persisted): since the
+     * peer's takeover, or since `online` here. Lapses when the peer dies, leaves or enters
+     * standby, or at `takeover` here.
+     */
+    deferringToPeer: 'peer-takeover' | 'online' | null;
+    generation: number;
+    seq: number;
+    leaving: boolean;
+  };
   peer: {
     name: string;
     state: 'unknown' | 'alive' | 'dead';
@@ -62,6 +82,8 @@ export interface CoreStatus {
     /** The peer said goodbye (graceful stop). */
     leftGracefully: boolean;
     lastHeardAgoMs: number | null;
+    /** Heard continuously for a deadtime: only a stable peer is given groups back (damping). */
+    stable: boolean;
   };
   links: LinkStatus[];
   groups: GroupStatus[];
@@ -70,6 +92,7 @@ export interface CoreStatus {
   configDigestMatch: boolean | null;
   /** A takeover demand we sent and the peer has not honoured yet. */
   takeoverDemandPending: boolean;
-  hooks: { running: string | null; queued: string[] };
+  /** Running hooks (at most one per lane, takeover lane first) and those waiting. */
+  hooks: { running: string[]; queued: string[] };
   lastCommand: { command: Command; accepted: boolean; reason: string; at: number } | null;
 }

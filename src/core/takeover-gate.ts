@@ -6,13 +6,18 @@
 //              owner starts first (and the other's duplicate-address check then sees it). When
 //              the peer held groups there is no tie to break: it was the holder, and if it is in
 //              fact alive behind a cut it keeps them (the duplicate-address check or a ping node
-//              stops us), so waiting would only lengthen every real failover;
+//              stops us), so waiting would only lengthen every real failover — EXCEPT with
+//              fencing: both sides of a cut would fence each other at the same instant (a fence
+//              race can power off both: nobody holds), so the non-winner always waits;
 //   pinging    with ping nodes configured, ask the edge to probe them: none reachable means WE
 //              are the isolated one — take nothing over and release what we hold (`isolated`);
 //   fencing    with fencing configured, the fence hook must succeed before anything starts;
 //   open       takeover may proceed.
 //
 // A graceful goodbye from a peer that held nothing skips all of it (nothing to fence, no tie).
+// One fence per incident: a successful fence stays valid until the machine reports the peer
+// stable again (heard continuously for a deadtime, peerStable()); a peer that comes back only
+// briefly (a flapping link) and goes silent again is not fenced a second time (`fence-kept`).
 // While the peer stays dead, ping nodes are probed again every deadtime: losing them later also
 // isolates us, finding them again reopens the gate.
 
@@ -26,7 +31,7 @@ export interface GateSettings {
   fenceBeforeTakeover: boolean;
 }
 
-export type GateAction = { kind: 'probe' } | { kind: 'fence' } | { kind: 'opened' } | { kind: 'isolated' } | { kind: 'rejoined' };
+export type GateAction = { kind: 'probe' } | { kind: 'fence' } | { kind: 'fence-kept' } | { kind: 'opened' } | { kind: 'isolated' } | { kind: 'rejoined' };
 
 export class TakeoverGate {
   state: TakeoverGateState = 'closed';
@@ -50,20 +55,25 @@ export class TakeoverGate {
    * at least one group, so it was the holder and there is no tie to break.
    */
   peerDied(now: number, how: { goodbye: boolean; peerHeld: boolean }): GateAction[] {
-    this.fenced = false;
     this.probeOutstanding = false;
     if (how.goodbye && !how.peerHeld) {
       this.state = 'open';
       return [{ kind: 'opened' }];
     }
     this.state = 'tie-delay';
-    this.delayUntil = how.peerHeld ? now : now + this.tieDelayMs();
+    const tie = !how.peerHeld || this.settings.fenceBeforeTakeover;
+    this.delayUntil = tie ? now + this.tieDelayMs() : now;
     return this.tick(now);
   }
 
   peerAlive(): void {
     this.state = 'closed';
     this.probeOutstanding = false;
+  }
+
+  /** The peer has been heard continuously for a deadtime: the incident is over, a later death needs a new fence. */
+  peerStable(): void {
+    this.fenced = false;
   }
 
   tick(now: number): GateAction[] {
@@ -93,7 +103,7 @@ export class TakeoverGate {
       return [{ kind: 'fence' }];
     }
     this.state = 'open';
-    return [{ kind: 'opened' }];
+    return this.settings.fenceBeforeTakeover ? [{ kind: 'fence-kept' }, { kind: 'opened' }] : [{ kind: 'opened' }];
   }
 
   pingResult(reachable: number): GateAction[] {
@@ -112,9 +122,10 @@ export class TakeoverGate {
 
   /** The fence hook finished. On failure we wait out another tie delay and try again. */
   fenceResult(ok: boolean, now: number): GateAction[] {
+    // A fence that succeeded covers the incident even when a frame sent before it arrived meanwhile.
+    if (ok) this.fenced = true;
     if (this.state !== 'fencing') return [];
     if (ok) {
-      this.fenced = true;
       this.state = 'open';
       return [{ kind: 'opened' }];
     }

@@ -46,8 +46,11 @@ export interface CoreConfig {
   escalateOnStopFailure: boolean;
 }
 
-/** Operator commands, as given on the control socket. */
-export type Command = 'standby' | 'takeover' | 'stop';
+/**
+ * Operator commands, as given on the control socket. `standby` persists; `online` clears standby
+ * (and a yield to the peer's takeover) without moving any group; `takeover` asks for every group.
+ */
+export type Command = 'standby' | 'online' | 'takeover' | 'stop';
 
 export type Event =
   /** Time passes. `now` is monotonic milliseconds, injected. */
@@ -73,6 +76,18 @@ export type Event =
  */
 export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure'] as const;
 export type HookKind = (typeof hookKinds)[number];
+
+/**
+ * Hooks run in two lanes, each one hook at a time and in order: `takeover` (fence, escalate: the
+ * path to starting or stopping groups) and `notify` (local-failure, remote-failure: reports).
+ * A hung notifier can therefore never sit in front of a fence; the edge also kills notifications
+ * sooner (src/daemon/actions.ts).
+ */
+export type HookLane = 'takeover' | 'notify';
+
+export function hookLane(hook: HookKind): HookLane {
+  return hook === 'fence' || hook === 'escalate' ? 'takeover' : 'notify';
+}
 
 /** The actions a resource script is run with. */
 export type ResourceAction = 'start' | 'stop' | 'status' | 'monitor';
@@ -103,7 +118,7 @@ export type Effect =
   | { type: 'send'; message: Message; links?: string[] }
   /** Run one resource action. The loop answers with a resource-done event carrying opId. */
   | { type: 'run-resource'; opId: number; group: number; resource: string; action: ResourceAction }
-  /** Run a hook script; the loop answers with hook-done. Hooks run one at a time, in order. */
+  /** Run a hook script; the loop answers with hook-done. One hook at a time per lane (hookLane), in order. */
   | { type: 'run-hook'; opId: number; hook: HookKind; env: Record<string, string> }
   /** Ask the edge to probe the ping nodes; answered with ping-result. */
   | { type: 'ping-probe' }

@@ -2,7 +2,7 @@
 // resource scripts, hooks, ping probes, gratuitous-ARP re-announcement, persisting state.
 import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
-import type { HookKind, ResourceAction } from '../core/types.js';
+import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
 import type { ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
@@ -53,6 +53,17 @@ function warnFailure(log: Logger, what: string, result: ScriptResult, fields: Re
   });
 }
 
+/**
+ * Notification hooks (local-failure, remote-failure) are killed after this, or tb_stop_timeout
+ * if shorter: they run in their own lane (core/hooks.ts), so a hung notifier never delays a
+ * fence, but their reports must not pile up either. Fence and escalate get tb_stop_timeout.
+ */
+export const NOTIFY_HOOK_TIMEOUT_MS = 30_000;
+
+export function hookTimeoutMs(config: Config, hook: HookKind): number {
+  return hookLane(hook) === 'notify' ? Math.min(config.ext.stopTimeoutMs, NOTIFY_HOOK_TIMEOUT_MS) : config.ext.stopTimeoutMs;
+}
+
 const notFound = (reason: string): ScriptResult => ({ outcome: 'not-installed', exitCode: null, signal: null, durationMs: 0, reason, stdout: '', stderr: '' });
 
 /** One ICMP echo with a one-second wait; true if answered. */
@@ -99,7 +110,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       const path = deps.config().ext.hooks[hook];
       if (path === undefined) return { outcome: 'ok', exitCode: null, signal: null, durationMs: 0, reason: `no ${hook} hook configured`, stdout: '', stderr: '' };
       log.info('hook-run', `running ${hook} hook ${path}`, { hook, path });
-      const result = await deps.runner.runHook(path, env, deps.config().ext.stopTimeoutMs);
+      const result = await deps.runner.runHook(path, env, hookTimeoutMs(deps.config(), hook));
       warnFailure(log, `${hook} hook ${path}`, result, { hook, path });
       return result;
     },

@@ -79,7 +79,7 @@ export function createDaemonControl(deps: DaemonControlDeps): DaemonControl {
     return { ok: true, message: `configuration reloaded (digest ${config.digest})${note}` };
   };
 
-  const command = async (name: 'standby' | 'takeover' | 'stop'): Promise<ControlResponse> => {
+  const command = async (name: 'standby' | 'online' | 'takeover' | 'stop'): Promise<ControlResponse> => {
     if (name === 'stop') {
       stop('stop requested on the control socket');
       return { ok: true, message: 'stopping: releasing resources' };

@@ -8,8 +8,8 @@ import { chmodSync, chownSync, unlinkSync, readFileSync, lstatSync, mkdirSync } 
 import { dirname } from 'node:path';
 import { guardConnections, type ConnectionLimits } from './connection-limits.js';
 
-export type ControlCommand = 'status' | 'standby' | 'takeover' | 'reload' | 'stop';
-export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'takeover', 'reload', 'stop'];
+export type ControlCommand = 'status' | 'standby' | 'online' | 'takeover' | 'reload' | 'stop';
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'online', 'takeover', 'reload', 'stop'];
 
 export interface ControlRequest {
   cmd: ControlCommand;

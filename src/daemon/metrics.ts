@@ -87,6 +87,8 @@ export function metricFamilies(report: StatusReport, extras: MetricsExtras): Fam
   const groups = report.groups;
   add('twinbeat_group_held', 'gauge', '1 while the group is started, running or stopping on this node.', groups.map((g) => ({ labels: { group: g.key }, value: flag(g.phase !== 'stopped') })));
   add('twinbeat_groups_held', 'gauge', 'Groups started, running or stopping on this node.', [{ labels: {}, value: groups.filter((g) => g.phase !== 'stopped').length }]);
+  add('twinbeat_group_no_eligible_holder', 'gauge', '1 while nobody may hold the group (this node not eligible, the peer dead, in standby or declining it).',
+    groups.map((g) => ({ labels: { group: g.key }, value: flag(g.noEligibleHolder !== null) })));
   const resources = groups.flatMap((g) => g.resources.map((r) => ({ group: g.key, ...r })));
   add('twinbeat_resource_running', 'gauge', '1 while the resource runs on this node.', resources.map((r) => ({ labels: { group: r.group, resource: r.id }, value: flag(r.state === 'running') })));
   add('twinbeat_resource_monitor_failures', 'gauge', 'Consecutive tb_monitor failures.', resources.map((r) => ({ labels: { resource: r.id }, value: r.monitorFailures })));

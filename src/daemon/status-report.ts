@@ -23,6 +23,16 @@ export interface PeerView extends NodeView {
   lastHeardAgeMs: number | null;
   /** The peer announced a graceful stop. */
   leftGracefully: boolean;
+  /** Heard continuously for a deadtime: only then do groups fail back to it (damping). */
+  stable: boolean;
+}
+
+export interface SelfView extends NodeView {
+  /**
+   * Online but leaving the groups the peer holds with it, not persisted: `peer-takeover` (the
+   * peer's operator ran takeover) or `online` (ours ran online); null otherwise.
+   */
+  deferringToPeer: string | null;
 }
 
 export interface LinkView {
@@ -65,6 +75,11 @@ export interface GroupView {
    * until `twinbeat takeover` here, or until the peer fails it too.
    */
   failedHere: boolean;
+  /**
+   * Why nobody can hold the group (this node is not eligible and the peer is dead, in standby or
+   * declines it), after a deadtime of that; null otherwise. Logged as ERROR no-eligible-holder.
+   */
+  noEligibleHolder: string | null;
   resources: { id: string; state: string; monitorFailures: number; restarts: number }[];
 }
 
@@ -79,7 +94,7 @@ export interface DaemonView {
 export interface StatusReport {
   version: typeof STATUS_REPORT_VERSION;
   daemon: DaemonView;
-  self: NodeView;
+  self: SelfView;
   peer: PeerView;
   configDigest: { self: string; match: boolean | null };
   takeoverGate: string;
@@ -135,7 +150,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
   return {
     version: STATUS_REPORT_VERSION,
     daemon,
-    self: { name: core.self.name, role: core.self.role, standby: core.self.standby, generation: core.self.generation },
+    self: { name: core.self.name, role: core.self.role, standby: core.self.standby, generation: core.self.generation, deferringToPeer: core.self.deferringToPeer },
     peer: {
       name: core.peer.name,
       role: core.peer.role ?? 'unknown',
@@ -144,6 +159,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       state: core.peer.state,
       lastHeardAgeMs: roundAge(core.peer.lastHeardAgoMs),
       leftGracefully: core.peer.leftGracefully,
+      stable: core.peer.stable,
     },
     configDigest: { self: configDigest, match: core.configDigestMatch },
     takeoverGate: core.takeoverGate,
@@ -163,6 +179,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       pendingHandover: g.pendingHandover,
       why: g.why,
       failedHere: g.failedHere,
+      noEligibleHolder: g.noEligibleHolder,
       resources: g.resources.map((r) => ({ id: r.id, state: r.state, monitorFailures: r.monitorFailures, restarts: r.restarts })),
     })),
     drops: sumDrops(linkViews.map((l) => l.drops)),

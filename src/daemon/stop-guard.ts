@@ -31,7 +31,7 @@ export function stuckStop(status: CoreStatus): string | null {
   const failed = status.groups.filter((g) => g.stopFailed);
   if (failed.length === 0) return null;
   if (!status.groups.every((g) => g.phase === 'stopped' || g.phase === 'stop-failed')) return null;
-  if (status.hooks.running !== null || status.hooks.queued.length > 0) return null;
+  if (status.hooks.running.length > 0 || status.hooks.queued.length > 0) return null;
   return `group${failed.length === 1 ? '' : 's'} ${failed.map((g) => g.key).join(', ')} failed to stop and may still run here`;
 }
 

@@ -21,10 +21,10 @@ test('simultaneous takeover from mutual standby: a stale grant never lets both s
     world.boot('a');
     world.boot('b');
     world.advance(1000);
+    // At the same instant: one after the other, the second is refused (its peer is in standby).
     world.deliver(world.nodes.a, { type: 'command', now: world.now, command: 'standby' });
-    world.advance(1000);
     world.deliver(world.nodes.b, { type: 'command', now: world.now, command: 'standby' });
-    world.advance(1000);
+    world.advance(2000);
     assert.ok(world.resourceIds().every((id) => NODES.every((n) => !world.nodes[n].running(id))), 'both in standby: nothing runs');
     world.setLinks(['udp', 'serial'], ['a', 'b'], { fixedDelayMs: extraDelayMs, extraDelayMs: 50 });
     world.deliver(world.nodes.a, { type: 'command', now: world.now, command: 'takeover' });

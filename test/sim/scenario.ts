@@ -5,13 +5,15 @@
 // REWRITE=1 writes it back so the diff can be reviewed.
 //
 // Commands:
-//   world [autofailback=on|off|legacy] [ping=on] [fence=on] [escalate=on] [monitor=on]   (first)
+//   world [autofailback=on|off|legacy] [ping=on] [fence=on|soft] [escalate=on] [monitor=on]   (first)
+//                        fence=soft: the fence hook succeeds without killing the peer
 //   boot a|b|both        kill a|b        pause a|b        resume a|b
 //   tick MS              run the world for MS milliseconds
 //   cut LINK DIR         LINK = udp|serial|all, DIR = both|a>b|b>a
 //   heal [LINK]          undo cuts and loss (all links when LINK omitted)
 //   loss LINK DIR P      drop each frame with probability P
-//   cmd NODE standby|takeover|stop
+//   cmd NODE standby|online|takeover|stop
+//   hook-ms NODE HOOK MS the NODE's HOOK (fence, remote-failure, ...) runs MS ms (a hung one: long)
 //   fail-start NODE MATCH [N]   the next N starts of resources whose id contains MATCH fail
 //   fail-stop NODE MATCH [N]    likewise for stops
 //   crash NODE MATCH     the resource dies on its own (monitor will notice)
@@ -22,6 +24,7 @@
 //   status NODE          print NODE's status snapshot
 //   lose-state NODE      NODE's state file is gone: its next boot is generation 1, no standby
 
+import type { HookKind } from '../../src/core/types.js';
 import { addFault, LINKS, NODES, World, type LinkName, type NodeName, type WorldOptions } from './world.js';
 
 export function runScenario(text: string): string {
@@ -53,7 +56,10 @@ function parseWorld(command: string): Partial<WorldOptions> {
     const [key, value] = word.split('=');
     if (key === 'autofailback') options.autoFailback = value as WorldOptions['autoFailback'];
     else if (key === 'ping') options.pingNodes = value === 'on';
-    else if (key === 'fence') options.fence = value === 'on';
+    else if (key === 'fence') {
+      options.fence = value === 'on' || value === 'soft';
+      options.softFence = value === 'soft';
+    }
     else if (key === 'escalate') options.escalate = value === 'on';
     else if (key === 'monitor') options.monitor = value === 'on';
     else throw new Error(`unknown world option ${word}`);
@@ -111,6 +117,9 @@ function execute(world: World, command: string, out: string[]): void {
     case 'ping':
       world.nodes[asNode(args[0])].pingReachable = args[1] === 'up';
       return;
+    case 'hook-ms':
+      world.nodes[asNode(args[0])].hookMs[args[1] as HookKind] = Number(args[2]);
+      return;
     case 'fence-fail':
       world.nodes[asNode(args[0])].fenceFails = true;
       return;
@@ -131,7 +140,7 @@ function execute(world: World, command: string, out: string[]): void {
 }
 
 function command_(world: World, node: NodeName, what: string | undefined): void {
-  if (what !== 'standby' && what !== 'takeover' && what !== 'stop') throw new Error(`unknown operator command ${what}`);
+  if (what !== 'standby' && what !== 'online' && what !== 'takeover' && what !== 'stop') throw new Error(`unknown operator command ${what}`);
   world.deliver(world.nodes[node], { type: 'command', now: world.now, command: what });
 }
 
@@ -149,11 +158,13 @@ export function statusLines(world: World, name: NodeName): string[] {
   const links = s.links.map((l) => `${l.name}:${l.state}`).join(',');
   const lines = [
     `  status ${name}: role=${s.self.role} standby=${s.self.standby} peer=${s.peer.state}/${s.peer.role ?? '-'} gate=${s.takeoverGate} digest=${s.configDigestMatch ?? '-'} links=${links}` +
-      (s.lastCommand ? ` last-command=${s.lastCommand.command}:${s.lastCommand.accepted ? 'accepted' : 'refused'}` : ''),
+      (s.lastCommand ? ` last-command=${s.lastCommand.command}:${s.lastCommand.accepted ? 'accepted' : 'refused'}` : '') +
+      (s.self.deferringToPeer ? ` deferring=${s.self.deferringToPeer}` : ''),
   ];
   for (const g of s.groups) {
     const flags = [g.failedHere ? 'failed-here' : '', g.stopFailed ? 'stop-failed' : '', g.pendingHandover ?? ''].filter(Boolean).join(',');
-    lines.push(`  status ${name}: group ${g.index} phase=${g.phase} desired=${g.desired} peer-holds=${g.peerHolds ?? '-'}${flags ? ` flags=${flags}` : ''}`);
+    const noHolder = g.noEligibleHolder ? ` no-eligible-holder="${g.noEligibleHolder}"` : '';
+    lines.push(`  status ${name}: group ${g.index} phase=${g.phase} desired=${g.desired} peer-holds=${g.peerHolds ?? '-'}${flags ? ` flags=${flags}` : ''}${noHolder}`);
   }
   return lines;
 }

@@ -17,9 +17,19 @@
 //   leaving, not isolated by its ping nodes, no group failed or stop-failed on it, and no fault,
 //   command or resource crash aimed at it during the window.
 // * (3) HEAL: when a disruption ends with both nodes up, within HEAL_BOUND = 2K + 4·(serial delay)
-//   + 3·N·S every resource runs on exactly one machine — provided nothing else happens in the
+//   + 3·N·S + D (damping: failback to a returning peer waits a deadtime) every resource runs on exactly one machine — provided nothing else happens in the
 //   window (no new disruption, kill, boot, command or fault) and some node is eligible for the
 //   group (not standby, not leaving, not failed for it; no stop failure anywhere).
+// * (5) STANDBY IS THE OPERATOR'S: a node's persisted standby turns on only after its own accepted
+//   `standby` command (a peer's takeover, or a simultaneous takeover race, never persists it).
+// * (6) ONE FENCE PER INCIDENT: after a successful fence, a node (in the same life) fences its peer again only if it
+//   has seen the peer stable (heard continuously for a deadtime) in between (sampled every 250 ms;
+//   every third fencing schedule fences softly, leaving the peer alive, so flaps are exercised).
+// * (7) NEVER BOTH DEFER: the two nodes never both defer to each other (both yielded to the
+//   other's takeover, or online): nobody would hold anything (sampled every 250 ms).
+// * (8) DAMPING: a node never stops a group it alone holds to fail it back (auto_failback) to a
+//   peer it does not consider stable (sampled every 250 ms).
+// * A node in standby is NOT excused from (2): the death or stop of its peer cancels standby.
 
 import { LINK_DELAY_MS, LINKS, NODES, World, addFault, type LinkName, type NodeName, type WorldOptions } from './world.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
@@ -42,7 +52,8 @@ function boundsFor(o: WorldOptions, resources: number): Bounds {
   const maxScript = Math.max(o.scriptMs.start, o.scriptMs.stop, o.scriptMs.monitor) + o.scriptJitterMs;
   const tie = o.keepaliveMs + Math.floor(o.deadtimeMs / 2);
   return {
-    heal: 2 * o.keepaliveMs + 4 * LINK_DELAY_MS.serial + 3 * resources * maxScript,
+    // + D: damping lets a group fail back to a returning peer only once it was heard for a deadtime.
+    heal: 2 * o.keepaliveMs + 4 * LINK_DELAY_MS.serial + 3 * resources * maxScript + o.deadtimeMs,
     takeover: o.deadtimeMs + 2 * o.keepaliveMs + tie + 100 + 2 * resources * maxScript,
   };
 }
@@ -68,6 +79,7 @@ export class Soak {
       autoFailback: pick(this.plan, ['on', 'off', 'legacy'] as const),
       pingNodes: this.plan() < 0.3,
       fence: this.plan() < 0.2,
+      softFence: seed % 3 === 0,
       escalate: this.plan() < 0.5,
       monitor: this.plan() < 0.5,
       scriptJitterMs: randInt(this.plan, 0, 300),
@@ -76,8 +88,15 @@ export class Soak {
     this.resources = this.world.resourceIds();
     this.bounds = boundsFor(this.world.options, this.resources.length);
     this.world.observer = {
-      afterStep: () => this.checkSafety(),
+      afterStep: () => {
+        this.checkSafety();
+        this.checkStandbyIsOperators();
+        this.sampleStability();
+      },
       startIssued: (_world, node, resource) => this.checkStopBeforeStart(node.name, resource),
+      hookRun: (_world, node, hook) => {
+        if (hook === 'fence') this.checkFenceOncePerIncident(node.name);
+      },
     };
   }
 
@@ -129,6 +148,49 @@ export class Soak {
     if (peer.running(resource) && !this.stuck(resource)) this.fail(`(4) ${node} starts ${resource} while ${peer.name} has it ${peer.actual.get(resource)}`);
   }
 
+  private persistedStandby: Record<NodeName, boolean> = { a: false, b: false };
+
+  /** (5) Persisted standby turns on only after the node's own accepted standby command. */
+  private checkStandbyIsOperators(): void {
+    for (const n of NODES) {
+      const node = this.world.nodes[n];
+      if (node.standby && !this.persistedStandby[n] && node.machine) {
+        const last = node.machine.status().lastCommand;
+        if (last?.command !== 'standby' || !last.accepted) this.fail(`(5) ${n} persisted standby without its own standby command (last: ${last?.command ?? 'none'})`);
+      }
+      this.persistedStandby[n] = node.standby;
+    }
+  }
+
+  /** Per node: the incarnation in which its fence succeeded while the peer has not been seen stable since (null: none). */
+  private fencedUnstable: Record<NodeName, number | null> = { a: null, b: null };
+  private nextStabilitySample = 0;
+
+  private sampleStability(): void {
+    const w = this.world;
+    if (w.now < this.nextStabilitySample) return;
+    this.nextStabilitySample = w.now + 250;
+    for (const n of NODES) if (this.fencedUnstable[n] !== null && w.nodes[n].machine?.status().peer.stable) this.fencedUnstable[n] = null;
+    for (const n of NODES) {
+      const s = w.nodes[n].machine?.status();
+      if (!s || s.peer.state !== 'alive' || s.peer.stable) continue;
+      const failback = s.groups.find((g) => g.phase === 'stopping' && g.desired === 'peer' && g.peerHolds === false && g.why.startsWith('auto_failback'));
+      if (failback) this.fail(`(8) ${n} fails ${failback.key} back to a peer that is not stable`);
+    }
+    const { a, b } = w.nodes;
+    if (a.machine && b.machine && a.machine.status().self.deferringToPeer !== null && b.machine.status().self.deferringToPeer !== null) {
+      this.fail('(7) both nodes defer to each other: nobody holds the groups');
+    }
+  }
+
+  /** (6) Called when `node` starts its fence hook. */
+  private checkFenceOncePerIncident(node: NodeName): void {
+    const w = this.world;
+    if (this.fencedUnstable[node] === w.nodes[node].incarnation) this.fail(`(6) ${node} fences its peer again although the peer was never stable since the last successful fence`);
+    // The fence succeeds unless this node's fence fails (world.runHook); a killed peer's new life must prove stability too.
+    if (!w.nodes[node].fenceFails) this.fencedUnstable[node] = w.nodes[node].incarnation;
+  }
+
   /** (2) Called TAKEOVER_BOUND after `dead` went down. */
   private checkTakeover(dead: NodeName, deadIncarnation: number, survivorCommUp: boolean, downAt: number): void {
     const w = this.world;
@@ -136,7 +198,7 @@ export class Soak {
     if (w.nodes[dead].incarnation !== deadIncarnation || w.nodes[dead].up) return;
     if (!survivor.up || !survivor.machine || !survivorCommUp || this.lastTouched[survivor.name] >= downAt - 1) return;
     const s = survivor.machine.status();
-    if (s.self.standby || s.self.leaving || s.takeoverGate === 'isolated') return;
+    if (s.self.leaving || s.takeoverGate === 'isolated') return;
     if (s.groups.some((g) => g.failedHere || g.stopFailed)) return;
     this.checked.takeover += 1;
     for (const id of this.resources) if (!survivor.running(id)) this.fail(`(2) ${dead} down since t=${downAt}: ${survivor.name} does not run ${id} after ${this.bounds.takeover} ms`);

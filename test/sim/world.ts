@@ -28,6 +28,8 @@ export interface WorldOptions {
   autoFailback: AutoFailback;
   pingNodes: boolean;
   fence: boolean;
+  /** The fence hook succeeds without killing the peer (a storage or switch-port fence): the peer lives on. */
+  softFence: boolean;
   escalate: boolean;
   /** Monitor the `httpd` resource of group 0. */
   monitor: boolean;
@@ -49,6 +51,7 @@ export const defaultOptions: WorldOptions = {
   autoFailback: 'on',
   pingNodes: false,
   fence: false,
+  softFence: false,
   escalate: false,
   monitor: false,
   keepaliveMs: 1000,
@@ -127,6 +130,8 @@ export class SimNode {
   failStart: Fault[] = [];
   failStop: Fault[] = [];
   fenceFails = false;
+  /** Hook run time by kind (default HOOK_MS): a hung notifier is a long one. */
+  hookMs: Partial<Record<HookKind, number>> = {};
   pingReachable = true;
   config: CoreConfig;
   lastSendKey = '';
@@ -152,6 +157,8 @@ export class SimNode {
 export interface WorldObserver {
   /** A start was issued on `node` for `resource` (checked against the peer's actual state). */
   startIssued?(world: World, node: SimNode, resource: string): void;
+  /** A hook was started on `node`. */
+  hookRun?(world: World, node: SimNode, hook: HookKind): void;
   /** Called after every processed queue entry. */
   afterStep?(world: World): void;
 }
@@ -429,11 +436,12 @@ export class World {
   private runHook(node: SimNode, opId: number, hook: HookKind): void {
     const incarnation = node.incarnation;
     this.record(node.name, `hook ${hook}`);
-    this.schedule(HOOK_MS, () => {
+    this.observer.hookRun?.(this, node, hook);
+    this.schedule(node.hookMs[hook] ?? HOOK_MS, () => {
       if (node.incarnation !== incarnation) return;
       const ok = hook !== 'fence' || !node.fenceFails;
       this.record(node.name, `hook-done ${hook} ${ok ? 'ok' : 'failed'}`);
-      if (hook === 'fence' && ok) this.kill(node.peer, `fenced by ${node.name}`);
+      if (hook === 'fence' && ok && !this.options.softFence) this.kill(node.peer, `fenced by ${node.name}`);
       this.deliver(node, { type: 'hook-done', now: this.now, opId, ok, reason: ok ? '' : 'simulated fence failure' });
       // The escalation hook of a real installation reboots the machine (Heartbeat: reboot -nf).
       if (hook === 'escalate') this.kill(node.name, 'escalation: self-fence');

@@ -1,5 +1,5 @@
 // The subcommands that talk to a running daemon over its control socket: status, standby,
-// takeover, reload. (stop is in stop.ts: it also waits for the daemon to exit.)
+// online, takeover, reload. (stop is in stop.ts: it also waits for the daemon to exit.)
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
@@ -29,7 +29,7 @@ export async function ask(global: GlobalOptions, cmd: ControlCommand, io: Io): P
   }
 }
 
-function simpleCommand(name: 'standby' | 'takeover' | 'reload', summary: string, help: string): CliCommand {
+function simpleCommand(name: 'standby' | 'online' | 'takeover' | 'reload', summary: string, help: string): CliCommand {
   return {
     name,
     summary,
@@ -52,9 +52,23 @@ export const standbyCommand = simpleCommand(
   `usage: twinbeat standby
 
 Puts this node in standby: it releases every resource group it holds (stopping resources in
-reverse order) so the peer can take them, and wants none until \`twinbeat takeover\`. The
-standby flag is saved in the state file and survives a restart. The command returns once the
-daemon accepted the request; follow progress with \`twinbeat status\`.
+reverse order) so the peer can take them, and wants none until \`twinbeat online\` or
+\`twinbeat takeover\`. The standby flag is saved in the state file and survives a restart.
+Refused while the peer is dead, in standby or stopping (nobody could take the groups). If the
+peer dies or stops later, standby is cancelled and this node takes over: availability first.
+The command returns once the daemon accepted the request; follow progress with \`twinbeat status\`.
+Exit status: 0 accepted, 1 refused, 3 daemon not running.`,
+);
+
+export const onlineCommand = simpleCommand(
+  'online',
+  'leave standby without moving any resource group',
+  `usage: twinbeat online
+
+Clears standby (saved in the state file) without moving a group: the groups the peer holds
+stay there, even with auto_failback on, until the peer fails, stops or enters standby, or until
+\`twinbeat takeover\` here. This node takes groups nobody holds and is again a failover target.
+Also ends a yield to the peer's takeover the same way. Returns once the daemon accepted it.
 Exit status: 0 accepted, 1 refused, 3 daemon not running.`,
 );
 
@@ -63,9 +77,11 @@ export const takeoverCommand = simpleCommand(
   'leave standby and take back the resource groups this node should hold',
   `usage: twinbeat takeover
 
-Clears standby and asks for the groups this node should hold (per haresources and
-auto_failback); with the peer in standby or dead, for all of them. Returns once the daemon
-accepted the request; follow progress with \`twinbeat status\`.
+Clears standby and takes every resource group: a live peer is asked to yield them all (it does
+not enter standby: when this node later stops or dies, the peer takes them back); with the peer
+dead or stopped, this node takes them after the usual checks (tie delay, ping nodes, fencing).
+If both nodes run takeover at the same moment, the node whose name sorts first wins. Returns
+once the daemon accepted the request; follow progress with \`twinbeat status\`.
 Exit status: 0 accepted, 1 refused, 3 daemon not running.`,
 );
 

@@ -3,7 +3,7 @@ import type { CliCommand } from '../command.js';
 import type { Wiring } from '../../daemon/main.js';
 import { createStartCommand, type StartOptions } from './start.js';
 import { stopCommand } from './stop.js';
-import { statusCommand, standbyCommand, takeoverCommand, reloadCommand } from './control.js';
+import { statusCommand, standbyCommand, onlineCommand, takeoverCommand, reloadCommand } from './control.js';
 import { checkCommand } from './check.js';
 import { keygenCommand } from './keygen.js';
 import { createResourceTestCommand } from './resource-test.js';
@@ -15,6 +15,7 @@ export function createCommands(wiring: Wiring, startOptions: StartOptions = {}):
     stopCommand,
     statusCommand,
     standbyCommand,
+    onlineCommand,
     takeoverCommand,
     reloadCommand,
     checkCommand,

@@ -5,7 +5,7 @@ import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { runCli, splitArgv } from '../../../src/cli/dispatch.js';
 import { ExitCode, type CliCommand, type GlobalOptions } from '../../../src/cli/command.js';
-import { statusCommand, standbyCommand } from '../../../src/cli/commands/control.js';
+import { statusCommand, standbyCommand, onlineCommand } from '../../../src/cli/commands/control.js';
 import { stopCommand } from '../../../src/cli/commands/stop.js';
 import { startControlServer } from '../../../src/daemon/control.js';
 
@@ -86,27 +86,36 @@ function configDir(t: { after: (fn: () => void) => void }): { dir: string; socke
 
 test('control commands exit 3 with a clear message when the daemon is not running', async (t) => {
   const { dir, socket } = configDir(t);
-  for (const command of [statusCommand, standbyCommand, stopCommand]) {
+  for (const command of [statusCommand, standbyCommand, onlineCommand, stopCommand]) {
     const io = captureIo();
     assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.notRunning, command.name);
     assert.equal(io.stderr, `twinbeat ${command.name}: twinbeat is not running (no control socket at ${socket})\n`);
   }
 });
 
-test('standby: accepted → 0 and the message; refused → 1 and the reason', async (t) => {
-  const { dir, socket } = configDir(t);
-  let accept = true;
-  const server = await startControlServer({
-    path: socket,
-    group: null,
-    handler: async (req) => (accept ? { ok: true, message: `${req.cmd} accepted` } : { ok: false, error: 'peer is dead: nobody to hand over to' }),
+for (const [command, refusal] of [[standbyCommand, 'peer is dead: nobody to hand over to'], [onlineCommand, 'a graceful stop is in progress']] as const) {
+  test(`${command.name}: sends its request; accepted → 0 and the message; refused → 1 and the reason`, async (t) => {
+    const { dir, socket } = configDir(t);
+    const seen: string[] = [];
+    let accept = true;
+    const server = await startControlServer({
+      path: socket,
+      group: null,
+      handler: async (req) => {
+        seen.push(req.cmd);
+        return accept ? { ok: true, message: `${req.cmd} accepted` } : { ok: false, error: refusal };
+      },
+    });
+    t.after(() => server.close());
+    let io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.ok);
+    assert.equal(io.stdout, `${command.name} accepted\n`);
+    accept = false;
+    io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.failed);
+    assert.equal(io.stderr, `twinbeat ${command.name}: refused: ${refusal}\n`);
+    io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name, 'now'], io, [command]), ExitCode.usage, 'a hostile extra argument is a usage error');
+    assert.deepEqual(seen, [command.name, command.name]);
   });
-  t.after(() => server.close());
-  let io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'standby'], io, [standbyCommand]), ExitCode.ok);
-  assert.equal(io.stdout, 'standby accepted\n');
-  accept = false;
-  io = captureIo();
-  assert.equal(await runCli(['-c', dir, 'standby'], io, [standbyCommand]), ExitCode.failed);
-  assert.equal(io.stderr, 'twinbeat standby: refused: peer is dead: nobody to hand over to\n');
-});
+}

@@ -7,8 +7,8 @@ import type { LinkStats } from '../../../src/transport/link.js';
 
 const core: CoreStatus = {
   now: 100_000,
-  self: { name: 'alpha', role: 'active', standby: false, generation: 12, seq: 340, leaving: false },
-  peer: { name: 'beta', state: 'alive', role: 'active', standby: false, generation: 7, leftGracefully: false, lastHeardAgoMs: 850 },
+  self: { name: 'alpha', role: 'active', standby: false, deferringToPeer: null, generation: 12, seq: 340, leaving: false },
+  peer: { name: 'beta', state: 'alive', role: 'active', standby: false, generation: 7, leftGracefully: false, lastHeardAgoMs: 850, stable: true },
   links: [
     { name: 'udp:ucast:eth1:10.0.0.2', state: 'up', lastHeardAgoMs: 850, mediumUp: true, mediumReason: '' },
     { name: 'serial:/dev/ttyS0', state: 'dead', lastHeardAgoMs: null, mediumUp: false, mediumReason: 'ENOENT' },
@@ -16,19 +16,19 @@ const core: CoreStatus = {
   groups: [
     {
       index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', desired: 'self', phase: 'running', selfHolds: true, selfWants: true,
-      peerHolds: false, peerWants: false, pendingHandover: null, failedHere: false, stopFailed: false, why: '',
+      peerHolds: false, peerWants: false, pendingHandover: null, failedHere: false, stopFailed: false, why: '', noEligibleHolder: null,
       resources: [{ id: 'IPaddr::10.0.0.100', state: 'running', monitorFailures: 0, restarts: 0 }],
     },
     {
       index: 1, key: 'Dummy::db', owner: 'beta', desired: 'peer', phase: 'running', selfHolds: true, selfWants: false,
-      peerHolds: true, peerWants: true, pendingHandover: 'releasing', failedHere: false, stopFailed: false, why: 'auto_failback',
+      peerHolds: true, peerWants: true, pendingHandover: 'releasing', failedHere: false, stopFailed: false, why: 'auto_failback', noEligibleHolder: null,
       resources: [{ id: 'Dummy::db', state: 'stopping', monitorFailures: 2, restarts: 1 }],
     },
   ],
   takeoverGate: 'closed',
   configDigestMatch: false,
   takeoverDemandPending: false,
-  hooks: { running: null, queued: [] },
+  hooks: { running: [], queued: [] },
   lastCommand: { command: 'standby', accepted: false, reason: 'peer is dead', at: 90_000 },
 };
 
@@ -85,4 +85,21 @@ test('ages read naturally', () => {
   assert.equal(formatAge(999), '999ms ago');
   assert.equal(formatAge(61_000), '61.0s ago');
   assert.equal(formatAge(600_000), '10m ago');
+});
+
+test('status shows no-eligible-holder and a deferral to the peer, human and --json', () => {
+  const why = 'not eligible here (standby) and beta is dead';
+  const stuck = buildStatusReport(
+    { ...core, self: { ...core.self, deferringToPeer: 'peer-takeover' }, groups: [{ ...core.groups[0]!, phase: 'stopped', noEligibleHolder: why }] },
+    [],
+    report.daemon,
+    'd1g35t',
+  );
+  assert.equal(stuck.groups[0]!.noEligibleHolder, why);
+  assert.equal(JSON.parse(renderStatusJson(stuck)).groups[0].noEligibleHolder, why);
+  assert.equal(JSON.parse(renderStatusJson(stuck)).self.deferringToPeer, 'peer-takeover');
+  const text = renderStatusHuman(stuck);
+  assert.match(text, /^ {4}NO ELIGIBLE HOLDER: not eligible here \(standby\) and beta is dead$/m);
+  assert.match(text, /^node {3}alpha: active \(online, deferring to beta since its takeover: no failback until takeover here or beta fails\)/m);
+  assert.doesNotMatch(renderStatusHuman(report), /NO ELIGIBLE HOLDER|deferring/);
 });

@@ -12,6 +12,8 @@ const base: DesiredInput = {
   peerDeclines: false,
   peerDemands: false,
   peerDeaf: false,
+  selfDefers: false,
+  peerStable: true,
   selfHolds: false,
   peerHolds: false,
   autoFailback: 'on',

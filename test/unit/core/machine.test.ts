@@ -76,13 +76,15 @@ test('config reload changes no role and starts nothing', () => {
 
 test('a takeover demand the peer ignores times out after deadtime', () => {
   const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
-  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1) });
+  // The peer keeps holding and wanting the group: it neither yields nor enters standby.
+  const holding = { claims: { holds: 1, wants: 1, grants: 0 } };
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, holding) });
   m.step({ type: 'command', now: 2, command: 'takeover' });
   assert.equal(m.status().takeoverDemandPending, true);
   let seq = 2;
   const seen: string[] = [];
   for (let t = 500; t <= 5000; t += 500) {
-    seen.push(...events(m.step({ type: 'heard', now: t, link: 'udp', message: peerStatus(seq++) })));
+    seen.push(...events(m.step({ type: 'heard', now: t, link: 'udp', message: peerStatus(seq++, holding) })));
   }
   assert.ok(seen.includes('takeover-timeout'));
   assert.equal(m.status().takeoverDemandPending, false);
@@ -144,4 +146,61 @@ test('a takeover that fails while the peer is dead is retried a deadtime later, 
   assert.equal(starts.length, 3, `one takeover and two retries, at ${starts.join(', ')} ms`);
   assert.ok(starts[1]! - starts[0]! >= config.deadtimeMs && starts[2]! - starts[1]! >= config.deadtimeMs, 'one deadtime apart');
   assert.equal(m.status().groups[0]?.failedHere, true, 'after the retries the mark stays');
+});
+
+const persists = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'persist' ? [e.state.standby] : []));
+const hooksRun = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'run-hook' ? [e.hook] : []));
+
+test("the peer's takeover demand makes us yield, never persist standby", () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  const seen: Effect[] = [...m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1) })];
+  const demand = { claims: { holds: 0, wants: 1, grants: 1 }, ackGeneration: 1, ackSeq: m.status().self.seq };
+  seen.push(...m.step({ type: 'heard', now: 2, link: 'udp', message: peerStatus(2, demand) }));
+  assert.ok(events(seen).includes('yield-to-peer-takeover'));
+  assert.equal(m.status().self.deferringToPeer, 'peer-takeover');
+  assert.equal(m.status().self.standby, false);
+  assert.ok(!persists(seen).includes(true), 'standby=true was persisted');
+  assert.equal(m.status().groups[0]!.desired, 'peer');
+});
+
+test('online clears a persisted standby without taking the group the peer holds', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: true, now: 0 });
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, { claims: { holds: 1, wants: 1, grants: 0 } }) });
+  const effects = m.step({ type: 'command', now: 2, command: 'online' });
+  assert.deepEqual(persists(effects), [false]);
+  assert.equal(m.status().self.deferringToPeer, 'online');
+  assert.equal(m.status().groups[0]!.desired, 'peer', 'auto_failback on, owner here, yet nothing moves');
+  assert.equal(m.status().lastCommand?.accepted, true);
+});
+
+test('simultaneous takeover demands: the name that sorts first keeps its demand, the other yields', () => {
+  for (const self of ['a', 'c']) {
+    const m = new FailoverMachine({ ...config, self, peer: 'b' }, { generation: 1, standby: false, now: 0 });
+    m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, { claims: { holds: 1, wants: 1, grants: 0 } }) });
+    m.step({ type: 'command', now: 2, command: 'takeover' });
+    const effects = m.step({ type: 'heard', now: 3, link: 'udp', message: peerStatus(2, { claims: { holds: 0, wants: 1, grants: 1 }, ackGeneration: 1, ackSeq: m.status().self.seq }) });
+    if (self === 'a') assert.equal(m.status().takeoverDemandPending, true, 'a < b wins');
+    else assert.ok(events(effects).includes('takeover-race-lost') && m.status().self.deferringToPeer === 'peer-takeover', 'c > b yields');
+  }
+});
+
+test('a running notifier does not hold back the fence (two hook lanes)', () => {
+  const m = new FailoverMachine({ ...config, fenceBeforeTakeover: true }, { generation: 1, standby: false, now: 0 });
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, { claims: { holds: 0, wants: 0, grants: 1 } }) });
+  m.step({ type: 'heard', now: 1000, link: 'udp', message: peerStatus(2) });
+  let run: string[] = [];
+  for (let t = 1500; t <= 6000 && !run.includes('fence'); t += 500) run = run.concat(hooksRun(m.step({ type: 'tick', now: t })));
+  assert.deepEqual(run, ['remote-failure', 'fence'], 'both start without waiting for each other');
+  assert.deepEqual(m.status().hooks.running, ['fence', 'remote-failure']);
+});
+
+test('a standby node whose peer dies cancels standby (availability first) and says so', () => {
+  const m = new FailoverMachine(config, { generation: 1, standby: true, now: 0 });
+  m.step({ type: 'heard', now: 1, link: 'udp', message: peerStatus(1, { claims: { holds: 1, wants: 1, grants: 0 } }) });
+  const seen: Effect[] = [];
+  for (let t = 500; t <= 6000; t += 500) seen.push(...m.step({ type: 'tick', now: t }));
+  assert.ok(events(seen).includes('standby-cancelled'));
+  assert.equal(m.status().self.standby, false);
+  assert.ok(persists(seen).includes(false), 'the cancellation is persisted at once, mid-takeover');
+  assert.equal(runs(seen).length > 0, true, 'the takeover started');
 });

@@ -24,10 +24,36 @@ test('the non-winner does not wait when the peer held groups: there is no tie to
 });
 
 test('a peer that held groups still has to pass ping and fence', () => {
-  const gate = new TakeoverGate({ ...settings, tieWinner: false, pingNodesConfigured: true, fenceBeforeTakeover: true });
+  const gate = new TakeoverGate({ ...settings, tieWinner: true, pingNodesConfigured: true, fenceBeforeTakeover: true });
   assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: true })), ['probe']);
   assert.deepEqual(kinds(gate.pingResult(1)), ['fence']);
   assert.deepEqual(kinds(gate.fenceResult(true, 10)), ['opened']);
+});
+
+test('with fencing the non-winner waits its tie delay even when the peer held groups (no fence race)', () => {
+  const gate = new TakeoverGate({ ...settings, tieWinner: false, fenceBeforeTakeover: true });
+  assert.deepEqual(gate.peerDied(0, { goodbye: false, peerHeld: true }), []);
+  assert.deepEqual(gate.tick(2999), []);
+  assert.deepEqual(kinds(gate.tick(3000)), ['fence']);
+});
+
+test('one fence per incident: a peer back only briefly is not fenced again; once stable it is', () => {
+  const gate = new TakeoverGate({ ...settings, fenceBeforeTakeover: true });
+  assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: true })), ['fence']);
+  assert.deepEqual(kinds(gate.fenceResult(true, 20)), ['opened']);
+  gate.peerAlive();
+  assert.deepEqual(kinds(gate.peerDied(5000, { goodbye: false, peerHeld: true })), ['fence-kept', 'opened']);
+  gate.peerAlive();
+  gate.peerStable();
+  assert.deepEqual(kinds(gate.peerDied(20000, { goodbye: false, peerHeld: true })), ['fence']);
+});
+
+test('a failed fence is not remembered: the next death fences again', () => {
+  const gate = new TakeoverGate({ ...settings, fenceBeforeTakeover: true });
+  gate.peerDied(0, { goodbye: false, peerHeld: true });
+  gate.fenceResult(false, 20);
+  gate.peerAlive();
+  assert.deepEqual(kinds(gate.peerDied(5000, { goodbye: false, peerHeld: true })), ['fence']);
 });
 
 test('graceful goodbye skips delay, ping and fence', () => {

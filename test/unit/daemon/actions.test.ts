@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorldActions, actionTimeoutMs } from '../../../src/daemon/actions.js';
+import { createWorldActions, actionTimeoutMs, hookTimeoutMs, NOTIFY_HOOK_TIMEOUT_MS } from '../../../src/daemon/actions.js';
 import { createLogger } from '../../../src/daemon/logger.js';
 import { loadState } from '../../../src/daemon/state-file.js';
 import type { Config, ResourceSpec } from '../../../src/config/types.js';
@@ -68,6 +68,15 @@ test('hooks: configured ones run, missing ones succeed without running anything'
   assert.equal(missing.outcome, 'ok');
   assert.match(missing.reason, /no escalate hook configured/);
   assert.deepEqual(calls, ['hook /etc/ha.d/fence 2000']);
+});
+
+test('notification hooks are killed after min(tb_stop_timeout, 30 s); fence and escalate get tb_stop_timeout', () => {
+  const long = { ...config, ext: { ...config.ext, stopTimeoutMs: 120_000 } } as Config;
+  assert.equal(hookTimeoutMs(long, 'remote-failure'), NOTIFY_HOOK_TIMEOUT_MS);
+  assert.equal(hookTimeoutMs(long, 'local-failure'), NOTIFY_HOOK_TIMEOUT_MS);
+  assert.equal(hookTimeoutMs(long, 'fence'), 120_000);
+  assert.equal(hookTimeoutMs(long, 'escalate'), 120_000);
+  assert.equal(hookTimeoutMs(config, 'remote-failure'), 2000, 'a shorter tb_stop_timeout wins');
 });
 
 test('ping probe: single nodes count alone, a group counts once if any member answers', async (t) => {

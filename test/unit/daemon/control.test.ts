@@ -41,6 +41,7 @@ test('unknown commands get an error answer, not a crash', async (t) => {
   assert.equal(response.ok, false);
   assert.match(!response.ok ? response.error : '', /unknown command "explode"/);
   assert.deepEqual(parseRequest('not json'), 'request is not JSON');
+  assert.deepEqual(parseRequest('{"cmd":"online"}'), { cmd: 'online' });
 });
 
 test('with a control group the socket is 0660 and owned by that group', { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, async (t) => {

@@ -13,8 +13,8 @@ import { SilentLink, silentWiring, silentPairConfig } from './memory-wiring.js';
 const report = (): StatusReport => ({
   version: 1,
   daemon: { pid: 42, version: '0.1.0', uptimeMs: 12_500, configDir: '/etc/ha.d', stateFile: '/var/lib/twinbeat/state.ini' },
-  self: { name: 'alpha', role: 'active', standby: false, generation: 7 },
-  peer: { name: 'beta', role: 'active', standby: false, generation: 3, state: 'alive', lastHeardAgeMs: 250, leftGracefully: false },
+  self: { name: 'alpha', role: 'active', standby: false, generation: 7, deferringToPeer: null },
+  peer: { name: 'beta', role: 'active', standby: false, generation: 3, state: 'alive', lastHeardAgeMs: 250, leftGracefully: false, stable: true },
   configDigest: { self: 'abcdef0123', match: true },
   takeoverGate: 'closed',
   lastCommand: null,
@@ -23,9 +23,9 @@ const report = (): StatusReport => ({
     { name: 'serial:/dev/ttyS0', kind: 'serial', state: 'dead', mediumDown: 'cannot open "/dev/ttyS0"', lastHeardAgeMs: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 }, framesSent: 0, framesReceived: 0, drops: {} },
   ],
   groups: [
-    { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false,
+    { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null,
       resources: [{ id: 'IPaddr::10.0.0.100', state: 'running', monitorFailures: 1, restarts: 0 }] },
-    { index: 1, key: 'Dummy::b', owner: 'beta', holders: ['beta'], peerHeldAtLastContact: false, phase: 'stopped', desired: 'peer', pendingHandover: null, why: '', failedHere: false,
+    { index: 1, key: 'Dummy::b', owner: 'beta', holders: ['beta'], peerHeldAtLastContact: false, phase: 'stopped', desired: 'peer', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: 'not eligible here (standby) and beta is dead',
       resources: [{ id: 'Dummy::b', state: 'stopped', monitorFailures: 0, restarts: 0 }] },
   ],
   drops: { 'bad-mac': 3, 'own-frame': 1 },
@@ -69,6 +69,8 @@ test('exposition text: role, peer, links, drops by reason, groups, digest, core 
   has('twinbeat_group_held{group="IPaddr::10.0.0.100"} 1');
   has('twinbeat_group_held{group="Dummy::b"} 0');
   has('twinbeat_groups_held 1');
+  has('twinbeat_group_no_eligible_holder{group="IPaddr::10.0.0.100"} 0');
+  has('twinbeat_group_no_eligible_holder{group="Dummy::b"} 1');
   has('twinbeat_resource_running{group="IPaddr::10.0.0.100",resource="IPaddr::10.0.0.100"} 1');
   has('twinbeat_resource_monitor_failures{resource="IPaddr::10.0.0.100"} 1');
   has('twinbeat_config_digest_match{digest="abcdef0123"} 1');

@@ -8,7 +8,7 @@ import type { CoreStatus, GroupStatus } from '../../../src/core/status.js';
 import type { Clock } from '../../../src/daemon/clock.js';
 import type { Config } from '../../../src/config/types.js';
 
-function status(phases: GroupStatus['phase'][], hooks: CoreStatus['hooks'] = { running: null, queued: [] }): CoreStatus {
+function status(phases: GroupStatus['phase'][], hooks: CoreStatus['hooks'] = { running: [], queued: [] }): CoreStatus {
   const groups = phases.map((phase, index) => ({ index, key: `g${index}`, phase, stopFailed: phase === 'stop-failed' }) as GroupStatus);
   return { self: { leaving: true }, groups, hooks } as CoreStatus;
 }
@@ -16,8 +16,8 @@ function status(phases: GroupStatus['phase'][], hooks: CoreStatus['hooks'] = { r
 test('stuck: every group stopped or stop-failed, at least one failed, no hook running or queued', () => {
   assert.equal(stuckStop(status(['stopped', 'stopped'])), null, 'a stop that finished is not stuck');
   assert.equal(stuckStop(status(['stop-failed', 'stopping'])), null, 'another group is still stopping');
-  assert.equal(stuckStop(status(['stop-failed'], { running: 'escalate', queued: [] })), null, 'the escalate hook gets its run');
-  assert.equal(stuckStop(status(['stop-failed'], { running: null, queued: ['escalate'] })), null);
+  assert.equal(stuckStop(status(['stop-failed'], { running: ['escalate'], queued: [] })), null, 'the escalate hook gets its run');
+  assert.equal(stuckStop(status(['stop-failed'], { running: [], queued: ['escalate'] })), null);
   assert.equal(stuckStop(status(['stop-failed', 'stopped', 'stop-failed'])), 'groups g0, g2 failed to stop and may still run here');
 });
 
@@ -39,7 +39,7 @@ test('a stop that never gets stuck (a hook hangs) is abandoned at the deadline, 
     }
     now = until;
   };
-  const hung = status(['stopped'], { running: 'remote-failure', queued: [] });
+  const hung = status(['stopped'], { running: ['remote-failure'], queued: [] });
   let current: CoreStatus = { ...hung, self: { leaving: false } } as CoreStatus;
   const guard = new StopGuard({ clock, status: () => current, deadlineMs: () => 10_000 });
   let why: string | null = null;
