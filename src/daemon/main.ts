@@ -3,7 +3,7 @@
 // and torn down here in reverse order.
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { formatError, formatNotice } from '../config/errors.js';
+import { formatError, formatNotice, formatWarning } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
 import { ScriptRunner } from '../resources/runner.js';
@@ -83,6 +83,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   const clock = opts.clock ?? systemClock;
   const log = createLogger({ logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility, foreground: opts.foreground, debug: config.debug });
   const daemonLog = log.child('daemon');
+  for (const w of loaded.warnings) daemonLog.warn('config-warning', formatWarning(w));
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
   const connections = await keepDescriptorHeadroom(daemonLog);
 
