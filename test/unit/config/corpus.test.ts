@@ -60,7 +60,8 @@ test('a typical Heartbeat v1 deployment loads as written', async (t) => {
     ['apache2', 'lsb', join(s.dir, 'init.d/apache2')],
   ]);
   const notices = r.notices.map((n) => `${n.directive}@${n.line}`);
-  for (const expected of ['auto_failback@15', 'respawn@18', 'apiauth@19']) assert.ok(notices.includes(expected), expected);
+  for (const expected of ['auto_failback@15', 'apiauth@19']) assert.ok(notices.includes(expected), expected);
+  assert.deepEqual(r.warnings.map((w) => `${w.directive}@${w.line}`), ['respawn@18'], 'respawning ipfail gives up a protection');
   assert.equal(c.origins['keepalive'] !== 'default' && c.origins['keepalive']?.line, 7);
   assert.equal(c.origins['debug'], 'default');
 });
