@@ -166,6 +166,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
         daemonLog.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
         return { ok: false, error: `configuration invalid, running configuration kept:\n${errors.join('\n')}` };
       }
+      for (const w of next.warnings) daemonLog.warn('config-warning', formatWarning(w));
       const changedMedia = JSON.stringify(next.config.media) !== JSON.stringify(config.media);
       config = next.config;
       codec.setConfig(config);
