@@ -24,6 +24,12 @@ export interface ResolvedName {
  */
 export const resolveTimeoutMs = 5000;
 
+/**
+ * Most distinct names one configuration may ask for. A pair needs a handful; a hostile 1 MiB
+ * ha.cf must not start tens of thousands of lookups that outlive the load.
+ */
+export const mostHostNames = 32;
+
 export interface Resolution {
   /** `values` with every name replaced by its address (ucast keeps the name in `host`). */
   values: HaCfValues;
@@ -40,7 +46,8 @@ const isLoopback = (address: string) => address.startsWith('127.');
 async function lookUpAll(names: string[], resolve: Resolver, timeoutMs: number): Promise<Map<string, Outcome>> {
   const distinct = [...new Set(names)];
   const outcomes = await Promise.all(
-    distinct.map(async (name): Promise<Outcome> => {
+    distinct.map(async (name, i): Promise<Outcome> => {
+      if (i >= mostHostNames) return { ok: false, reason: `not looked up: more than ${mostHostNames} different host names` };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<Outcome>((done) => {
         timer = setTimeout(() => done({ ok: false, reason: `no answer within ${formatDuration(timeoutMs)}` }), timeoutMs);

@@ -10,7 +10,7 @@ import { buildConfig, effectiveAutoFailback } from '../../../src/config/validate
 import { scriptChecks } from '../../../src/resources/locate.js';
 import { directiveByName, lostProtections } from '../../../src/config/directives.js';
 import { loadConfig, systemResolver } from '../../../src/config/load.js';
-import { resolveHostNames, type Resolver } from '../../../src/config/hostnames.js';
+import { mostHostNames, resolveHostNames, type Resolver } from '../../../src/config/hostnames.js';
 import { formatError, formatWarning } from '../../../src/config/errors.js';
 import { describeSettings, formatOrigin } from '../../../src/config/describe.js';
 import { udpMedium } from '../../../src/daemon/wiring.js';
@@ -151,6 +151,16 @@ test('host names: the usual identical ha.cf with both nodes\' names still skips 
   const own = new Set(['127.0.0.1', '10.1.1.1']);
   assert.deepEqual(ucast.map((m) => m.kind === 'ucast' && udpMedium(m, 694, own)?.kind), [undefined, 'ucast']);
   assert.equal(udpMedium(ucast[0] as Exclude<typeof ucast[0], { kind: 'serial' }>, 694, own), null);
+});
+
+test('host names: at most mostHostNames different names are looked up; the rest are errors, not lookups', async () => {
+  const asked: string[] = [];
+  const counting: Resolver = async (name) => (asked.push(name), ['10.0.0.1']);
+  const text = Array.from({ length: mostHostNames + 3 }, (_, i) => `ping host${i}`).join('\n');
+  const r = await resolveHostNames(values(text), 'alpha', counting);
+  assert.equal(asked.length, mostHostNames);
+  assert.deepEqual(r.errors.map((e) => e.line), [mostHostNames + 1, mostHostNames + 2, mostHostNames + 3]);
+  assert.match(formatError(r.errors[0]!), /not looked up: more than 32 different host names/);
 });
 
 test('host names: hostile words are refused by the parser before any lookup', () => {
