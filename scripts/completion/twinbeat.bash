@@ -25,7 +25,7 @@ _twinbeat() {
     online) opts="" ;;
     takeover) opts="" ;;
     reload) opts="" ;;
-    check) opts="" ;;
+    check) opts="--strict" ;;
     keygen) opts="--force" ;;
     resource-test) opts="--timeout --class" ;;
     export) opts="--format --out" ;;

@@ -4,7 +4,8 @@
 // come from the directive table (directives.ts), never from here.
 import type { Config, Medium, Origin, ResourceGroupConfig, AuthConfig, ScriptChecks } from './types.js';
 import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
-import { type HaCfValues, type Place, type Setting, settingOrDefault } from './directives.js';
+import { type HaCfValues, type Place, type Setting, isIPv4, settingOrDefault } from './directives.js';
+import type { ResolvedName } from './hostnames.js';
 import { type ParsedGroup, parseResource } from './haresources.js';
 import { formatDuration } from './duration.js';
 import { configDigest } from './digest.js';
@@ -20,6 +21,8 @@ export interface BuildInput {
   auth: AuthConfig | null;
   /** Where scripts live and whether they are safe to run (src/resources/locate.ts scriptChecks). */
   scripts: ScriptChecks;
+  /** Host names hacf used, already replaced by their addresses (hostnames.ts resolveHostNames). */
+  hostNames?: ResolvedName[];
 }
 
 export interface BuildResult {
@@ -96,11 +99,19 @@ export function buildConfig(input: BuildInput): BuildResult {
     notices.push({ ...hacf.baud.origin, directive: 'baud', message: 'no serial line is configured, so baud has no effect' });
   }
 
+  // Names are resolved before this (load.ts); one left here would reach a socket as a name.
+  for (const u of hacf.ucast) if (!isIPv4(u.value.peer)) fail(u.origin, 'ucast', 'an IPv4 address (host names are resolved by loadConfig)', shown(u.value.peer));
+  for (const p of [...hacf.ping, ...hacf.pingGroups.flatMap((g) => g.value.addresses.map((value) => ({ value, origin: g.origin })))]) {
+    if (!isIPv4(p.value)) fail(p.origin, 'ping', 'an IPv4 address (host names are resolved by loadConfig)', shown(p.value));
+  }
+
   // ---- auto_failback ----
-  if (!hacf.autoFailback) {
+  const failback = effectiveAutoFailback(hacf);
+  if (failback.notice) notices.push(failback.notice);
+  if (!failback.setting) {
     notices.push({ file, line: 0, directive: 'auto_failback', message: 'not set: Heartbeat\'s default is legacy, which twinbeat treats as on (groups return to their preferred node)' });
   }
-  const autoFailback = hacf.autoFailback?.value === 'off' ? 'off' : 'on';
+  const autoFailback = failback.setting?.value === 'off' ? 'off' : 'on';
 
   // ---- resource groups ----
   const groups: ResourceGroupConfig[] = [];
@@ -142,7 +153,7 @@ export function buildConfig(input: BuildInput): BuildResult {
   record('node', hacf.nodes[0]);
   for (const [name, s] of [
     ['keepalive', hacf.keepalive], ['deadtime', hacf.deadtime], ['warntime', hacf.warntime], ['initdead', hacf.initdead],
-    ['udpport', hacf.udpport], ['baud', hacf.baud], ['auto_failback', hacf.autoFailback], ['logfile', hacf.logfile],
+    ['udpport', hacf.udpport], ['baud', hacf.baud], ['auto_failback', failback.setting], ['nice_failback', hacf.niceFailback], ['logfile', hacf.logfile],
     ['debugfile', hacf.debugfile], ['logfacility', hacf.logfacility], ['debug', hacf.debug], ['deadping', hacf.deadping],
     ['realtime', hacf.realtime], ['rtprio', hacf.rtprio],
     ['ping', hacf.ping[0]], ['ping_group', hacf.pingGroups[0]],
@@ -160,6 +171,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     self,
     peer: nodes[0] === self ? nodes[1] : nodes[0],
     ...shared,
+    autoFailbackVia: failback.via,
     baud,
     media,
     logfile: hacf.logfile?.value ?? null,
@@ -189,9 +201,39 @@ export function buildConfig(input: BuildInput): BuildResult {
       metricsPort: settingOrDefault(hacf, 'metricsPort'),
       metricsAddress: settingOrDefault(hacf, 'metricsAddress'),
     },
+    hostNames: input.hostNames ?? [],
     origins,
   };
   return { config, errors, notices };
+}
+
+/**
+ * auto_failback as Heartbeat 3.0.6 derives it from auto_failback and the obsolete nice_failback
+ * (config.c set_nice_failback/set_auto_failback, HEARTBEAT.md §6.3). Heartbeat reads lines in
+ * order and its nice_failback ignores its own value: it tests the flag an earlier auto_failback
+ * on/off line set. So: an auto_failback line after nice_failback wins; after auto_failback on or
+ * off, nice_failback means off; otherwise (none before, or legacy before) it means legacy.
+ * Returns the setting in effect (its origin is the line that decided), how it was derived, and
+ * the notice explaining it.
+ */
+export function effectiveAutoFailback(hacf: HaCfValues): { setting?: Setting<'on' | 'off' | 'legacy'>; via: string | null; notice?: Notice } {
+  const auto = hacf.autoFailback;
+  const nice = hacf.niceFailback;
+  if (!nice) return auto ? { setting: auto, via: null } : { via: null };
+  const written = `nice_failback ${nice.value ? 'on' : 'off'}`;
+  const at = (s: Setting<unknown>) => `${s.origin.file}:${s.origin.line}`;
+  const said = (message: string): Notice => ({ ...nice.origin, directive: 'nice_failback', message: `obsolete; ${message}; write auto_failback on or off instead (Heartbeat 1.x's nice_failback on meant off)` });
+  if (auto && auto.origin.line > nice.origin.line) {
+    return { setting: auto, via: null, notice: said(`auto_failback at ${at(auto)} comes after it and wins, as in Heartbeat`) };
+  }
+  if (auto && auto.value !== 'legacy') {
+    return { setting: { value: 'off', origin: nice.origin }, via: `${written} after auto_failback ${auto.value}`, notice: said(`after auto_failback ${auto.value} at ${at(auto)} Heartbeat 3.0.6 turns it into auto_failback off, whatever its value, and so does twinbeat`) };
+  }
+  return {
+    setting: { value: 'legacy', origin: nice.origin },
+    via: `${written}: legacy, run as on`,
+    notice: said('Heartbeat 3.0.6 ignores its value and, with no auto_failback on or off before it, runs auto_failback legacy, which twinbeat runs as on (groups return to their preferred node)'),
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
 // signals are signals.ts. Touches nothing itself beyond what the parts it builds touch.
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { formatError, formatNotice } from '../config/errors.js';
+import { formatError, formatNotice, formatWarning } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
 import type { FrameCodec } from '../protocol/frame-codec.js';
@@ -84,6 +84,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   const daemonLog = log.child('daemon');
   // Before any child process exists, so none inherits NOTIFY_SOCKET (see systemd.ts).
   const systemd = createNotifier(takeNotifyEnvironment(), { onError: (message) => daemonLog.warn('systemd-notify-failed', message) });
+  for (const w of loaded.warnings) daemonLog.warn('config-warning', formatWarning(w));
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
   const connections = await keepDescriptorHeadroom(daemonLog);
 
