@@ -59,3 +59,39 @@ test('power cut of alpha: bravo takes the IPv6 floating address over and the cli
   assert.equal(await clientNeighbourMac(lab), await macOf(lab, 'bravo'), "the client's neighbour cache now holds bravo's MAC");
   assert.match(lab.daemonLog('bravo') + (await lab.cli('bravo', ['status'])).stdout, /IPv6addr/);
 });
+
+test('split brain healed: the node that keeps the IPv6 address re-announces it and the client follows', { skip, timeout: 120_000 }, async (t) => {
+  // tb_dad_timeout 0: nothing stops the second holder, so both hold the address during the cut
+  // and the client ends up at bravo's MAC (bravo advertised last).
+  const haresources = `alpha ${LAB_NET.floating}/${LAB_NET.prefixLength}/${LAB_NET.lanIf} IPv6addr::${VIP6}/${LAB_NET6.prefixLength}/${LAB_NET.lanIf}\n`;
+  const lab = await Lab.create({ ipv6: true, haresources, extraHaCf: ['tb_dad_timeout 0'] });
+  t.after(() => lab.destroy());
+  await lab.startCluster();
+  await lab.waitForHolders(['alpha'], 20_000, VIP6);
+  // The client talks to the address, so it has a neighbour entry an advertisement can change.
+  await lab.ns.client.exec(['ping', '-6', '-c', '1', '-W', '2', VIP6]);
+  const [macA, macB] = [await macOf(lab, 'alpha'), await macOf(lab, 'bravo')];
+
+  await lab.cutUdp();
+  await lab.cutSerial();
+  await lab.waitForHolders(['alpha', 'bravo'], 30_000, VIP6);
+  await waitForClientMac(lab, macB, 'bravo took the address and advertised it');
+
+  await lab.healUdp();
+  await lab.healSerial();
+  await lab.waitForHolders(['alpha'], 30_000, VIP6);
+  // Only alpha's re-announcement can turn the client back: bravo has stopped and says nothing.
+  await waitForClientMac(lab, macA, 'alpha re-announced the address after the heal');
+  assert.match(lab.daemonLog('alpha'), /event=split-brain-resolved /);
+});
+
+async function waitForClientMac(lab: Lab, mac: string, why: string): Promise<void> {
+  const until = Date.now() + 10_000;
+  let seen = '';
+  while (Date.now() < until) {
+    seen = await clientNeighbourMac(lab);
+    if (seen === mac) return;
+    await sleep(50);
+  }
+  assert.fail(`${why}: the client's entry for ${VIP6} is ${seen || 'missing'}, not ${mac}\n${lab.logTails()}`);
+}

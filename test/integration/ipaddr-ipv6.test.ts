@@ -20,27 +20,22 @@ const VIP = `${NET}::100`;
 const STALE_MAC = '02:00:00:00:00:01';
 
 let pair: IpaddrPair;
-let a: Netns;
-let b: Netns;
-let devA: string;
-let devB: string;
 
 before(async () => {
   if (skip) return;
   // Interfaces created after this skip DAD for their own link-local address: ndisc6 needs a
   // usable source address, which otherwise appears only a second after the link comes up.
   pair = await createIpaddrPair(prefix, '192.168.79', (ns) => ns.exec(['sysctl', '-q', '-w', 'net.ipv6.conf.default.accept_dad=0']));
-  ({ a, b, devA, devB } = pair);
-  await a.exec(['ip', '-6', 'addr', 'add', `${NET}::1/64`, 'dev', devA, 'nodad']);
-  await b.exec(['ip', '-6', 'addr', 'add', `${NET}::2/64`, 'dev', devB, 'nodad']);
+  await pair.a.exec(['ip', '-6', 'addr', 'add', `${NET}::1/64`, 'dev', pair.devA, 'nodad']);
+  await pair.b.exec(['ip', '-6', 'addr', 'add', `${NET}::2/64`, 'dev', pair.devB, 'nodad']);
 });
 
 after(async () => {
   await pair?.destroy();
 });
 
-const inA = (arg: string, action: string, env: Record<string, string> = {}, script = 'IPaddr') => pair.ipaddr(a, arg, action, env, script);
-const inB = (arg: string, action: string, env: Record<string, string> = {}, script = 'IPaddr') => pair.ipaddr(b, arg, action, env, script);
+const inA = (arg: string, action: string, env: Record<string, string> = {}, script = 'IPaddr') => pair.ipaddr(pair.a, arg, action, env, script);
+const inB = (arg: string, action: string, env: Record<string, string> = {}, script = 'IPaddr') => pair.ipaddr(pair.b, arg, action, env, script);
 
 /** `ADDR/LEN flags…` for every global IPv6 address on ns's device. */
 async function addresses(ns: Netns, dev: string): Promise<string[]> {
@@ -54,12 +49,12 @@ async function addresses(ns: Netns, dev: string): Promise<string[]> {
 
 /** The MAC namespace b's neighbour cache holds for ip ('' when it holds none). */
 async function neighbourMac(ip: string): Promise<string> {
-  const out = (await b.exec(['ip', '-6', 'neigh', 'show', ip, 'dev', devB])).stdout;
+  const out = (await pair.b.exec(['ip', '-6', 'neigh', 'show', ip, 'dev', pair.devB])).stdout;
   return /lladdr ([0-9a-f:]{17})/.exec(out)?.[1] ?? '';
 }
 
 async function staleEntry(ip: string): Promise<void> {
-  await b.exec(['ip', '-6', 'neigh', 'replace', ip, 'lladdr', STALE_MAC, 'dev', devB, 'nud', 'stale']);
+  await pair.b.exec(['ip', '-6', 'neigh', 'replace', ip, 'lladdr', STALE_MAC, 'dev', pair.devB, 'nud', 'stale']);
   assert.equal(await neighbourMac(ip), STALE_MAC);
 }
 
@@ -68,9 +63,9 @@ test('start adds the address with nodad (prefix and device from the connected ro
   await staleEntry(VIP);
   const start = await inA(VIP, 'start');
   assert.equal(start.code, 0, start.stderr);
-  assert.match(start.stdout, new RegExp(`^IPaddr: added ${VIP}/64 to ${devA}$`, 'm'));
-  assert.deepEqual(await addresses(a, devA), [`${VIP}/64 nodad`, `${NET}::1/64 nodad`]);
-  const macA = await macOf(a, devA);
+  assert.match(start.stdout, new RegExp(`^IPaddr: added ${VIP}/64 to ${pair.devA}$`, 'm'));
+  assert.deepEqual(await addresses(pair.a, pair.devA), [`${VIP}/64 nodad`, `${NET}::1/64 nodad`]);
+  const macA = await macOf(pair.a, pair.devA);
   await waitFor(`b's neighbour entry for ${VIP} to show ${macA}`, async () => (await neighbourMac(VIP)) === macA, 10_000);
 });
 
@@ -80,11 +75,11 @@ test('start again adds nothing and announces again (what reannounce after a heal
   const again = await inA(VIP, 'start');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /already on/);
-  assert.equal((await addresses(a, devA)).length, 2);
-  const macA = await macOf(a, devA);
+  assert.equal((await addresses(pair.a, pair.devA)).length, 2);
+  const macA = await macOf(pair.a, pair.devA);
   await waitFor(`b's neighbour entry for ${VIP} to show ${macA} again`, async () => (await neighbourMac(VIP)) === macA, 10_000);
   for (const script of ['IPaddr', 'IPv6addr']) {
-    const status = await inA(`${VIP}/64/${devA}`, 'status', {}, script);
+    const status = await inA(`${VIP}/64/${pair.devA}`, 'status', {}, script);
     assert.deepEqual([status.code, status.stdout.trim()], [0, 'running'], script);
     assert.equal((await inA(VIP, 'monitor', {}, script)).code, 0, script);
   }
@@ -94,11 +89,11 @@ test('DAD: the other namespace already answers for the address, so start (IPv6ad
   // The two namespaces share TB_RUN_DIR: let a's burst from the last test end first.
   const pidfile = join(pair.runDir, `IPaddr-${VIP}.arp.pid`);
   await waitFor("a's announcement burst to end", () => !existsSync(pidfile), 10_000);
-  const start = await inB(`${VIP}/64/${devB}`, 'start', { TB_DAD_MS: '1000' }, 'IPv6addr');
+  const start = await inB(`${VIP}/64/${pair.devB}`, 'start', { TB_DAD_MS: '1000' }, 'IPv6addr');
   assert.equal(start.code, 1, start.stdout + start.stderr);
-  const macA = await macOf(a, devA);
-  assert.match(start.stderr, new RegExp(`^ocf-exit-reason:IPv6addr: address ${VIP} in use by MAC ${macA} on ${devB} \\(duplicate-address detection\\): not added`, 'm'));
-  assert.deepEqual(await addresses(b, devB), [`${NET}::2/64 nodad`], 'nothing added');
+  const macA = await macOf(pair.a, pair.devA);
+  assert.match(start.stderr, new RegExp(`^ocf-exit-reason:IPv6addr: address ${VIP} in use by MAC ${macA} on ${pair.devB} \\(duplicate-address detection\\): not added`, 'm'));
+  assert.deepEqual(await addresses(pair.b, pair.devB), [`${NET}::2/64 nodad`], 'nothing added');
   assert.equal(existsSync(pidfile), false, 'no announcement burst started');
   assert.equal((await inB(VIP, 'status')).stdout.trim(), 'stopped');
 });
@@ -110,9 +105,9 @@ test('stop removes the address and ends the burst; stop again is ok; status stop
   assert.ok(existsSync(pidfile), 'the 20 s burst is recorded');
   const stop = await inA(VIP, 'stop', {}, 'IPv6addr');
   assert.equal(stop.code, 0, stop.stderr);
-  assert.match(stop.stdout, new RegExp(`^IPv6addr: removed ${VIP} from ${devA}$`, 'm'));
+  assert.match(stop.stdout, new RegExp(`^IPv6addr: removed ${VIP} from ${pair.devA}$`, 'm'));
   assert.equal(existsSync(pidfile), false, 'stop ended the burst');
-  assert.deepEqual(await addresses(a, devA), [`${NET}::1/64 nodad`]);
+  assert.deepEqual(await addresses(pair.a, pair.devA), [`${NET}::1/64 nodad`]);
   const again = await inA(VIP, 'stop');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /already absent/);
@@ -124,16 +119,16 @@ test('stop removes the address and ends the burst; stop again is ok; status stop
 test('the address is free again once a let it go: b takes it (the failover path)', { skip, timeout: 60_000 }, async () => {
   const start = await inB(VIP, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '300' }, 'IPv6addr');
   assert.equal(start.code, 0, start.stderr);
-  assert.deepEqual(await addresses(b, devB), [`${VIP}/64 nodad`, `${NET}::2/64 nodad`]);
+  assert.deepEqual(await addresses(pair.b, pair.devB), [`${VIP}/64 nodad`, `${NET}::2/64 nodad`]);
   assert.equal((await inB(VIP, 'stop')).code, 0);
 });
 
 test('explicit prefix and device are used as given; TB_ARP_COUNT=0 announces nothing; no route and no device: exit 6', { skip, timeout: 60_000 }, async () => {
-  const arg = `${NET}::101/80/${devA}`;
+  const arg = `${NET}::101/80/${pair.devA}`;
   await staleEntry(`${NET}::101`);
   const start = await inA(arg, 'start', { TB_ARP_COUNT: '0' });
   assert.equal(start.code, 0, start.stderr);
-  assert.ok((await addresses(a, devA)).includes(`${NET}::101/80 nodad`), (await addresses(a, devA)).join('\n'));
+  assert.ok((await addresses(pair.a, pair.devA)).includes(`${NET}::101/80 nodad`), (await addresses(pair.a, pair.devA)).join('\n'));
   // Without the advertisements nothing corrects the neighbour: the first test's update was theirs.
   await sleep(1500);
   assert.equal(await neighbourMac(`${NET}::101`), STALE_MAC);
@@ -146,13 +141,13 @@ test('explicit prefix and device are used as given; TB_ARP_COUNT=0 announces not
 test('hostile arguments: exit 2 before anything runs, no file created by a substitution (hostile)', { skip, timeout: 60_000 }, async () => {
   const marker = join(pair.runDir, 'pwned');
   const cases = [
-    `fe80::1%${devA}`,
+    `fe80::1%${pair.devA}`,
     'fe80::1/64',
     'ff02::1',
     '::1',
     `${NET}::1/129`,
-    `${NET}::1/64/${devA}:web`,
-    `${NET}::1/64/${devA}/${NET}::ff`,
+    `${NET}::1/64/${pair.devA}:web`,
+    `${NET}::1/64/${pair.devA}/${NET}::ff`,
     `${NET}:::1`,
     '::ffff:10.0.0.1',
     `${NET}::1$(touch ${marker})`,
@@ -169,12 +164,12 @@ test('hostile arguments: exit 2 before anything runs, no file created by a subst
   }
   assert.equal(existsSync(marker), false);
   assert.equal((await inA('10.0.0.1', 'status', {}, 'IPv6addr')).code, 2, 'IPv6addr refuses IPv4');
-  assert.deepEqual(await addresses(a, devA), [`${NET}::1/64 nodad`], 'nothing added');
+  assert.deepEqual(await addresses(pair.a, pair.devA), [`${NET}::1/64 nodad`], 'nothing added');
 });
 
 test('ndisc6 failing (device down) does not block the start: a warning, the address added', { skip, timeout: 60_000 }, async () => {
   const down = `${prefix}-dn`;
-  await b.exec(['ip', 'link', 'add', down, 'type', 'veth', 'peer', 'name', `${prefix}-dp`]);
+  await pair.b.exec(['ip', 'link', 'add', down, 'type', 'veth', 'peer', 'name', `${prefix}-dp`]);
   const arg = 'fd00:7b6:0:2::7/64/' + down;
   const start = await inB(arg, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '300' });
   assert.equal(start.code, 0, start.stderr);
