@@ -4,13 +4,16 @@
 // and, for the loaded run, busy child processes it starts and stops itself (by pid).
 // Run (timing-sensitive, so under the shared lock):
 //   flock /tmp/twinbeat-timing.lock node dist/scripts/bench/timer-granularity.js [--seconds N]
+//   … --realtime   measure as the daemon runs by default: under SCHED_FIFO (rtprio 1, with
+//                  reset-on-fork, exactly as src/daemon/realtime.ts does), load at normal priority
 // Prints, per requested delay (1, 5, 10, 20 ms) and condition (idle: the machine as it is;
-// loaded: one extra busy process per core at the same nice level as us), the lateness
+// loaded: one extra busy process per core at normal priority), the lateness
 // (fired − requested, ms) at p50, p99, p99.9 and max.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { chrtArgs } from '../../src/daemon/realtime.js';
 
 export const DELAYS_MS = [1, 5, 10, 20] as const;
 
@@ -63,7 +66,13 @@ function startLoad(): ChildProcess[] {
 }
 
 function stopLoad(children: ChildProcess[]): void {
-  for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+  for (const c of children) {
+    try {
+      if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 function print(condition: string, rows: Lateness[]): void {
@@ -75,7 +84,10 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--seconds');
   const seconds = i > 0 ? Number(process.argv[i + 1]) : 4;
   if (!(seconds > 0 && seconds <= 600)) throw new Error('--seconds: expected 1 to 600');
-  console.log(`setTimeout lateness on ${availableParallelism()} cores, ${seconds} s per delay, ms`);
+  // Reset-on-fork matters: busy children inheriting SCHED_FIFO would starve the machine.
+  const realtime = process.argv.includes('--realtime');
+  if (realtime) execFileSync('chrt', chrtArgs(process.pid, 1));
+  console.log(`setTimeout lateness on ${availableParallelism()} cores, ${realtime ? 'SCHED_FIFO 1' : 'normal priority'}, ${seconds} s per delay, ms`);
   console.log('condition  delay  samples     p50     p99   p99.9     max');
   print('idle', await measure(seconds));
   const load = startLoad();
