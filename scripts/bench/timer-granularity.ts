@@ -62,7 +62,9 @@ export async function measure(secondsPerDelay: number): Promise<Lateness[]> {
 }
 
 function startLoad(): ChildProcess[] {
-  return Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  // Each spins until its parent is gone, so a killed bench never leaves them behind.
+  const spin = `for (;;) if (process.ppid !== ${process.pid}) process.exit(0);`;
+  return Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }));
 }
 
 function stopLoad(children: ChildProcess[]): void {
