@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chrtArgs } from '../../src/daemon/realtime.js';
+import { percentile } from '../../src/transport/stats.js';
 
 export const DELAYS_MS = [1, 5, 10, 20] as const;
 
@@ -26,15 +27,9 @@ export interface Lateness {
   max: number;
 }
 
-/** Nearest-rank percentile of an ascending array (q in 0..1); 0 for no values. */
-export function rank(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))]!;
-}
-
 export function summarise(delayMs: number, lateness: number[]): Lateness {
   const sorted = [...lateness].sort((a, b) => a - b);
-  return { delayMs, samples: sorted.length, p50: rank(sorted, 0.5), p99: rank(sorted, 0.99), p999: rank(sorted, 0.999), max: rank(sorted, 1) };
+  return { delayMs, samples: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), p999: percentile(sorted, 0.999), max: percentile(sorted, 1) };
 }
 
 /** Chains setTimeout(delayMs) for about `ms` and returns each one's lateness. */
