@@ -34,8 +34,8 @@ function jitter(link: LinkView): string {
   return `mean ${Math.round(ia.mean)}ms p99 ${Math.round(ia.p99)}ms max ${Math.round(ia.max)}ms`;
 }
 
-/** Per link: the inter-arrival figures and the deadtime they support (the advisor). */
-function deadtimeAdvice(links: readonly LinkView[]): string[] {
+/** Per link: the inter-arrival figures and the deadtime they support (status, and check's saved figures). */
+export function deadtimeAdvice(links: readonly Pick<LinkView, 'name' | 'interArrival' | 'supportedDeadtimeMs'>[]): string[] {
   const ms = (v: number) => `${Math.round(v)}ms`;
   return table(
     links.map((l) => {

@@ -24,6 +24,7 @@ import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
 import { fatalHandler } from './fatal.js';
 import { StopGuard, stopDeadlineMs } from './stop-guard.js';
+import { figuresFrom, figuresPath, startFiguresSaver } from './inter-arrival-file.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -192,6 +193,14 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
         { pid: process.pid, version: packageVersion(), uptimeMs: Math.round(clock.now() - startedAt), configDir: opts.configDir, stateFile: config.ext.stateFile },
         config.digest,
       );
+
+    // The deadtime advisor's figures, saved every minute and at stop for `twinbeat check`.
+    const figures = startFiguresSaver({
+      path: figuresPath(config.ext.stateFile),
+      collect: () => figuresFrom(statusReport(), config, Date.now()),
+      onError: (err) => daemonLog.warn('figures-save-failed', `cannot save inter-arrival figures: ${err.message}`),
+    });
+    cleanups.push(() => figures.stop());
 
     const handler = async (request: ControlRequest): Promise<ControlResponse> => {
       switch (request.cmd) {
