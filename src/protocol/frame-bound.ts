@@ -4,7 +4,7 @@
 // serial line must carry per heartbeat (src/config/deadtime-floor.ts) and what
 // scripts/bench/frame-size.ts reports. Pure.
 import type { AuthMethod } from '../config/types.js';
-import { encodeFrame } from './codec.js';
+import { encodeFrame } from './frame.js';
 import { MessageType, type Message } from './message.js';
 
 /** Claim sets are 32 bits: more groups than that cannot be named on the wire. */
