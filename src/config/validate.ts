@@ -9,6 +9,7 @@ import type { ResolvedName } from './hostnames.js';
 import { type ParsedGroup, parseResource } from './haresources.js';
 import { formatDuration } from './duration.js';
 import { configDigest } from './digest.js';
+import { timingFloor, timingProblems } from './deadtime-floor.js';
 
 export interface BuildInput {
   dir: string;
@@ -103,6 +104,24 @@ export function buildConfig(input: BuildInput): BuildResult {
   for (const u of hacf.ucast) if (!isIPv4(u.value.peer)) fail(u.origin, 'ucast', 'an IPv4 address (host names are resolved by loadConfig)', shown(u.value.peer));
   for (const p of [...hacf.ping, ...hacf.pingGroups.flatMap((g) => g.value.addresses.map((value) => ({ value, origin: g.origin })))]) {
     if (!isIPv4(p.value)) fail(p.origin, 'ping', 'an IPv4 address (host names are resolved by loadConfig)', shown(p.value));
+  }
+
+  // ---- what the links can carry (deadtime-floor.ts) ----
+  // Only once the basic rules hold: one error per mistake, not two.
+  const basicTimingOk = deadtimeMs > 2 * keepaliveMs && warntimeMs < deadtimeMs;
+  if (basicTimingOk && media.length > 0) {
+    const floorInput = {
+      keepaliveMs, warntimeMs, deadtimeMs, nodes: nodeNames, groups: input.groups.length, media,
+      realtime: settingOrDefault(hacf, 'realtime'),
+      authMethod: input.auth?.keys.find((k) => k.index === input.auth?.signIndex)?.method ?? null,
+    };
+    const blamed = { keepalive: hacf.keepalive, deadtime: hacf.deadtime ?? hacf.keepalive, warntime: hacf.warntime ?? hacf.deadtime ?? hacf.keepalive };
+    for (const p of timingProblems(floorInput)) fail(at(blamed[p.directive]), p.directive, p.expected, p.got, p.hint);
+    for (const link of timingFloor(floorInput).links) {
+      if (link.wireMs !== null && keepaliveMs < link.wireMs) {
+        notices.push({ ...at(hacf.keepalive), directive: 'keepalive', message: `${formatDuration(keepaliveMs)} is shorter than a frame's ${link.wireMs.toFixed(1)} ms on ${link.link}: that line carries a heartbeat every ${link.intervalMs.toFixed(1)} ms (newer frames supersede waiting ones)` });
+      }
+    }
   }
 
   // ---- auto_failback ----

@@ -27,6 +27,7 @@ import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
 import { StopGuard, stopDeadlineMs } from './stop-guard.js';
 import { CONFIG_REFUSED_EXIT, createNotifier, takeNotifyEnvironment } from './systemd.js';
+import { figuresFrom, figuresPath, startFiguresSaver } from './inter-arrival-file.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -163,6 +164,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       reopenLog: () => log.reopen(),
       announceStopping: (why) => systemd.stopping(why),
     });
+    // The deadtime advisor's figures, saved every minute and at stop for `twinbeat check`.
+    const figures = startFiguresSaver({
+      path: figuresPath(ext.stateFile),
+      collect: () => figuresFrom(control.statusReport(), config.current, Date.now()),
+      onError: (err) => daemonLog.warn('figures-save-failed', `cannot save inter-arrival figures: ${err.message}`),
+    });
+    cleanups.push(() => figures.stop());
     const controlServer = await startControlServer({
       path: ext.controlSocket,
       group: ext.controlGroup,

@@ -11,12 +11,17 @@ import type { Config } from '../../config/types.js';
 import { formatError, formatNotice, formatWarning } from '../../config/errors.js';
 import { describeSettings, formatOrigin } from '../../config/describe.js';
 import { scriptChecks } from '../../resources/locate.js';
+import { figuresPath, loadFigures, type FiguresRead } from '../../daemon/inter-arrival-file.js';
+import { deadtimeAdvice, formatAge } from '../format.js';
+import { formatDuration } from '../../config/duration.js';
 
 export interface CheckDeps {
   /** Script search path (tests point it at fixture directories); default: scriptSearchPath(DIR). */
   searchPath?: string[];
   /** Host name lookup (tests inject a fake); default: the system resolver. */
   resolve?: Resolver;
+  /** Wall clock for the saved figures' age (tests fix it); default Date.now. */
+  now?: () => number;
 }
 
 const help = `usage: twinbeat check [-c DIR] [--node NAME] [--strict] [--json]
@@ -32,12 +37,15 @@ on node NAME (default: uname -n) and prints:
     reverse), each script's resolved path and class (heartbeat, lsb, ocf), and the
     directories searched for scripts: twinbeat's resources.d, DIR/resource.d,
     /etc/ha.d/resource.d, /etc/init.d.
+  - timings a configured link cannot carry are errors, with the smallest deadtime that works;
+  - the inter-arrival figures the daemon last saved next to the state file, their age, and
+    whether the configured deadtime is below what they support.
 If anything is wrong, every problem is printed as FILE:LINE: directive: expected X, got Y.
 Exit status: 0 valid, 1 invalid, 2 usage error.
 
 --strict  a valid configuration with warnings exits 1 too (for ExecStartPre or CI)
 --json    print one JSON object instead: {valid, strict, dir, node, errors, warnings, notices,
-          settings, plan, digest, scriptSearchPath}`;
+          settings, plan, digest, scriptSearchPath, measured}`;
 
 export function createCheckCommand(deps: CheckDeps = {}): CliCommand {
   return {
@@ -73,9 +81,11 @@ async function runCheck(deps: CheckDeps, global: GlobalOptions, args: string[], 
   const warnings = result.warnings.map((w) => ({ ...w, text: formatWarning(w) }));
   const passed = result.ok && !(strict && warnings.length > 0);
   const exit = passed ? ExitCode.ok : ExitCode.failed;
+  const now = deps.now ?? Date.now;
+  const measured = result.ok ? await measuredFigures(result.config, now()) : null;
   if (json) {
     const body = result.ok
-      ? { valid: true, strict, dir, node, errors: [], warnings, notices, settings: describeSettings(result.config), plan: plan(result.config), digest: result.config.digest, scriptSearchPath }
+      ? { valid: true, strict, dir, node, errors: [], warnings, notices, settings: describeSettings(result.config), plan: plan(result.config), digest: result.config.digest, scriptSearchPath, measured }
       : { valid: false, strict, dir, node, errors: result.errors.map((e) => ({ ...e, text: formatError(e) })), warnings, notices, scriptSearchPath };
     io.out(`${JSON.stringify(body, null, 2)}\n`);
     return exit;
@@ -92,6 +102,7 @@ async function runCheck(deps: CheckDeps, global: GlobalOptions, args: string[], 
   if (result.ok) {
     out.push('resource plan (start in this order, stop in reverse):', ...planLines(result.config), '');
     out.push(`resource scripts searched in: ${scriptSearchPath.join(', ')}`, '');
+    if (measured !== null) out.push(...measuredLines(measured), '');
     out.push(`configuration valid (digest ${result.config.digest}; the peer must show the same)`);
     const n = warnings.length;
     if (n > 0) out.push(`${n} warning${n === 1 ? '' : 's'} (listed above)${strict ? ': --strict fails' : ''}`);
@@ -135,5 +146,44 @@ function planLines(c: Config): string[] {
       g.resources.forEach((r, i) => lines.push(`      ${i + 1}. ${r.id.padEnd(width)}  ${r.class.padEnd(9)}  ${r.path}`));
     }
   }
+  return lines;
+}
+
+/** What check says about the daemon's saved inter-arrival figures (inter-arrival-file.ts). */
+export type Measured =
+  | { path: string; problem: string }
+  | {
+      path: string;
+      ageMs: number;
+      figures: Extract<NonNullable<FiguresRead>, { ok: true }>['figures'];
+      /** The largest deadtime any link's figures support, and the link; null: too few frames. */
+      needed: { deadtimeMs: number; link: string } | null;
+      configuredDeadtimeMs: number;
+      /** The configured deadtime is below `needed` (null when nothing is advised). */
+      deadtimeBelowMeasured: boolean | null;
+    };
+
+async function measuredFigures(c: Config, now: number): Promise<Measured | null> {
+  const path = figuresPath(c.ext.stateFile);
+  const read = await loadFigures(path);
+  if (read === null) return null;
+  if (!read.ok) return { path, problem: read.problem };
+  let needed: { deadtimeMs: number; link: string } | null = null;
+  for (const l of read.figures.links) {
+    if (l.supportedDeadtimeMs !== null && (needed === null || l.supportedDeadtimeMs > needed.deadtimeMs)) needed = { deadtimeMs: l.supportedDeadtimeMs, link: l.name };
+  }
+  return { path, ageMs: Math.max(0, now - read.figures.savedAt), figures: read.figures, needed, configuredDeadtimeMs: c.deadtimeMs, deadtimeBelowMeasured: needed === null ? null : c.deadtimeMs < needed.deadtimeMs };
+}
+
+function measuredLines(m: Measured): string[] {
+  if ('problem' in m) return [`measured inter-arrival: ${m.path} ignored (${m.problem})`];
+  const f = m.figures;
+  const lines = [
+    `measured inter-arrival (saved by the daemon ${formatAge(m.ageMs)} in ${m.path}, at keepalive ${formatDuration(f.keepaliveMs)} / deadtime ${formatDuration(f.deadtimeMs)}):`,
+    ...deadtimeAdvice(f.links),
+  ];
+  if (m.needed === null) lines.push('  too few frames measured to judge the deadtime');
+  else if (m.deadtimeBelowMeasured) lines.push(`  configured deadtime ${formatDuration(m.configuredDeadtimeMs)} is BELOW the ${formatDuration(m.needed.deadtimeMs)} measured on ${m.needed.link}: expect that link to be declared dead on ordinary jitter`);
+  else lines.push(`  configured deadtime ${formatDuration(m.configuredDeadtimeMs)} is at or above what every link measured (largest: ${formatDuration(m.needed.deadtimeMs)} on ${m.needed.link})`);
   return lines;
 }

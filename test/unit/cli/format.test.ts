@@ -34,14 +34,14 @@ const core: CoreStatus = {
 
 const stats = (over: Partial<LinkStats>): LinkStats => ({
   framesSent: 10, framesReceived: 9, bytesSent: 900, bytesReceived: 800, drops: {}, lastHeardAt: 1,
-  interArrival: { mean: 1001.4, max: 1200, p99: 1150, count: 8 }, ...over,
+  interArrival: { mean: 1001.4, p50: 1000, p99: 1150, p999: 1200, max: 1200, count: 8 }, ...over,
 });
 
 const report = buildStatusReport(
   core,
   [
     { name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', stats: stats({ drops: { 'own-frame': 3 } }), protocolDrops: { 'bad-auth': 2 } },
-    { name: 'serial:/dev/ttyS0', kind: 'serial', stats: stats({ framesReceived: 0, interArrival: { mean: 0, max: 0, p99: 0, count: 0 }, drops: { noise: 4 } }), protocolDrops: { 'bad-auth': 1 } },
+    { name: 'serial:/dev/ttyS0', kind: 'serial', stats: stats({ framesReceived: 0, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 }, drops: { noise: 4 } }), protocolDrops: { 'bad-auth': 1 } },
   ],
   { pid: 4242, version: '0.1.0', uptimeMs: 3_723_000, configDir: '/etc/ha.d', stateFile: '/var/lib/twinbeat/state.ini' },
   'd1g35t',

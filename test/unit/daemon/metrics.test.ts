@@ -19,8 +19,8 @@ const report = (): StatusReport => ({
   takeoverGate: 'closed',
   lastCommand: null,
   links: [
-    { name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', state: 'up', mediumDown: null, lastHeardAgeMs: 250, interArrival: { mean: 1000, max: 1010, p99: 1009, count: 9 }, framesSent: 10, framesReceived: 9, drops: { 'bad-mac': 3, 'own-frame': 1 } },
-    { name: 'serial:/dev/ttyS0', kind: 'serial', state: 'dead', mediumDown: 'cannot open "/dev/ttyS0"', lastHeardAgeMs: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 }, framesSent: 0, framesReceived: 0, drops: {} },
+    { name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', state: 'up', mediumDown: null, lastHeardAgeMs: 250, interArrival: { mean: 1000, p50: 1000, p99: 1009, p999: 1010, max: 1010, count: 9 }, supportedDeadtimeMs: null, framesSent: 10, framesReceived: 9, drops: { 'bad-mac': 3, 'own-frame': 1 } },
+    { name: 'serial:/dev/ttyS0', kind: 'serial', state: 'dead', mediumDown: 'cannot open "/dev/ttyS0"', lastHeardAgeMs: null, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 }, supportedDeadtimeMs: null, framesSent: 0, framesReceived: 0, drops: {} },
   ],
   groups: [
     { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null,
