@@ -49,6 +49,8 @@ export interface LoopDeps {
    * Time-critical ticks come sooner, exactly when the core asks (nextWakeAt).
    */
   tickMs: number;
+  /** Observers (metrics): a frame from the peer was accepted on a link at `at`. */
+  onFrameAccepted?: (link: string, at: number) => void;
 }
 
 export class Loop {
@@ -79,6 +81,7 @@ export class Loop {
         const decoded = deps.codec.decode(event.frame, link.name);
         if (decoded.ok) {
           link.frameAccepted(event.at);
+          deps.onFrameAccepted?.(link.name, event.at);
           void this.dispatch({ type: 'heard', now: event.at, link: link.name, message: decoded.message });
         } else {
           const table = this.drops.get(link.name)!;

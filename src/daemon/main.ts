@@ -18,7 +18,8 @@ import { reclaimAtStartup } from './reclaim.js';
 import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
-import { renderMetrics, startMetricsServer } from './metrics.js';
+import { startMetricsServer } from './metrics.js';
+import { DaemonMetrics, observedActions, METRICS_EVENT_LOOP_SAMPLE_MS } from './metrics-registry.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
@@ -128,8 +129,14 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const links = wiring.createLinks(config, clock, log);
     const codec = wiring.createCodec(config);
     const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
-    const actions = createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, log });
-    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config) });
+    // Metrics (tb_metrics_port) observe frames and script runs as they happen; off: no observers.
+    const metrics: DaemonMetrics | null = config.ext.metricsPort > 0
+      ? new DaemonMetrics({ report: () => statusReport(), coreEvents: () => loop.coreEvents() }, {
+          links: links.map((l) => l.name), resources: config.groups.flatMap((g) => g.resources.map((r) => r.id)), processMetrics: { eventLoopSampleMs: METRICS_EVENT_LOOP_SAMPLE_MS },
+        })
+      : null;
+    const actions = observedActions(createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, log }), metrics);
+    const loop: Loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config), onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined });
     cleanups.push(() => loop.close());
 
     for (const link of links) {
@@ -215,18 +222,18 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
 
     // Metrics are an observer: a busy port is logged, it never keeps the daemon from failover.
     // The port is read at start; a reload that changes it takes effect at the next restart.
-    if (config.ext.metricsPort > 0) {
+    if (metrics !== null) {
       try {
         const { metricsPort: port, metricsAddress: address } = config.ext;
-        const metrics = await startMetricsServer({
+        const endpoint = await startMetricsServer({
           port,
           address,
-          render: () => renderMetrics(statusReport(), { coreEvents: loop.coreEvents() }),
+          render: () => metrics.render(),
           limits: { maxConnections: connections.metrics },
           onError: (err) => daemonLog.warn('metrics-error', err.message),
         });
-        cleanups.push(() => metrics.close());
-        daemonLog.info('metrics-listening', `metrics at http://${address}:${metrics.port}/metrics`, { port: metrics.port, address });
+        cleanups.push(() => endpoint.close());
+        daemonLog.info('metrics-listening', `metrics at http://${address}:${endpoint.port}/metrics`, { port: endpoint.port, address });
       } catch (err) {
         daemonLog.error('metrics-failed', `cannot serve metrics on ${config.ext.metricsAddress}:${config.ext.metricsPort}: ${(err as Error).message}`, { port: config.ext.metricsPort });
       }
