@@ -18,6 +18,7 @@ import { reclaimAtStartup } from './reclaim.js';
 import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
+import { startStatusSocket } from './status-socket.js';
 import { startMetricsServer } from './metrics.js';
 import { DaemonMetrics, observedActions, METRICS_EVENT_LOOP_SAMPLE_MS } from './metrics-registry.js';
 import { packageVersion } from './version.js';
@@ -219,6 +220,12 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       limits: { maxConnections: connections.control },
     });
     cleanups.push(() => control.close());
+    // Read-only twin for monitoring (tb_status_group): status only, from half the control budget.
+    const statusSocket = await startStatusSocket({
+      controlSocket: config.ext.controlSocket, group: config.ext.statusGroup, handler, maxConnections: Math.max(1, Math.floor(connections.control / 2)),
+      onError: (err) => daemonLog.warn('control-error', err.message),
+    });
+    cleanups.push(() => statusSocket.close());
 
     // Metrics are an observer: a busy port is logged, it never keeps the daemon from failover.
     // The port is read at start; a reload that changes it takes effect at the next restart.

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStatusReport } from '../../../src/daemon/status-report.js';
-import { renderStatusHuman, renderStatusJson, formatAge } from '../../../src/cli/format.js';
+import { renderStatusHuman, formatAge } from '../../../src/cli/format.js';
+import { statusJson } from '../../../src/cli/commands/status.js';
+import { assessStatus } from '../../../src/cli/status-health.js';
 import type { CoreStatus } from '../../../src/core/status.js';
 import type { LinkStats } from '../../../src/transport/link.js';
 
@@ -62,7 +64,8 @@ test('the report merges core verdicts, link counters and protocol drops', () => 
   assert.match(renderStatusHuman(peerDead), /Dummy::db: held by alpha, .* - releasing; auto_failback; beta held it when last heard and may still/);
   assert.deepEqual(report.configDigest, { self: 'd1g35t', match: false });
   assert.equal(report.lastCommand?.ageMs, 10_000);
-  assert.deepEqual(JSON.parse(renderStatusJson(report)), report, 'JSON output is the report itself');
+  const health = assessStatus(report);
+  assert.deepEqual(JSON.parse(statusJson(report, health)), { running: true, health, ...report }, 'JSON output is the report with running and health');
 });
 
 test('the human rendering shows roles, holders, links with jitter, drops and warnings', () => {
