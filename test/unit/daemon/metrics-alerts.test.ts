@@ -5,13 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { runDaemon, type DaemonHandle, type Wiring } from '../../../src/daemon/main.js';
 import { monotonicNow } from '../../../src/daemon/clock.js';
 import { DROP_REASONS } from '../../../src/protocol/drops.js';
 import { CORE_EVENTS } from '../../../src/core/events.js';
 import type { LinkEvent } from '../../../src/transport/link.js';
 import type { Message } from '../../../src/protocol/message.js';
+import { freePort } from '../../support/free-port.js';
 import { SilentLink, silentPairConfig } from './memory-wiring.js';
 import { parseExposition, increase, select, value, type Sample } from '../../support/prom-text.js';
 
@@ -38,13 +38,6 @@ function feedWiring(link: FeedLink): Wiring {
   };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** The alerts documented in NOTES/README, as the expression and how this test evaluates it. */
 const ALERTS: { name: string; expr: string; fires: (before: Sample[], after: Sample[]) => boolean }[] = [

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { startMetricsServer, METRICS_CONTENT_TYPE, type MetricsLimits } from '../../../src/daemon/metrics.js';
 import { renderMetrics } from '../../../src/daemon/metrics-registry.js';
 import { observe, connected, dribble, destroyAll, until, type Observed } from '../../support/hostile-clients.js';
 import { runDaemon, type DaemonHandle } from '../../../src/daemon/main.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
+import { freePort } from '../../support/free-port.js';
 import { SilentLink, silentWiring, silentPairConfig } from './memory-wiring.js';
 
 const report = (): StatusReport => ({
@@ -171,13 +171,6 @@ test('hostile: an idle keep-alive connection after a scrape is closed', { timeou
   assert.ok(after < 3000, `closed after ${after} ms`);
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 test('daemon: tb_metrics_port serves the live state on 127.0.0.1 and stops serving on exit', { timeout: 60_000 }, async (t) => {
   const cfg = silentPairConfig(t);
