@@ -23,7 +23,7 @@ health verdict.
 --json   the same as one JSON document (stable field names, JSON Schema status.schema.json;
          see README "Reading twinbeat status"), also when the daemon is not running
 --check  one Nagios plugin line: TWINBEAT OK|WARNING|CRITICAL|UNKNOWN - why | perfdata
-Exit status (status only; README "Monitoring twinbeat status"):
+Exit status (status only; README "Reading twinbeat status"):
   0 healthy
   1 degraded: peer or a link not up, a medium down, configuration drift, a group failed or
     failed to stop here, starting up

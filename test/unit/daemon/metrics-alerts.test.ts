@@ -52,7 +52,7 @@ const ALERTS: { name: string; expr: string; fires: (before: Sample[], after: Sam
     fires: (b, a) => increase(b, a, 'twinbeat_core_events_total', { event: 'unknown-sender' }) > 0 },
   { name: 'TwinbeatLinkDown', expr: 'twinbeat_link_up == 0', fires: (_b, a) => select(a, 'twinbeat_link_up').some((s) => s.value === 0) },
   { name: 'TwinbeatConfigDrift', expr: 'twinbeat_config_digest_match == 0', fires: (_b, a) => select(a, 'twinbeat_config_digest_match').some((s) => s.value === 0) },
-  { name: 'TwinbeatResourceSlow', expr: 'increase(twinbeat_resource_action_duration_seconds_count{action="start"}[10m]) > 0',
+  { name: 'TwinbeatResourceActions', expr: 'increase(twinbeat_resource_action_duration_seconds_count{action="start"}[10m]) > 0',
     fires: (b, a) => increase(b, a, 'twinbeat_resource_action_duration_seconds_count', { resource: 'Dummy::tb6web', action: 'start' }) > 0 },
 ];
 
@@ -96,7 +96,7 @@ test('alerts: every series exists at 0 from the first scrape; injected events ma
       after = await scrape();
     }
     const fired = ALERTS.filter((a) => a.fires(before, after)).map((a) => a.name).sort();
-    assert.deepEqual(fired, ['TwinbeatAuthFailures', 'TwinbeatLinkDown', 'TwinbeatResourceSlow', 'TwinbeatUnknownSender']);
+    assert.deepEqual(fired, ['TwinbeatAuthFailures', 'TwinbeatLinkDown', 'TwinbeatResourceActions', 'TwinbeatUnknownSender']);
     assert.equal(increase(before, after, 'twinbeat_core_events_total', { event: 'unknown-sender' }), 3);
     assert.equal(increase(before, after, 'twinbeat_link_drops_total', { link: 'memory:a', reason: 'bad-mac' }), 1);
     // Inter-arrival: two gaps of exactly 50 ms, both in the le="0.05" bucket.
