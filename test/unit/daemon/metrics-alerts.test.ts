@@ -1,4 +1,4 @@
-// The example alerts in README "Metrics" evaluated against a real daemon's /metrics: every
+// The example alerts in README "Metrics endpoint" evaluated against a real daemon's /metrics: every
 // series an alert reads exists from the first scrape (value 0 for counters, so increase() sees
 // the first event), and after injected events (a frame failing authentication, frames from an
 // unknown node, the group starting) the alerts that should fire do and the others do not.
