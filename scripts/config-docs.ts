@@ -2,13 +2,15 @@
 //   node dist/scripts/config-docs.js [--check] [HA.CF [MARKDOWN...]]
 // rewrites the sample ha.cf from src/config/directives.ts (headings, descriptions, sections;
 // examples kept) and the generated blocks of the markdown files (scripts/readme-blocks.ts).
-// Without file arguments: the repository's ha.cf, README.md and every folder README.
+// Without file arguments: the repository's ha.cf, README.md and every folder README, and the
+// man pages and bash completion (scripts/man-pages.ts, whole files).
 // --check writes nothing and exits 1 if a file is stale. Touches only the files it names.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderHaCfSample } from '../src/config/directive-docs.js';
 import { readmeFiles, renderGeneratedBlocks } from './readme-blocks.js';
+import { GENERATED_FILES } from './man-pages.js';
 
 const args = process.argv.slice(2);
 const check = args[0] === '--check';
@@ -25,16 +27,18 @@ const markdown = files.length > 0 ? named : readmeFiles(repoRoot).map((f) => joi
 const targets: [string, (text: string) => string][] = [
   [haCf, renderHaCfSample],
   ...markdown.map((file): [string, (text: string) => string] => [file, (text) => renderGeneratedBlocks(text, file)]),
+  ...(files.length > 0 ? [] : Object.entries(GENERATED_FILES).map(([path, render]): [string, (text: string) => string] => [join(repoRoot, path), () => render()])),
 ];
 
 let stale = false;
 for (const [file, render] of targets) {
-  const before = readFileSync(file, 'utf8');
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const after = render(before);
   if (after === before) continue;
   stale = true;
   if (check) process.stderr.write(`${file} is out of date: run config-docs without --check\n`);
   else {
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, after);
     process.stdout.write(`regenerated ${file}\n`);
   }

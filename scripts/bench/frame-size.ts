@@ -5,7 +5,7 @@
 // requirement); 32-group frames are longer by design, bounded only by MAX_FRAME_BYTES.
 // Other benches import measureFrameSizes() for their reports.
 import { pathToFileURL } from 'node:url';
-import { encodeFrame, MAX_FRAME_BYTES, type CodecContext } from '../../src/protocol/codec.js';
+import { encodeFrame, MAX_FRAME_BYTES, type FrameContext } from '../../src/protocol/frame.js';
 import { MessageType, type Message } from '../../src/protocol/message.js';
 import type { AuthMethod } from '../../src/config/types.js';
 
@@ -65,7 +65,7 @@ function worst(groups: number): Message {
 export function measureFrameSizes(): FrameSize[] {
   const out: FrameSize[] = [];
   for (const method of ['sha256', 'sha1', 'md5', 'crc'] as AuthMethod[]) {
-    const ctx: CodecContext = { auth: { signIndex: 1, keys: [{ index: 1, method, key: 'bench-key' }] }, nodes, self: nodes[0]! };
+    const ctx: FrameContext = { auth: { signIndex: 1, keys: [{ index: 1, method, key: 'bench-key' }] }, nodes, self: nodes[0]! };
     for (const groups of [1, 8, 32]) {
       for (const [label, message] of [['typical', typical(groups)], ['worst', worst(groups)]] as const) {
         const frame = encodeFrame(message, ctx);

@@ -60,6 +60,10 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'nice', package: 'coreutils', usedBy: 'tests', why: 'the Pacemaker export test runs the pcs script at low priority' },
   // 30 packages, about 31 s (--no-install-recommends).
   { command: 'pcs', package: 'pcs', usedBy: 'tests', why: 'the Pacemaker export test runs the generated pcs script offline' },
+  { command: 'systemd-analyze', package: 'systemd', usedBy: 'tests', why: 'scripts/twinbeat.service: systemd-analyze verify' },
+  { command: 'systemd-notify', package: 'systemd', usedBy: 'tests', why: "the systemd notifier's test against a stand-in NOTIFY_SOCKET (the daemon runs it only under systemd)" },
+  { command: 'man', package: 'man-db', usedBy: 'tests', why: 'the generated man pages render (and the unit\'s Documentation=man: links resolve)' },
+  { command: 'npm', package: 'npm', usedBy: 'tests', why: 'install.sh and npm pack --dry-run: what the package ships' },
   { command: 'nft', package: 'nftables', usedBy: 'bench', why: "the soak's packet loss" },
   { command: 'stress-ng', package: 'stress-ng', usedBy: 'bench', why: "the soak's CPU stress" },
   { command: '/usr/libexec/heartbeat/heartbeat', package: 'heartbeat', usedBy: 'bench', why: 'Linux-HA Heartbeat 3.0.6, compared against' },

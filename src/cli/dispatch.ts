@@ -7,8 +7,7 @@ import { UnreadableConfigError } from './runtime-paths.js';
 import { usageError } from './args.js';
 import { didYouMean } from '../config/errors.js';
 import { packageVersion } from '../daemon/version.js';
-
-export const DEFAULT_CONFIG_DIR = '/etc/ha.d';
+import { DEFAULT_CONFIG_DIR } from '../config/config-dir.js';
 
 /** uname -n, lower-cased: how Heartbeat names the local node. */
 export function defaultNodeName(): string {

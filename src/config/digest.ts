@@ -11,7 +11,7 @@ export type SharedPart = Pick<Config, 'nodes' | 'keepaliveMs' | 'deadtimeMs' | '
 
 /**
  * 16 hex characters: the first GROUPS_DIGEST_HEX hash the resource groups alone (in key order),
- * the rest everything shared. The wire carries a prefix (codec.ts), so a peer can tell two kinds
+ * the rest everything shared. The wire carries a prefix (src/protocol/frame.ts), so a peer can tell two kinds
  * of drift apart: other groups (their claims are unreadable, nothing moves by them) and other
  * timings or policy (reported as drift, failover still works).
  */

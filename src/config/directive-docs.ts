@@ -9,7 +9,7 @@ import { directives, type Directive, type DirectiveKind } from './directives.js'
 
 const WIDTH = 98;
 
-interface Section {
+export interface Section {
   kind: DirectiveKind;
   banner: string[];
   /** The README heading whose table lists this kind. */
@@ -18,7 +18,7 @@ interface Section {
 
 const rule = '# ' + '='.repeat(WIDTH - 2);
 
-const sections: Section[] = [
+export const sections: Section[] = [
   { kind: 'acted', heading: '### ha.cf directives twinbeat acts on', banner: [rule, '# HEARTBEAT DIRECTIVES TWINBEAT ACTS ON', rule] },
   {
     kind: 'accepted-notice',

@@ -27,6 +27,32 @@ export function actionTimeoutMs(config: Config, resourceId: string, action: Reso
   }
 }
 
+/** Outcomes that are a failure of the action (not-running is a status answer, not a failure). */
+const FAILED_OUTCOMES = new Set(['failed', 'timed-out', 'not-installed', 'not-configured']);
+
+/**
+ * The last lines of a script's stderr, for the warning that reports its failure: at most
+ * `maxLines` non-blank lines and `maxChars` characters (the end is what explains the failure).
+ */
+export function stderrTail(stderr: string, maxLines = 5, maxChars = 400): string {
+  const lines = stderr.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const tail = lines.slice(-maxLines).join(' | ');
+  return tail.length > maxChars ? `...${tail.slice(tail.length - maxChars)}` : tail;
+}
+
+/** A failed script run, told at warning level with the end of its stderr. */
+function warnFailure(log: Logger, what: string, result: ScriptResult, fields: Record<string, unknown>): void {
+  if (!FAILED_OUTCOMES.has(result.outcome)) return;
+  const tail = stderrTail(result.stderr);
+  const exit = result.signal ?? result.exitCode;
+  log.warn('script-failed', `${what}: ${result.outcome}${exit !== null ? ` (exit ${exit})` : ''}${result.reason ? `: ${result.reason}` : ''}${tail ? `; stderr: ${tail}` : ''}`, {
+    ...fields,
+    outcome: result.outcome,
+    exit,
+    stderr: tail || undefined,
+  });
+}
+
 const notFound = (reason: string): ScriptResult => ({ outcome: 'not-installed', exitCode: null, signal: null, durationMs: 0, reason, stdout: '', stderr: '' });
 
 /** One ICMP echo with a one-second wait; true if answered. */
@@ -62,6 +88,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       outcome: result.outcome,
       exit: result.exitCode,
     });
+    warnFailure(log, `${resourceId} ${action}`, result, { resource: resourceId, action });
     return result;
   };
 
@@ -72,7 +99,9 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       const path = deps.config().ext.hooks[hook];
       if (path === undefined) return { outcome: 'ok', exitCode: null, signal: null, durationMs: 0, reason: `no ${hook} hook configured`, stdout: '', stderr: '' };
       log.info('hook-run', `running ${hook} hook ${path}`, { hook, path });
-      return deps.runner.runHook(path, env, deps.config().ext.stopTimeoutMs);
+      const result = await deps.runner.runHook(path, env, deps.config().ext.stopTimeoutMs);
+      warnFailure(log, `${hook} hook ${path}`, result, { hook, path });
+      return result;
     },
 
     async probePing() {

@@ -2,7 +2,7 @@
 // never sees paths or scripts: resources are ids, hooks are "configured or not".
 import type { Config } from '../config/types.js';
 import type { CoreConfig } from '../core/types.js';
-import { wireDigest } from '../protocol/codec.js';
+import { wireDigest } from '../protocol/frame.js';
 
 /** `linkNames` are the names of the links actually opened (Link.name), in config order. */
 export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig {

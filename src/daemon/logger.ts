@@ -3,10 +3,15 @@
 // so `grep event=peer-dead` finds every occurrence of an event, and the same text works in a
 // file, in syslog and in the journal. Destinations follow ha.cf: `logfile` (info and above),
 // `debugfile` (debug and above), `logfacility` (syslog); with none of them — or with
-// `twinbeat start -f` — lines go to stdout, which systemd hands to journald.
-// Identical lines are rate limited (see rate-limit.ts).
+// `twinbeat start -f` — lines go to stdout, which systemd hands to journald; there each line
+// starts with its syslog priority (`<4>WARN ...`) so `journalctl -p warning` works.
+// Identical lines are rate limited (see rate-limit.ts). Numbers are written as a person reads
+// them (milliseconds whole, others to 3 decimals). reopen() reopens the log files (logrotate).
 import winston from 'winston';
+import { fstatSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import type { Writable } from 'node:stream';
+import { ReopenableFileTransport } from './log-file.js';
 import { RateLimiter, type Suppressed } from './rate-limit.js';
 import { syslogTransport, syslogUnavailable } from './syslog.js';
 import { monotonicNow } from './clock.js';
@@ -23,6 +28,8 @@ export interface Logger {
   error(event: string, message: string, fields?: Fields): void;
   /** A logger that adds component=NAME to every line; shares destinations and rate limiting. */
   child(component: string): Logger;
+  /** Reopen logfile and debugfile at their paths (after logrotate moved them away). */
+  reopen(): void;
   /** Emit pending suppression summaries and flush and close every destination. */
   close(): Promise<void>;
 }
@@ -38,6 +45,8 @@ export interface LoggerOptions {
   debug?: number;
   /** Where "stdout" lines go (tests pass a stream). */
   stdout?: Writable;
+  /** Prefix stdout lines with `<N>` syslog priorities (default: stdoutIsJournal()). */
+  journal?: boolean;
   /** Syslog socket (tests). */
   syslogSocket?: string;
   /** Repeats of the same line within this window are summarised. Default 10 s. */
@@ -48,28 +57,66 @@ export interface LoggerOptions {
   fallback?: (line: string) => void;
 }
 
+/**
+ * A number as a person reads it: a field named ...Ms (or a number followed by "ms" in a message)
+ * in whole milliseconds, anything else to at most 3 decimals — never `2001.8966199999998`.
+ */
+export function readableNumber(value: number, milliseconds: boolean): number {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
+  return milliseconds ? Math.round(value) : Math.round(value * 1000) / 1000;
+}
+
+/** Long decimal numbers in a message, rounded like readableNumber. */
+export function readableText(text: string): string {
+  return text.replace(/\d+\.\d{4,}(?=( ?ms\b)?)/g, (n, ms: string | undefined) => String(readableNumber(Number(n), ms !== undefined)));
+}
+
 /** `key=value`, quoting values that contain spaces, quotes or `=` so the line stays parseable. */
-export function formatValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value) ?? String(value);
+export function formatValue(value: unknown, key = ''): string {
+  if (typeof value === 'number') value = readableNumber(value, /ms$/i.test(key));
+  const readable = (k: string, v: unknown) => (typeof v === 'number' ? readableNumber(v, /ms$/i.test(k)) : v);
+  const text = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value, readable) ?? String(value);
   return /^[^\s"=\\]+$/.test(text) ? text : JSON.stringify(text);
 }
 
 export function formatLine(level: Level, event: string, message: string, fields: Fields): string {
   const parts = [level.toUpperCase(), `event=${formatValue(event)}`];
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) parts.push(`${key}=${formatValue(value)}`);
-  parts.push(`msg=${JSON.stringify(message)}`);
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) parts.push(`${key}=${formatValue(value, key)}`);
+  parts.push(`msg=${JSON.stringify(readableText(message))}`);
   return parts.join(' ');
 }
 
+/**
+ * Is file descriptor `fd` (stdout) the journal's stream? systemd sets JOURNAL_STREAM to the
+ * device:inode of the stream it connected; a child whose stdout was redirected (the detached
+ * daemon's logfile) inherits the variable but not the stream, so both are compared.
+ */
+export function stdoutIsJournal(env: NodeJS.ProcessEnv = process.env, fd = 1): boolean {
+  const match = /^(\d+):(\d+)$/.exec(env.JOURNAL_STREAM ?? '');
+  if (match === null || isatty(fd)) return false;
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    return st.dev === BigInt(match[1]!) && st.ino === BigInt(match[2]!);
+  } catch {
+    return false;
+  }
+}
+
+/** sd-daemon(3) priority prefixes: err, warning, info, debug. */
+const JOURNAL_PRIORITY: Record<string, string> = { error: '<3>', warn: '<4>', info: '<6>', debug: '<7>' };
+
 const withTimestamp = winston.format.printf((info) => `${new Date().toISOString()} ${String(info.message)}`);
 const bare = winston.format.printf((info) => String(info.message));
+const journalLine = winston.format.printf((info) => `${JOURNAL_PRIORITY[info.level] ?? ''}${String(info.message)}`);
 
 export function createLogger(opts: LoggerOptions): Logger {
   const stdout = opts.stdout ?? process.stdout;
   const verbose = (opts.debug ?? 0) > 0;
   const transports: winston.transport[] = [];
-  if (opts.logfile) transports.push(new winston.transports.File({ filename: opts.logfile, level: 'info', format: withTimestamp }));
-  if (opts.debugfile) transports.push(new winston.transports.File({ filename: opts.debugfile, level: 'debug', format: withTimestamp }));
+  const files: ReopenableFileTransport[] = [];
+  if (opts.logfile) files.push(new ReopenableFileTransport(opts.logfile, { level: 'info', format: withTimestamp }));
+  if (opts.debugfile) files.push(new ReopenableFileTransport(opts.debugfile, { level: 'debug', format: withTimestamp }));
+  transports.push(...files);
 
   const notices: string[] = [];
   const closers: (() => void)[] = [];
@@ -88,7 +135,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       wantStdout = true;
     }
   }
-  const stdoutTransport = () => new winston.transports.Stream({ stream: stdout, level: verbose ? 'debug' : 'info', format: bare });
+  const journal = opts.journal ?? (opts.stdout === undefined && stdoutIsJournal());
+  const stdoutTransport = () => new winston.transports.Stream({ stream: stdout, level: verbose ? 'debug' : 'info', format: journal ? journalLine : bare });
   let hasStdout = wantStdout;
   if (wantStdout) transports.push(stdoutTransport());
 
@@ -131,6 +179,7 @@ export function createLogger(opts: LoggerOptions): Logger {
     const finished = new Promise<void>((resolve) => sink.on('finish', () => resolve()));
     sink.end();
     await finished;
+    await Promise.all(files.map((f) => f.flushAndClose()));
     for (const close of closers) close();
   };
 
@@ -147,6 +196,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       warn: (e, m, f) => log('warn', e, m, f),
       error: (e, m, f) => log('error', e, m, f),
       child: (component) => make({ ...base, component }),
+      reopen: () => {
+        for (const file of files) file.reopen();
+      },
       close: () => (closing ??= closeAll()),
     };
   };

@@ -2,10 +2,12 @@
 // ticks, finished scripts and operator commands become core Events; the Effects each step
 // returns are carried out strictly in the order returned, and one event is fully handled
 // (including awaiting a persist) before the next is stepped. Work that takes time (scripts,
-// ping probes) is started and answers later with its own event.
+// ping probes) is started and answers later with its own event. Touches nothing directly: the
+// world is reached through the links, codec, actions and clock it is given.
 import type { Effect, Event, HookKind, PersistedState, ResourceAction } from '../core/types.js';
 import type { CoreStatus } from '../core/status.js';
-import type { Message } from '../protocol/message.js';
+import type { FrameCodec } from '../protocol/frame-codec.js';
+import { DropCounters, type DropReason } from '../protocol/drops.js';
 import type { Link } from '../transport/link.js';
 import type { ScriptResult } from '../resources/result.js';
 import type { Clock, Timer } from './clock.js';
@@ -17,14 +19,6 @@ export interface CoreMachine {
   status(): CoreStatus;
   /** When the core next needs a tick to act on time (Infinity: only the regular tick). */
   nextWakeAt(): number;
-}
-
-export type DecodeResult = { ok: true; message: Message } | { ok: false; reason: string };
-
-/** Frames ↔ messages: codec + authentication + per-link replay window (src/protocol). */
-export interface FrameCodec {
-  encode(message: Message): string;
-  decode(frame: string, link: string): DecodeResult;
 }
 
 /** The slow parts of the world, each answering with a promise the loop turns into an event. */
@@ -39,7 +33,8 @@ export interface WorldActions {
 export interface LoopDeps {
   machine: CoreMachine;
   links: readonly Link[];
-  codec: FrameCodec;
+  /** Frames ↔ messages: decode + authentication + per-link replay window (src/protocol). */
+  codec: Pick<FrameCodec, 'encode' | 'decode'>;
   actions: WorldActions;
   clock: Clock;
   log: Logger;
@@ -49,6 +44,8 @@ export interface LoopDeps {
    * Time-critical ticks come sooner, exactly when the core asks (nextWakeAt).
    */
   tickMs: number;
+  /** Called after every stepped event (the systemd watchdog's proof that the loop is alive). */
+  afterStep?: (now: number) => void;
   /** Observers (metrics): a frame from the peer was accepted on a link at `at`. */
   onFrameAccepted?: (link: string, at: number) => void;
 }
@@ -62,7 +59,8 @@ export class Loop {
   private timer: Timer | null = null;
   private done = false;
   private resolveStopped!: () => void;
-  private readonly drops = new Map<string, Record<string, number>>();
+  /** Per link: frames the codec refused after the link handed them over. */
+  private readonly drops = new Map<string, DropCounters>();
   private readonly events: Record<string, number> = {};
   /** Resolves when the core reports a completed graceful stop. */
   readonly stopped: Promise<void>;
@@ -72,7 +70,8 @@ export class Loop {
     this.coreLog = deps.log.child('core');
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     for (const link of deps.links) {
-      this.drops.set(link.name, {});
+      const drops = new DropCounters();
+      this.drops.set(link.name, drops);
       link.onEvent((event) => {
         if (event.kind === 'medium') {
           void this.dispatch({ type: 'link-medium', now: event.at, link: link.name, up: event.up, reason: event.reason });
@@ -84,8 +83,7 @@ export class Loop {
           deps.onFrameAccepted?.(link.name, event.at);
           void this.dispatch({ type: 'heard', now: event.at, link: link.name, message: decoded.message });
         } else {
-          const table = this.drops.get(link.name)!;
-          table[decoded.reason] = (table[decoded.reason] ?? 0) + 1;
+          drops.count(decoded.reason);
           this.log.debug('frame-dropped', `dropped a frame on ${link.name}: ${decoded.reason}`, { link: link.name, reason: decoded.reason });
         }
       });
@@ -109,8 +107,8 @@ export class Loop {
   }
 
   /** Frames dropped after the link handed them over (decode, auth, replay), by reason. */
-  protocolDrops(link: string): Record<string, number> {
-    return { ...(this.drops.get(link) ?? {}) };
+  protocolDrops(link: string): Partial<Record<DropReason, number>> {
+    return this.drops.get(link)?.nonZero() ?? {};
   }
 
   /** How often the core logged each event (group-started, peer-dead, ...) since start: for metrics. */
@@ -165,6 +163,7 @@ export class Loop {
       throw err;
     }
     for (const effect of effects) await this.carryOut(effect);
+    this.deps.afterStep?.(this.deps.clock.now());
     this.rearm();
   }
 

@@ -1,43 +1,41 @@
 // The composition root: configuration → logger, pidfile, state, links, codec, core, loop,
-// control socket, signals. Everything the daemon is made of is created here and nowhere else,
-// and torn down here in reverse order.
+// control socket, metrics, signals. Everything the daemon is made of is created here and nowhere
+// else, and torn down here in reverse order. What it does for an operator is control-handler.ts;
+// signals are signals.ts. Touches nothing itself beyond what the parts it builds touch.
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { formatError, formatNotice } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
+import type { FrameCodec } from '../protocol/frame-codec.js';
 import { ScriptRunner } from '../resources/runner.js';
 import { scriptChecks } from '../resources/locate.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
-import { acquirePidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
+import { claimPidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
 import { bumpGeneration } from './state-file.js';
-import { Loop, type FrameCodec } from './loop.js';
+import { Loop } from './loop.js';
 import { createWorldActions } from './actions.js';
 import { reclaimAtStartup } from './reclaim.js';
 import { coreConfigFrom } from './core-config.js';
-import { startControlServer, type ControlRequest, type ControlResponse, type ControlServer } from './control.js';
-import { buildStatusReport, type StatusReport } from './status-report.js';
+import { startControlServer, type ControlResponse } from './control.js';
+import { createDaemonControl } from './control-handler.js';
+import { installSignalHandlers } from './signals.js';
 import { startStatusSocket } from './status-socket.js';
 import { startMetricsServer } from './metrics.js';
 import { DaemonMetrics, observedActions, METRICS_EVENT_LOOP_SAMPLE_MS } from './metrics-registry.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
-import { fatalHandler } from './fatal.js';
 import { StopGuard, stopDeadlineMs } from './stop-guard.js';
+import { CONFIG_REFUSED_EXIT, createNotifier, takeNotifyEnvironment } from './systemd.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
   /** Links for config.media, not yet opened. */
   createLinks(config: Config, clock: Clock, log: Logger): Link[];
   /** Signs with config.auth; keeps a replay window per link. */
-  createCodec(config: Config): ReloadableCodec;
-}
-
-export interface ReloadableCodec extends FrameCodec {
-  /** Adopt new keys after a reload (rollover: every listed key is accepted). */
-  setConfig(config: Config): void;
+  createCodec(config: Config): Pick<FrameCodec, 'encode' | 'decode' | 'setConfig'>;
 }
 
 /** Where startup failures are told before (or besides) the log: the terminal running `start`. */
@@ -79,22 +77,25 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(`${formatError(e)}\n`);
     io.err(`twinbeat: configuration in ${opts.configDir} is invalid (${loaded.errors.length} problem(s)); not starting\n`);
-    return 1;
+    return CONFIG_REFUSED_EXIT;
   }
-  let config = loaded.config;
+  const config = { current: loaded.config };
   const clock = opts.clock ?? systemClock;
-  const log = createLogger({ logfile: config.logfile, debugfile: config.debugfile, logfacility: config.logfacility, foreground: opts.foreground, debug: config.debug });
+  const { logfile, debugfile, logfacility, debug, ext } = loaded.config;
+  const log = createLogger({ logfile, debugfile, logfacility, foreground: opts.foreground, debug });
   const daemonLog = log.child('daemon');
+  // Before any child process exists, so none inherits NOTIFY_SOCKET (see systemd.ts).
+  const systemd = createNotifier(takeNotifyEnvironment(), { onError: (message) => daemonLog.warn('systemd-notify-failed', message) });
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
   const connections = await keepDescriptorHeadroom(daemonLog);
 
   let pidfile: Pidfile;
   try {
-    pidfile = acquirePidfile(config.ext.pidFile, (stale) =>
-      daemonLog.warn('pidfile-stale', `taking over stale pidfile ${config.ext.pidFile} (pid ${stale ?? 'unreadable'} is not running)`, { path: config.ext.pidFile }),
+    pidfile = await claimPidfile({ pidFile: ext.pidFile, controlSocket: ext.controlSocket, configDir: opts.configDir }, (stale) =>
+      daemonLog.warn('stale-pidfile', `taking over stale pidfile ${ext.pidFile}: ${stale.found}`, { path: ext.pidFile, pid: stale.pid, found: stale.found }),
     );
   } catch (err) {
-    const message = err instanceof AlreadyRunningError ? err.message : `cannot create pidfile ${config.ext.pidFile}: ${(err as Error).message}`;
+    const message = err instanceof AlreadyRunningError ? err.message : `cannot create pidfile ${ext.pidFile}: ${(err as Error).message}`;
     daemonLog.error('daemon-refused', message);
     io.err(`twinbeat: ${message}\n`);
     await log.close();
@@ -114,10 +115,10 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   };
 
   try {
-    const state = await bumpGeneration(config.ext.stateFile);
+    const state = await bumpGeneration(ext.stateFile);
     const startedAt = clock.now();
-    daemonLog.info('daemon-start', `twinbeat ${packageVersion()} starting as ${config.self} (peer ${config.peer}), generation ${state.generation}${state.standby ? ', standby' : ''}`, {
-      node: config.self,
+    daemonLog.info('daemon-start', `twinbeat ${packageVersion()} starting as ${loaded.config.self} (peer ${loaded.config.peer}), generation ${state.generation}${state.standby ? ', standby' : ''}`, {
+      node: loaded.config.self,
       generation: state.generation,
       pid: process.pid,
     });
@@ -125,19 +126,23 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     // Before any link opens or the core ticks: stop whatever a killed predecessor left running,
     // so the core's "I hold nothing" is true. A failed stop throws (caught below: exit 1).
     const runner = new ScriptRunner();
-    await reclaimAtStartup({ config, runner, log });
+    await reclaimAtStartup({ config: config.current, runner, log });
 
-    const links = wiring.createLinks(config, clock, log);
-    const codec = wiring.createCodec(config);
-    const machine = new FailoverMachine(coreConfigFrom(config, links.map((l) => l.name)), { generation: state.generation, standby: state.standby, now: clock.now() });
+    const links = wiring.createLinks(config.current, clock, log);
+    const linkNames = links.map((l) => l.name);
+    const codec = wiring.createCodec(config.current);
+    const machine = new FailoverMachine(coreConfigFrom(config.current, linkNames), { generation: state.generation, standby: state.standby, now: clock.now() });
     // Metrics (tb_metrics_port) observe frames and script runs as they happen; off: no observers.
-    const metrics: DaemonMetrics | null = config.ext.metricsPort > 0
-      ? new DaemonMetrics({ report: () => statusReport(), coreEvents: () => loop.coreEvents() }, {
-          links: links.map((l) => l.name), resources: config.groups.flatMap((g) => g.resources.map((r) => r.id)), processMetrics: { eventLoopSampleMs: METRICS_EVENT_LOOP_SAMPLE_MS },
+    const metrics: DaemonMetrics | null = ext.metricsPort > 0
+      ? new DaemonMetrics({ report: () => control.statusReport(), coreEvents: () => loop.coreEvents() }, {
+          links: linkNames, resources: config.current.groups.flatMap((g) => g.resources.map((r) => r.id)), processMetrics: { eventLoopSampleMs: METRICS_EVENT_LOOP_SAMPLE_MS },
         })
       : null;
-    const actions = observedActions(createWorldActions({ config: () => config, runner, stateFile: config.ext.stateFile, log }), metrics);
-    const loop: Loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config), onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined });
+    const actions = observedActions(createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log }), metrics);
+    const loop: Loop = new Loop({
+      machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), afterStep: (now) => systemd.alive(now),
+      onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined,
+    });
     cleanups.push(() => loop.close());
 
     for (const link of links) {
@@ -153,85 +158,41 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       cleanups.push(() => link.close());
     }
     // After the links opened: the thread pool (serial reads, state file) exists by now.
-    if (config.realtime) await enterRealtime(config.rtprio, daemonLog);
+    if (config.current.realtime) await enterRealtime(config.current.rtprio, daemonLog);
 
-    let stopping = false;
-    const stop = (why: string) => {
-      if (stopping) {
-        daemonLog.info('stop-in-progress', `${why}: already stopping (releasing resources)`);
-        return;
-      }
-      stopping = true;
-      daemonLog.info('stop-requested', `${why}: releasing resources and stopping`);
-      void loop.dispatch({ type: 'command', now: clock.now(), command: 'stop' });
-    };
-
-    const reload = async (): Promise<ControlResponse> => {
-      const next = await loadConfig(opts.configDir, opts.node, { scripts: scriptChecks(opts.configDir) });
-      if (!next.ok) {
-        const errors = next.errors.map(formatError);
-        daemonLog.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
-        return { ok: false, error: `configuration invalid, running configuration kept:\n${errors.join('\n')}` };
-      }
-      const changedMedia = JSON.stringify(next.config.media) !== JSON.stringify(config.media);
-      config = next.config;
-      codec.setConfig(config);
-      await loop.dispatch({ type: 'config', now: clock.now(), config: coreConfigFrom(config, links.map((l) => l.name)) });
-      const note = changedMedia ? ' (the list of links changed: that takes effect at the next restart)' : '';
-      daemonLog.info('reload-applied', `configuration reloaded, digest ${config.digest}${note}`, { digest: config.digest });
-      return { ok: true, message: `configuration reloaded (digest ${config.digest})${note}` };
-    };
-
-    const commandAnswer = async (command: 'standby' | 'takeover' | 'stop'): Promise<ControlResponse> => {
-      if (command === 'stop') {
-        stop('stop requested on the control socket');
-        return { ok: true, message: 'stopping: releasing resources' };
-      }
-      await loop.dispatch({ type: 'command', now: clock.now(), command });
-      const last = loop.status().lastCommand;
-      if (last !== null && last.command === command && !last.accepted) return { ok: false, error: last.reason };
-      return { ok: true, message: `${command} accepted${last?.reason ? `: ${last.reason}` : ''}` };
-    };
-
-    const statusReport = (): StatusReport =>
-      buildStatusReport(
-        loop.status(),
-        links.map((l) => ({ name: l.name, kind: l.kind, stats: l.stats(), protocolDrops: loop.protocolDrops(l.name) })),
-        { pid: process.pid, version: packageVersion(), uptimeMs: Math.round(clock.now() - startedAt), configDir: opts.configDir, stateFile: config.ext.stateFile },
-        config.digest,
-      );
-
-    const handler = async (request: ControlRequest): Promise<ControlResponse> => {
-      switch (request.cmd) {
-        case 'status':
-          return { ok: true, data: statusReport() };
-        case 'reload':
-          return reload();
-        default:
-          return commandAnswer(request.cmd);
-      }
-    };
-
-    const control: ControlServer = await startControlServer({
-      path: config.ext.controlSocket,
-      group: config.ext.controlGroup,
-      handler,
+    const control = createDaemonControl({
+      configDir: opts.configDir,
+      node: opts.node,
+      config,
+      codec,
+      loop,
+      links,
+      clock,
+      startedAt,
+      log: daemonLog,
+      reopenLog: () => log.reopen(),
+      announceStopping: (why) => systemd.stopping(why),
+    });
+    const controlServer = await startControlServer({
+      path: ext.controlSocket,
+      group: ext.controlGroup,
+      handler: (request) => control.handle(request),
       onError: (err) => daemonLog.warn('control-error', err.message),
       limits: { maxConnections: connections.control },
     });
-    cleanups.push(() => control.close());
+    cleanups.push(() => controlServer.close());
     // Read-only twin for monitoring (tb_status_group): status only, from half the control budget.
-    const statusSocket = await startStatusSocket({
-      controlSocket: config.ext.controlSocket, group: config.ext.statusGroup, handler, maxConnections: Math.max(1, Math.floor(connections.control / 2)),
+    const statusServer = await startStatusSocket({
+      controlSocket: ext.controlSocket, group: ext.statusGroup, handler: (request) => control.handle(request), maxConnections: Math.max(1, Math.floor(connections.control / 2)),
       onError: (err) => daemonLog.warn('control-error', err.message),
     });
-    cleanups.push(() => statusSocket.close());
+    cleanups.push(() => statusServer.close());
 
     // Metrics are an observer: a busy port is logged, it never keeps the daemon from failover.
     // The port is read at start; a reload that changes it takes effect at the next restart.
     if (metrics !== null) {
       try {
-        const { metricsPort: port, metricsAddress: address } = config.ext;
+        const { metricsPort: port, metricsAddress: address } = ext;
         const endpoint = await startMetricsServer({
           port,
           address,
@@ -242,35 +203,18 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
         cleanups.push(() => endpoint.close());
         daemonLog.info('metrics-listening', `metrics at http://${address}:${endpoint.port}/metrics`, { port: endpoint.port, address });
       } catch (err) {
-        daemonLog.error('metrics-failed', `cannot serve metrics on ${config.ext.metricsAddress}:${config.ext.metricsPort}: ${(err as Error).message}`, { port: config.ext.metricsPort });
+        daemonLog.error('metrics-failed', `cannot serve metrics on ${ext.metricsAddress}:${ext.metricsPort}: ${(err as Error).message}`, { port: ext.metricsPort });
       }
     }
 
-    if (opts.installSignalHandlers !== false) {
-      const onTerm = () => stop('SIGTERM');
-      const onInt = () => stop('SIGINT');
-      const onHup = () => void reload();
-      // A bug anywhere: log it, flush the log, exit non-zero so systemd restarts us (fatal.ts).
-      const onFatal = fatalHandler({ log: daemonLog, closeLog: () => log.close(), exit: (code) => process.exit(code) });
-      process.on('SIGTERM', onTerm);
-      process.on('SIGINT', onInt);
-      process.on('SIGHUP', onHup);
-      process.on('uncaughtException', onFatal);
-      process.on('unhandledRejection', onFatal);
-      cleanups.push(() => {
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        process.off('SIGHUP', onHup);
-        process.off('uncaughtException', onFatal);
-        process.off('unhandledRejection', onFatal);
-      });
-    }
+    if (opts.installSignalHandlers !== false) cleanups.push(installSignalHandlers(control, daemonLog, () => log.close()));
 
     loop.start();
-    daemonLog.info('daemon-ready', `control socket ${config.ext.controlSocket}, ${links.length} link(s): ${links.map((l) => l.name).join(', ')}`);
-    opts.onReady?.({ stop: () => stop('stop requested'), reload });
+    daemonLog.info('daemon-ready', `control socket ${ext.controlSocket}, ${links.length} link(s): ${linkNames.join(', ')}`);
+    systemd.ready(`${config.current.self}: generation ${state.generation}, ${links.length} link(s) open`);
+    opts.onReady?.({ stop: () => control.stop('stop requested'), reload: control.reload });
     // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
-    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config) });
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config.current) });
     stopGuard.start();
     cleanups.push(() => stopGuard.cancel());
     const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);

@@ -1,5 +1,5 @@
 // The real transport and protocol edge for the daemon: one Link per ha.cf medium (UDP ucast,
-// bcast, mcast; serial) and the signed frame codec with per-link replay windows (LinkCodec).
+// bcast, mcast; serial) and the signed frame codec with per-link replay windows (FrameCodec).
 import { networkInterfaces } from 'node:os';
 import type { Config, Medium } from '../config/types.js';
 import type { Link } from '../transport/link.js';
@@ -8,7 +8,7 @@ import { SerialLink } from '../transport/serial.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Wiring } from './main.js';
-import { LinkCodec } from '../protocol/link-codec.js';
+import { FrameCodec } from '../protocol/frame-codec.js';
 
 /** Every IPv4 address of this host (in this network namespace). */
 export function localAddresses(): Set<string> {
@@ -55,5 +55,5 @@ export function createLinks(config: Config, clock: Clock, log: Logger): Link[] {
 
 export const realWiring: Wiring = {
   createLinks,
-  createCodec: (config) => LinkCodec.fromConfig(config),
+  createCodec: (config) => FrameCodec.fromConfig(config),
 };

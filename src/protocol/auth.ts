@@ -4,7 +4,7 @@
 // sha256 (recommended), sha1 and md5: HMAC, truncated to 128 bits (22 characters, the last one
 // carrying 2 zero bits) — the truncation RFC 4868 uses for HMAC-SHA-256-128; a forger needs about
 // 2^127 guesses, each one a frame on the wire. The claim sets travel as short numbers
-// (codec.ts) so that a heartbeat still fits 80 bytes with the full tag. sha1 and md5 exist so
+// (frame.ts) so that a heartbeat still fits 80 bytes with the full tag. sha1 and md5 exist so
 // Heartbeat authkeys files load unchanged; twinbeat does not interoperate with Heartbeat on the
 // wire, so truncating its methods breaks nothing.
 // crc: CRC-32 only — detects line noise, gives no protection against anyone on the network.

@@ -1,9 +1,10 @@
 // Why a received frame was thrown away. Links count the reasons they detect themselves (size,
-// noise, partial lines, own frames); the codec and the replay window count the rest. Operators
+// noise, partial lines, own frames); the frame codec (decode, authentication, replay window)
+// refuses the rest and the daemon loop counts those, one DropCounters per link. Operators
 // read these counters in `twinbeat status`; DROP_REASON_DOCS is generated into README "Drop
 // counters" by scripts/config-docs.ts, so the table there cannot drift from this list.
 // Pure: no I/O.
-import { MAX_FRAME_BYTES } from './codec.js';
+import { MAX_FRAME_BYTES } from './frame.js';
 import { REPLAY_WINDOW } from './replay.js';
 
 export const DROP_REASONS = [
@@ -64,6 +65,16 @@ export class DropCounters {
     let sum = 0;
     for (const n of this.counts.values()) sum += n;
     return sum;
+  }
+
+  /** Only the reasons seen at least once (what status and metrics list per link). */
+  nonZero(): Partial<Record<DropReason, number>> {
+    const out: Partial<Record<DropReason, number>> = {};
+    for (const reason of DROP_REASONS) {
+      const n = this.counts.get(reason);
+      if (n) out[reason] = n;
+    }
+    return out;
   }
 
   /** Every reason, zero or not, so status output has a stable shape. */

@@ -1,4 +1,4 @@
-// The messages two twinbeat nodes exchange. Pure data: src/protocol/codec.ts turns them into
+// The messages two twinbeat nodes exchange. Pure data: src/protocol/frame.ts turns them into
 // one signed text line and back, src/core decides what they mean.
 //
 // Type codes are numeric on the wire and only ever appended: a node that meets a code it does not

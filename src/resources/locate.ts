@@ -8,6 +8,7 @@
 // the OCF shell library. The safety rule is keepalived's check_security: every component of the
 // real path must be owned by root and not writable by group or others (a directory may be, with
 // the sticky bit). Touches the file system (stat, access, reading a script's head) only.
+import { DEFAULT_CONFIG_DIR } from '../config/config-dir.js';
 import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ export function packageResourcesDir(): string {
   return fileURLToPath(new URL('../../../resources.d', import.meta.url));
 }
 
-const heartbeatResourceDir = '/etc/ha.d/resource.d';
+const heartbeatResourceDir = join(DEFAULT_CONFIG_DIR, 'resource.d');
 const initDir = '/etc/init.d';
 
 /**

@@ -1,5 +1,6 @@
 // RS-232 heartbeat link: 8N1 at the configured baud, one frame per '\n'-terminated line, read
-// through a bounded LineSplitter (long lines, partial lines and noise are dropped and counted).
+// through a LineSplitter (@serialport/parser-readline behind a bound: long lines, partial lines
+// and noise are dropped and counted). Touches only its serial device.
 //
 // When the device goes away (USB adapter unplugged, socat killed) the link reports `medium down`
 // once and re-opens the same path with backoff (reopen.ts; 100 ms doubling to a 500 ms cap: a
@@ -12,7 +13,7 @@ import { SerialPort } from 'serialport';
 import { BaseLink } from './base.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
-import { MAX_FRAME_BYTES } from '../protocol/codec.js';
+import { MAX_FRAME_BYTES } from '../protocol/frame.js';
 import { Reopener } from './reopen.js';
 import { LinePacer, type PacerDecision } from './line-pacer.js';
 

@@ -2,7 +2,7 @@
 // frame passes before it is handed on: size and printable characters, the same on all media.
 import type { LinkStats } from './link.js';
 import { DropCounters, type DropReason } from '../protocol/drops.js';
-import { MAX_FRAME_BYTES } from '../protocol/codec.js';
+import { MAX_FRAME_BYTES } from '../protocol/frame.js';
 
 /** Inter-arrival statistics cover the last this-many accepted frames. */
 export const INTER_ARRIVAL_WINDOW = 256;
@@ -48,8 +48,6 @@ export class LinkStatsRecorder {
   }
 
   snapshot(): LinkStats {
-    const drops: Record<string, number> = {};
-    for (const [reason, n] of Object.entries(this.drops.snapshot())) if (n > 0) drops[reason] = n;
     const sorted = [...this.intervals].sort((a, b) => a - b);
     const count = sorted.length;
     const mean = count === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / count;
@@ -59,7 +57,7 @@ export class LinkStatsRecorder {
       framesReceived: this.framesReceived,
       bytesSent: this.bytesSent,
       bytesReceived: this.bytesReceived,
-      drops,
+      drops: this.drops.nonZero(),
       lastHeardAt: this.lastHeardAt,
       interArrival: { mean, max: count === 0 ? 0 : sorted[count - 1]!, p99, count },
     };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Link, LinkEvent } from '../../src/transport/link.js';
-import { MAX_FRAME_BYTES } from '../../src/protocol/codec.js';
+import { MAX_FRAME_BYTES } from '../../src/protocol/frame.js';
 import { waitFor } from '../../scripts/lab/process.js';
 
 export interface ConnectedPair {

@@ -19,7 +19,7 @@ import { NODES } from '../../scripts/lab/lab-config.js';
 import { rootSkipReason } from '../../scripts/lab/netns.js';
 import { sleep, uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import { parseAuthkeys } from '../../src/config/authkeys.js';
-import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type CodecContext } from '../../src/protocol/codec.js';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, type FrameContext } from '../../src/protocol/frame.js';
 import { tagLength } from '../../src/protocol/auth.js';
 import { REPLAY_WINDOW } from '../../src/protocol/replay.js';
 import type { DropReason } from '../../src/protocol/drops.js';
@@ -76,8 +76,8 @@ test('hostile UDP (noise, oversize, replays incl. spoofed sources, tampered tags
   await lab.ns.client.exec(['ip', 'addr', 'add', `${SPOOFED}/${LAB_NET.prefixLength}`, 'dev', LAB_NET.lanIf]);
 
   const auth = parseAuthkeys(readFileSync(join(lab.paths('alpha').configDir, 'authkeys'), 'utf8'), 'authkeys').auth!;
-  const atBravo: CodecContext = { auth, nodes: NODES, self: 'bravo' };
-  const asAlpha: CodecContext = { auth, nodes: NODES, self: 'alpha' };
+  const atBravo: FrameContext = { auth, nodes: NODES, self: 'bravo' };
+  const asAlpha: FrameContext = { auth, nodes: NODES, self: 'alpha' };
   const tagChars = tagLength(auth.keys[0]!.method);
   /** alpha's real heartbeats to bravo captured so far (everything else on the port is ours). */
   const heartbeats = (): Heartbeat[] => sniffer.captured.flatMap(({ source, payload }) => {
@@ -128,10 +128,10 @@ test('hostile UDP (noise, oversize, replays incl. spoofed sources, tampered tags
   {
     const real = heartbeats().slice(-30);
     const latest = real.at(-1)!.message;
-    const forged = (ctx: CodecContext, change: Partial<Message> = {}) => encodeFrame({ ...latest, ...change }, ctx);
-    const wrongKey: CodecContext = { ...asAlpha, auth: { signIndex: auth.signIndex, keys: [{ index: auth.signIndex, method: 'sha256', key: 'not-the-lab-key' }] } };
+    const forged = (ctx: FrameContext, change: Partial<Message> = {}) => encodeFrame({ ...latest, ...change }, ctx);
+    const wrongKey: FrameContext = { ...asAlpha, auth: { signIndex: auth.signIndex, keys: [{ index: auth.signIndex, method: 'sha256', key: 'not-the-lab-key' }] } };
     const unknownIndex = (auth.signIndex + 1) % 16;
-    const otherIndex: CodecContext = { ...asAlpha, auth: { signIndex: unknownIndex, keys: [{ index: unknownIndex, method: 'sha256', key: 'x' }] } };
+    const otherIndex: FrameContext = { ...asAlpha, auth: { signIndex: unknownIndex, keys: [{ index: unknownIndex, method: 'sha256', key: 'x' }] } };
     const classes: [DropReason, string[]][] = [
       ['bad-mac', real.map((h) => tamperTag(h.frame, tagChars))],
       ['bad-mac', real.map((h) => renumber(h.frame))],

@@ -1,7 +1,7 @@
 // How a simulated frame crosses the simulated wire.
 //
 // 'codec' (scenarios, targeted tests, and a share of the soak): through the daemon's own codec.
-// Each machine has a LinkCodec (src/protocol/link-codec.ts) like the real daemon: encodeFrame
+// Each machine has a FrameCodec (src/protocol/frame-codec.ts) like the real daemon: encodeFrame
 // signs the status into one text line (HMAC-SHA256 with the pair's shared key), and on arrival
 // decodeFrame parses and authenticates it and the per-(link, sender) ReplayWindow drops
 // duplicates and replays. A rebooted machine starts with fresh windows, as a restarted daemon does.
@@ -11,7 +11,7 @@
 // encoding and HMAC. The codec itself is covered by test/unit/protocol.
 
 import type { AuthConfig } from '../../src/config/types.js';
-import { LinkCodec } from '../../src/protocol/link-codec.js';
+import { FrameCodec } from '../../src/protocol/frame-codec.js';
 import type { Message } from '../../src/protocol/message.js';
 import { ReplayWindow } from '../../src/protocol/replay.js';
 
@@ -27,7 +27,7 @@ export interface WireEnd {
 
 export function wireEnd(mode: WireMode, self: string, nodes: readonly [string, string]): WireEnd {
   if (mode === 'codec') {
-    const codec = new LinkCodec({ auth: SIM_AUTH, nodes, self });
+    const codec = new FrameCodec({ auth: SIM_AUTH, nodes, self });
     return {
       encode: (message) => codec.encode(message),
       decode: (frame, link) => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResourceSpec } from '../../src/config/types.js';
 import { fixturesDir, repoRoot } from './paths.js';
+import { processAlive } from '../../src/daemon/pidfile.js';
 
 export interface ScriptDir {
   dir: string;
@@ -34,15 +35,8 @@ export function copyScripts(): ScriptDir {
   };
 }
 
-/** True while the process exists and is not a zombie. */
-export function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+/** True while the process exists and is not a zombie: the daemon's own test (src/daemon/pidfile.ts). */
+export const isRunning = processAlive;
 
 /** Polls (generously: the machine may be loaded) until none of the pids runs. */
 export async function waitGone(pids: number[], withinMs = 5000): Promise<boolean> {

@@ -168,3 +168,13 @@ test('core source never reads the clock or randomness directly', () => {
   }
   assert.deepEqual(offences, []);
 });
+
+// The design card's packages stay declared dependencies and are imported by product code: one
+// declared but unused (as parser-readline once was), or used but undeclared, fails here.
+test('every design-card package is a dependency imported by something under src/', () => {
+  const card = ['serialport', '@serialport/parser-readline', 'execa', 'winston', 'ini'];
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const imported = new Set(readSources('src').flatMap((file) => importsOf(file.text)));
+  assert.deepEqual(card.filter((name) => !pkg.dependencies?.[name]), [], 'declared in package.json dependencies');
+  assert.deepEqual(card.filter((name) => !imported.has(name)), [], 'imported by product code');
+});

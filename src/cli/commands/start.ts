@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
-import { readPid, processAlive } from '../../daemon/pidfile.js';
+import { findRunningDaemon } from '../../daemon/pidfile.js';
 import { controlRequest } from '../../daemon/control.js';
 import { runDaemon, type Wiring } from '../../daemon/main.js';
 
@@ -19,12 +19,14 @@ const READY_TIMEOUT_MS = 30_000;
 const help = `usage: twinbeat start [-f]
 
 Starts the daemon for this node (see -c and --node). It refuses to start when the
-configuration is invalid (\`twinbeat check\` lists the problems) or when a daemon is already
-running (pidfile).
+configuration is invalid (\`twinbeat check\` lists the problems) or when a daemon of this
+configuration is already running. A pidfile or control socket left behind by a crashed daemon
+does not count: it is taken over (and logged as stale-pidfile).
 -f, --foreground   stay in the foreground and log to stdout as well (use this under systemd:
                    the journal gets the log)
 Without -f the daemon detaches; start waits until it answers on its control socket.
-Exit status: 0 started (or, with -f, stopped cleanly), 1 failed to start.`;
+Exit status: 0 started (or, with -f, stopped cleanly), 1 failed to start, 78 (with -f) the
+configuration is invalid (systemd's unit does not restart on it).`;
 
 export interface StartOptions {
   /** The script the detached daemon runs (default: the twinbeat CLI entry, src/cli/main.js). */
@@ -51,9 +53,10 @@ export function createStartCommand(wiring: Wiring, options: StartOptions = {}): 
 
 async function startDetached(global: GlobalOptions, io: Io, entry: string): Promise<number> {
   const paths = runtimePaths(global.configDir);
-  const running = readPid(paths.pidFile);
-  if (running !== null && processAlive(running)) {
-    io.err(`twinbeat start: already running as pid ${running} (${paths.pidFile})\n`);
+  // A stale pidfile or socket is not "running": the daemon itself logs and replaces them.
+  const running = await findRunningDaemon({ pidFile: paths.pidFile, controlSocket: paths.controlSocket, configDir: global.configDir });
+  if (running) {
+    io.err(`twinbeat start: ${running.message}\n`);
     return ExitCode.failed;
   }
   // The child's stdout/stderr: where a crash before the logger is up can still be read.

@@ -4,7 +4,7 @@
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseCommandArgs, usageError } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
-import { readPid, processAlive } from '../../daemon/pidfile.js';
+import { readPid, processAlive, judgePid } from '../../daemon/pidfile.js';
 import { socketAnswers } from '../../daemon/control.js';
 import { ask } from './control.js';
 
@@ -27,11 +27,18 @@ export const stopCommand: CliCommand = {
     if (!(seconds > 0)) return usageError(io, 'stop', `--timeout: expected a positive number of seconds, got ${parsed.values.get('timeout')}`, help);
     const timeoutMs = seconds * 1000;
     const paths = runtimePaths(global.configDir);
-    const pid = readPid(paths.pidFile);
+    // Only a pid that is our daemon is waited for or named to the operator: a pidfile left by a
+    // crash may name a zombie or, after pid reuse, an unrelated process that must be left alone.
+    const recorded = readPid(paths.pidFile);
+    const verdict = recorded === null ? null : judgePid(recorded, global.configDir);
+    const pid = verdict?.running ? recorded : null;
     const answer = await ask(global, 'stop', io);
-    if (answer === ExitCode.notRunning && pid !== null && processAlive(pid)) {
+    if (answer === ExitCode.notRunning && pid !== null) {
       io.err(`twinbeat stop: pid ${pid} (${paths.pidFile}) is alive but does not answer on ${paths.controlSocket}; stop it with: kill ${pid}\n`);
       return ExitCode.failed;
+    }
+    if (answer === ExitCode.notRunning && verdict !== null && !verdict.running) {
+      io.err(`twinbeat stop: the pidfile ${paths.pidFile} is stale (${verdict.found}); nothing was signalled\n`);
     }
     if (typeof answer === 'number') return answer;
     const deadline = Date.now() + timeoutMs;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentPairConfig } from '../daemon/memory-wiring.js';
 import { processAlive } from '../../../src/daemon/pidfile.js';
+import { staleSocket, unrelatedProcess } from '../../support/processes.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), 'silent-peer-cli.js');
@@ -64,10 +65,10 @@ test('start detaches and waits for readiness; a second start is refused; stop wa
 
 test('start reports a daemon that dies during startup', { timeout: 60_000 }, async (t) => {
   const cfg = silentPairConfig(t);
-  // gamma is not a node of this pair: the detached daemon's config load fails and it exits 1.
+  // gamma is not a node of this pair: the detached daemon's config load fails and it exits 78 (EX_CONFIG).
   const r1 = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'gamma', 'start'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r1.status, 1);
-  assert.match(r1.stderr, /the daemon exited during startup with status 1; see .*ha-log/);
+  assert.match(r1.stderr, /the daemon exited during startup with status 78; see .*ha-log/);
 });
 
 test('start -f: SIGHUP reloads (invalid config kept out), SIGTERM stops gracefully with exit 0', { timeout: 120_000 }, async (t) => {
@@ -112,4 +113,36 @@ test('start -f: SIGHUP reloads (invalid config kept out), SIGTERM stops graceful
   assert.match(stdout, /event=daemon-stopped/);
   assert.equal(existsSync(cfg.pid), false);
   assert.equal(existsSync(cfg.socket), false);
+});
+
+test('a pidfile naming an unrelated process: stop signals nothing, start takes the pidfile over', { timeout: 120_000 }, async (t) => {
+  const sleeper = unrelatedProcess();
+  t.after(() => sleeper.cleanup());
+  let daemonPid = 0;
+  t.after(() => {
+    if (daemonPid > 0 && processAlive(daemonPid)) process.kill(daemonPid, 'SIGKILL');
+  });
+  const cfg = silentPairConfig(t);
+  writeFileSync(cfg.pid, `${sleeper.pid}\n`);
+  await staleSocket(cfg.socket);
+  const twinbeat = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', ...args], { encoding: 'utf8', timeout: 90_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const stop = twinbeat('stop');
+  assert.equal(stop.code, 3, stop.err);
+  assert.equal(
+    stop.err,
+    `twinbeat stop: twinbeat is not running (no control socket at ${cfg.socket})\n` +
+      `twinbeat stop: the pidfile ${cfg.pid} is stale (pid ${sleeper.pid} is not a twinbeat daemon: "sleep 600"); nothing was signalled\n`,
+  );
+  assert.equal(sleeper.alive(), true, 'the unrelated process was not signalled');
+
+  const started = twinbeat('start');
+  assert.equal(started.code, 0, started.err);
+  daemonPid = Number(/^twinbeat started \(pid (\d+)\)\n$/.exec(started.out)?.[1]);
+  assert.equal(Number(readFileSync(cfg.pid, 'utf8')), daemonPid);
+  assert.match(readFileSync(cfg.log, 'utf8'), new RegExp(`WARN event=stale-pidfile .*: pid ${sleeper.pid} is not a twinbeat daemon`));
+  assert.deepEqual(twinbeat('stop'), { code: 0, out: 'twinbeat stopped\n', err: '' });
+  assert.equal(sleeper.alive(), true);
 });

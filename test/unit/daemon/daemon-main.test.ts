@@ -10,6 +10,7 @@ import { loadState } from '../../../src/daemon/state-file.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
 import { SilentLink, silentWiring, silentPairConfig } from './memory-wiring.js';
 import { until } from '../../support/until.js';
+import { makeZombie, staleSocket } from '../../support/processes.js';
 
 const quietIo = () => {
   const io = { err: '', out: (_: string) => {}, errFn: (t: string) => void (io.err += t) };
@@ -55,17 +56,49 @@ test('silent peer: takes over after initdead, reports status, stops gracefully r
   assert.match(log, /event=daemon-stopped/);
 });
 
-test('a second daemon on the same pidfile is refused; an invalid config never starts', { timeout: 60_000 }, async (t) => {
+/** Runs the daemon in this process until its control socket answers; returns its handle and exit. */
+async function startInProcess(cfg: { dir: string }, links = [new SilentLink('memory:a')]) {
+  const { io, captured } = quietIo();
+  let onReady!: (h: DaemonHandle) => void;
+  const ready = new Promise<DaemonHandle>((resolve) => (onReady = resolve));
+  const exit = runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false, onReady }, io, silentWiring(links));
+  const handle = await Promise.race([ready, exit.then((code) => Promise.reject(new Error(`daemon exited ${code}: ${captured()}`)))]);
+  return { handle, exit };
+}
+
+test('a second daemon of the same configuration is refused; an invalid config never starts', { timeout: 60_000 }, async (t) => {
   const cfg = silentPairConfig(t);
-  writeFileSync(cfg.pid, `${process.ppid}\n`); // a live process holds it
+  const first = await startInProcess(cfg);
+  // The pidfile names this very process (both run here), so it is the answering socket that refuses.
   let { io, captured } = quietIo();
   assert.equal(await runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false }, io, silentWiring([])), 1);
-  assert.match(captured(), /already running as pid \d+/);
-  rmSync(cfg.pid);
+  assert.equal(captured(), `twinbeat: twinbeat is already running: a daemon answers on control socket ${cfg.socket}\n`);
+  assert.equal((await controlRequest(cfg.socket, { cmd: 'status' }, 5000)).ok, true, 'the first daemon still answers');
+  assert.equal(Number(readFileSync(cfg.pid, 'utf8')), process.pid, 'and keeps its pidfile');
+  first.handle.stop();
+  assert.equal(await first.exit, 0);
+
   writeFileSync(join(cfg.dir, 'ha.cf'), 'node alpha beta\nkeepalive 1\ndeadtime 1\nucast lo 127.0.0.1\n');
   ({ io, captured } = quietIo());
-  assert.equal(await runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false }, io, silentWiring([])), 1);
+  assert.equal(await runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false }, io, silentWiring([])), 78, 'EX_CONFIG: the unit does not restart on it');
   assert.match(captured(), /ha\.cf:\d+: .*deadtime/);
   assert.match(captured(), /is invalid .*not starting/);
   assert.equal(existsSync(cfg.pid), false);
+});
+
+test('what a crash leaves behind never blocks a start: a zombie in the pidfile and a dead control socket', { timeout: 60_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const zombie = await makeZombie();
+  t.after(() => zombie.cleanup());
+  writeFileSync(cfg.pid, `${zombie.pid}\n`);
+  await staleSocket(cfg.socket);
+  const { handle, exit } = await startInProcess(cfg);
+  assert.equal(Number(readFileSync(cfg.pid, 'utf8')), process.pid);
+  const answer = await controlRequest(cfg.socket, { cmd: 'status' }, 5000);
+  assert.equal(answer.ok && (answer.data as StatusReport).daemon.pid, process.pid, 'the new daemon answers on the replaced socket');
+  handle.stop();
+  assert.equal(await exit, 0);
+  const log = readFileSync(cfg.log, 'utf8');
+  assert.match(log, new RegExp(`WARN event=stale-pidfile component=daemon .*taking over stale pidfile ${cfg.pid}: pid ${zombie.pid} is a zombie`));
+  assert.equal(log.match(/event=stale-pidfile/g)?.length, 1);
 });

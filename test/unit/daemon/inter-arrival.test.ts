@@ -1,12 +1,12 @@
 // Inter-arrival statistics count accepted frames only (issue 12, hole 9a): a memory link pair on a
-// hand-driven clock, the real LinkCodec (authentication, replay window) and the daemon loop.
+// hand-driven clock, the real FrameCodec (authentication, replay window) and the daemon loop.
 // An attacker's forged, replayed and garbage frames arrive between genuine heartbeats; the
 // numbers operators tune deadtime with must stay those of the genuine ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createMemoryPair, type NetworkScheduler } from '../../../src/transport/memory.js';
-import { LinkCodec } from '../../../src/protocol/link-codec.js';
+import { FrameCodec } from '../../../src/protocol/frame-codec.js';
 import { Loop, type CoreMachine, type WorldActions } from '../../../src/daemon/loop.js';
 import type { CoreStatus } from '../../../src/core/status.js';
 import { createLogger } from '../../../src/daemon/logger.js';
@@ -35,11 +35,11 @@ const noWorld = {} as WorldActions;
 test('forged, replayed and garbage frames between heartbeats do not move the inter-arrival numbers', async () => {
   const { scheduler, advanceTo } = manualScheduler();
   const { a, b, network } = createMemoryPair('memory:alice', 'memory:bob', scheduler);
-  const sender = new LinkCodec(ctxFor(ALICE));
+  const sender = new FrameCodec(ctxFor(ALICE));
   const loop = new Loop({
     machine: idleMachine,
     links: [b],
-    codec: new LinkCodec(ctxFor(BOB)),
+    codec: new FrameCodec(ctxFor(BOB)),
     actions: noWorld,
     clock: { now: () => scheduler.now(), after: () => ({ cancel() {} }) },
     log: createLogger({ stdout: new PassThrough() }),

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, formatLine } from '../../../src/daemon/logger.js';
 import { RateLimiter } from '../../../src/daemon/rate-limit.js';
+import { datagramReceiver } from '../../support/datagram-receiver.js';
 
 function capture(): { stream: PassThrough; lines: () => string[] } {
   const stream = new PassThrough();
@@ -89,27 +90,20 @@ test('foreground logs to stdout as well; missing syslog socket falls back to std
 });
 
 test('logfacility: RFC 3164 datagrams with <facility*8+severity> reach the syslog socket', { skip: !hasSocat() ? 'socat not installed' : false }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tb6-log-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const socket = join(dir, 'log');
-  // socat stands in for the syslog daemon: it prints the datagrams it receives back to back.
-  const receiver = spawn('socat', ['-u', `UNIX-RECV:${socket}`, 'STDOUT'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => receiver.kill());
-  let received = '';
-  receiver.stdout.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  // socat stands in for the syslog daemon.
+  const { socket, received: receivedSoFar } = await datagramReceiver(t);
   const deadline = Date.now() + 10_000;
-  while (!existsSync(socket) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const out = capture();
   const log = createLogger({ logfacility: 'local0', syslogSocket: socket, stdout: out.stream });
   log.warn('link-dead', 'serial link dead');
   log.info('role-change', 'now active');
   log.debug('tick', 'not sent: debug is off');
   await log.close();
-  const datagrams = () => received.split(/(?=<\d+>)/).filter((d) => d !== '');
+  const datagrams = () => receivedSoFar().split(/(?=<\d+>)/).filter((d) => d !== '');
   while (datagrams().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 200)); // a third (the debug line) would arrive now
   const lines = datagrams();
-  assert.equal(lines.length, 2, received);
+  assert.equal(lines.length, 2, receivedSoFar());
   // local0 = 16: warning 16*8+4 = 132, info 16*8+6 = 134.
   assert.match(lines[0]!, /^<132>\w{3} [ \d]\d \d\d:\d\d:\d\d twinbeat\[\d+\]: WARN event=link-dead msg="serial link dead"$/);
   assert.match(lines[1]!, /^<134>.* twinbeat\[\d+\]: INFO event=role-change msg="now active"$/);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { Loop, type CoreMachine, type FrameCodec, type WorldActions } from '../../../src/daemon/loop.js';
+import { Loop, type CoreMachine, type LoopDeps, type WorldActions } from '../../../src/daemon/loop.js';
 import type { Effect, Event } from '../../../src/core/types.js';
 import type { CoreStatus } from '../../../src/core/status.js';
 import type { Link, LinkEvent, LinkStats } from '../../../src/transport/link.js';
@@ -56,9 +56,9 @@ class ScriptedMachine implements CoreMachine {
   }
 }
 
-const codec: FrameCodec = {
+const codec: LoopDeps['codec'] = {
   encode: (m) => `frame:${m.seq}`,
-  decode: (frame) => (frame === 'good' ? { ok: true, message } : { ok: false, reason: 'bad-auth' }),
+  decode: (frame) => (frame === 'good' ? { ok: true, message, keyIndex: 1 } : { ok: false, reason: 'bad-mac' }),
 };
 
 const ok = (reason = ''): ScriptResult => ({ outcome: 'ok', exitCode: 0, signal: null, durationMs: 1, reason, stdout: '', stderr: '' });
@@ -116,7 +116,7 @@ test('good frames become heard events on their link; bad ones are counted per li
   );
   assert.deepEqual(machine.events[0], { type: 'heard', now: 5, link: 'serial:/dev/ttyS0', message });
   assert.deepEqual(machine.events[1], { type: 'link-medium', now: 8, link: 'udp:a', up: false, reason: 'ENETDOWN' });
-  assert.deepEqual(loop.protocolDrops('serial:/dev/ttyS0'), { 'bad-auth': 2 });
+  assert.deepEqual(loop.protocolDrops('serial:/dev/ttyS0'), { 'bad-mac': 2 });
   assert.deepEqual(loop.protocolDrops('udp:a'), {});
 });
 

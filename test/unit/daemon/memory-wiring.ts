@@ -33,7 +33,7 @@ export function silentWiring(links: SilentLink[] = [new SilentLink('memory:a')])
     createLinks: () => links,
     createCodec: () => ({
       encode: (m: Message) => JSON.stringify(m),
-      decode: (frame: string) => ({ ok: true, message: JSON.parse(frame) as Message }),
+      decode: (frame: string) => ({ ok: true, message: JSON.parse(frame) as Message, keyIndex: 1 }),
       setConfig() {},
     }),
   };

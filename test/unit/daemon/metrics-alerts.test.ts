@@ -32,7 +32,7 @@ function feedWiring(link: FeedLink): Wiring {
     createLinks: () => [link],
     createCodec: () => ({
       encode: (m: Message) => JSON.stringify(m),
-      decode: (frame: string) => (frame.startsWith('!') ? { ok: false, reason: 'bad-mac' } : { ok: true, message: JSON.parse(frame) as Message }),
+      decode: (frame: string) => (frame.startsWith('!') ? { ok: false, reason: 'bad-mac' } : { ok: true, message: JSON.parse(frame) as Message, keyIndex: 1 }),
       setConfig() {},
     }),
   };

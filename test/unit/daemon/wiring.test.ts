@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LinkCodec } from '../../../src/protocol/link-codec.js';
+import { FrameCodec } from '../../../src/protocol/frame-codec.js';
 import { realWiring, udpMedium, localAddresses } from '../../../src/daemon/wiring.js';
 import { coreConfigFrom } from '../../../src/daemon/core-config.js';
 import type { Config } from '../../../src/config/types.js';
@@ -15,9 +15,9 @@ const message = (seq: number, generation = 3): Message => ({
   claims: { holds: 1, wants: 1, grants: 0 }, standby: false, configDigest: 'abcdef0123456789',
 });
 
-test('the daemon signs and checks frames with LinkCodec, built from its Config', () => {
+test('the daemon signs and checks frames with FrameCodec, built from its Config', () => {
   const alpha = realWiring.createCodec(configFor('alpha'));
-  assert.ok(alpha instanceof LinkCodec);
+  assert.ok(alpha instanceof FrameCodec);
   const decoded = alpha.decode(realWiring.createCodec(configFor('beta')).encode(message(1)), 'udp');
   assert.equal(decoded.ok, true);
   assert.deepEqual(decoded.ok && decoded.message.claims, { holds: 1, wants: 1, grants: 0 });

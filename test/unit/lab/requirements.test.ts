@@ -105,7 +105,7 @@ test('every external command the code, the tests and the shipped resource script
   for (const command of ['ip', 'arping', 'timeout', 'setsid']) if (new RegExp(`\\b${command} `).test(ipaddr)) found.add(command);
   // Part of every system (the shell and coreutils' basics), the installer itself, and the
   // repository's own resource scripts (tests run them by name).
-  const ownScripts = [...readdirSync(join(repoRoot, 'resources.d')), ...readdirSync(join(repoRoot, 'test/fixtures/scripts'))];
+  const ownScripts = [...readdirSync(join(repoRoot, 'resources.d')), ...readdirSync(join(repoRoot, 'test/fixtures/scripts')), ...readdirSync(join(repoRoot, 'scripts/heartbeat'))];
   const everywhere = new Set(['sh', 'bash', 'cat', 'rm', 'env', 'sleep', 'true', 'apt-get', ...ownScripts]);
   const listed = new Set(REQUIREMENTS.map((r) => r.command.split('/').pop()));
   const missing = [...found].filter((c) => !everywhere.has(c) && !listed.has(c));

@@ -1,6 +1,6 @@
 // Shared messages and contexts for the protocol tests.
 import type { AuthConfig } from '../../../src/config/types.js';
-import type { CodecContext } from '../../../src/protocol/codec.js';
+import type { FrameContext } from '../../../src/protocol/frame.js';
 import { MessageType, type Message } from '../../../src/protocol/message.js';
 
 export const ALICE = 'alice-0123456789'; // 16 characters
@@ -8,7 +8,7 @@ export const BOB = 'bob-abcdefghijkl'; // 16 characters
 
 export const sha256Auth: AuthConfig = { signIndex: 1, keys: [{ index: 1, method: 'sha256', key: 'correct horse battery staple' }] };
 
-export function ctxFor(self: string, auth: AuthConfig = sha256Auth): CodecContext {
+export function ctxFor(self: string, auth: AuthConfig = sha256Auth): FrameContext {
   return { auth, nodes: [ALICE, BOB], self };
 }
 

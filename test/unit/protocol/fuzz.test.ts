@@ -3,7 +3,7 @@
 // accepted, replays must be caught by the window, and nothing may throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, encodeFrame } from '../../../src/protocol/codec.js';
+import { decodeFrame, encodeFrame } from '../../../src/protocol/frame.js';
 import { ReplayWindow } from '../../../src/protocol/replay.js';
 import { DropCounters } from '../../../src/protocol/drops.js';
 import type { AuthConfig } from '../../../src/config/types.js';

@@ -54,7 +54,7 @@ test('start refuses a world-writable resource script in DIR/resource.d with FILE
   writeFileSync(join(cfg.dir, 'haresources'), 'alpha tbWritable::x\n');
   const { io, err } = daemonIo();
   const code = await runDaemon({ configDir: cfg.dir, node: 'alpha', foreground: false, installSignalHandlers: false }, io, silentWiring());
-  assert.equal(code, 1);
+  assert.equal(code, 78, 'a refused configuration: EX_CONFIG, which the systemd unit does not restart on');
   assert.match(err(), new RegExp(`${join(cfg.dir, 'haresources')}:1: tbWritable::x: expected an executable file at .*tbWritable that only root can change, got script .* is writable by group and others \\(mode 0777\\)`));
   assert.equal(existsSync(cfg.pid), false, 'never started');
 });

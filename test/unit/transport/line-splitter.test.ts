@@ -55,3 +55,27 @@ test('a partial line expires after the inter-byte timeout, not before', () => {
   late.splitter.feed(bytes('next\n'), 500); // the gap is noticed when the next bytes come
   assert.deepEqual([late.lines, late.drops], [['next'], ['partial-line']]);
 });
+
+test('an overlong line inside one chunk, between good lines, is dropped alone; byte counts add up', () => {
+  const lines: [string, number][] = [];
+  const drops: [string, number][] = [];
+  const splitter = new LineSplitter(10, 50, { line: (t, n) => lines.push([t, n]), drop: (r, n) => drops.push([r, n]) });
+  splitter.feed(bytes(`ok\n${'y'.repeat(30)}\nfine\r\npart`), 0);
+  splitter.feed(bytes(`ial\n${'z'.repeat(8)}`), 1);
+  splitter.feed(bytes(`${'z'.repeat(8)}\nend\n`), 2); // 16 bytes across two chunks: outgrows the bound
+  assert.deepEqual(lines, [['ok', 3], ['fine', 6], ['partial', 8], ['end', 4]]);
+  assert.deepEqual(drops, [['too-long', 31], ['too-long', 17]]);
+  assert.equal(splitter.pending, false);
+});
+
+test('the bound: bytes without a newline never pile up, however many arrive', () => {
+  const { splitter, lines, drops } = make(10, 50);
+  for (let i = 0; i < 10_000; i++) splitter.feed(bytes('abc'), i * 0.001);
+  assert.equal(splitter.pending, true);
+  splitter.expire(100);
+  assert.deepEqual(drops, ['too-long']);
+  assert.equal(splitter.pending, false);
+  splitter.feed(bytes('0123456789'), 200); // exactly the limit, still waiting for its newline
+  splitter.feed(bytes('\n'), 201);
+  assert.deepEqual(lines, ['0123456789']);
+});

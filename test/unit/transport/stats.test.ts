@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INTER_ARRIVAL_WINDOW, LinkStatsRecorder, screenFrame } from '../../../src/transport/stats.js';
-import { MAX_FRAME_BYTES } from '../../../src/protocol/codec.js';
+import { MAX_FRAME_BYTES } from '../../../src/protocol/frame.js';
 
 test('inter-arrival mean, max and p99 over a bounded window of accepted frames', () => {
   const r = new LinkStatsRecorder();

@@ -1,5 +1,7 @@
-// One heartbeat message as one signed, printable, single-line text frame (no newline inside; the
-// serial link adds '\n'). Layout, five space-separated fields:
+// The frame format: one heartbeat message as one signed, printable, single-line text frame (no
+// newline inside; the serial link adds '\n'). Pure functions, no state: encodeFrame/decodeFrame
+// here; the stateful FrameCodec the daemon uses (keys from the config, replay windows) is
+// frame-codec.ts. Touches nothing but its arguments. Layout, five space-separated fields:
 //
 //   T11A1 alice 7.ji.3.iC 1.1.2 fWD01Ahv7kZ99PPWdmRZf9BgJw
 //   └─┬─┘ └─┬─┘ └───┬───┘ └─┬─┘ └──────────┬───────────┘
@@ -26,7 +28,7 @@ import { DIGITS, decodeFixed, decodeNumber, digitValue, encodeFixed, encodeNumbe
 import { computeTag, tagLength, verifyTag } from './auth.js';
 import type { DropReason } from './drops.js';
 
-export interface CodecContext {
+export interface FrameContext {
   auth: AuthConfig;
   /** The two node names from ha.cf: the only valid senders. */
   nodes: readonly string[];
@@ -70,7 +72,7 @@ function decodeClaims(field: string): Message['claims'] | null {
 }
 
 /** Throws RangeError for a message that cannot be represented (a programming error, not input). */
-export function encodeFrame(message: Message, ctx: CodecContext): string {
+export function encodeFrame(message: Message, ctx: FrameContext): string {
   const key = ctx.auth.keys.find((k) => k.index === ctx.auth.signIndex);
   if (!key) throw new RangeError(`auth ${ctx.auth.signIndex} names no key in authkeys`);
   if (key.index < 0 || key.index > 15) throw new RangeError(`key index ${key.index} outside 0-15`);
@@ -90,7 +92,7 @@ export function encodeFrame(message: Message, ctx: CodecContext): string {
 const drop = (reason: DropReason): DecodeResult => ({ ok: false, reason });
 
 /** Never throws: every line, however broken, becomes a message or a drop reason. */
-export function decodeFrame(line: string, ctx: CodecContext): DecodeResult {
+export function decodeFrame(line: string, ctx: FrameContext): DecodeResult {
   if (typeof line !== 'string') return drop('malformed');
   if (line.length > MAX_FRAME_BYTES) return drop('too-long');
   if (line[0] !== MAGIC || line.length < 2) return drop('malformed');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, wireDigest } from '../../../src/protocol/codec.js';
+import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, wireDigest } from '../../../src/protocol/frame.js';
 import { MessageType } from '../../../src/protocol/message.js';
 import type { AuthConfig, AuthMethod } from '../../../src/config/types.js';
 import { ALICE, BOB, allGroups, asReceived, ctxFor, status, worstCaseStatus } from './fixtures.js';

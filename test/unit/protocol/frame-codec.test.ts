@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LinkCodec } from '../../../src/protocol/link-codec.js';
+import { FrameCodec } from '../../../src/protocol/frame-codec.js';
 import { ALICE, BOB, ctxFor, status } from './fixtures.js';
 
 test('replays are caught per link; the same frame on another link is accepted', () => {
-  const sender = new LinkCodec(ctxFor(ALICE));
-  const receiver = new LinkCodec(ctxFor(BOB));
+  const sender = new FrameCodec(ctxFor(ALICE));
+  const receiver = new FrameCodec(ctxFor(BOB));
   const frame = sender.encode(status({ seq: 10 }));
   assert.equal(receiver.decode(frame, 'udp').ok, true);
   assert.deepEqual(receiver.decode(frame, 'udp'), { ok: false, reason: 'replay' });
@@ -15,8 +15,8 @@ test('replays are caught per link; the same frame on another link is accepted', 
 });
 
 test('authentication comes before the window: a forgery is bad-mac and does not move it; own frames are dropped', () => {
-  const sender = new LinkCodec(ctxFor(ALICE));
-  const receiver = new LinkCodec(ctxFor(BOB));
+  const sender = new FrameCodec(ctxFor(ALICE));
+  const receiver = new FrameCodec(ctxFor(BOB));
   const genuine = sender.encode(status({ seq: 2 }));
   const forged = genuine.slice(0, -1) + (genuine.endsWith('x') ? 'y' : 'x');
   assert.deepEqual(receiver.decode(forged, 'udp'), { ok: false, reason: 'bad-mac' });
@@ -25,15 +25,15 @@ test('authentication comes before the window: a forgery is bad-mac and does not 
 });
 
 test('setConfig swaps keys but keeps the replay windows', () => {
-  const receiver = new LinkCodec(ctxFor(BOB));
-  const frame = new LinkCodec(ctxFor(ALICE)).encode(status({ seq: 5 }));
+  const receiver = new FrameCodec(ctxFor(BOB));
+  const frame = new FrameCodec(ctxFor(ALICE)).encode(status({ seq: 5 }));
   assert.equal(receiver.decode(frame, 'udp').ok, true);
   const newKey = { index: 2, method: 'sha256' as const, key: 'rolled' };
-  const rolledEarly = new LinkCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
+  const rolledEarly = new FrameCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
   assert.deepEqual(receiver.decode(rolledEarly, 'udp'), { ok: false, reason: 'unknown-key' }, 'a key not yet listed');
   receiver.setConfig({ self: BOB, nodes: [ALICE, BOB], auth: { signIndex: 2, keys: [...ctxFor(BOB).auth.keys, newKey] } });
   assert.deepEqual(receiver.decode(frame, 'udp'), { ok: false, reason: 'replay' });
-  const rolled = new LinkCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
+  const rolled = new FrameCodec({ ...ctxFor(ALICE), auth: { signIndex: 2, keys: [newKey] } }).encode(status({ seq: 6 }));
   assert.equal(receiver.decode(rolled, 'udp').ok, true);
 });
 

@@ -1,0 +1,69 @@
+// A real `twinbeat start -f` (silent-peer wiring) as systemd runs it: NOTIFY_SOCKET and
+// WATCHDOG_USEC set, a fake systemd-notify first on PATH. Checks READY once the daemon is up,
+// watchdog pings at the asked rate and not per heartbeat, STOPPING on SIGTERM, and that the log
+// file logrotate moved away is reopened on SIGHUP and on `twinbeat reload`. Temp files only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { silentPairConfig } from './memory-wiring.js';
+import { fakeSystemdNotify } from './fake-notify.js';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '../cli/silent-peer-cli.js');
+
+async function until(what: string, fn: () => boolean, detail: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('under systemd: READY, watchdog pings, STOPPING; logs reopened on SIGHUP and reload', { timeout: 120_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const notify = fakeSystemdNotify(t);
+  const env = { ...process.env, PATH: `${notify.dir}:${process.env.PATH}`, NOTIFY_SOCKET: '/run/fake/notify', WATCHDOG_USEC: '1000000' };
+  const daemon = spawn(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let output = '';
+  daemon.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  daemon.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  const calls = () => notify.calls().join('\n');
+  const log = () => (existsSync(cfg.log) ? readFileSync(cfg.log, 'utf8') : '');
+
+  await until('READY=1', () => /READY=1/.test(calls()), () => output);
+  assert.match(notify.calls()[0]!, /^\/run\/fake\/notify\|READY=1 STATUS=alpha: generation 1, 1 link\(s\) open WATCHDOG=1$/);
+  assert.match(log(), /event=daemon-ready/, 'READY only after the daemon is ready');
+
+  // keepalive is 100 ms: per-heartbeat pings would be ~20 in 2 s; WatchdogSec=1 asks for one per 0.5 s.
+  const before = notify.calls().length;
+  await new Promise((r) => setTimeout(r, 2000));
+  const pings = notify.calls().slice(before).filter((c) => c.endsWith('|WATCHDOG=1')).length;
+  assert.ok(pings >= 3 && pings <= 5, `${pings} watchdog pings in 2 s`);
+
+  // logrotate: rename, then SIGHUP (postrotate's kill -HUP) — the next lines are in a new file.
+  renameSync(cfg.log, `${cfg.log}.1`);
+  daemon.kill('SIGHUP');
+  await until('reload-applied in the new log file', () => /event=reload-applied/.test(log()), () => output);
+  assert.match(readFileSync(`${cfg.log}.1`, 'utf8'), /event=daemon-start/);
+  assert.doesNotMatch(log(), /event=daemon-start/);
+
+  // ... and `twinbeat reload` (postrotate's other form), which waits for the daemon's answer.
+  renameSync(cfg.log, `${cfg.log}.2`);
+  const reload = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'reload'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(reload.status, 0, reload.stderr);
+  assert.match(reload.stdout, /configuration reloaded/);
+  await until('the reload logged in the newest file', () => /event=reload-applied/.test(log()), () => output);
+  assert.match(readFileSync(`${cfg.log}.2`, 'utf8'), /event=reload-applied/);
+
+  daemon.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(calls(), /\|STOPPING=1 STATUS=SIGTERM: releasing resources/);
+  assert.match(log(), /event=daemon-stopped/);
+  assert.doesNotMatch(output, /systemd-notify-failed/);
+});
