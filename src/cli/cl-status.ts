@@ -15,6 +15,7 @@ const TIMEOUT_MS = 5000;
  * `error` (permission, timeout, refused…: a daemon may run but could not be asked, exit 3).
  */
 type NoReport = { running: false | null; error: string; reason: string };
+const NOT_RUNNING = 3;
 
 type Fetched = { report: StatusReport | null | Refused } | { error: ClStatusAnswer };
 
@@ -34,7 +35,8 @@ function fetchReport(): Promise<Fetched> {
       const unreadable = () =>
         resolve({ error: { out: '', err: `cl_status: cannot read twinbeat's status: ${(stderr || (err?.message ?? 'not a status report')).trim()}\n`, code: CL_STATUS_EXIT.unknown } });
       const report = parsed as (StatusReport & { running?: boolean }) | NoReport | null;
-      if (report === null || typeof report !== 'object') return unreadable();
+      // No JSON at all: a twinbeat before status --json answered without a daemon; 3 is "not running".
+      if (report === null || typeof report !== 'object') return err !== null && err.code === NOT_RUNNING ? resolve({ report: null }) : unreadable();
       if (report.running === false) return resolve({ report: null });
       // e.g. "permission denied" on the control socket: Heartbeat's "refuses my connection".
       if (report.running === null && 'reason' in report) return resolve({ report: { refused: report.reason.split('\n')[0]!.slice(0, 300) } });
