@@ -20,7 +20,7 @@ _twinbeat() {
   case $cmd in
     start) opts="-f --foreground" ;;
     stop) opts="--timeout" ;;
-    status) opts="" ;;
+    status) opts="--check" ;;
     standby) opts="" ;;
     online) opts="" ;;
     takeover) opts="" ;;

@@ -251,8 +251,10 @@ export class Lab {
   /** `status --json` parsed; throws with the CLI's output if it fails. */
   async status(node: NodeName): Promise<unknown> {
     const r = await this.cli(node, ['status', '--json']);
-    if (r.code !== 0) throw new Error(`status on ${node}: exit ${r.code}: ${r.stderr || r.stdout}`);
-    return JSON.parse(r.stdout) as unknown;
+    // Exit 0/1/2 is the pair's health (healthy, degraded, critical) with a report; 3: none.
+    const report = r.code !== null && r.code <= 2 ? (JSON.parse(r.stdout) as { running?: unknown }) : null;
+    if (report === null || report.running !== true) throw new Error(`status on ${node}: exit ${r.code}: ${r.stderr || r.stdout}`);
+    return report;
   }
 
   daemonLog(node: NodeName): string {

@@ -1,11 +1,7 @@
-// Human and JSON renderings of a StatusReport. The human form is meant for a terminal at 3 a.m.:
-// who holds what first, then the links, then the numbers.
+// The human rendering of a StatusReport (the JSON one is in commands/status.ts), meant for a
+// terminal at 3 a.m.: who holds what first, then the links, then the numbers.
 import type { StatusReport, LinkView } from '../daemon/status-report.js';
 import { ADVICE_MIN_SAMPLES, INTER_ARRIVAL_WINDOW } from '../transport/stats.js';
-
-export function renderStatusJson(report: StatusReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
 
 export function formatAge(ms: number | null): string {
   if (ms === null) return 'never';

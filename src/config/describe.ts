@@ -58,6 +58,7 @@ export function describeSettings(config: Config): SettingRow[] {
     row('tb_dad_timeout', ext.dadTimeoutMs === 0 ? '0 (off)' : formatDuration(ext.dadTimeoutMs)),
     row('tb_control_socket', ext.controlSocket),
     row('tb_control_group', ext.controlGroup ?? 'none (root only)'),
+    row('tb_status_group', ext.statusGroup ?? 'none (root only)'),
     row('tb_state_file', ext.stateFile),
     row('tb_pid_file', ext.pidFile),
     row('tb_metrics_port', ext.metricsPort === 0 ? '0 (off)' : `${ext.metricsPort} on ${ext.metricsAddress}`),

@@ -60,6 +60,7 @@ export interface HaCfValues {
   rtprio?: Setting<number>;
   controlSocket?: Setting<string>;
   controlGroup?: Setting<string | null>;
+  statusGroup?: Setting<string | null>;
   stateFile?: Setting<string>;
   pidFile?: Setting<string>;
   metricsPort?: Setting<number>;
@@ -133,6 +134,18 @@ function single(words: string[], ctx: DirectiveContext, expected: string): strin
   if (words.length === 1) return words[0]!;
   ctx.error(`one value (${expected})`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
   return undefined;
+}
+
+/** A group name for a socket (tb_control_group, tb_status_group), or `none`: root only. */
+function groupName(words: string[], ctx: DirectiveContext): string | null | undefined {
+  const word = single(words, ctx, 'a group name or none');
+  if (word === undefined) return undefined;
+  if (word === 'none') return null;
+  if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(word)) {
+    ctx.error('a group name or none', shown(word));
+    return undefined;
+  }
+  return word;
 }
 
 const trueWords = ['true', 'on', 'yes', 'y', '1'];
@@ -600,16 +613,8 @@ export const directives: readonly Directive[] = [
   scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', fallback: 200, show: formatDuration, doc: 'Interval between those ARP packets.' }, 'arpInterval', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_dad_timeout', kind: 'extension', syntax: 'TIME', fallback: 100, show: formatDuration, doc: 'Duplicate-address detection before IPaddr adds an address: one `arping -D` probe, waiting this long for a reply. A reply (another host, e.g. a peer whose daemon was killed with -9, still answers for the IP) fails the start: nothing added, no ARP sent. Adds up to this much to every IP takeover; 0: off.' }, 'dadTimeout', (words, ctx) => duration(words, ctx, true)),
   scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', fallback: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
-  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to use the control socket besides root.' }, 'controlGroup', (words, ctx) => {
-    const word = single(words, ctx, 'a group name or none');
-    if (word === undefined) return undefined;
-    if (word === 'none') return null;
-    if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(word)) {
-      ctx.error('a group name or none', shown(word));
-      return undefined;
-    }
-    return word;
-  }),
+  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to use the control socket besides root: every command (status, standby, takeover, reload, stop).' }, 'controlGroup', groupName),
+  scalar({ name: 'tb_status_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to read the status besides root, and nothing else: the daemon answers `status` on a second socket, status.sock in the control socket\'s directory (0660, this group), and refuses every other command there. For monitoring (`twinbeat status --check`); `twinbeat status` falls back to it when the control socket is not accessible.' }, 'statusGroup', groupName),
   scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', fallback: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
   scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', fallback: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
   entry({

@@ -102,6 +102,8 @@ export interface Config {
     /** Control socket path and the group allowed to use it (null: root only). */
     controlSocket: string;
     controlGroup: string | null;
+    /** Group allowed to read status on the read-only status socket (null: root only). */
+    statusGroup: string | null;
     /** State and pid files. */
     stateFile: string;
     pidFile: string;

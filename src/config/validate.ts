@@ -178,7 +178,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     ['ping', hacf.ping[0]], ['ping_group', hacf.pingGroups[0]],
     ['tb_start_timeout', hacf.startTimeout], ['tb_stop_timeout', hacf.stopTimeout], ['tb_status_timeout', hacf.statusTimeout],
     ['tb_arp_count', hacf.arpCount], ['tb_arp_interval', hacf.arpInterval], ['tb_dad_timeout', hacf.dadTimeout], ['tb_control_socket', hacf.controlSocket],
-    ['tb_control_group', hacf.controlGroup], ['tb_state_file', hacf.stateFile], ['tb_pid_file', hacf.pidFile],
+    ['tb_control_group', hacf.controlGroup], ['tb_status_group', hacf.statusGroup], ['tb_state_file', hacf.stateFile], ['tb_pid_file', hacf.pidFile],
     ['tb_metrics_port', hacf.metricsPort],
   ] as const) record(name, s);
   for (const m of hacf.monitors) record(`tb_monitor ${m.value.id}`, m);
@@ -215,6 +215,7 @@ export function buildConfig(input: BuildInput): BuildResult {
       dadTimeoutMs: settingOrDefault(hacf, 'dadTimeout'),
       controlSocket: settingOrDefault(hacf, 'controlSocket'),
       controlGroup: settingOrDefault(hacf, 'controlGroup'),
+      statusGroup: settingOrDefault(hacf, 'statusGroup'),
       stateFile: settingOrDefault(hacf, 'stateFile'),
       pidFile: settingOrDefault(hacf, 'pidFile'),
       metricsPort: settingOrDefault(hacf, 'metricsPort'),

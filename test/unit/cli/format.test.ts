@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStatusReport } from '../../../src/daemon/status-report.js';
-import { renderStatusHuman, renderStatusJson, formatAge } from '../../../src/cli/format.js';
+import { renderStatusHuman, formatAge } from '../../../src/cli/format.js';
+import { statusJson } from '../../../src/cli/commands/status.js';
+import { assessStatus } from '../../../src/cli/status-health.js';
 import type { CoreStatus } from '../../../src/core/status.js';
 import type { LinkStats } from '../../../src/transport/link.js';
 
@@ -62,7 +64,8 @@ test('the report merges core verdicts, link counters and protocol drops', () => 
   assert.match(renderStatusHuman(peerDead), /Dummy::db: held by alpha, .* - releasing; auto_failback; beta held it when last heard and may still/);
   assert.deepEqual(report.configDigest, { self: 'd1g35t', match: false });
   assert.equal(report.lastCommand?.ageMs, 10_000);
-  assert.deepEqual(JSON.parse(renderStatusJson(report)), report, 'JSON output is the report itself');
+  const health = assessStatus(report);
+  assert.deepEqual(JSON.parse(statusJson(report, health)), { running: true, health, ...report }, 'JSON output is the report with running and health');
 });
 
 test('the human rendering shows roles, holders, links with jitter, drops and warnings', () => {
@@ -96,8 +99,8 @@ test('status shows no-eligible-holder and a deferral to the peer, human and --js
     'd1g35t',
   );
   assert.equal(stuck.groups[0]!.noEligibleHolder, why);
-  assert.equal(JSON.parse(renderStatusJson(stuck)).groups[0].noEligibleHolder, why);
-  assert.equal(JSON.parse(renderStatusJson(stuck)).self.deferringToPeer, 'peer-takeover');
+  assert.equal(JSON.parse(JSON.stringify(stuck)).groups[0].noEligibleHolder, why);
+  assert.equal(JSON.parse(JSON.stringify(stuck)).self.deferringToPeer, 'peer-takeover');
   const text = renderStatusHuman(stuck);
   assert.match(text, /^ {4}NO ELIGIBLE HOLDER: not eligible here \(standby\) and beta is dead$/m);
   assert.match(text, /^node {3}alpha: active \(online, deferring to beta since its takeover: no failback until takeover here or beta fails\)/m);

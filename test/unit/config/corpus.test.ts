@@ -91,6 +91,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
     dadTimeoutMs: 0,
     controlSocket: '/run/tb-test/control.sock',
     controlGroup: 'haclient',
+    statusGroup: null,
     stateFile: '/var/lib/tb-test/state.ini',
     pidFile: '/run/tb-test/twinbeat.pid',
     metricsPort: 9694,
