@@ -46,7 +46,9 @@ function parseNode(word: string | undefined): NodeName | null {
 /** The recorded socat, if it is still the process we started (PIDs get reused). */
 function liveSocat(state: LabState): number | null {
   const entry = state.hostPids.find((p) => p.command === 'socat');
-  if (!entry || !existsSync(`/proc/${entry.pid}/comm`)) return null;
+  // A killed socat whose parent (the `up` process) is gone may stay a zombie where init does not
+  // reap: that cable is cut, not live.
+  if (!entry || !processAlive(entry.pid) || !existsSync(`/proc/${entry.pid}/comm`)) return null;
   return readFileSync(`/proc/${entry.pid}/comm`, 'utf8').trim() === 'socat' ? entry.pid : null;
 }
 

@@ -500,7 +500,8 @@ export class Lab {
     const fetchMetrics = `fetch(${JSON.stringify(url)}).then(async (r) => { if (!r.ok) throw new Error('HTTP ' + r.status); process.stdout.write(await r.text()); })`;
     const { stdout } = await this.nodeNs(node).exec([process.execPath, '-e', fetchMetrics]);
     const counts: Record<string, number> = {};
-    for (const [, event, n] of stdout.matchAll(/^twinbeat_core_events_total\{event="([^"]+)"\} (\d+)$/gm)) counts[event!] = Number(n);
+    // Every known event is exported from 0 (so alerts fire on the first one): list only those that happened.
+    for (const [, event, n] of stdout.matchAll(/^twinbeat_core_events_total\{event="([^"]+)"\} (\d+)$/gm)) if (Number(n) > 0) counts[event!] = Number(n);
     return counts;
   }
 
