@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     args.splice(i, 2);
     return value;
   };
-  const range: SoakRange = { from: option('--from', 1), seeds: option('--seeds', 10000), faults: 8, holes: false, maxFailures: 1 };
+  const range: SoakRange = { from: option('--from', 1), seeds: option('--seeds', 10000), faults: 8, holes: new Set(), maxFailures: 1 };
   const chosen = args.length > 0 ? MUTATIONS.filter((m) => args.includes(m.name)) : MUTATIONS;
   const unknown = args.filter((a) => !MUTATIONS.some((m) => m.name === a));
   if (unknown.length > 0) throw new Error(`unknown mutation(s): ${unknown.join(', ')}; known: ${MUTATIONS.map((m) => m.name).join(', ')}`);

@@ -39,16 +39,33 @@
 // Outage accounting: every ms a group runs nowhere while a node is up is counted, split into
 // "nobody eligible" (both standby, failed on both, ...) and the rest; the soak prints the totals.
 //
-// With `holes` (SOAK_HOLES=1: the holes of issue 12 not yet fixed), stricter rules that fail today:
-//   no-eligible       after the final calm, "nobody eligible" is an outage unless every standby
-//                     was its own operator's choice (holes 1, 2).
-//   notify-delay      a hung notification hook (local/remote-failure) does not excuse a late
-//                     takeover (hole 7).
-//   one-fence         at most one fence per node per flapping incident (hole 10).
+// With `holes` (SOAK_HOLES=1 for all, or a comma list of the names below: the holes of issue 12
+// not fixed yet), faults and stricter rules that fail today:
+//   standby (holes 1, 2)  property standby-trap: a standby the peer's takeover imposed (not the
+//                         node's own operator) excuses neither the takeover check nor, after the
+//                         final calm, a group that runs nowhere.
+//   generation (hole 3)   fault: a node restarts without its state file (a lower generation).
+//   drift (hole 4)        fault: node b lists the haresources lines in reverse order.
+//   notify (hole 7)       property notify-delay: a hung notification hook (local/remote-failure)
+//                         excuses neither a late takeover nor a start on stale ping evidence.
+//   flap (hole 10)        property one-fence: at most one fence per node per flapping incident.
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
 import { MessageType } from '../../src/protocol/message.js';
 import type { CoreStatus, GroupStatus } from '../../src/core/status.js';
+
+export type Hole = 'standby' | 'generation' | 'drift' | 'notify' | 'flap';
+export const HOLES: readonly Hole[] = ['standby', 'generation', 'drift', 'notify', 'flap'];
+
+/** SOAK_HOLES: unset or empty = none, `1` or `all` = every hole, else a comma list of names. */
+export function parseHoles(value: string | undefined): ReadonlySet<Hole> {
+  if (value === undefined || value === '' || value === '0') return new Set();
+  if (value === '1' || value === 'all') return new Set(HOLES);
+  const names = value.split(',').map((v) => v.trim());
+  const unknown = names.filter((n) => !(HOLES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`SOAK_HOLES: unknown hole(s) ${unknown.join(', ')}; known: ${HOLES.join(', ')}`);
+  return new Set(names as Hole[]);
+}
 
 export interface Bounds {
   heal: number;
@@ -97,8 +114,6 @@ interface NodeWatch {
   operatorStandbyAt: number | null;
   /** Last time a failed mark was set or cleared on this node. */
   failedMarkAt: number;
-  /** Last time a notification hook hung / any hook hung (until it was killed). */
-  notifierHungUntil: number;
   fencesThisIncident: number;
 }
 
@@ -108,7 +123,6 @@ const newWatch = (): NodeWatch => ({
   pingLostAt: -Infinity,
   operatorStandbyAt: null,
   failedMarkAt: -Infinity,
-  notifierHungUntil: -Infinity,
   fencesThisIncident: 0,
 });
 
@@ -134,7 +148,7 @@ export class Properties {
   constructor(
     readonly world: World,
     readonly seed: number,
-    readonly holes: boolean,
+    readonly holes: ReadonlySet<Hole> = new Set(),
   ) {
     this.resources = world.resourceIds();
     this.groupResources = world.nodes.a.config.groups.map((g) => g.resources.map((r) => r.id));
@@ -143,7 +157,7 @@ export class Properties {
       afterStep: () => this.afterStep(),
       startIssued: (_w, node, resource) => this.onStart(node, resource),
       logged: (_w, node, event, level) => this.onLog(node, event, level),
-      hookDone: (_w, node, hook, ok, hung) => this.onHookDone(node, hook, ok, hung),
+      hookDone: (_w, node, hook, ok) => this.onHookDone(node, hook, ok),
     };
   }
 
@@ -360,8 +374,8 @@ export class Properties {
       this.fail('tie-delay', `${node.name} starts ${key} ${w.now - watch.deadVerdictAt} ms after declaring a peer dead that held nothing (tie delay ${this.bounds.tie} ms)`);
     }
     // A notification hook hung in front of the gate makes its ping evidence stale (hole 7).
-    const notifierHung = watch.notifierHungUntil >= watch.deadVerdictAt;
-    if (o.pingNodes && !goodbye && !node.pingReachable && w.now - watch.pingLostAt > o.deadtimeMs + o.keepaliveMs + PING_MS && (!notifierHung || this.holes)) {
+    const notifierHung = notifierHungSince(node, watch.deadVerdictAt);
+    if (o.pingNodes && !goodbye && !node.pingReachable && w.now - watch.pingLostAt > o.deadtimeMs + o.keepaliveMs + PING_MS && (!notifierHung || this.holes.has('notify'))) {
       this.fail(notifierHung ? 'notify-delay' : 'isolated', `${node.name} starts ${key} on the peer's death while it has reached no ping node for ${w.now - watch.pingLostAt} ms`);
     }
     if (o.fence && !goodbye && watch.fenceOkAt < watch.deadVerdictAt) {
@@ -393,14 +407,13 @@ export class Properties {
         return;
       case 'fence-start':
         watch.fencesThisIncident += 1;
-        if (this.holes && watch.fencesThisIncident > 1) this.fail('one-fence', `${node.name} fences its peer a ${watch.fencesThisIncident}th time in one flapping incident`);
+        if (this.holes.has('flap') && watch.fencesThisIncident > 1) this.fail('one-fence', `${node.name} fences its peer a ${watch.fencesThisIncident}th time in one flapping incident`);
         return;
     }
   }
 
-  private onHookDone(node: SimNode, hook: string, ok: boolean, hung: boolean): void {
+  private onHookDone(node: SimNode, hook: string, ok: boolean): void {
     if (hook === 'fence' && ok) this.watch[node.name].fenceOkAt = this.world.now;
-    if (NOTIFIERS.has(hook) && hung) this.watch[node.name].notifierHungUntil = this.world.now;
   }
 
   /** fresh-evidence: the silence behind a peer-dead verdict was observed while awake. */
@@ -466,13 +479,14 @@ export class Properties {
     const watch = this.watch[survivor.name];
     // A failed mark at any time in the window: cleared by a retry, it still delays the takeover.
     if (watch.failedMarkAt >= downAt) return;
-    const hungNotifier = watch.notifierHungUntil >= downAt;
-    if (survivor.hookHungUntil >= downAt && !(this.holes && hungNotifier)) return;
+    const hungNotifier = notifierHungSince(survivor, downAt);
+    if (survivor.hookHungUntil >= downAt && !(this.holes.has('notify') && hungNotifier)) return;
     const s = survivor.machine.status();
-    if (s.self.standby || s.self.leaving || s.takeoverGate === 'isolated') return;
+    const trapped = s.self.standby && watch.operatorStandbyAt === null;
+    if ((s.self.standby && !(trapped && this.holes.has('standby'))) || s.self.leaving || s.takeoverGate === 'isolated') return;
     if (s.groups.some((g) => g.failedHere || g.stopFailed)) return;
     this.checked.takeover += 1;
-    const property = hungNotifier ? 'notify-delay' : 'takeover';
+    const property = hungNotifier ? 'notify-delay' : trapped ? 'standby-trap' : 'takeover';
     for (const id of this.resources) if (!survivor.running(id)) this.fail(property, `(2) ${dead} down since t=${downAt}: ${survivor.name} does not run ${id} after ${this.bounds.takeover} ms`);
   }
 
@@ -490,28 +504,37 @@ export class Properties {
     const w = this.world;
     if (!NODES.every((n) => w.nodes[n].up)) return;
     this.checked.settled += 1;
-    this.checkExactlyOne('settled', 'settled after 30 s of calm', this.holes);
+    this.checkExactlyOne('settled', 'settled after 30 s of calm', this.holes.has('standby'));
   }
 
   /**
    * Every resource runs on at most one machine, and on exactly one if some node is eligible.
-   * `strict`: nobody eligible is an outage too, unless each standby is its own operator's choice.
+   * `strict`: a node in a standby its operator did not ask for counts as eligible (standby-trap).
    */
   private checkExactlyOne(property: string, when: string, strict = false): void {
     const w = this.world;
     const statuses = NODES.map((n) => w.nodes[n].machine!.status());
     if (statuses.some((s) => s.groups.some((g) => g.stopFailed))) return;
-    const operatorChoice = NODES.every((n, i) => !statuses[i]!.self.standby || this.watch[n].operatorStandbyAt !== null);
     for (const group of w.nodes.a.config.groups) {
       const eligible = statuses.some((s) => eligibleFor(s, this.groupStatus(s, group.key)));
-      const excused = !eligible && !(strict && !operatorChoice && statuses.every((s) => !s.self.leaving));
+      const trapped = strict && NODES.some((n, i) => {
+        const s = statuses[i]!;
+        return s.self.standby && this.watch[n].operatorStandbyAt === null && !s.self.leaving && !this.groupStatus(s, group.key).failedHere;
+      });
       for (const r of group.resources) {
         const runners = NODES.filter((n) => w.nodes[n].running(r.id));
         if (runners.length > 1) this.fail(property, `${when}: ${r.id} runs on both nodes`);
-        if (runners.length === 0 && !excused) this.fail(eligible ? property : 'no-eligible', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible: standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby})`}`);
+        if (runners.length > 0 || (!eligible && !trapped)) continue;
+        const standby = `standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby}`;
+        this.fail(eligible ? property : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);
       }
     }
   }
+}
+
+/** A notification hook (local/remote-failure) of this life hung at some time since `since`. */
+function notifierHungSince(node: SimNode, since: number): boolean {
+  return NOTIFIERS.has(node.hungHook) && node.hookHungUntil >= since;
 }
 
 function runsAll(actual: Map<string, string>, ids: readonly string[]): boolean {

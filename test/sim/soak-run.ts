@@ -3,7 +3,7 @@
 // Test code only: touches nothing outside test/sim.
 
 import { Soak } from './soak.js';
-import type { Checked, Outage } from './properties.js';
+import { parseHoles, type Checked, type Hole, type Outage } from './properties.js';
 
 export interface SoakRange {
   /** First seed (SOAK_FROM), default 1. */
@@ -12,8 +12,8 @@ export interface SoakRange {
   seeds: number;
   /** Faults per schedule (SOAK_FAULTS). */
   faults: number;
-  /** Inject the unfixed holes' faults and check the strict properties (SOAK_HOLES=1). */
-  holes: boolean;
+  /** Inject these unfixed holes' faults and check their strict properties (SOAK_HOLES). */
+  holes: ReadonlySet<Hole>;
   /** Stop after this many failing seeds. */
   maxFailures: number;
 }
@@ -35,7 +35,7 @@ export function soakRangeFromEnv(env: NodeJS.ProcessEnv = process.env): SoakRang
     from: Number(env['SOAK_FROM'] ?? 1),
     seeds: Number(env['SOAK_SEEDS'] ?? 10000),
     faults: Number(env['SOAK_FAULTS'] ?? 8),
-    holes: env['SOAK_HOLES'] === '1',
+    holes: parseHoles(env['SOAK_HOLES']),
     maxFailures: 20,
   };
 }

@@ -9,19 +9,19 @@
 // SIGSTOP pauses; operator commands, also on both nodes at once and takeover races a few hundred
 // ms apart; failing start/stop scripts and crashing resources; hung hooks; ping nodes lost.
 //
-// `holes` (SOAK_HOLES=1) adds faults and strict properties for the holes of issue 12 that are
-// not fixed yet: state files lost (a restart with a lower generation), haresources lines in a
-// different order on the two nodes (drift), and the strict rules of properties.ts.
+// `holes` (SOAK_HOLES, see properties.ts) adds faults and strict properties for the holes of
+// issue 12 that are not fixed yet: state files lost (a restart with a lower generation),
+// haresources lines in a different order on the two nodes (drift), and stricter rules.
 
 import { LINKS, NODES, World, addFault, makeConfig, type LinkName, type NodeName, type WorldOptions } from './world.js';
-import { Properties, type Checked, type Outage } from './properties.js';
+import { Properties, type Checked, type Hole, type Outage } from './properties.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
 export interface SoakOptions {
   /** Record the world's transcript (single-seed reruns). */
   transcript?: boolean;
-  /** Also inject the faults of the unfixed holes and check the strict properties. */
-  holes?: boolean;
+  /** Also inject the faults of these unfixed holes and check their strict properties. */
+  holes?: ReadonlySet<Hole>;
 }
 
 export interface SoakResult {
@@ -40,7 +40,7 @@ export class Soak {
   readonly world: World;
   readonly props: Properties;
   private readonly plan: Rng;
-  private readonly holes: boolean;
+  private readonly holes: ReadonlySet<Hole>;
   /** The final calm has begun: scheduled faults (flapping, delayed commands) stop. */
   private calm = false;
   private readonly faults: [number, Fault][];
@@ -49,7 +49,7 @@ export class Soak {
     readonly seed: number,
     options: SoakOptions = {},
   ) {
-    this.holes = options.holes ?? false;
+    this.holes = options.holes ?? new Set();
     this.plan = mulberry32(seed ^ 0x5bd1e995);
     const worldOptions: Partial<WorldOptions> = {
       seed,
@@ -65,7 +65,7 @@ export class Soak {
       dad: this.plan() < 0.5,
     };
     this.world = new World(worldOptions);
-    if (this.holes && this.plan() < 0.2) this.world.nodes.b.config = makeConfig('b', this.world.options, true);
+    if (this.holes.has('drift') && this.plan() < 0.3) this.world.nodes.b.config = makeConfig('b', this.world.options, true);
     this.props = new Properties(this.world, seed, this.holes);
     this.faults = [
       [20, () => this.cut()],
@@ -82,7 +82,7 @@ export class Soak {
       [9, () => this.scriptFault()],
       [3, () => this.hangHook()],
       [5, () => this.togglePing()],
-      [this.holes ? 3 : 0, () => this.loseState()],
+      [this.holes.has('generation') ? 3 : 0, () => this.loseState()],
       [8, () => 'quiet'],
     ];
   }

@@ -148,8 +148,9 @@ export class SimNode {
   lastSendKey = '';
   /** The next this-many hooks hang until the daemon kills them (hookHangMs), then fail. */
   hangHooks = 0;
-  /** A hook of this life is hung until this time (-Infinity: none). */
+  /** A hook of this life is hung until this time (-Infinity: none), and which one. */
   hookHungUntil = -Infinity;
+  hungHook = '';
   /** The daemon was killed with -9 and its resources keep running until the next boot reclaims them. */
   orphaned = false;
   /** The peer's newest status heard in this life (by generation, then seq) and when it was heard. */
@@ -497,6 +498,7 @@ export class World {
     if (hung) {
       node.hangHooks -= 1;
       node.hookHungUntil = this.now + this.options.hookHangMs;
+      node.hungHook = hook;
     }
     this.record(node.name, `hook ${hook}${hung ? ' (hangs)' : ''}`);
     this.schedule(hung ? this.options.hookHangMs : HOOK_MS, () => {
