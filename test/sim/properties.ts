@@ -144,6 +144,10 @@ export class Properties {
   private outageFrom = 0;
   private outageState: 'none' | 'outage' | 'nobody-eligible' = 'none';
   private outageClassifiedAt = -Infinity;
+  /** Derived from the machines' actual state when it last changed (afterStep). */
+  private actualSeen = -1;
+  private isDark = false;
+  private doubles: string[] = [];
 
   constructor(
     readonly world: World,
@@ -290,22 +294,28 @@ export class Properties {
 
   // ------------------------------------------------------------ after every step
 
+  /** Runs after every simulated step: what it derives from the machines' actual state is cached. */
   private afterStep(): void {
+    const { a, b } = this.world.nodes;
+    const changes = (a.actual.changes + b.actual.changes) * 4 + (a.up ? 2 : 0) + (b.up ? 1 : 0);
+    if (changes !== this.actualSeen) {
+      this.actualSeen = changes;
+      this.isDark = this.dark();
+      this.doubles = this.resources.filter((id) => a.running(id) && b.running(id) && !this.stuck(id));
+    }
     this.noteDisruption();
     this.accountOutage();
     if (this.disruptedCache.oneWay) this.checkDeafYield();
     else if (this.doubleSince.size > 0) this.doubleSince.clear();
-    if (this.inAftermath()) return;
-    const { a, b } = this.world.nodes;
-    for (const id of this.resources) if (a.running(id) && b.running(id) && !this.stuck(id)) this.fail('safety', `(1) ${id} runs on both nodes (a=${a.actual.get(id)}, b=${b.actual.get(id)}) while a link works both ways`);
+    if (this.doubles.length === 0 || this.inAftermath()) return;
+    for (const id of this.doubles) this.fail('safety', `(1) ${id} runs on both nodes (a=${a.actual.get(id)}, b=${b.actual.get(id)}) while a link works both ways`);
   }
 
   private checkDeafYield(): void {
     const w = this.world;
     const since = this.disruptedCache.oneWaySince;
     for (const id of this.resources) {
-      const both = NODES.every((n) => w.nodes[n].running(id)) && !this.stuck(id);
-      if (!both) {
+      if (!this.doubles.includes(id)) {
         this.doubleSince.delete(id);
         continue;
       }
@@ -324,7 +334,7 @@ export class Properties {
     if (this.outageState !== 'none') this.outage.total += elapsed;
     if (this.outageState === 'nobody-eligible') this.outage.nobodyEligible += elapsed;
     this.outageFrom = w.now;
-    if (!this.dark()) this.outageState = 'none';
+    if (!this.isDark) this.outageState = 'none';
     else if (this.outageState === 'none' || w.now - this.outageClassifiedAt >= OUTAGE_RECLASSIFY_MS) {
       // Who is eligible only changes on machine events; asking every step would double the soak's time.
       this.outageClassifiedAt = w.now;

@@ -137,7 +137,7 @@ export class SimNode {
   incarnation = 0;
   inbox: Event[] = [];
   wire: WireEnd;
-  actual = new Map<string, Actual>();
+  actual = new ActualMap();
   /** Resources whose stop failed in this life: they may run on regardless of any protocol. */
   stopFailed = new Set<string>();
   failStart: Fault[] = [];
@@ -175,6 +175,16 @@ export class SimNode {
 
   running(resource: string): boolean {
     return (this.actual.get(resource) ?? 'stopped') !== 'stopped';
+  }
+}
+
+/** What runs on a machine, with a change counter so observers can skip work when nothing changed. */
+export class ActualMap extends Map<string, Actual> {
+  changes = 0;
+
+  override set(id: string, state: Actual): this {
+    this.changes += 1;
+    return super.set(id, state);
   }
 }
 
@@ -286,6 +296,7 @@ export class World {
   boot(name: NodeName): void {
     const node = this.nodes[name];
     if (node.up) return;
+    this.version += 1;
     node.up = true;
     node.paused = false;
     node.inbox = [];
