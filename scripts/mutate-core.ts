@@ -1,7 +1,9 @@
 // Mutation harness for the failover core: does the soak catch a broken rule?
 //
-//   npx tsc -p . && node dist/scripts/mutate-core.js [--seeds N] [--from N] [name ...]
+//   npx tsc -p . && node dist/scripts/mutate-core.js [--seeds N] [--from N] [--count] [name ...]
 //
+// --count runs every seed instead of stopping at the first failure and reports how many seeds
+// catch each mutation (how robust the catch is, not only whether it happens).
 // For each mutation: copy dist/src and dist/test into a temporary directory, replace one small
 // distinctive expression in the compiled core (dist/src/core/**/*.js, whatever file it lives in,
 // so splitting machine.ts into files does not matter), import the soak from that copy and run the
@@ -42,8 +44,8 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'demand-without-ack', rule: 'a takeover demand counts only if it acknowledges our own takeover', find: 'if (!this.acknowledges(message, this.ownTakeoverSeq))', replace: 'if (false)' },
   { name: 'one-dead-link-kills-peer', rule: 'the peer is dead only when every link is dead', find: 'this.links.allDead()', replace: "this.links.views().some((l) => l.state === 'dead')" },
   { name: 'grant-without-ack', rule: 'a grant counts only if it acknowledges our want', find: '&& this.acknowledges(latest, g.wantSince)', replace: '' },
-  { name: 'start-while-peer-holds', rule: 'start only what the peer no longer holds (stop before start)', find: '&& !has(latest.claims.holds, index) &&', replace: '&&' },
-  { name: 'holds-only-when-running', rule: 'a group is announced held from its start until its stop completed', find: 'holds |= bit(i);', replace: "if (g.phase === 'running') holds |= bit(i);" },
+  { name: 'released-before-stopped', rule: 'a group is released (not held, granted) only once its stop completed', find: 'this.runPlan(g, index, stopPlan(g.group.resources.length, why));', replace: "g.phase = 'stopped'; this.runPlan(g, index, stopPlan(g.group.resources.length, why));" },
+  { name: 'no-rollback-after-failed-start', rule: 'a failed start stops, in reverse, what it started', find: 'rollbackPlan(upTo,', replace: 'rollbackPlan(-1,' },
   { name: 'never-release', rule: 'a running group the node should not hold is stopped', find: "g.phase === 'running' && holder !== 'self'", replace: 'false' },
   { name: 'no-takeover-on-death', rule: "the survivor takes over a dead peer's groups", find: 'return this.gate.isOpen();', replace: 'return false;' },
   { name: 'heartbeat-only-on-change', rule: 'a status is sent every keepalive', find: '&& this.now - this.lastSentAt < this.config.keepaliveMs', replace: '' },
@@ -56,6 +58,8 @@ export interface MutationResult {
   seed: number | null;
   property: string;
   seeds: number;
+  /** Failing seeds (with --count: all of them; else at most one). */
+  failing: number;
 }
 
 function coreFiles(dir: string): string[] {
@@ -82,7 +86,7 @@ function copyDist(dist: string, repo: string): string {
 }
 
 export async function runMutation(m: Mutation, dist: string, repo: string, range: SoakRange): Promise<MutationResult> {
-  const result: MutationResult = { name: m.name, outcome: 'NOT CAUGHT', seed: null, property: '', seeds: 0 };
+  const result: MutationResult = { name: m.name, outcome: 'NOT CAUGHT', seed: null, property: '', seeds: 0, failing: 0 };
   const places = m.find === '' ? [] : locate(join(dist, 'src', 'core'), m.find);
   const total = places.reduce((sum, [, n]) => sum + n, 0);
   if (m.find !== '' && total !== 1) return { ...result, outcome: total === 0 ? 'pattern not found' : 'pattern ambiguous' };
@@ -93,8 +97,9 @@ export async function runMutation(m: Mutation, dist: string, repo: string, range
       writeFileSync(file, readFileSync(file, 'utf8').replace(m.find, () => m.replace));
     }
     const soak = (await import(pathToFileURL(join(dir, 'dist', 'test', 'sim', 'soak-run.js')).href)) as { runSoaks(r: SoakRange): SoakSummary };
-    const summary = soak.runSoaks({ ...range, maxFailures: 1 });
+    const summary = soak.runSoaks(range);
     result.seeds = summary.ran;
+    result.failing = summary.failingSeeds.length;
     if (summary.failingSeeds.length === 0) return result;
     const first = summary.violations[0] ?? '';
     return { ...result, outcome: 'caught', seed: summary.failingSeeds[0]!, property: /\[([a-z-]+)\]/.exec(first)?.[1] ?? first };
@@ -115,20 +120,22 @@ async function main(): Promise<void> {
     args.splice(i, 2);
     return value;
   };
-  const range: SoakRange = { from: option('--from', 1), seeds: option('--seeds', 10000), faults: 8, holes: new Set(), maxFailures: 1 };
+  const count = args.includes('--count');
+  if (count) args.splice(args.indexOf('--count'), 1);
+  const range: SoakRange = { from: option('--from', 1), seeds: option('--seeds', 10000), faults: 8, holes: new Set(), maxFailures: count ? Infinity : 1 };
   const chosen = args.length > 0 ? MUTATIONS.filter((m) => args.includes(m.name)) : MUTATIONS;
   const unknown = args.filter((a) => !MUTATIONS.some((m) => m.name === a));
   if (unknown.length > 0) throw new Error(`unknown mutation(s): ${unknown.join(', ')}; known: ${MUTATIONS.map((m) => m.name).join(', ')}`);
   const baseline = await runMutation({ name: 'none', rule: '', find: '', replace: '' }, dist, repo, range);
   if (baseline.outcome === 'caught') throw new Error(`the unmutated soak fails at seed ${baseline.seed} (${baseline.property}): fix that first`);
-  console.log(`| mutation | rule broken | result | property | seed |`);
-  console.log(`|---|---|---|---|---|`);
+  console.log(`| mutation | rule broken | result | property | first seed |${count ? ' seeds failing |' : ''}`);
+  console.log(`|---|---|---|---|---|${count ? '---|' : ''}`);
   let missed = 0;
   for (const m of chosen) {
     const r = await runMutation(m, dist, repo, range);
     if (r.outcome !== 'caught') missed += 1;
     const seed = r.seed === null ? (r.outcome === 'NOT CAUGHT' ? `none of ${r.seeds}` : '-') : String(r.seed);
-    console.log(`| ${m.name} | ${m.rule} | ${r.outcome} | ${r.property || '-'} | ${seed} |`);
+    console.log(`| ${m.name} | ${m.rule} | ${r.outcome} | ${r.property || '-'} | ${seed} |${count ? ` ${r.failing}/${r.seeds} |` : ''}`);
   }
   console.log(`${chosen.length - missed}/${chosen.length} mutations caught`);
   process.exitCode = missed === 0 ? 0 : 1;

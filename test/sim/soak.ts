@@ -6,8 +6,8 @@
 // one-way loss on every link), slow, duplicating and reordering; flapping (every link cut for
 // just over deadtime, restored for ~100 ms, repeated); machines killed and booted; the daemon
 // killed with -9 while its resources keep running (schedules with duplicate-address detection);
-// SIGSTOP pauses; operator commands, also on both nodes at once and takeover races a few hundred
-// ms apart; failing start/stop scripts and crashing resources; hung hooks; ping nodes lost.
+// SIGSTOP pauses; operator commands, also on both nodes at once (standby on both, then takeover
+// on both at the same instant) and takeover races a few hundred ms apart; failing start/stop scripts and crashing resources; hung hooks; ping nodes lost.
 //
 // `holes` (SOAK_HOLES, see properties.ts) adds faults and strict properties for the holes of
 // issue 12 that are not fixed yet: state files lost (a restart with a lower generation),
@@ -79,6 +79,7 @@ export class Soak {
       [6, () => this.delay()],
       [12, () => this.commands()],
       [3, () => this.takeoverRace()],
+      [3, () => this.standbyThenTakeoverBoth()],
       [9, () => this.scriptFault()],
       [3, () => this.hangHook()],
       [5, () => this.togglePing()],
@@ -152,16 +153,20 @@ export class Soak {
   }
 
   private killOrBoot(): string {
-    const w = this.world;
     const node = this.node();
-    this.props.touch(node);
-    if (w.nodes[node].up) {
-      w.kill(node);
-      this.props.crashed(node);
-      return `kill ${node}`;
-    }
-    w.boot(node);
+    if (this.crash(node)) return `kill ${node}`;
+    this.world.boot(node);
     return `boot ${node}`;
+  }
+
+  /** Power the node off if it is up (resources gone); returns whether it was up. */
+  private crash(node: NodeName): boolean {
+    const w = this.world;
+    this.props.touch(node);
+    if (!w.nodes[node].up) return false;
+    w.kill(node);
+    this.props.crashed(node);
+    return true;
   }
 
   /** kill -9 of the daemon: its resources keep running (duplicate-address detection on). */
@@ -207,15 +212,29 @@ export class Soak {
     return targets.map((n) => this.operatorCommand(n, pick(rng, ['standby', 'takeover', 'takeover', 'stop'] as const))).join(', ');
   }
 
-  /** `takeover` on both nodes, at once or the second a little later. */
+  /**
+   * `takeover` on both nodes, at once or the second a little later, often over slow (lossless)
+   * links: then the second node may already have honoured the first's demand while frames the
+   * first sent before it learned so are still on the way.
+   */
   private takeoverRace(): string {
     const first = this.node();
     const second: NodeName = first === 'a' ? 'b' : 'a';
+    const slowMs = this.plan() < 0.5 ? randInt(this.plan, 200, 899) : 0;
+    if (slowMs > 0) this.world.setLinks([...LINKS], [...NODES], { fixedDelayMs: slowMs, extraDelayMs: 0, dup: 0 });
     const gap = this.plan() < 0.3 ? 0 : randInt(this.plan, 1, 1500);
     this.operatorCommand(first, 'takeover');
     if (gap === 0) this.operatorCommand(second, 'takeover');
     else this.world.schedule(gap, () => !this.calm && this.operatorCommand(second, 'takeover'));
-    return `takeover-race ${first} then ${second} +${gap}`;
+    return `takeover-race ${first} then ${second} +${gap}${slowMs > 0 ? ` (links ${slowMs} ms slow)` : ''}`;
+  }
+
+  /** Both operators put their node in standby, then both run takeover at the same instant. */
+  private standbyThenTakeoverBoth(): string {
+    for (const n of NODES) this.operatorCommand(n, 'standby');
+    const gap = randInt(this.plan, 1500, 4000);
+    this.world.schedule(gap, () => !this.calm && NODES.forEach((n) => this.operatorCommand(n, 'takeover')));
+    return `standby both, takeover both +${gap}`;
   }
 
   private scriptFault(): string {
@@ -252,11 +271,7 @@ export class Soak {
   private loseState(): string {
     const w = this.world;
     const node = this.node();
-    this.props.touch(node);
-    if (w.nodes[node].up) {
-      w.kill(node);
-      this.props.crashed(node);
-    }
+    this.crash(node);
     w.loseStateFile(node);
     this.props.stateFileLost(node);
     w.boot(node);
