@@ -48,7 +48,9 @@
 //   drift (hole 4)        fault: node b lists the haresources lines in reverse order.
 //   notify (hole 7)       property notify-delay: a hung notification hook (local/remote-failure)
 //                         excuses neither a late takeover nor a start on stale ping evidence.
-//   flap (hole 10)        property one-fence: at most one fence per node per flapping incident.
+//   flap (hole 10)        properties one-fence and flap-damping: in a flapping incident in which
+//                         nothing but the links changes, at most one fence per node and at most
+//                         two starts per group (there and back).
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
 import { MessageType } from '../../src/protocol/message.js';
@@ -137,6 +139,9 @@ export class Properties {
   /** Last time anything other than the network changed for a node (kill, boot, command, fault, pause). */
   private lastTouched: Record<NodeName, number> = { a: -Infinity, b: -Infinity };
   private lastCommandAt = -Infinity;
+  private incidentStart = -Infinity;
+  private incidentEnd = -Infinity;
+  private startsThisIncident = new Map<string, number>();
   private commands = 0;
   private watch: Record<NodeName, NodeWatch> = { a: newWatch(), b: newWatch() };
   private disruptedCache = { version: -1, value: false, oneWay: false, oneWaySince: -Infinity };
@@ -199,9 +204,12 @@ export class Properties {
     this.watch[node].operatorStandbyAt = null;
   }
 
-  /** A flapping incident begins: fences are counted from here (hole 10). */
-  incidentStarts(): void {
+  /** A flapping incident begins and lasts `ms` (plus a deadtime): fences are counted in it (hole 10). */
+  incidentStarts(ms: number): void {
+    this.incidentStart = this.world.now;
+    this.incidentEnd = this.world.now + ms + this.world.options.deadtimeMs;
     for (const n of NODES) this.watch[n].fencesThisIncident = 0;
+    this.startsThisIncident.clear();
   }
 
   /** `node` crashed or was killed (daemon or machine): check what it persisted, then watch the survivor. */
@@ -362,12 +370,27 @@ export class Properties {
   private onStart(node: SimNode, resource: string): void {
     this.noteDisruption();
     const group = node.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
-    if (group.resources[0]!.id === resource) this.checkGroupStart(node, group.key);
+    if (group.resources[0]!.id === resource) {
+      this.checkGroupStart(node, group.key);
+      this.countIncidentStart(group.key);
+    }
     if (this.inAftermath()) return;
     const peer = this.world.nodes[node.peer];
     // A dead daemon's leftovers: duplicate-address detection refuses the start (world.ts).
     if (peer.orphaned) return;
     if (peer.running(resource) && !this.stuck(resource)) this.fail('stop-before-start', `(4) ${node.name} starts ${resource} while ${peer.name} has it ${peer.actual.get(resource)}`);
+  }
+
+  /** flap-damping: a group moves at most twice (there and back) in one clean flapping incident. */
+  private countIncidentStart(key: string): void {
+    if (!this.inCleanIncident()) return;
+    const starts = (this.startsThisIncident.get(key) ?? 0) + 1;
+    this.startsThisIncident.set(key, starts);
+    if (this.holes.has('flap') && starts === 3) this.fail('flap-damping', `group ${key} started a 3rd time in one flapping incident`);
+  }
+
+  private inCleanIncident(): boolean {
+    return this.world.now <= this.incidentEnd && NODES.every((n) => this.lastTouched[n] < this.incidentStart);
   }
 
   /** A group start (its first resource) on the peer's death obeys the takeover gate. */
@@ -416,6 +439,8 @@ export class Properties {
         watch.operatorStandbyAt = null;
         return;
       case 'fence-start':
+        // Only a clean incident counts: links flapping, nothing done to the nodes themselves.
+        if (!this.inCleanIncident()) return;
         watch.fencesThisIncident += 1;
         if (this.holes.has('flap') && watch.fencesThisIncident > 1) this.fail('one-fence', `${node.name} fences its peer a ${watch.fencesThisIncident}th time in one flapping incident`);
         return;
