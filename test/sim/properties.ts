@@ -11,11 +11,13 @@
 // Always checked (the default soak):
 //   safety            (1) outside disruptions and their aftermath no resource runs on both machines.
 //   stop-before-start (4) outside the same windows a start is issued only where the other machine
-//                     has the resource cleanly stopped.
+//                     has the resource cleanly stopped (or only a dead daemon's leftovers, which
+//                     duplicate-address detection refuses).
 //   takeover          (2) a node down (killed, graceful stop) and staying down: the survivor runs
 //                     everything within D + 2K + T + 100 + 2·N·S if it stayed eligible (a failed
 //                     mark at ANY time in the window excuses it: a retry clears the mark but starts
-//                     a deadtime later).
+//                     a deadtime later; a daemon killed with -9 leaves its resources running, so
+//                     there is nothing to take over).
 //   heal              (3) a disruption ended with both nodes up: within 2K + 4·serial + 3·N·S every
 //                     resource runs exactly once (when someone is eligible).
 //   settled           after 30 s of calm every resource runs exactly once.
@@ -33,9 +35,10 @@
 //                     (unless the node is paused or a hook hangs).
 //   standby-persisted an operator's `standby` accepted more than 3·N·S + 500 ms before a crash
 //                     survives it (until that node's own `takeover`).
-//   takeover-wins     an operator's `takeover` with no other command for 2·D around it, a link
-//                     working both ways and both nodes eligible: the node is not in standby after
-//                     D + 2K and the peer does not hold what it took.
+//   takeover-wins     an operator's `takeover` that was not raced (no other command for 2·D
+//                     before it, or its node had already honoured the peer's earlier takeover),
+//                     followed by no command, crash or disruption: its node is not in standby
+//                     D + 2K later (a demand is honoured only if it acknowledges our own).
 // Outage accounting: every ms a group runs nowhere while a node is up is counted, split into
 // "nobody eligible" (both standby, failed on both, ...) and the rest; the soak prints the totals.
 //
