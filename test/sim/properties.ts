@@ -30,13 +30,15 @@
 //   isolated          with ping nodes, a node that has reached none for D + K starts nothing on the
 //                     peer's death (a graceful goodbye needs no arbitration: nobody else runs it).
 //   fence-first       with fencing, a start on the peer's death follows a successful fence issued
-//                     after that verdict (a graceful goodbye needs none).
+//                     after that verdict, or earlier in this node's life with the peer not stable
+//                     since (one fence per incident; a graceful goodbye needs none).
 //   deaf-yield        while every link loses one direction and some link works the other way, a
 //                     resource runs on both machines for at most D + 2K + 2·N·S + 4·serial + 500.
 //   escalation        with escalation configured, a failed stop reboots the node within 1 s
 //                     (unless the node is paused or a hook hangs).
 //   standby-persisted an operator's `standby` accepted more than 3·N·S + 500 ms before a crash
-//                     survives it (until that node's own `takeover`).
+//                     survives it (until that node's own `takeover` or `online`, or the death or
+//                     stop of its peer, which cancels standby: Heartbeat semantics).
 //   takeover-wins     an operator's `takeover` that was not raced (no other command for 2·D
 //                     before it, or its node had already honoured the peer's earlier takeover),
 //                     followed by no command, crash or disruption: its node is not in standby
@@ -46,8 +48,8 @@
 //   one-fence         (6) after a successful fence a node (in the same life) fences its peer again
 //                     only if it has seen the peer stable (heard for a deadtime) since; every third
 //                     fencing schedule fences softly (the peer lives on), so flaps are exercised.
-//   never-both-defer  (7) the two nodes never both yield to each other (peer-takeover or online):
-//                     nobody would hold anything (sampled every 250 ms).
+//   never-both-defer  (7) outside disruptions and their aftermath the two nodes never both yield
+//                     to each other (peer-takeover or online) (sampled every 250 ms).
 //   damping           (8) a node never stops a group it alone holds to fail it back (auto_failback)
 //                     to a peer it does not consider stable (sampled every 250 ms).
 //   standby-trap      a standby nobody's operator asked for excuses no group that runs nowhere
@@ -55,8 +57,11 @@
 //   notify-delay      a hung notification hook (local/remote-failure) excuses neither a late
 //                     takeover nor a start on stale ping evidence (notifications never sit in front
 //                     of the takeover path).
-//   flap-damping      in a flapping incident in which nothing but the links changes, at most two
-//                     starts per group (there and back).
+//   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
+//                     at most twice (there and back). A move is a start while the other machine
+//                     does not run the group: a second copy started while the peer kept its own
+//                     (split brain over a cut longer than deadtime, stopped again on the heal) is
+//                     no move, and only fencing prevents it.
 // Outage accounting: every ms a group runs nowhere while a node is up is counted, split into
 // "nobody eligible" (both standby, failed on both, ...) and the rest; the soak prints the totals.
 //
@@ -133,8 +138,8 @@ interface NodeWatch {
   operatorStandbyAt: number | null;
   /** Last time a failed mark was set or cleared on this node. */
   failedMarkAt: number;
-  /** A fence succeeded in this life and the peer has not been seen stable since (one-fence). */
-  fencedUnstable: boolean;
+  /** The life (incarnation) of this node in which a fence succeeded while the peer has not been stable since (one-fence). */
+  fencedLife: number | null;
   /** Persisted standby as last seen (standby-operators). */
   persistedStandby: boolean;
 }
@@ -145,7 +150,7 @@ const newWatch = (): NodeWatch => ({
   pingLostAt: -Infinity,
   operatorStandbyAt: null,
   failedMarkAt: -Infinity,
-  fencedUnstable: false,
+  fencedLife: null,
   persistedStandby: false,
 });
 
@@ -397,7 +402,7 @@ export class Properties {
     const group = node.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
     if (group.resources[0]!.id === resource) {
       this.checkGroupStart(node, group.key);
-      this.countIncidentStart(group.key);
+      if (!this.world.nodes[node.peer].running(resource)) this.countIncidentMove(group.key);
     }
     if (this.inAftermath()) return;
     const peer = this.world.nodes[node.peer];
@@ -407,11 +412,11 @@ export class Properties {
   }
 
   /** flap-damping: a group moves at most twice (there and back) in one clean flapping incident. */
-  private countIncidentStart(key: string): void {
+  private countIncidentMove(key: string): void {
     if (!this.inCleanIncident()) return;
     const starts = (this.startsThisIncident.get(key) ?? 0) + 1;
     this.startsThisIncident.set(key, starts);
-    if (this.holes.has('flap') && starts === 3) this.fail('flap-damping', `group ${key} started a 3rd time in one flapping incident`);
+    if (this.holes.has('flap') && starts === 3) this.fail('flap-damping', `group ${key} moved a 3rd time in one flapping incident`);
   }
 
   private inCleanIncident(): boolean {
@@ -436,8 +441,8 @@ export class Properties {
     if (o.pingNodes && !goodbye && !node.pingReachable && w.now - watch.pingLostAt > o.deadtimeMs + o.keepaliveMs + PING_MS && (!notifierHung || this.holes.has('notify'))) {
       this.fail(notifierHung ? 'notify-delay' : 'isolated', `${node.name} starts ${key} on the peer's death while it has reached no ping node for ${w.now - watch.pingLostAt} ms`);
     }
-    if (o.fence && !goodbye && watch.fenceOkAt < watch.deadVerdictAt) {
-      this.fail('fence-first', `${node.name} starts ${key} on the peer's death (verdict at t=${watch.deadVerdictAt}) without a successful fence since`);
+    if (o.fence && !goodbye && watch.fenceOkAt < watch.deadVerdictAt && !this.fenceCovers(node)) {
+      this.fail('fence-first', `${node.name} starts ${key} on the peer's death (verdict at t=${watch.deadVerdictAt}) without a successful fence since, nor one earlier in this incident`);
     }
   }
 
@@ -461,7 +466,14 @@ export class Properties {
         watch.operatorStandbyAt = this.world.now;
         return;
       case 'command-takeover':
+      case 'command-online':
+      // The death or stop of the peer cancels standby (Heartbeat semantics), persisted.
+      case 'standby-cancelled':
         watch.operatorStandbyAt = null;
+        return;
+      case 'peer-stable':
+        // The incident is over: a later death needs a new fence.
+        watch.fencedLife = null;
         return;
     }
   }
@@ -469,12 +481,17 @@ export class Properties {
   private onHookDone(node: SimNode, hook: string, ok: boolean): void {
     if (hook !== 'fence' || !ok) return;
     this.watch[node.name].fenceOkAt = this.world.now;
-    this.watch[node.name].fencedUnstable = true;
+    this.watch[node.name].fencedLife = node.incarnation;
+  }
+
+  /** A fence that succeeded in this life covers the incident until the peer was stable (takeover-gate.ts). */
+  private fenceCovers(node: SimNode): boolean {
+    return this.watch[node.name].fencedLife === node.incarnation;
   }
 
   /** one-fence (6): a node fences again only after it has seen the peer stable since its last successful fence. */
   private onFenceStart(node: SimNode): void {
-    if (this.watch[node.name].fencedUnstable) this.fail('one-fence', `(6) ${node.name} fences its peer again although the peer was never stable since the last successful fence`);
+    if (this.fenceCovers(node)) this.fail('one-fence', `(6) ${node.name} fences its peer again although the peer was never stable since the last successful fence`);
   }
 
   /** standby-operators (5): persisted standby turns on only after the node's own accepted standby command. */
@@ -490,7 +507,7 @@ export class Properties {
     }
   }
 
-  /** one-fence (6) bookkeeping, damping (8) and never-both-defer (7), sampled every 250 ms. */
+  /** damping (8) and never-both-defer (7), sampled every 250 ms. */
   private sampleStability(): void {
     const w = this.world;
     if (w.now < this.nextStabilitySample) return;
@@ -499,12 +516,14 @@ export class Properties {
     NODES.forEach((n, i) => {
       const s = statuses[i];
       if (!s) return;
-      if (s.peer.stable) this.watch[n].fencedUnstable = false;
       if (s.peer.state !== 'alive' || s.peer.stable) return;
       const failback = s.groups.find((g) => g.phase === 'stopping' && g.desired === 'peer' && g.peerHolds === false && g.why.startsWith('auto_failback'));
       if (failback) this.fail('damping', `(8) ${n} fails ${failback.key} back to a peer that is not stable`);
     });
-    if (statuses.every((s) => s && s.self.deferringToPeer !== null)) this.fail('never-both-defer', '(7) both nodes yield to each other: nobody holds the groups');
+    // During a disruption a node may honour a demand sent before the peer yielded (a pause, lost
+    // frames): both defer until the peer's death ends one yield; harmless, as a node defers only
+    // what the other holds (desired.ts rule 4). Outside that window it must not happen.
+    if (statuses.every((s) => s && s.self.deferringToPeer !== null) && !this.inAftermath()) this.fail('never-both-defer', '(7) both nodes yield to each other outside a disruption');
   }
 
   /** fresh-evidence: the silence behind a peer-dead verdict was observed while awake. */
