@@ -7,7 +7,7 @@
 // For each mutation: copy dist/src and dist/test into a temporary directory, replace one small
 // distinctive expression in the compiled core (dist/src/core/**/*.js, whatever file it lives in,
 // so splitting machine.ts into files does not matter), import the soak from that copy and run the
-// default seeds until the first failing seed. A pattern must match exactly once in the whole
+// default seeds (the default soak: every fault of issue 12's holes) until the first failing seed. A pattern must match exactly once in the whole
 // core: after a refactor that changes the expression the mutation reports "pattern not found"
 // (or "ambiguous") instead of silently passing. Exit status 1 unless every mutation is caught.
 //
@@ -29,7 +29,8 @@ export interface Mutation {
 }
 
 /**
- * The nine rules the soak did not catch before issue 12 first, then eight it did catch.
+ * The nine rules the soak did not catch before issue 12 first, then eight it did catch, then the
+ * rules of issue 12's fixes.
  * Patterns are small expressions of the compiled core (tsc keeps them as written).
  */
 export const MUTATIONS: readonly Mutation[] = [
@@ -39,16 +40,24 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'fence-skipped', rule: 'with fencing, the fence must succeed before a takeover', find: 'this.settings.fenceBeforeTakeover && !this.fenced', replace: 'false' },
   { name: 'gate-bypassed', rule: 'the takeover gate (tie delay, ping, fence) must open first', find: "return this.state === 'open';", replace: 'return true;' },
   { name: 'no-yield-to-deaf-peer', rule: 'yield what a peer that cannot hear us holds', find: 'if (input.peerDeaf && input.peerHolds)', replace: 'if (false)' },
-  { name: 'escalation-never-run', rule: 'a failed stop runs the escalation hook', find: 'if (this.config.escalateOnStopFailure)', replace: 'if (false)' },
-  { name: 'standby-not-persisted', rule: "the operator's standby survives a restart", find: 'state: { standby: this.standby, role }', replace: 'state: { standby: false, role }' },
-  { name: 'demand-without-ack', rule: 'a takeover demand counts only if it acknowledges our own takeover', find: 'if (!this.acknowledges(message, this.ownTakeoverSeq))', replace: 'if (false)' },
+  { name: 'escalation-never-run', rule: 'a failed stop runs the escalation hook', find: 'if (this.host.config().escalateOnStopFailure)', replace: 'if (false)' },
+  { name: 'standby-not-persisted', rule: "the operator's standby survives a restart", find: 'const state = { generation: this.generation, standby: this.standby,', replace: 'const state = { generation: this.generation, standby: false,' },
+  { name: 'demand-without-ack', rule: 'a takeover demand counts only if it acknowledges our own takeover', find: 'if (!this.peer.acknowledges(this.ownTakeoverSeq))', replace: 'if (false)' },
   { name: 'one-dead-link-kills-peer', rule: 'the peer is dead only when every link is dead', find: 'this.links.allDead()', replace: "this.links.views().some((l) => l.state === 'dead')" },
-  { name: 'grant-without-ack', rule: 'a grant counts only if it acknowledges our want', find: '&& this.acknowledges(latest, g.wantSince)', replace: '' },
+  { name: 'grant-without-ack', rule: 'a grant counts only if it acknowledges our want', find: 'this.peer.declines(index) && this.peer.acknowledges(g.wantSince)', replace: 'this.peer.declines(index)' },
   { name: 'released-before-stopped', rule: 'a group is released (not held, granted) only once its stop completed', find: 'this.runPlan(g, index, stopPlan(g.group.resources.length, why));', replace: "g.phase = 'stopped'; this.runPlan(g, index, stopPlan(g.group.resources.length, why));" },
   { name: 'no-rollback-after-failed-start', rule: 'a failed start stops, in reverse, what it started', find: 'rollbackPlan(upTo,', replace: 'rollbackPlan(-1,' },
   { name: 'never-release', rule: 'a running group the node should not hold is stopped', find: "g.phase === 'running' && holder !== 'self'", replace: 'false' },
   { name: 'no-takeover-on-death', rule: "the survivor takes over a dead peer's groups", find: 'return this.gate.isOpen();', replace: 'return false;' },
   { name: 'heartbeat-only-on-change', rule: 'a status is sent every keepalive', find: '&& this.now - this.lastSentAt < this.config.keepaliveMs', replace: '' },
+  // The rules of issue 12's fixes (holes 1, 2, 7, 10):
+  { name: 'yield-persisted-as-standby', rule: "yielding to the peer's takeover is not persisted as standby", find: "this.deferring = 'peer-takeover';", replace: "this.deferring = 'peer-takeover'; this.standby = true;" },
+  { name: 'both-yield', rule: 'simultaneous takeover demands: the node whose name sorts first wins', find: 'return this.config.self < this.config.peer;', replace: 'return false;' },
+  { name: 'fence-forgotten-on-return', rule: 'one fence per incident: only a stable peer ends the incident', find: 'peerAlive() {', replace: 'peerAlive() { this.fenced = false;' },
+  { name: 'no-damping', rule: 'a group fails back only to a stable peer', find: '!input.peerStable', replace: 'false' },
+  { name: 'standby-never-cancelled', rule: "the death or stop of the peer cancels standby", find: 'cancelStandby(why) {', replace: 'cancelStandby(why) { return;' },
+  { name: 'single-hook-lane', rule: 'notifications never sit in front of the fence (two hook lanes)', find: 'return this.lanes[hookLane(hook.hook)].enqueue(hook, nextOpId);', replace: 'return this.lanes.takeover.enqueue(hook, nextOpId);' },
+  { name: 'accepted-without-ack', rule: 'our takeover demand is answered only by a status that acknowledges it', find: 'const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);', replace: 'const answered = true;' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 
@@ -122,7 +131,7 @@ async function main(): Promise<void> {
   };
   const count = args.includes('--count');
   if (count) args.splice(args.indexOf('--count'), 1);
-  const range: SoakRange = { from: option('--from', 1), seeds: option('--seeds', 10000), faults: 8, holes: new Set(), maxFailures: count ? Infinity : 1 };
+  const range: SoakRange = { from: option('--from', 1), seeds: option('--seeds', 10000), faults: 8, maxFailures: count ? Infinity : 1 };
   const chosen = args.length > 0 ? MUTATIONS.filter((m) => args.includes(m.name)) : MUTATIONS;
   const unknown = args.filter((a) => !MUTATIONS.some((m) => m.name === a));
   if (unknown.length > 0) throw new Error(`unknown mutation(s): ${unknown.join(', ')}; known: ${MUTATIONS.map((m) => m.name).join(', ')}`);

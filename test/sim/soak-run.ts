@@ -12,8 +12,8 @@ export interface SoakRange {
   seeds: number;
   /** Faults per schedule (SOAK_FAULTS). */
   faults: number;
-  /** Inject these unfixed holes' faults and check their strict properties (SOAK_HOLES). */
-  holes: ReadonlySet<Hole>;
+  /** Issue 12's holes whose faults and strict properties are kept (SOAK_HOLES; default: all). */
+  holes?: ReadonlySet<Hole>;
   /** Stop after this many failing seeds. */
   maxFailures: number;
 }

@@ -3,8 +3,9 @@
 // `SEED=n node --test dist/test/sim/soak.test.js` reruns that one schedule with its transcript.
 // SOAK_SEEDS=n changes how many schedules run (default 10000), SOAK_FROM=n the first seed
 // (default 1: large runs explore new seeds with it), SOAK_FAULTS=n how many faults each schedule
-// injects (default 8), SOAK_HOLES=1 (or a list: standby,generation,drift,notify,flap) adds the
-// faults and strict properties of the holes of issue 12 not fixed yet (they fail until fixed).
+// injects (default 8). The faults and strict properties of issue 12's holes (all fixed) are part
+// of the default soak; SOAK_HOLES=none (or a list: standby,generation,drift,notify,flap) keeps
+// only the listed ones, to compare.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Soak } from './soak.js';
