@@ -43,6 +43,11 @@
 //                     before it, or its node had already honoured the peer's earlier takeover),
 //                     followed by no command, crash or disruption: its node is not in standby
 //                     D + 2K later (a demand is honoured only if it acknowledges our own).
+//   race-winner       `takeover` on both nodes at the same instant, with a working link and
+//                     both seeing the other alive, nothing else happening (no failed start or
+//                     stop): the node whose name sorts first holds every group
+//                     the takeover bound later (a grant-all or standby the peer sent before it saw
+//                     our demand is no answer to it).
 //   standby-operators (5) a node's persisted standby turns on only after its own accepted `standby`
 //                     command (a peer's takeover, or a takeover race, makes it yield, never standby).
 //   one-fence         (6) after a successful fence a node (in the same life) fences its peer again
@@ -165,6 +170,7 @@ export class Properties {
   /** Last time anything other than the network changed for a node (kill, boot, command, fault, pause). */
   private lastTouched: Record<NodeName, number> = { a: -Infinity, b: -Infinity };
   private lastCommandAt = -Infinity;
+  private lastCommand: { node: NodeName; command: string } | null = null;
   private incidentStart = -Infinity;
   private incidentEnd = -Infinity;
   private startsThisIncident = new Map<string, number>();
@@ -214,6 +220,9 @@ export class Properties {
     const previous = this.lastCommandAt;
     this.lastCommandAt = this.world.now;
     this.commands += 1;
+    const other = this.lastCommand;
+    this.lastCommand = { node, command };
+    if (command === 'takeover' && previous === this.world.now && other?.command === 'takeover' && other.node !== node) this.watchRace();
     if (command === 'takeover' && (standbyByPeer || this.world.now - previous >= 2 * this.world.options.deadtimeMs)) this.watchTakeover(node);
   }
 
@@ -560,6 +569,27 @@ export class Properties {
    * takeover-wins: an operator takeover that was not raced (no other command for 2·D before it, or
    * the node had already honoured the peer's earlier takeover) leaves the node out of standby.
    */
+  /** race-winner: both nodes just ran `takeover` at this instant. */
+  private watchRace(): void {
+    const w = this.world;
+    const at = w.now;
+    // A race needs two nodes that see each other: a takeover while the peer is dead or starting up demands nothing.
+    const accepted = NODES.every((n) => {
+      const s = w.nodes[n].machine?.status();
+      return s?.lastCommand?.command === 'takeover' && s.lastCommand.accepted && s.lastCommand.at === at && s.peer.state === 'alive';
+    });
+    if (!accepted || this.disrupted()) return;
+    const incarnations = NODES.map((x) => w.nodes[x].incarnation);
+    const commands = this.commands;
+    w.schedule(this.bounds.takeover, () => {
+      if (this.commands !== commands || NODES.some((x, i) => w.nodes[x].incarnation !== incarnations[i] || !w.nodes[x].machine)) return;
+      if (this.lastDisruptedAt >= at || NODES.some((x) => this.lastTouched[x] > at) || this.watch.a.failedMarkAt >= at) return;
+      const winner = w.nodes.a;
+      if (winner.machine!.status().groups.some((g) => g.failedHere) || NODES.some((x) => w.nodes[x].machine!.status().groups.some((g) => g.stopFailed))) return;
+      for (const id of this.resources) if (!winner.running(id)) this.fail('race-winner', `takeover on both nodes at t=${at}: a, first by name, does not run ${id} ${w.now - at} ms later`);
+    });
+  }
+
   private watchTakeover(node: NodeName): void {
     const w = this.world;
     const at = w.now;
