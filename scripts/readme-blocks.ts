@@ -16,8 +16,18 @@ function directiveTable(kind: DirectiveKind): string[] {
   return ['| directive | value | default | what twinbeat does |', '|---|---|---|---|', ...directives.filter((d) => d.kind === kind).map(markdownRow)];
 }
 
+/** Text for a markdown table cell. */
+const escape = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** Each protection a Heartbeat line asked for that twinbeat does not give: `check` warns about it. */
+function warningTable(): string[] {
+  const rows = directives.flatMap((d) =>
+    (d.warnings ?? []).map((w) => `| \`${d.name}${w.program ? ` … ${w.program}` : ''}\` | ${escape(w.lost)} | ${escape(w.instead)} |`),
+  );
+  return ['| line | what is lost | what takes its place |', '|---|---|---|', ...rows];
+}
+
 function dropReasonTable(): string[] {
-  const escape = (text: string): string => text.replace(/\|/g, '\\|');
   return ['| reason | meaning |', '|---|---|', ...DROP_REASONS.map((r) => `| \`${r}\` | ${escape(DROP_REASON_DOCS[r])} |`)];
 }
 
@@ -27,6 +37,7 @@ export const GENERATED_BLOCKS: Readonly<Record<string, () => string[]>> = {
   'directives-accepted': () => directiveTable('accepted-notice'),
   'directives-extensions': () => directiveTable('extension'),
   'drop-reasons': dropReasonTable,
+  'directive-warnings': warningTable,
 };
 
 const begin = /^<!-- generated:([a-z-]+)(?: .*)? -->$/;

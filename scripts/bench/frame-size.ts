@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { encodeFrame, MAX_FRAME_BYTES, type FrameContext } from '../../src/protocol/frame.js';
 import { MessageType, type Message } from '../../src/protocol/message.js';
 import type { AuthMethod } from '../../src/config/types.js';
+import { worstCaseStatus } from '../../src/protocol/frame-bound.js';
 
 /** The requirement: a heartbeat between 16-character names fits 80 bytes with the serial newline… */
 export const FRAME_LIMIT_BYTES = 80;
@@ -49,17 +50,7 @@ function typical(groups: number): Message {
 
 /** Counters at their realistic maximum (generation 99999, seq/ack 10^9), every group in every set. */
 function worst(groups: number): Message {
-  const all = allGroups(groups);
-  return {
-    ...typical(groups),
-    generation: 99_999,
-    seq: 1_000_000_000,
-    ackGeneration: 99_999,
-    ackSeq: 1_000_000_000,
-    role: 'transition',
-    standby: true,
-    claims: { holds: all, wants: all, grants: all },
-  };
+  return worstCaseStatus(nodes[0]!, groups);
 }
 
 export function measureFrameSizes(): FrameSize[] {

@@ -20,12 +20,12 @@ _twinbeat() {
   case $cmd in
     start) opts="-f --foreground" ;;
     stop) opts="--timeout" ;;
-    status) opts="" ;;
+    status) opts="--check" ;;
     standby) opts="" ;;
     online) opts="" ;;
     takeover) opts="" ;;
     reload) opts="" ;;
-    check) opts="" ;;
+    check) opts="--strict" ;;
     keygen) opts="--force" ;;
     resource-test) opts="--timeout --class" ;;
     export) opts="--format --out" ;;

@@ -19,3 +19,15 @@ export const LAB_NET = {
   /** Where each daemon serves Prometheus metrics (127.0.0.1 in its namespace) with `metrics: true`. */
   metricsPort: 9464,
 } as const;
+
+/**
+ * The lab's IPv6 plan (ULA, used only with the lab's `ipv6` option): the same hosts on one /64,
+ * added with `nodad` so they are usable at once, and an IPv6 floating address.
+ */
+export const LAB_NET6 = {
+  alpha: 'fd00:77::1',
+  bravo: 'fd00:77::2',
+  client: 'fd00:77::10',
+  prefixLength: 64,
+  floating: 'fd00:77::100',
+} as const;

@@ -7,6 +7,7 @@
 //   <prefix>-b    bravo   eth0 10.77.0.2/24     serial <dir>/ttyB
 //   <prefix>-c    client  eth0 10.77.0.10/24    (runs the probe)
 //   <prefix>-p    ping target 10.77.0.254/24    (only with `ping: true`)
+//   with `ipv6: true` also alpha fd00:77::1/64, bravo ::2, client ::10 (nodad), echo on :: too
 //
 // Faults are injected without touching the daemons' sockets:
 //   - a node's "cable" (isolate): the bridge-side port of its veth goes down (no carrier);
@@ -24,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Netns, killNamespacePids, socatPtyPair, vethPair, type PtyPair } from './netns.js';
 import { childExited, run, uniquePrefix, waitFor, type RunResult } from './process.js';
 import { processAlive } from '../../src/daemon/pidfile.js';
-import { LAB_NET } from './addresses.js';
+import { LAB_NET, LAB_NET6 } from './addresses.js';
 import { NODES, authkeys, defaultHaresources, haCf, peerOf, type LabConfigOptions, type NodeName, type NodePaths } from './lab-config.js';
 import type { ProbeReport } from './probe-report.js';
 import type { StatusReport } from '../../src/daemon/status-report.js';
@@ -54,6 +55,8 @@ export interface LabOptions extends LabConfigOptions {
   echo?: boolean;
   /** Children detached and released on exit: for the lab CLI's `up`. */
   persistent?: boolean;
+  /** Also give alpha, bravo and the client IPv6 addresses (LAB_NET6) and echo over IPv6: opt-in. */
+  ipv6?: boolean;
   /** Builds the serial cable between the nodes' tty paths; default an unthrottled socat pty pair. */
   serialCable?: (pathA: string, pathB: string, opts: { detached?: boolean }) => Promise<PtyPair>;
   /** Open-files limit (soft and hard) of a node's daemon, as systemd's LimitNOFILE would set it (via prlimit). */
@@ -150,10 +153,17 @@ export class Lab {
       await vethPair({ ns, ifname: LAB_NET.lanIf, cidr: `${address}/${LAB_NET.prefixLength}` }, { ns: bridge, ifname: port });
       await bridge.exec(['ip', 'link', 'set', port, 'master', 'br0']);
     }
+    for (const who of ['alpha', 'bravo', 'client'] as const) await this.addOwnIpv6(this.ns[who], who);
     for (const node of NODES) await createDeadEnd(this.nodeNs(node).name);
     this.serial = await (this.options.serialCable ?? socatPtyPair)(this.paths('alpha').tty, this.paths('bravo').tty, { detached: this.options.persistent ?? false });
     await this.writeConfigs();
     if (this.options.echo ?? true) for (const node of NODES) await this.startEcho(node);
+  }
+
+  /** With `ipv6`: who's own LAB_NET6 address, nodad (usable at once, no tentative second). */
+  private async addOwnIpv6(ns: Netns, who: 'alpha' | 'bravo' | 'client'): Promise<void> {
+    if (!this.options.ipv6) return;
+    await ns.exec(['ip', '-6', 'addr', 'add', `${LAB_NET6[who]}/${LAB_NET6.prefixLength}`, 'dev', LAB_NET.lanIf, 'nodad']);
   }
 
   /** Children of a persistent lab (lab CLI `up`) are detached: they outlive this process. */
@@ -197,7 +207,8 @@ export class Lab {
   private async startEcho(node: NodeName): Promise<void> {
     const log = join(this.dir, `echo-${node}.out`);
     writeFileSync(log, ''); // a fresh log: 'listening' must come from this start
-    const child = this.nodeNs(node).spawnLogged([process.execPath, labPaths.echoService, '--name', node], log, { detached: this.persistent });
+    const argv = [process.execPath, labPaths.echoService, '--name', node, ...(this.options.ipv6 ? ['--ipv6'] : [])];
+    const child = this.nodeNs(node).spawnLogged(argv, log, { detached: this.persistent });
     await waitFor(`echo service on ${node}`, () => existsSync(log) && readFileSync(log, 'utf8').includes('listening'), 10_000).catch((err) => {
       throw new Error(`${(err as Error).message}; exit ${child.exitCode}; ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
     });
@@ -240,8 +251,10 @@ export class Lab {
   /** `status --json` parsed; throws with the CLI's output if it fails. */
   async status(node: NodeName): Promise<unknown> {
     const r = await this.cli(node, ['status', '--json']);
-    if (r.code !== 0) throw new Error(`status on ${node}: exit ${r.code}: ${r.stderr || r.stdout}`);
-    return JSON.parse(r.stdout) as unknown;
+    // Exit 0/1/2 is the pair's health (healthy, degraded, critical) with a report; 3: none.
+    const report = r.code !== null && r.code <= 2 ? (JSON.parse(r.stdout) as { running?: unknown }) : null;
+    if (report === null || report.running !== true) throw new Error(`status on ${node}: exit ${r.code}: ${r.stderr || r.stdout}`);
+    return report;
   }
 
   daemonLog(node: NodeName): string {
@@ -271,6 +284,7 @@ export class Lab {
     const ns = this.nodeNs(node);
     await ns.exec(['ip', 'addr', 'flush', 'dev', LAB_NET.lanIf]);
     await ns.exec(['ip', 'addr', 'add', `${LAB_NET[node]}/${LAB_NET.prefixLength}`, 'dev', LAB_NET.lanIf]);
+    await this.addOwnIpv6(ns, node);
     this.poweredOff.delete(node);
     await this.applyCable(node);
     await this.applySerial();
@@ -379,13 +393,14 @@ export class Lab {
 
   /**
    * Nodes that currently have the floating IP (0, 1, or 2 in a split brain). A powered-off node
-   * holds nothing: its stale address is unreachable and gone when it boots again.
+   * holds nothing: its stale address is unreachable and gone when it boots again. `address` may
+   * be IPv6 (LAB_NET6.floating), written as `ip` prints it.
    */
   async holders(address: string = LAB_NET.floating): Promise<NodeName[]> {
     const result: NodeName[] = [];
     for (const node of NODES) {
       if (this.poweredOff.has(node)) continue;
-      const { stdout } = await this.nodeNs(node).exec(['ip', '-o', '-4', 'addr', 'show']);
+      const { stdout } = await this.nodeNs(node).exec(['ip', '-o', address.includes(':') ? '-6' : '-4', 'addr', 'show']);
       if (stdout.includes(` ${address}/`)) result.push(node);
     }
     return result;
@@ -395,12 +410,12 @@ export class Lab {
    * Waits until exactly `expected` hold the floating IP (order-insensitive). On timeout the error
    * carries the tail of both daemons' output, which is what one needs to see why.
    */
-  async waitForHolders(expected: NodeName[], timeoutMs = 20_000): Promise<void> {
+  async waitForHolders(expected: NodeName[], timeoutMs = 20_000, address: string = LAB_NET.floating): Promise<void> {
     const want = [...expected].sort().join(',');
     let seen: NodeName[] = [];
     try {
-      await waitFor(`floating IP on [${want}]`, async () => {
-        seen = await this.holders();
+      await waitFor(`${address} on [${want}]`, async () => {
+        seen = await this.holders(address);
         return seen.join(',') === want;
       }, timeoutMs, 20);
     } catch (err) {
@@ -508,11 +523,11 @@ export class Lab {
     await this.nodeNs(node).exec(['ip', 'addr', 'del', `${LAB_NET.floating}/${LAB_NET.prefixLength}`, 'dev', LAB_NET.lanIf], { allowFail: true });
   }
 
-  /** Starts the client probe against the floating IP; stop() returns its report. */
-  async startProbe(opts: { intervalMs?: number; durationMs?: number } = {}): Promise<ProbeHandle> {
+  /** Starts the client probe against the floating IP (or `target`, e.g. LAB_NET6.floating); stop() returns its report. */
+  async startProbe(opts: { intervalMs?: number; durationMs?: number; target?: string } = {}): Promise<ProbeHandle> {
     const out = join(this.dir, `probe-${Date.now()}-${randomBytes(2).toString('hex')}.json`);
     const log = `${out}.log`;
-    const argv = [process.execPath, labPaths.probe, '--target', LAB_NET.floating, '--interval-ms', String(opts.intervalMs ?? 10), '--out', out];
+    const argv = [process.execPath, labPaths.probe, '--target', opts.target ?? LAB_NET.floating, '--interval-ms', String(opts.intervalMs ?? 10), '--out', out];
     if (opts.durationMs) argv.push('--duration-ms', String(opts.durationMs));
     const child = this.ns.client.spawnLogged(argv, log);
     await waitFor('probe start', () => readFileSync(log, 'utf8').includes('probing'), 10_000);

@@ -4,9 +4,12 @@
 //   node dist/scripts/lab/probe.js --target 10.77.0.100 [--port 7777] [--interval-ms 10]
 //        [--duration-ms N] [--out FILE]
 //
+// An IPv6 target (the lab's `ipv6` option, e.g. fd00:77::100) is probed over UDP/IPv6.
+//
 // Stops after --duration-ms, or on SIGTERM/SIGINT, and then writes a ProbeReport (JSON) to
 // --out or stdout. Prints `probing` on stderr once the first request is out.
 import { createSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -38,7 +41,7 @@ function main(): void {
   let sent = 0;
 
   // Unconnected socket: the holder answers from its own primary address, not the floating one.
-  const socket = createSocket('udp4');
+  const socket = createSocket(isIPv6(target) ? 'udp6' : 'udp4');
   socket.on('message', (msg) => {
     const [node, word, seq] = msg.toString('utf8').split(' ');
     if (node && word === 'probe' && seq !== undefined) answers.push([since(), Number(seq), node]);

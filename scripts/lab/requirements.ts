@@ -46,6 +46,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'ping', package: 'iputils-ping', usedBy: 'daemon', why: 'the ping and ping_group directives' },
   { command: 'timeout', package: 'coreutils', usedBy: 'daemon', why: "IPaddr: bounds arping's duplicate-address probe" },
   { command: 'setsid', package: 'util-linux', usedBy: 'daemon', why: "IPaddr: the gratuitous-ARP burst's own session" },
+  { command: 'ndisc6', package: 'ndisc6', usedBy: 'tests', why: 'IPaddr (IPv6): duplicate-address detection (one Neighbour Solicitation)' },
+  // IPv6 floating addresses only: IPaddr runs these for an IPv6 address, so the demo (IPv4) does
+  // not install them; the tests do, and a server with IPv6 floating addresses needs both.
+  // send_ua is resource-agents' own unsolicited-NA sender (Heartbeat's and Pacemaker's IPv6
+  // agents use it); IPaddr also finds it on PATH or in /usr/lib/heartbeat.
+  { command: '/usr/libexec/heartbeat/send_ua', package: 'resource-agents', usedBy: 'tests', why: 'IPaddr (IPv6): unsolicited neighbour advertisements' },
   { command: 'chrt', package: 'util-linux', usedBy: 'daemon', why: 'realtime on: SCHED_FIFO' },
   { command: 'prlimit', package: 'util-linux', usedBy: 'daemon', why: 'raises its own open-files soft limit to the hard limit at start' },
   { command: 'logger', package: 'bsdutils', usedBy: 'daemon', why: 'logfacility: syslog' },

@@ -9,8 +9,12 @@ import { CL_STATUS_EXIT, clStatus, type ClStatusAnswer, type Refused } from './h
 import type { StatusReport } from '../daemon/status-report.js';
 
 const TIMEOUT_MS = 5000;
-/** `twinbeat status`'s exit statuses: the daemon refused or failed the request; it is not running. */
-const REFUSED = 1;
+/**
+ * `twinbeat status --json` prints JSON whatever happens: a report (`running: true`, exit 0/1/2 =
+ * the pair's health), `running: false` (not running, exit 3), or `running: null` with an
+ * `error` (permission, timeout, refused…: a daemon may run but could not be asked, exit 3).
+ */
+type NoReport = { running: false | null; error: string; reason: string };
 const NOT_RUNNING = 3;
 
 type Fetched = { report: StatusReport | null | Refused } | { error: ClStatusAnswer };
@@ -21,21 +25,24 @@ function fetchReport(): Promise<Fetched> {
   const config = process.env.TWINBEAT_CONFIG ? ['-c', process.env.TWINBEAT_CONFIG] : [];
   return new Promise((resolve) => {
     execFile(command, [...prefix, ...config, 'status', '--json'], { timeout: TIMEOUT_MS, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
       if (err !== null && err.killed) return resolve({ error: { out: '', err: 'cl_status: timed out waiting for twinbeat\n', code: CL_STATUS_EXIT.timeout } });
       let parsed: unknown = null;
       try {
         parsed = JSON.parse(stdout);
       } catch {
-        // not JSON: judged by the exit status below
+        // not JSON: not an answer of ours
       }
-      const report = parsed as (StatusReport & { running?: boolean }) | null;
-      const isReport = report !== null && typeof report === 'object' && typeof report.self?.name === 'string' && Array.isArray(report.groups) && Array.isArray(report.links);
-      if (code === NOT_RUNNING || (report !== null && typeof report === 'object' && report.running === false)) return resolve({ report: null });
-      if (isReport) return resolve({ report });
+      const unreadable = () =>
+        resolve({ error: { out: '', err: `cl_status: cannot read twinbeat's status: ${(stderr || (err?.message ?? 'not a status report')).trim()}\n`, code: CL_STATUS_EXIT.unknown } });
+      const report = parsed as (StatusReport & { running?: boolean }) | NoReport | null;
+      // No JSON at all: a twinbeat before status --json answered without a daemon; 3 is "not running".
+      if (report === null || typeof report !== 'object') return err !== null && err.code === NOT_RUNNING ? resolve({ report: null }) : unreadable();
+      if (report.running === false) return resolve({ report: null });
       // e.g. "permission denied" on the control socket: Heartbeat's "refuses my connection".
-      if (code === REFUSED && stderr.trim() !== '') return resolve({ report: { refused: stderr.trim().split('\n')[0]!.slice(0, 300) } });
-      resolve({ error: { out: '', err: `cl_status: cannot read twinbeat's status: ${(stderr || (err?.message ?? 'not a status report')).trim()}\n`, code: CL_STATUS_EXIT.unknown } });
+      if (report.running === null && 'reason' in report) return resolve({ report: { refused: report.reason.split('\n')[0]!.slice(0, 300) } });
+      const isReport = typeof (report as StatusReport).self?.name === 'string' && Array.isArray((report as StatusReport).groups) && Array.isArray((report as StatusReport).links);
+      if (isReport) return resolve({ report: report as StatusReport });
+      unreadable();
     });
   });
 }

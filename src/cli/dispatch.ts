@@ -30,7 +30,8 @@ global options (also accepted after COMMAND):
   -h, --help         this help; \`twinbeat COMMAND --help\` for a command's
   -V, --version      print the version
 
-exit status: 0 ok, 1 failed/invalid/refused, 2 usage error, 3 daemon not running`;
+exit status: 0 ok, 1 failed/invalid/refused, 2 usage error, 3 daemon not running
+(status: 0 healthy, 1 degraded, 2 critical, 3 unknown; see twinbeat status --help)`;
 }
 
 interface Split {

@@ -1,10 +1,7 @@
-// Human and JSON renderings of a StatusReport. The human form is meant for a terminal at 3 a.m.:
-// who holds what first, then the links, then the numbers.
+// The human rendering of a StatusReport (the JSON one is in commands/status.ts), meant for a
+// terminal at 3 a.m.: who holds what first, then the links, then the numbers.
 import type { StatusReport, LinkView } from '../daemon/status-report.js';
-
-export function renderStatusJson(report: StatusReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
+import { ADVICE_MIN_SAMPLES, INTER_ARRIVAL_WINDOW } from '../transport/stats.js';
 
 export function formatAge(ms: number | null): string {
   if (ms === null) return 'never';
@@ -31,6 +28,19 @@ function jitter(link: LinkView): string {
   const ia = link.interArrival;
   if (ia.count === 0) return '-';
   return `mean ${Math.round(ia.mean)}ms p99 ${Math.round(ia.p99)}ms max ${Math.round(ia.max)}ms`;
+}
+
+/** Per link: the inter-arrival figures and the deadtime they support (status, and check's saved figures). */
+export function deadtimeAdvice(links: readonly Pick<LinkView, 'name' | 'interArrival' | 'supportedDeadtimeMs'>[]): string[] {
+  const ms = (v: number) => `${Math.round(v)}ms`;
+  return table(
+    links.map((l) => {
+      const ia = l.interArrival;
+      if (ia.count === 0) return [`  ${l.name}`, 'no frames accepted yet'];
+      const advice = l.supportedDeadtimeMs === null ? `too few frames to advise (${ia.count} of ${ADVICE_MIN_SAMPLES})` : `supports deadtime ${ms(l.supportedDeadtimeMs)}`;
+      return [`  ${l.name}`, `p50 ${ms(ia.p50)}`, `p99 ${ms(ia.p99)}`, `p99.9 ${ms(ia.p999)}`, `max ${ms(ia.max)}`, `(${ia.count})`, advice];
+    }),
+  );
 }
 
 function table(rows: string[][]): string[] {
@@ -86,6 +96,10 @@ export function renderStatusHuman(r: StatusReport): string {
         ]),
       ]),
     );
+  if (r.links.length > 0) {
+    lines.push('', `deadtime advice (gaps between accepted frames, last ${INTER_ARRIVAL_WINDOW} per link; max(2 × p99.9, max + p50)):`);
+    lines.push(...deadtimeAdvice(r.links));
+  }
   lines.push('');
   lines.push(`drops  ${formatDrops(r.drops)}`);
   lines.push(`takeover gate ${r.takeoverGate}`);

@@ -9,10 +9,16 @@ export interface SettingRow {
   origin: Origin;
 }
 
-export function describeMedium(m: Medium): string {
+/** An address as check shows it: with the host name it was resolved from, if any. */
+function named(config: Config, directive: Config['hostNames'][number]['directive'], address: string, origin?: Origin): string {
+  const found = config.hostNames.find((h) => h.directive === directive && h.address === address && (origin === undefined || (origin !== 'default' && h.origin.line === origin.line)));
+  return found ? `${address} (${found.name})` : address;
+}
+
+export function describeMedium(m: Medium, config?: Config): string {
   switch (m.kind) {
     case 'bcast': return `bcast ${m.dev}`;
-    case 'ucast': return `ucast ${m.dev} ${m.peer}`;
+    case 'ucast': return `ucast ${m.dev} ${config ? named(config, 'ucast', m.peer, m.origin) : m.peer}`;
     case 'mcast': return `mcast ${m.dev} ${m.group} ${m.port} ${m.ttl} ${m.loop ? 1 : 0}`;
     case 'serial': return `serial ${m.device} at ${m.baud} baud`;
   }
@@ -30,16 +36,16 @@ export function describeSettings(config: Config): SettingRow[] {
     row('initdead', formatDuration(config.initdeadMs)),
     row('udpport', String(config.udpport)),
     row('baud', String(config.baud)),
-    ...config.media.map((m) => row('medium', describeMedium(m), m.origin)),
-    row('auto_failback', config.autoFailback),
+    ...config.media.map((m) => row('medium', describeMedium(m, config), m.origin)),
+    row('auto_failback', config.autoFailbackVia ? `${config.autoFailback} (from ${config.autoFailbackVia})` : config.autoFailback),
     row('logfile', none(config.logfile)),
     row('debugfile', none(config.debugfile)),
     row('logfacility', none(config.logfacility)),
     row('debug', String(config.debug)),
     row('realtime', config.realtime ? `on (SCHED_FIFO priority ${config.rtprio})` : 'off'),
   ];
-  if (config.ping.length > 0) rows.push(row('ping', config.ping.join(', ')));
-  for (const g of config.pingGroups) rows.push(row('ping_group', `${g.name}: ${g.addresses.join(', ')}`));
+  if (config.ping.length > 0) rows.push(row('ping', config.ping.map((a) => named(config, 'ping', a)).join(', ')));
+  for (const g of config.pingGroups) rows.push(row('ping_group', `${g.name}: ${g.addresses.map((a) => named(config, 'ping_group', a)).join(', ')}`));
   const signing = config.auth.keys.find((k) => k.index === config.auth.signIndex);
   rows.push(row('auth', `signs with key ${config.auth.signIndex} (${signing?.method ?? '?'}); accepts ${config.auth.keys.map((k) => `${k.index} ${k.method}`).join(', ')}`, { file: `${config.dir}/authkeys`, line: 0 }));
   const ext = config.ext;
@@ -52,6 +58,7 @@ export function describeSettings(config: Config): SettingRow[] {
     row('tb_dad_timeout', ext.dadTimeoutMs === 0 ? '0 (off)' : formatDuration(ext.dadTimeoutMs)),
     row('tb_control_socket', ext.controlSocket),
     row('tb_control_group', ext.controlGroup ?? 'none (root only)'),
+    row('tb_status_group', ext.statusGroup ?? 'none (root only)'),
     row('tb_state_file', ext.stateFile),
     row('tb_pid_file', ext.pidFile),
     row('tb_metrics_port', ext.metricsPort === 0 ? '0 (off)' : `${ext.metricsPort} on ${ext.metricsAddress}`),

@@ -34,14 +34,18 @@ export interface HaCfValues {
   udpport?: Setting<number>;
   baud?: Setting<number>;
   bcast: Setting<string>[];
-  ucast: Setting<{ dev: string; peer: string }>[];
+  /** `peer` as written: an IPv4 address, or a host name load.ts resolves (then `host` keeps the name). */
+  ucast: Setting<{ dev: string; peer: string; host?: string }>[];
   mcast: Setting<{ dev: string; group: string; port: number; ttl: number; loop: boolean }>[];
   serial: Setting<string>[];
   autoFailback?: Setting<'on' | 'off' | 'legacy'>;
+  /** Heartbeat's obsolete nice_failback; validate.ts maps it onto auto_failback as Heartbeat does. */
+  niceFailback?: Setting<boolean>;
   logfile?: Setting<string>;
   debugfile?: Setting<string>;
   logfacility?: Setting<string | null>;
   debug?: Setting<number>;
+  /** Addresses or host names as written; load.ts resolves the names (hostNames records them). */
   ping: Setting<string>[];
   pingGroups: Setting<{ name: string; addresses: string[] }>[];
   monitors: Setting<MonitorSpec>[];
@@ -56,6 +60,7 @@ export interface HaCfValues {
   rtprio?: Setting<number>;
   controlSocket?: Setting<string>;
   controlGroup?: Setting<string | null>;
+  statusGroup?: Setting<string | null>;
   stateFile?: Setting<string>;
   pidFile?: Setting<string>;
   metricsPort?: Setting<number>;
@@ -81,6 +86,16 @@ export interface DirectiveContext {
 
 export type DirectiveKind = 'acted' | 'accepted-notice' | 'extension';
 
+/**
+ * A safety role Heartbeat took on for this directive and twinbeat does not: what the operator
+ * loses and what takes its place. `program` limits it to lines running that program (respawn).
+ */
+export interface LostProtection {
+  program?: string;
+  lost: string;
+  instead: string;
+}
+
 export interface Directive {
   name: string;
   kind: DirectiveKind;
@@ -101,7 +116,16 @@ export interface Directive {
    * Heartbeat's list directives: `node a b` adds two); `line`: the words of the whole line.
    */
   shape: 'tokens' | 'line';
+  /** Each line matching one of these is a warning (`check --strict` fails) instead of a notice. */
+  warnings?: readonly LostProtection[];
   apply(words: string[], ctx: DirectiveContext): void;
+}
+
+/** The protections a line of `directive` gives up (none for most lines). */
+export function lostProtections(directive: Directive, words: string[]): LostProtection[] {
+  // respawn/failfast: USER PATH [ARGS]; the program is PATH's last component.
+  const program = words[1]?.split('/').pop();
+  return (directive.warnings ?? []).filter((w) => w.program === undefined || w.program === program);
 }
 
 // ---- value parsers: each returns the value or records an error and returns undefined ----------
@@ -110,6 +134,18 @@ function single(words: string[], ctx: DirectiveContext, expected: string): strin
   if (words.length === 1) return words[0]!;
   ctx.error(`one value (${expected})`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
   return undefined;
+}
+
+/** A group name for a socket (tb_control_group, tb_status_group), or `none`: root only. */
+function groupName(words: string[], ctx: DirectiveContext): string | null | undefined {
+  const word = single(words, ctx, 'a group name or none');
+  if (word === undefined) return undefined;
+  if (word === 'none') return null;
+  if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(word)) {
+    ctx.error('a group name or none', shown(word));
+    return undefined;
+  }
+  return word;
 }
 
 const trueWords = ['true', 'on', 'yes', 'y', '1'];
@@ -192,6 +228,24 @@ function atLeast(words: string[], ctx: DirectiveContext, n: number, expected: st
 export function isIPv4(text: string): boolean {
   const parts = text.split('.');
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/**
+ * A DNS or /etc/hosts name (RFC 1123 labels; `_` tolerated as glibc does). Digits and dots only
+ * are never a name, so a mistyped address (10.0.0.300) is reported as an address.
+ */
+export function isHostName(text: string): boolean {
+  if (text.length > 253 || /^[\d.]+$/.test(text)) return false;
+  return text.split('.').every((label) => /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label));
+}
+
+const addressOrName = 'an IPv4 address or a host name';
+
+/** An address or a host name as written (load.ts resolves names); undefined after an error. */
+function hostOrAddress(word: string, ctx: DirectiveContext): string | undefined {
+  if (isIPv4(word) || isHostName(word)) return word;
+  ctx.error(addressOrName, shown(word));
+  return undefined;
 }
 
 const interfaceName = /^[A-Za-z0-9_.:@-]{1,15}$/;
@@ -324,6 +378,30 @@ function monitor(words: string[], ctx: DirectiveContext): void {
   if (ok) ctx.values.monitors.push({ value: spec, origin: ctx.origin });
 }
 
+// ---- protections Heartbeat gave and twinbeat does not (warnings; README "Migrating from Heartbeat v1") ----
+
+const stonithLost: LostProtection = {
+  lost: 'not acted on: twinbeat drives no STONITH device, so before a takeover nobody powers off a peer that is hung rather than dead, and both nodes may hold the IP and write to shared storage.',
+  instead: 'a tb_hook fence script that powers off the peer (for example cluster-glue\'s stonith(8) with this device\'s type and parameters, or a fence_* agent) and exits 0 only when it is off; nothing starts until it does.',
+};
+
+const watchdogLost: LostProtection = {
+  lost: 'not acted on: twinbeat does not feed the kernel watchdog, so a hung daemon no longer reboots this node.',
+  instead: 'systemd\'s watchdog: WatchdogSec= in the twinbeat unit restarts a daemon that stops answering (a restart, not a reboot); leave the device to systemd\'s RuntimeWatchdogSec= (system.conf), which reboots the machine if systemd itself hangs.',
+};
+
+const ipfailLost: LostProtection = {
+  program: 'ipfail',
+  lost: 'ipfail is not run: nothing moves the resources to the peer when this node loses its ping nodes while the peer is alive.',
+  instead: 'twinbeat\'s ping arbitration: when the peer is declared dead, a node that reaches no ping node takes nothing over and stops what it holds (see ping). Moving resources away from a live node that lost its uplink is not done yet (uplink tracking is planned).',
+};
+
+const dopdLost: LostProtection = {
+  program: 'dopd',
+  lost: 'dopd is not run: DRBD\'s fence-peer handler drbd-peer-outdater, which asks dopd to outdate the peer\'s disk, fails, so a node with stale data can be promoted.',
+  instead: 'nothing in twinbeat: point DRBD\'s fence-peer handler at a script that outdates the peer without Heartbeat (for example drbdadm outdate over ssh), or accept the risk knowingly.',
+};
+
 export const directives: readonly Directive[] = [
   // ---- acted on: membership and timing ----
   entry({
@@ -357,14 +435,14 @@ export const directives: readonly Directive[] = [
     apply: broadcastOn,
   }),
   entry({
-    name: 'ucast', kind: 'acted', repeatable: true, syntax: 'IFACE PEER-IPv4', default: '—',
-    doc: 'UDP unicast heartbeats to one address. Listing both nodes\' addresses (so ha.cf is identical on both) is fine: a line naming one of this node\'s own IPv4 addresses (as found when the daemon starts) opens no link, and any frame of our own that comes back is dropped.',
+    name: 'ucast', kind: 'acted', repeatable: true, syntax: 'IFACE PEER', default: '—',
+    doc: 'UDP unicast heartbeats to one address: an IPv4 address, or a host name resolved to its IPv4 address when the configuration is loaded (start, reload, check; at most 5 s per name; an unresolvable name is an error, so prefer /etc/hosts to DNS). Listing both nodes\' addresses (so ha.cf is identical on both) is fine: a line naming one of this node\'s own IPv4 addresses (as found when the daemon starts) opens no link, and any frame of our own that comes back is dropped; a line naming this node by a name that resolves to loopback (Debian\'s 127.0.1.1) is skipped with a notice.',
     apply(words, ctx) {
-      if (words.length !== 2) return ctx.error('IFACE PEER-IPv4', words.length === 0 ? 'nothing' : shown(words.join(' ')));
-      const [dev, peer] = words as [string, string];
+      if (words.length !== 2) return ctx.error('IFACE PEER', words.length === 0 ? 'nothing' : shown(words.join(' ')));
+      const [dev, written] = words as [string, string];
       if (!device(dev, ctx)) return;
-      if (!isIPv4(peer)) return ctx.error('an IPv4 address', shown(peer), 'twinbeat does not resolve host names; write the address');
-      ctx.values.ucast.push({ value: { dev, peer }, origin: ctx.origin });
+      const peer = hostOrAddress(written, ctx);
+      if (peer !== undefined) ctx.values.ucast.push({ value: { dev, peer }, origin: ctx.origin });
     },
   }),
   entry({
@@ -415,6 +493,7 @@ export const directives: readonly Directive[] = [
     if (flag === undefined) ctx.error('on, off or legacy', shown(word));
     return flag === undefined ? undefined : flag ? 'on' : 'off';
   }),
+  scalar({ name: 'nice_failback', kind: 'acted', syntax: 'on|off', default: '—', doc: 'Obsolete spelling of auto_failback, mapped the way Heartbeat 3.0.6 maps it (config.c set_nice_failback): the value itself is ignored (a Heartbeat bug that logs "changed to auto_failback off" but tests the wrong variable); after an auto_failback on or off line it means auto_failback off, otherwise auto_failback legacy (run as on); an auto_failback line after it wins. check shows the result on the auto_failback line with nice_failback\'s line as its origin. Write auto_failback instead: Heartbeat 1.x\'s nice_failback on meant off.' }, 'niceFailback', bool),
   scalar({ name: 'logfile', kind: 'acted', syntax: 'PATH', default: '— (none)', doc: 'Log file (info and above).' }, 'logfile', absolutePath),
   scalar({ name: 'debugfile', kind: 'acted', syntax: 'PATH', default: '— (none)', doc: 'Debug log file (everything).' }, 'debugfile', absolutePath),
   scalar({ name: 'logfacility', kind: 'acted', syntax: 'FACILITY|none', fallback: null, doc: 'Syslog facility (daemon, local0 … local7, …) or none.' }, 'logfacility', (words, ctx) => {
@@ -448,39 +527,38 @@ export const directives: readonly Directive[] = [
   }),
   // ---- acted on: split-brain defence ----
   entry({
-    name: 'ping', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'IPv4 [IPv4]', default: '—',
-    doc: 'A ping node (typically the router both nodes use). In Heartbeat only ipfail used them; twinbeat uses them against split brain. When the peer is declared dead (and the tie delay has passed) it sends one ICMP echo (the ping command, 1 s wait) to every ping node and ping group: if none answers, this node is the isolated side, takes nothing over and stops what it holds; if one answers it goes on with the takeover. While the peer stays dead the probe is repeated every deadtime; an isolated node that reaches a ping node again may take over.',
+    name: 'ping', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'HOST [HOST]', default: '—',
+    doc: 'A ping node (typically the router both nodes use). In Heartbeat only ipfail used them; twinbeat uses them against split brain. When the peer is declared dead (and the tie delay has passed) it sends one ICMP echo (the ping command, 1 s wait) to every ping node and ping group: if none answers, this node is the isolated side, takes nothing over and stops what it holds; if one answers it goes on with the takeover. While the peer stays dead the probe is repeated every deadtime; an isolated node that reaches a ping node again may take over. HOST is an IPv4 address or a host name resolved when the configuration is loaded, like ucast (a name resolving to loopback is refused: it would always answer).',
     apply(words, ctx) {
-      const address = single(words, ctx, 'an IPv4 address');
-      if (address === undefined) return;
-      if (!isIPv4(address)) return ctx.error('an IPv4 address', shown(address));
-      ctx.values.ping.push({ value: address, origin: ctx.origin });
+      const word = single(words, ctx, addressOrName);
+      if (word === undefined) return;
+      const address = hostOrAddress(word, ctx);
+      if (address !== undefined) ctx.values.ping.push({ value: address, origin: ctx.origin });
     },
   }),
   entry({
-    name: 'ping_group', kind: 'acted', repeatable: true, syntax: 'NAME IPv4 [IPv4…]', default: '—',
-    doc: 'Ping addresses that count as one ping node, reachable if any of them answers; probed like ping.',
+    name: 'ping_group', kind: 'acted', repeatable: true, syntax: 'NAME HOST [HOST…]', default: '—',
+    doc: 'Ping addresses that count as one ping node, reachable if any of them answers; probed like ping (HOST: an IPv4 address or a host name, resolved like ping).',
     apply(words, ctx) {
-      if (!atLeast(words, ctx, 2, 'NAME IPv4 [IPv4…]')) return;
-      const [name, ...addresses] = words as [string, ...string[]];
-      const bad = addresses.find((a) => !isIPv4(a));
-      if (bad !== undefined) return ctx.error('an IPv4 address', shown(bad));
-      ctx.values.pingGroups.push({ value: { name, addresses }, origin: ctx.origin });
+      if (!atLeast(words, ctx, 2, 'NAME HOST [HOST…]')) return;
+      const [name, ...written] = words as [string, ...string[]];
+      const addresses = written.map((w) => hostOrAddress(w, ctx));
+      if (addresses.some((a) => a === undefined)) return;
+      ctx.values.pingGroups.push({ value: { name, addresses: addresses as string[] }, origin: ctx.origin });
     },
   }),
   // ---- accepted, recorded, not acted on ----
   scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Heartbeat\'s dead time for ping nodes. twinbeat asks ping nodes only when it needs an answer (see ping) and repeats that every deadtime, so there is no ping-node dead time: recorded, not used.' }, 'deadping', (words, ctx) => duration(words, ctx)),
-  ignored('nice_failback', 'on|off', '—', 'Obsolete Heartbeat spelling of auto_failback; Heartbeat itself ignores its value. Use auto_failback.', bool),
   ignored('use_logd', 'on|off', 'off', 'Log through ha_logd. twinbeat logs directly to logfile, debugfile and syslog.', bool),
   ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (words, ctx) => duration(words, ctx)),
   ignored('syslogmsgfmt', 'on|off', 'on', 'Syslog-style lines in log files; twinbeat has one log format.', bool),
   ignored('log_badpack', 'on|off', 'on', 'Log bad packets. twinbeat ignores the value: it always counts dropped frames per link and reason (twinbeat status, tb_metrics_port) and logs each frame that fails decoding, authentication or the replay check at debug level.', bool),
-  ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them.', anyWords(2, 'USER PATH [ARGS]'), true),
+  { ...ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them. Respawning ipfail or dopd is a warning (a protection is lost), anything else a notice.', anyWords(2, 'USER PATH [ARGS]'), true), warnings: [ipfailLost, dopdLost] },
   ignored('failfast', 'USER PATH [ARGS]', '—', 'Like respawn, reboot when it dies. Not run by twinbeat.', anyWords(2, 'USER PATH [ARGS]'), true),
   ignored('apiauth', 'CLIENT uid=… gid=…', 'built-in', 'Heartbeat API access control; twinbeat has no client API (the control socket is governed by tb_control_group).', anyWords(1, 'CLIENT [uid=USERS] [gid=GROUPS]'), true),
-  ignored('stonith', 'TYPE CONFIGFILE', '—', 'v1 STONITH device. twinbeat does not drive STONITH devices; use the tb_hook fence extension.', anyWords(2, 'TYPE CONFIGFILE'), true),
-  ignored('stonith_host', 'HOST TYPE PARAMS…', '—', 'v1 STONITH device inline. Not driven by twinbeat; use tb_hook fence.', anyWords(2, 'HOST TYPE [PARAMS]'), true),
-  ignored('watchdog', 'DEVICE', '—', 'Kernel watchdog device. twinbeat does not tickle a watchdog.', absolutePath),
+  { ...ignored('stonith', 'TYPE CONFIGFILE', '—', 'v1 STONITH device. twinbeat does not drive STONITH devices; use the tb_hook fence extension. A warning.', anyWords(2, 'TYPE CONFIGFILE'), true), warnings: [stonithLost] },
+  { ...ignored('stonith_host', 'HOST TYPE PARAMS…', '—', 'v1 STONITH device inline. Not driven by twinbeat; use tb_hook fence. A warning.', anyWords(2, 'HOST TYPE [PARAMS]'), true), warnings: [stonithLost] },
+  { ...ignored('watchdog', 'DEVICE', '—', 'Kernel watchdog device. twinbeat does not tickle a watchdog. A warning.', absolutePath), warnings: [watchdogLost] },
   scalar({ name: 'realtime', kind: 'acted', syntax: 'on|off', fallback: true, doc: 'Run the daemon under SCHED_FIFO at rtprio (needs root or CAP_SYS_NICE; otherwise a warning and normal priority), so CPU-hungry processes cannot delay heartbeats into a false takeover. Resource scripts and hooks run at normal priority (SCHED_RESET_ON_FORK). Unlike Heartbeat, memory is not locked (see memreserve).' }, 'realtime', bool),
   scalar({ name: 'rtprio', kind: 'acted', syntax: '1-99', fallback: 50, defaultNote: '(midpoint)', doc: 'SCHED_FIFO priority when realtime is on.' }, 'rtprio', (words, ctx) => integer(words, ctx, 1, 99)),
   ignored('memreserve', 'KB', '6500', 'Memory Heartbeat locks when realtime. twinbeat does not lock memory (Node.js cannot mlockall); on a swapping machine use the systemd unit\'s MemorySwapMax=0.', (words, ctx) => integer(words, ctx, 0, 1_000_000_000)),
@@ -535,16 +613,8 @@ export const directives: readonly Directive[] = [
   scalar({ name: 'tb_arp_interval', kind: 'extension', syntax: 'TIME', fallback: 200, show: formatDuration, doc: 'Interval between those ARP packets.' }, 'arpInterval', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_dad_timeout', kind: 'extension', syntax: 'TIME', fallback: 100, show: formatDuration, doc: 'Duplicate-address detection before IPaddr adds an address: one `arping -D` probe, waiting this long for a reply. A reply (another host, e.g. a peer whose daemon was killed with -9, still answers for the IP) fails the start: nothing added, no ARP sent. Adds up to this much to every IP takeover; 0: off.' }, 'dadTimeout', (words, ctx) => duration(words, ctx, true)),
   scalar({ name: 'tb_control_socket', kind: 'extension', syntax: 'PATH', fallback: '/run/twinbeat/control.sock', doc: 'Unix socket the CLI talks to.' }, 'controlSocket', absolutePath),
-  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to use the control socket besides root.' }, 'controlGroup', (words, ctx) => {
-    const word = single(words, ctx, 'a group name or none');
-    if (word === undefined) return undefined;
-    if (word === 'none') return null;
-    if (!/^[a-z_][a-z0-9_-]*\$?$/i.test(word)) {
-      ctx.error('a group name or none', shown(word));
-      return undefined;
-    }
-    return word;
-  }),
+  scalar({ name: 'tb_control_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to use the control socket besides root: every command (status, standby, takeover, reload, stop).' }, 'controlGroup', groupName),
+  scalar({ name: 'tb_status_group', kind: 'extension', syntax: 'GROUP|none', fallback: null, defaultNote: '(root only)', doc: 'Group allowed to read the status besides root, and nothing else: the daemon answers `status` on a second socket, status.sock in the control socket\'s directory (0660, this group), and refuses every other command there. For monitoring (`twinbeat status --check`); `twinbeat status` falls back to it when the control socket is not accessible.' }, 'statusGroup', groupName),
   scalar({ name: 'tb_state_file', kind: 'extension', syntax: 'PATH', fallback: '/var/lib/twinbeat/state.ini', doc: 'Where the generation number and standby state survive restarts.' }, 'stateFile', absolutePath),
   scalar({ name: 'tb_pid_file', kind: 'extension', syntax: 'PATH', fallback: '/run/twinbeat/twinbeat.pid', doc: 'Pid file of the daemon.' }, 'pidFile', absolutePath),
   entry({

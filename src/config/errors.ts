@@ -1,6 +1,8 @@
 // Every configuration problem is a value, never an exception, and reads the same way:
 //   FILE:LINE: directive: expected X, got Y (hint)
 // Line 0 means "the file as a whole" (a missing line, a file-level check) and is left out.
+// Three severities: an error refuses the configuration; a warning accepts it but a protection
+// the operator configured is gone (`check --strict` fails on it); a notice is worth knowing.
 
 export interface ConfigError {
   file: string;
@@ -19,6 +21,18 @@ export interface Notice {
   message: string;
 }
 
+/**
+ * Accepted, but a protection the line asked for is not provided (a STONITH device, a watchdog,
+ * ipfail, dopd): what is lost and what takes its place. The text comes from the directive table.
+ */
+export interface Warning {
+  file: string;
+  line: number;
+  directive: string;
+  lost: string;
+  instead: string;
+}
+
 function where(file: string, line: number): string {
   return line > 0 ? `${file}:${line}` : file;
 }
@@ -30,6 +44,10 @@ export function formatError(e: ConfigError): string {
 
 export function formatNotice(n: Notice): string {
   return `${where(n.file, n.line)}: ${n.directive}: ${n.message}`;
+}
+
+export function formatWarning(w: Warning): string {
+  return `${where(w.file, w.line)}: ${w.directive}: ${w.lost} Instead: ${w.instead}`;
 }
 
 /** How much of an operator's token a message echoes: a 10 MB token must not make a 20 MB message. */
@@ -70,6 +88,10 @@ export function boundedError(e: ConfigError): ConfigError {
 
 export function boundedNotice(n: Notice): Notice {
   return { ...n, directive: boundedText(n.directive), message: boundedText(n.message) };
+}
+
+export function boundedWarning(w: Warning): Warning {
+  return { ...w, directive: boundedText(w.directive), lost: boundedText(w.lost), instead: boundedText(w.instead) };
 }
 
 /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */

@@ -1,21 +1,25 @@
-// ha.cf text → the values it sets, every problem with its line, and notices. Pure and total:
+// ha.cf text → the values it sets, every problem with its line, warnings and notices. Pure and total:
 // any input yields a result. Defaults and cross-field rules come later (validate.ts), so a
 // directive may appear anywhere in the file (`udpport` after `bcast`, `baud` after `serial`).
 import { lex, printableLines } from './lexer.js';
-import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
-import { type HaCfValues, directiveByName, directives, emptyValues } from './directives.js';
+import { type ConfigError, type Notice, type Warning, clipped, didYouMean, shown } from './errors.js';
+import { type HaCfValues, directiveByName, directives, emptyValues, lostProtections } from './directives.js';
 
 export interface HaCfResult {
   values: HaCfValues;
   errors: ConfigError[];
+  /** Lines accepted whose safety role twinbeat does not take over (directive table `warnings`). */
+  warnings: Warning[];
   notices: Notice[];
 }
 
 export function parseHaCf(text: string, file: string): HaCfResult {
   const values = emptyValues();
   const errors: ConfigError[] = [];
+  const warnings: Warning[] = [];
   const notices: Notice[] = [];
   const seen = new Map<string, number>();
+  const noticed = new Set<string>();
   const names = directives.map((x) => x.name);
   for (const { line, words } of printableLines(lex(text, file), errors)) {
     const [name, ...rest] = words as [string, ...string[]];
@@ -47,9 +51,15 @@ export function parseHaCf(text: string, file: string): HaCfResult {
     } else {
       directive.apply(rest, ctx);
     }
-    if (directive.kind === 'accepted-notice' && firstLine === undefined) {
+    const lineIsValid = !errors.some((e) => e.file === file && e.line === line);
+    const lost = lineIsValid ? lostProtections(directive, rest) : [];
+    // Every line giving up a protection is a warning; the other lines of a directive twinbeat
+    // does not act on get one notice for the directive.
+    for (const { lost: what, instead } of lost) warnings.push({ file, line, directive: name, lost: what, instead });
+    if (directive.kind === 'accepted-notice' && lost.length === 0 && !noticed.has(name)) {
+      noticed.add(name);
       ctx.notice(`accepted, not acted on: ${directive.doc}`);
     }
   }
-  return { values, errors, notices };
+  return { values, errors, warnings, notices };
 }

@@ -1,7 +1,9 @@
 // haresources text → resource groups (Heartbeat ResourceManager syntax): one logical line per
 // group, `NODE RESOURCE…`, `\` continues a line, `#` comments anywhere. A resource is
 // `script::arg1::arg2`, a bare `script`, or an IPv4 address (optionally /cidr/dev/broadcast),
-// which is shorthand for `IPaddr::…`. Script resolution and the node check need the outside
+// which is shorthand for `IPaddr::…`. The address scripts (IPaddr, IPaddr2, IPv6addr) take ONE
+// argument, everything after the first `::`, so an IPv6 literal keeps its own `::`
+// (`IPaddr::fd00::100/64/eth0`). Script resolution and the node check need the outside
 // world or ha.cf, so they happen in load.ts and validate.ts.
 import { lex, printableLines } from './lexer.js';
 import { type ConfigError, type Notice, clipped, shown } from './errors.js';
@@ -29,27 +31,79 @@ export interface HaresourcesResult {
 
 const looksLikeIp = /^\d+\.\d+\.\d+\.\d+/;
 const scriptName = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
-const ipScripts = ['IPaddr', 'IPaddr2'];
+/** Scripts whose one argument is a floating address; the daemon re-announces them after a heal. */
+export const ADDRESS_SCRIPTS: readonly string[] = ['IPaddr', 'IPaddr2', 'IPv6addr'];
 
 type Parsed = { ok: true; resource: ParsedResource } | { ok: false; expected: string; hint?: string };
 
 export function parseResource(word: string): Parsed {
   const text = looksLikeIp.test(word) ? `IPaddr::${word}` : word;
-  const [script, ...args] = text.split('::') as [string, ...string[]];
-  if (!scriptName.test(script)) return { ok: false, expected: 'a resource: SCRIPT, SCRIPT::ARG… or an IPv4 address' };
+  const [script, ...split] = text.split('::') as [string, ...string[]];
+  if (!scriptName.test(script)) {
+    // Heartbeat's shorthand is IPv4 only; a bare IPv6 address is usually an unnamed script.
+    const hint = word.includes(':') && /^[0-9A-Fa-f:]+$/.test(word.split('/')[0]!) ? { hint: 'write an IPv6 address with its script: IPaddr::ADDR/PREFIX/IFACE or IPv6addr::ADDR/PREFIX/IFACE' } : {};
+    return { ok: false, expected: 'a resource: SCRIPT, SCRIPT::ARG… or an IPv4 address', ...hint };
+  }
+  const isAddress = ADDRESS_SCRIPTS.includes(script);
+  const args = isAddress && split.length > 0 ? [text.slice(script.length + 2)] : split;
   if (args.some((a) => a === '')) return { ok: false, expected: 'non-empty :: arguments' };
-  if (ipScripts.includes(script)) {
+  if (isAddress) {
     const problem = ipArgumentProblem(args[0]);
-    if (problem) return { ok: false, expected: problem, hint: 'IP resources are written IP[/CIDR[/IFACE[/BROADCAST]]]' };
+    const hint = args[0]?.split('/')[0]?.includes(':') ? 'IPv6 resources are written IPv6[/PREFIX[/IFACE]]' : 'IP resources are written IP[/CIDR[/IFACE[/BROADCAST]]]';
+    if (problem) return { ok: false, expected: problem, hint };
   }
   return { ok: true, resource: { id: text, script, args } };
 }
 
+/**
+ * The eight 16-bit groups of plain IPv6 text (eight groups of 1-4 hex digits, or fewer with one
+ * `::`), or null. No zone id (`%eth0`) and no dotted IPv4 tail: resources.d/IPaddr accepts
+ * exactly this, so what passes here runs.
+ */
+export function ipv6Groups(text: string): number[] | null {
+  if (text.length > 39 || !/^[0-9A-Fa-f:]+$/.test(text)) return null;
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const [head, tail] = halves.map((h) => (h === '' ? [] : h.split(':')));
+  if (![...head!, ...(tail ?? [])].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return null;
+  const given = head!.length + (tail?.length ?? 0);
+  if (tail === undefined ? given !== 8 : given > 7) return null;
+  const zeros: string[] = tail === undefined ? [] : Array<string>(8 - given).fill('0');
+  return [...head!, ...zeros, ...(tail ?? [])].map((g) => parseInt(g, 16));
+}
+
+export const isIPv6 = (text: string): boolean => ipv6Groups(text) !== null;
+
+/** Addresses no host may float: unspecified, loopback, link-local (needs a zone), multicast. */
+function ipv6Problem(groups: number[]): string | null {
+  if (groups.slice(0, 7).every((g) => g === 0) && groups[7]! <= 1) return 'a unicast IPv6 address (not :: or ::1)';
+  if ((groups[0]! & 0xffc0) === 0xfe80) return 'a global or unique-local IPv6 address (link-local fe80::/10 cannot float)';
+  if ((groups[0]! & 0xff00) === 0xff00) return 'a unicast IPv6 address (not multicast ff00::/8)';
+  return null;
+}
+
+/** IPv6's fields: no netmask in dotted form, no label, no broadcast. */
+function ipv6ArgumentProblem(groups: number[], prefix: string | undefined, dev: string | undefined, rest: string[]): string | null {
+  const scope = ipv6Problem(groups);
+  if (scope) return scope;
+  if (prefix !== undefined && prefix !== '' && !(/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= 128)) return 'a prefix length 1-128 after the IPv6 address';
+  if (dev !== undefined && dev !== '' && !/^[A-Za-z0-9_.@-]{1,15}$/.test(dev)) return 'an interface name after the prefix length (IPv6 addresses have no :LABEL)';
+  if (rest.length > 0) return 'at most IPv6/PREFIX/IFACE (IPv6 has no broadcast address)';
+  return null;
+}
+
 /** The checks IPaddr would make later, made now so the operator sees them with a line number. */
 function ipArgumentProblem(arg: string | undefined): string | null {
-  if (arg === undefined) return 'an IPv4 address argument';
-  const [ip, mask, dev, broadcast] = arg.split('/');
+  if (arg === undefined) return 'an address argument (IPaddr::IP…)';
+  const [ip, mask, dev, broadcast, ...more] = arg.split('/');
+  if (ip?.includes('%')) return 'an address without a zone id (%…): name the interface as IP/PREFIX/IFACE';
+  if (ip?.includes(':')) {
+    const groups = ipv6Groups(ip);
+    if (groups === null) return 'an IPv6 address in hex groups (at most one ::, no dotted IPv4 tail)';
+    return ipv6ArgumentProblem(groups, mask, dev, broadcast === undefined ? more : [broadcast, ...more]);
+  }
   if (!isIPv4(ip ?? '')) return 'an IPv4 address';
+  if (more.length > 0) return 'at most IP/CIDR/IFACE/BROADCAST';
   if (mask !== undefined && mask !== '' && !(/^\d+$/.test(mask) && Number(mask) <= 32) && !isIPv4(mask)) return 'a prefix length 0-32 or a dotted netmask after the address';
   if (dev !== undefined && dev !== '' && !/^[A-Za-z0-9_.:@-]{1,15}$/.test(dev)) return 'an interface name after the netmask';
   if (broadcast !== undefined && broadcast !== '' && !isIPv4(broadcast)) return 'a broadcast IPv4 address after the interface';

@@ -1,27 +1,40 @@
-// The only part of src/config that touches the file system: reads DIR/ha.cf, DIR/haresources
+// The only part of src/config that touches the system: reads DIR/ha.cf, DIR/haresources
 // and DIR/authkeys, checks authkeys' mode and owner, and returns a Config or every problem found,
 // all at once. Resource scripts and hooks are resolved and vetted through the ScriptChecks the
 // caller passes (src/resources/locate.ts scriptChecks), so src/config never imports the runner's
-// side.
+// side. Host names in ha.cf are resolved here too (hostnames.ts), through the Resolver in the
+// options: systemResolver (getaddrinfo: /etc/hosts, then DNS) unless a test injects a fake.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { statSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import type { Config, ScriptChecks } from './types.js';
-import { type ConfigError, type Notice, boundedError, boundedNotice } from './errors.js';
+import { type ConfigError, type Notice, type Warning, boundedError, boundedNotice, boundedWarning } from './errors.js';
 import { parseHaCf } from './hacf.js';
 import { parseHaresources } from './haresources.js';
 import { parseAuthkeys } from './authkeys.js';
 import { buildConfig, scriptSafetyProblem } from './validate.js';
 import type { HaCfValues } from './directives.js';
+import { type Resolver, resolveHostNames, resolveTimeoutMs } from './hostnames.js';
 
 export interface LoadOptions {
   /** Script lookup and safety check: `scriptChecks(dir)` from src/resources/locate.ts. */
   scripts: ScriptChecks;
+  /** Host name lookup for ucast, ping and ping_group (default: systemResolver()). */
+  resolve?: Resolver;
+  /** Longest wait for one name (default: resolveTimeoutMs). */
+  resolveTimeoutMs?: number;
 }
 
+/** Warnings (a protection is lost) and notices come back whether or not the configuration is valid. */
 export type LoadResult =
-  | { ok: true; config: Config; notices: Notice[] }
-  | { ok: false; errors: ConfigError[]; notices: Notice[] };
+  | { ok: true; config: Config; warnings: Warning[]; notices: Notice[] }
+  | { ok: false; errors: ConfigError[]; warnings: Warning[]; notices: Notice[] };
+
+/** getaddrinfo restricted to IPv4 (the transports and ping are IPv4 only). */
+export function systemResolver(): Resolver {
+  return async (name) => (await lookup(name, { family: 4, all: true })).map((a) => a.address);
+}
 
 export const configFiles = { haCf: 'ha.cf', haresources: 'haresources', authkeys: 'authkeys' } as const;
 
@@ -30,6 +43,7 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
   const haresourcesFile = join(dir, configFiles.haresources);
   const authkeysFile = join(dir, configFiles.authkeys);
   const errors: ConfigError[] = [];
+  const warnings: Warning[] = [];
   const notices: Notice[] = [];
 
   const [haCfText, haresourcesText, authkeysText] = await Promise.all([
@@ -46,21 +60,28 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
     errors.push(...part.errors);
     notices.push(...part.notices);
   }
+  let resolved: Awaited<ReturnType<typeof resolveHostNames>> | null = null;
   if (hacf) {
+    warnings.push(...hacf.warnings);
     errors.push(...hookProblems(hacf.values, options.scripts));
     notices.push(...serialNotices(hacf.values));
+    resolved = await resolveHostNames(hacf.values, node, options.resolve ?? systemResolver(), options.resolveTimeoutMs ?? resolveTimeoutMs);
+    errors.push(...resolved.errors);
+    notices.push(...resolved.notices);
   }
   // Everything returned is bounded: a huge token in a file never makes a huge message (errors.ts).
   const ordered = inFileOrder([haCfFile, haresourcesFile, authkeysFile]);
   const reportedErrors = () => ordered(errors).map(boundedError);
-  if (!hacf || !haresources) return { ok: false, errors: reportedErrors(), notices: notices.map(boundedNotice) };
+  const reportedWarnings = ordered(warnings).map(boundedWarning);
+  if (!hacf || !haresources || !resolved) return { ok: false, errors: reportedErrors(), warnings: reportedWarnings, notices: ordered(notices).map(boundedNotice) };
 
   const built = buildConfig({
     dir,
     self: node,
     haCfFile,
     haresourcesFile,
-    hacf: hacf.values,
+    hacf: resolved.values,
+    hostNames: resolved.names,
     groups: haresources.groups,
     auth: authkeys?.auth ?? null,
     scripts: options.scripts,
@@ -68,8 +89,8 @@ export async function loadConfig(dir: string, node: string, options: LoadOptions
   errors.push(...built.errors);
   notices.push(...built.notices);
   const reportedNotices = ordered(notices).map(boundedNotice);
-  if (errors.length > 0 || !built.config) return { ok: false, errors: reportedErrors(), notices: reportedNotices };
-  return { ok: true, config: built.config, notices: reportedNotices };
+  if (errors.length > 0 || !built.config) return { ok: false, errors: reportedErrors(), warnings: reportedWarnings, notices: reportedNotices };
+  return { ok: true, config: built.config, warnings: reportedWarnings, notices: reportedNotices };
 }
 
 /** Problems sorted the way an operator reads them: file by file, top to bottom. */

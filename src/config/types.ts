@@ -63,6 +63,8 @@ export interface Config {
   media: Medium[];
   /** `legacy` (Heartbeat's default) is loaded as `on`, with a notice; the type keeps it for compatibility. */
   autoFailback: 'on' | 'off' | 'legacy';
+  /** How autoFailback was derived when not from its own line (nice_failback), for `check`. */
+  autoFailbackVia: string | null;
   logfile: string | null;
   debugfile: string | null;
   /** Syslog facility or null for none. */
@@ -78,6 +80,8 @@ export interface Config {
   auth: AuthConfig;
   /** Short hex digest of what both nodes must share (timings, nodes, haresources). */
   digest: string;
+  /** Host names ucast, ping and ping_group lines used, and the IPv4 address each resolved to. */
+  hostNames: { directive: 'ucast' | 'ping' | 'ping_group'; name: string; address: string; origin: { file: string; line: number } }[];
   /** Where each ha.cf setting came from, by directive name (`twinbeat check` prints it). */
   origins: Record<string, Origin>;
   /** twinbeat extensions (documented as such in ha.cf and README). */
@@ -98,6 +102,8 @@ export interface Config {
     /** Control socket path and the group allowed to use it (null: root only). */
     controlSocket: string;
     controlGroup: string | null;
+    /** Group allowed to read status on the read-only status socket (null: root only). */
+    statusGroup: string | null;
     /** State and pid files. */
     stateFile: string;
     pidFile: string;

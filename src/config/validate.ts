@@ -4,10 +4,12 @@
 // come from the directive table (directives.ts), never from here.
 import type { Config, Medium, Origin, ResourceGroupConfig, AuthConfig, ScriptChecks } from './types.js';
 import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
-import { type HaCfValues, type Place, type Setting, settingOrDefault } from './directives.js';
+import { type HaCfValues, type Place, type Setting, isIPv4, settingOrDefault } from './directives.js';
+import type { ResolvedName } from './hostnames.js';
 import { type ParsedGroup, parseResource } from './haresources.js';
 import { formatDuration } from './duration.js';
 import { configDigest } from './digest.js';
+import { timingFloor, timingProblems } from './deadtime-floor.js';
 
 export interface BuildInput {
   dir: string;
@@ -20,6 +22,8 @@ export interface BuildInput {
   auth: AuthConfig | null;
   /** Where scripts live and whether they are safe to run (src/resources/locate.ts scriptChecks). */
   scripts: ScriptChecks;
+  /** Host names hacf used, already replaced by their addresses (hostnames.ts resolveHostNames). */
+  hostNames?: ResolvedName[];
 }
 
 export interface BuildResult {
@@ -96,11 +100,37 @@ export function buildConfig(input: BuildInput): BuildResult {
     notices.push({ ...hacf.baud.origin, directive: 'baud', message: 'no serial line is configured, so baud has no effect' });
   }
 
+  // Names are resolved before this (load.ts); one left here would reach a socket as a name.
+  for (const u of hacf.ucast) if (!isIPv4(u.value.peer)) fail(u.origin, 'ucast', 'an IPv4 address (host names are resolved by loadConfig)', shown(u.value.peer));
+  for (const p of [...hacf.ping, ...hacf.pingGroups.flatMap((g) => g.value.addresses.map((value) => ({ value, origin: g.origin })))]) {
+    if (!isIPv4(p.value)) fail(p.origin, 'ping', 'an IPv4 address (host names are resolved by loadConfig)', shown(p.value));
+  }
+
+  // ---- what the links can carry (deadtime-floor.ts) ----
+  // Only once the basic rules hold: one error per mistake, not two.
+  const basicTimingOk = deadtimeMs > 2 * keepaliveMs && warntimeMs < deadtimeMs;
+  if (basicTimingOk && media.length > 0) {
+    const floorInput = {
+      keepaliveMs, warntimeMs, deadtimeMs, nodes: nodeNames, groups: input.groups.length, media,
+      realtime: settingOrDefault(hacf, 'realtime'),
+      authMethod: input.auth?.keys.find((k) => k.index === input.auth?.signIndex)?.method ?? null,
+    };
+    const blamed = { keepalive: hacf.keepalive, deadtime: hacf.deadtime ?? hacf.keepalive, warntime: hacf.warntime ?? hacf.deadtime ?? hacf.keepalive };
+    for (const p of timingProblems(floorInput)) fail(at(blamed[p.directive]), p.directive, p.expected, p.got, p.hint);
+    for (const link of timingFloor(floorInput).links) {
+      if (link.wireMs !== null && keepaliveMs < link.wireMs) {
+        notices.push({ ...at(hacf.keepalive), directive: 'keepalive', message: `${formatDuration(keepaliveMs)} is shorter than a frame's ${link.wireMs.toFixed(1)} ms on ${link.link}: that line carries a heartbeat every ${link.intervalMs.toFixed(1)} ms (newer frames supersede waiting ones)` });
+      }
+    }
+  }
+
   // ---- auto_failback ----
-  if (!hacf.autoFailback) {
+  const failback = effectiveAutoFailback(hacf);
+  if (failback.notice) notices.push(failback.notice);
+  if (!failback.setting) {
     notices.push({ file, line: 0, directive: 'auto_failback', message: 'not set: Heartbeat\'s default is legacy, which twinbeat treats as on (groups return to their preferred node)' });
   }
-  const autoFailback = hacf.autoFailback?.value === 'off' ? 'off' : 'on';
+  const autoFailback = failback.setting?.value === 'off' ? 'off' : 'on';
 
   // ---- resource groups ----
   const groups: ResourceGroupConfig[] = [];
@@ -142,13 +172,13 @@ export function buildConfig(input: BuildInput): BuildResult {
   record('node', hacf.nodes[0]);
   for (const [name, s] of [
     ['keepalive', hacf.keepalive], ['deadtime', hacf.deadtime], ['warntime', hacf.warntime], ['initdead', hacf.initdead],
-    ['udpport', hacf.udpport], ['baud', hacf.baud], ['auto_failback', hacf.autoFailback], ['logfile', hacf.logfile],
+    ['udpport', hacf.udpport], ['baud', hacf.baud], ['auto_failback', failback.setting], ['nice_failback', hacf.niceFailback], ['logfile', hacf.logfile],
     ['debugfile', hacf.debugfile], ['logfacility', hacf.logfacility], ['debug', hacf.debug], ['deadping', hacf.deadping],
     ['realtime', hacf.realtime], ['rtprio', hacf.rtprio],
     ['ping', hacf.ping[0]], ['ping_group', hacf.pingGroups[0]],
     ['tb_start_timeout', hacf.startTimeout], ['tb_stop_timeout', hacf.stopTimeout], ['tb_status_timeout', hacf.statusTimeout],
     ['tb_arp_count', hacf.arpCount], ['tb_arp_interval', hacf.arpInterval], ['tb_dad_timeout', hacf.dadTimeout], ['tb_control_socket', hacf.controlSocket],
-    ['tb_control_group', hacf.controlGroup], ['tb_state_file', hacf.stateFile], ['tb_pid_file', hacf.pidFile],
+    ['tb_control_group', hacf.controlGroup], ['tb_status_group', hacf.statusGroup], ['tb_state_file', hacf.stateFile], ['tb_pid_file', hacf.pidFile],
     ['tb_metrics_port', hacf.metricsPort],
   ] as const) record(name, s);
   for (const m of hacf.monitors) record(`tb_monitor ${m.value.id}`, m);
@@ -160,6 +190,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     self,
     peer: nodes[0] === self ? nodes[1] : nodes[0],
     ...shared,
+    autoFailbackVia: failback.via,
     baud,
     media,
     logfile: hacf.logfile?.value ?? null,
@@ -184,14 +215,45 @@ export function buildConfig(input: BuildInput): BuildResult {
       dadTimeoutMs: settingOrDefault(hacf, 'dadTimeout'),
       controlSocket: settingOrDefault(hacf, 'controlSocket'),
       controlGroup: settingOrDefault(hacf, 'controlGroup'),
+      statusGroup: settingOrDefault(hacf, 'statusGroup'),
       stateFile: settingOrDefault(hacf, 'stateFile'),
       pidFile: settingOrDefault(hacf, 'pidFile'),
       metricsPort: settingOrDefault(hacf, 'metricsPort'),
       metricsAddress: settingOrDefault(hacf, 'metricsAddress'),
     },
+    hostNames: input.hostNames ?? [],
     origins,
   };
   return { config, errors, notices };
+}
+
+/**
+ * auto_failback as Heartbeat 3.0.6 derives it from auto_failback and the obsolete nice_failback
+ * (config.c set_nice_failback/set_auto_failback, HEARTBEAT.md §6.3). Heartbeat reads lines in
+ * order and its nice_failback ignores its own value: it tests the flag an earlier auto_failback
+ * on/off line set. So: an auto_failback line after nice_failback wins; after auto_failback on or
+ * off, nice_failback means off; otherwise (none before, or legacy before) it means legacy.
+ * Returns the setting in effect (its origin is the line that decided), how it was derived, and
+ * the notice explaining it.
+ */
+export function effectiveAutoFailback(hacf: HaCfValues): { setting?: Setting<'on' | 'off' | 'legacy'>; via: string | null; notice?: Notice } {
+  const auto = hacf.autoFailback;
+  const nice = hacf.niceFailback;
+  if (!nice) return auto ? { setting: auto, via: null } : { via: null };
+  const written = `nice_failback ${nice.value ? 'on' : 'off'}`;
+  const at = (s: Setting<unknown>) => `${s.origin.file}:${s.origin.line}`;
+  const said = (message: string): Notice => ({ ...nice.origin, directive: 'nice_failback', message: `obsolete; ${message}; write auto_failback on or off instead (Heartbeat 1.x's nice_failback on meant off)` });
+  if (auto && auto.origin.line > nice.origin.line) {
+    return { setting: auto, via: null, notice: said(`auto_failback at ${at(auto)} comes after it and wins, as in Heartbeat`) };
+  }
+  if (auto && auto.value !== 'legacy') {
+    return { setting: { value: 'off', origin: nice.origin }, via: `${written} after auto_failback ${auto.value}`, notice: said(`after auto_failback ${auto.value} at ${at(auto)} Heartbeat 3.0.6 turns it into auto_failback off, whatever its value, and so does twinbeat`) };
+  }
+  return {
+    setting: { value: 'legacy', origin: nice.origin },
+    via: `${written}: legacy, run as on`,
+    notice: said('Heartbeat 3.0.6 ignores its value and, with no auto_failback on or off before it, runs auto_failback legacy, which twinbeat runs as on (groups return to their preferred node)'),
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 // The daemon's WorldActions: what the loop delegates to when the core asks for something slow —
-// resource scripts, hooks, ping probes, gratuitous-ARP re-announcement, persisting state.
+// resource scripts, hooks, ping probes, re-announcing addresses (gratuitous ARP, unsolicited
+// neighbour advertisements), persisting state.
 import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
+import { ADDRESS_SCRIPTS } from '../config/haresources.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
 import type { ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
@@ -124,11 +126,12 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       return { reachable: all.filter(Boolean).length, total: all.length };
     },
 
-    // Starting an address resource again is idempotent and re-sends gratuitous ARP: exactly
-    // what a node that won a split brain must do so neighbours forget the loser's MAC.
+    // Starting an address resource again is idempotent and re-sends gratuitous ARP (IPv6:
+    // unsolicited neighbour advertisements): exactly what a node that won a split brain must
+    // do so neighbours forget the loser's MAC.
     async reannounce(group: number) {
       const resources = deps.config().groups[group]?.resources ?? [];
-      for (const spec of resources.filter((r) => /^IPaddr2?$/.test(r.script))) {
+      for (const spec of resources.filter((r) => ADDRESS_SCRIPTS.includes(r.script))) {
         const result = await runResource(group, spec.id, 'start');
         if (result.outcome !== 'ok') throw new Error(`${spec.id}: ${result.outcome} ${result.reason}`);
       }

@@ -6,7 +6,7 @@
 import { loadConfig } from '../config/load.js';
 import { scriptChecks } from '../resources/locate.js';
 import type { Config } from '../config/types.js';
-import { formatError } from '../config/errors.js';
+import { formatError, formatWarning } from '../config/errors.js';
 import type { FrameCodec } from '../protocol/frame-codec.js';
 import type { Link } from '../transport/link.js';
 import type { Clock } from './clock.js';
@@ -70,6 +70,7 @@ export function createDaemonControl(deps: DaemonControlDeps): DaemonControl {
       log.error('reload-rejected', `new configuration invalid, keeping the running one: ${errors.join('; ')}`, { errors: errors.length });
       return { ok: false, error: `configuration invalid, running configuration kept:\n${errors.join('\n')}` };
     }
+    for (const w of next.warnings) log.warn('config-warning', formatWarning(w));
     const changedMedia = JSON.stringify(next.config.media) !== JSON.stringify(deps.config.current.media);
     const config = (deps.config.current = next.config);
     deps.codec.setConfig(config);

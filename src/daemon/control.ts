@@ -68,7 +68,7 @@ export function resolveGroup(name: string, groupFile = '/etc/group'): number {
     const [group, , gid] = line.split(':');
     if (group === name && gid !== undefined) return Number(gid);
   }
-  throw new Error(`control group ${name} does not exist (${groupFile})`);
+  throw new Error(`group ${name} does not exist (${groupFile})`);
 }
 
 export interface ControlServerOptions {
@@ -79,6 +79,8 @@ export interface ControlServerOptions {
   onError?: (err: Error) => void;
   /** Default CONTROL_LIMITS; the daemon lowers maxConnections when descriptors are scarce. */
   limits?: Partial<ControlLimits>;
+  /** Commands this socket answers (default all); others are refused before the handler sees them. */
+  allow?: readonly ControlCommand[];
 }
 
 export interface ControlServer {
@@ -190,6 +192,9 @@ function serve(socket: Socket, opts: ControlServerOptions, limits: ControlLimits
     socket.pause(); // one request per connection: what follows the line is never read
     const request = parseRequest(Buffer.concat(chunks).toString('utf8'));
     if (typeof request === 'string') return reply({ ok: false, error: request });
+    if (opts.allow !== undefined && !opts.allow.includes(request.cmd)) {
+      return reply({ ok: false, error: `${request.cmd} is not allowed on this socket (read-only: ${opts.allow.join(', ')}); use the control socket` });
+    }
     opts.handler(request).then(reply, (err: Error) => {
       opts.onError?.(err);
       reply({ ok: false, error: `internal error: ${err.message}` });

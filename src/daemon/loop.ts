@@ -46,6 +46,8 @@ export interface LoopDeps {
   tickMs: number;
   /** Called after every stepped event (the systemd watchdog's proof that the loop is alive). */
   afterStep?: (now: number) => void;
+  /** Observers (metrics): a frame from the peer was accepted on a link at `at`. */
+  onFrameAccepted?: (link: string, at: number) => void;
 }
 
 export class Loop {
@@ -78,6 +80,7 @@ export class Loop {
         const decoded = deps.codec.decode(event.frame, link.name);
         if (decoded.ok) {
           link.frameAccepted(event.at);
+          deps.onFrameAccepted?.(link.name, event.at);
           void this.dispatch({ type: 'heard', now: event.at, link: link.name, message: decoded.message });
         } else {
           drops.count(decoded.reason);

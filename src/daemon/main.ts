@@ -4,7 +4,7 @@
 // signals are signals.ts. Touches nothing itself beyond what the parts it builds touch.
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { formatError, formatNotice } from '../config/errors.js';
+import { formatError, formatNotice, formatWarning } from '../config/errors.js';
 import { FailoverMachine } from '../core/machine.js';
 import type { Link } from '../transport/link.js';
 import type { FrameCodec } from '../protocol/frame-codec.js';
@@ -21,12 +21,15 @@ import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlResponse } from './control.js';
 import { createDaemonControl } from './control-handler.js';
 import { installSignalHandlers } from './signals.js';
-import { renderMetrics, startMetricsServer } from './metrics.js';
+import { startStatusSocket } from './status-socket.js';
+import { startMetricsServer } from './metrics.js';
+import { DaemonMetrics, observedActions, METRICS_EVENT_LOOP_SAMPLE_MS } from './metrics-registry.js';
 import { packageVersion } from './version.js';
 import { enterRealtime } from './realtime.js';
 import { keepDescriptorHeadroom } from './descriptors.js';
 import { StopGuard, stopDeadlineMs } from './stop-guard.js';
 import { CONFIG_REFUSED_EXIT, createNotifier, takeNotifyEnvironment } from './systemd.js';
+import { figuresFrom, figuresPath, startFiguresSaver } from './inter-arrival-file.js';
 
 /** The transport and protocol edge, injected so the composition can be exercised with memory links. */
 export interface Wiring {
@@ -84,6 +87,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
   const daemonLog = log.child('daemon');
   // Before any child process exists, so none inherits NOTIFY_SOCKET (see systemd.ts).
   const systemd = createNotifier(takeNotifyEnvironment(), { onError: (message) => daemonLog.warn('systemd-notify-failed', message) });
+  for (const w of loaded.warnings) daemonLog.warn('config-warning', formatWarning(w));
   for (const n of loaded.notices) daemonLog.info('config-notice', formatNotice(n));
   const connections = await keepDescriptorHeadroom(daemonLog);
 
@@ -130,8 +134,17 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const linkNames = links.map((l) => l.name);
     const codec = wiring.createCodec(config.current);
     const machine = new FailoverMachine(coreConfigFrom(config.current, linkNames), { generation: state.generation, standby: state.standby, now: clock.now() });
-    const actions = createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log });
-    const loop = new Loop({ machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), afterStep: (now) => systemd.alive(now) });
+    // Metrics (tb_metrics_port) observe frames and script runs as they happen; off: no observers.
+    const metrics: DaemonMetrics | null = ext.metricsPort > 0
+      ? new DaemonMetrics({ report: () => control.statusReport(), coreEvents: () => loop.coreEvents() }, {
+          links: linkNames, resources: config.current.groups.flatMap((g) => g.resources.map((r) => r.id)), processMetrics: { eventLoopSampleMs: METRICS_EVENT_LOOP_SAMPLE_MS },
+        })
+      : null;
+    const actions = observedActions(createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log }), metrics);
+    const loop: Loop = new Loop({
+      machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), afterStep: (now) => systemd.alive(now),
+      onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined,
+    });
     cleanups.push(() => loop.close());
 
     for (const link of links) {
@@ -162,6 +175,13 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       reopenLog: () => log.reopen(),
       announceStopping: (why) => systemd.stopping(why),
     });
+    // The deadtime advisor's figures, saved every minute and at stop for `twinbeat check`.
+    const figures = startFiguresSaver({
+      path: figuresPath(ext.stateFile),
+      collect: () => figuresFrom(control.statusReport(), config.current, Date.now()),
+      onError: (err) => daemonLog.warn('figures-save-failed', `cannot save inter-arrival figures: ${err.message}`),
+    });
+    cleanups.push(() => figures.stop());
     const controlServer = await startControlServer({
       path: ext.controlSocket,
       group: ext.controlGroup,
@@ -170,21 +190,27 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       limits: { maxConnections: connections.control },
     });
     cleanups.push(() => controlServer.close());
+    // Read-only twin for monitoring (tb_status_group): status only, from half the control budget.
+    const statusServer = await startStatusSocket({
+      controlSocket: ext.controlSocket, group: ext.statusGroup, handler: (request) => control.handle(request), maxConnections: Math.max(1, Math.floor(connections.control / 2)),
+      onError: (err) => daemonLog.warn('control-error', err.message),
+    });
+    cleanups.push(() => statusServer.close());
 
     // Metrics are an observer: a busy port is logged, it never keeps the daemon from failover.
     // The port is read at start; a reload that changes it takes effect at the next restart.
-    if (ext.metricsPort > 0) {
+    if (metrics !== null) {
       try {
         const { metricsPort: port, metricsAddress: address } = ext;
-        const metrics = await startMetricsServer({
+        const endpoint = await startMetricsServer({
           port,
           address,
-          render: () => renderMetrics(control.statusReport(), { coreEvents: loop.coreEvents() }),
+          render: () => metrics.render(),
           limits: { maxConnections: connections.metrics },
           onError: (err) => daemonLog.warn('metrics-error', err.message),
         });
-        cleanups.push(() => metrics.close());
-        daemonLog.info('metrics-listening', `metrics at http://${address}:${metrics.port}/metrics`, { port: metrics.port, address });
+        cleanups.push(() => endpoint.close());
+        daemonLog.info('metrics-listening', `metrics at http://${address}:${endpoint.port}/metrics`, { port: endpoint.port, address });
       } catch (err) {
         daemonLog.error('metrics-failed', `cannot serve metrics on ${ext.metricsAddress}:${ext.metricsPort}: ${(err as Error).message}`, { port: ext.metricsPort });
       }

@@ -60,6 +60,14 @@ export async function loadState(path: string): Promise<NodeState> {
 }
 
 export async function saveState(path: string, state: NodeState): Promise<void> {
+  await writeFileAtomically(path, formatState(state));
+}
+
+/**
+ * Replace `path` with `text` so that a crash at any instant leaves the old or the new file,
+ * never a torn one: temp file in the same directory, fsync, rename, fsync the directory.
+ */
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // One fixed temp name: the pidfile guarantees a single writer, and a leftover from a crash is
@@ -67,7 +75,7 @@ export async function saveState(path: string, state: NodeState): Promise<void> {
   const tmp = join(dir, `.${basename(path)}.tmp`);
   const file = await open(tmp, 'w', 0o644);
   try {
-    await file.writeFile(formatState(state), 'utf8');
+    await file.writeFile(text, 'utf8');
     await file.sync();
   } finally {
     await file.close();

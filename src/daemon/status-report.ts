@@ -4,6 +4,7 @@
 // needs no clock to read. Field names are part of the CLI contract: only add, never rename.
 import type { LinkStats } from '../transport/link.js';
 import type { CoreStatus, GroupStatus } from '../core/status.js';
+import { supportedDeadtimeMs } from '../transport/stats.js';
 
 export const STATUS_REPORT_VERSION = 1;
 
@@ -43,8 +44,13 @@ export interface LinkView {
   /** The medium itself is down (device vanished, socket error): why. null when fine. */
   mediumDown: string | null;
   lastHeardAgeMs: number | null;
-  /** Inter-arrival of received frames, ms: the jitter a deadtime must tolerate. */
+  /** Inter-arrival of accepted frames, ms, over the last INTER_ARRIVAL_WINDOW: the jitter a deadtime must tolerate. */
   interArrival: LinkStats['interArrival'];
+  /**
+   * The deadtime those figures support (src/transport/stats.ts supportedDeadtimeMs:
+   * max(2 × p99.9, max + p50), rounded up to 10 ms); null until ADVICE_MIN_SAMPLES gaps.
+   */
+  supportedDeadtimeMs: number | null;
   framesSent: number;
   framesReceived: number;
   /** Frames dropped, by reason: the link's own (noise, too long) and the protocol's (auth, replay). */
@@ -142,6 +148,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       mediumDown: verdict === undefined || verdict.mediumUp ? null : verdict.mediumReason || 'down',
       lastHeardAgeMs: roundAge(verdict?.lastHeardAgoMs ?? null),
       interArrival: facts.stats.interArrival,
+      supportedDeadtimeMs: supportedDeadtimeMs(facts.stats.interArrival),
       framesSent: facts.stats.framesSent,
       framesReceived: facts.stats.framesReceived,
       drops: sumDrops([facts.stats.drops, facts.protocolDrops]),

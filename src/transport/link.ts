@@ -18,7 +18,7 @@ export interface LinkStats {
    * Inter-arrival times of accepted frames (authenticated, not replayed: see frameAccepted), ms.
    * Operators tune deadtime with these, so forged or replayed frames must not move them.
    */
-  interArrival: { mean: number; max: number; p99: number; count: number };
+  interArrival: { mean: number; p50: number; p99: number; p999: number; max: number; count: number };
 }
 
 export type LinkEvent =

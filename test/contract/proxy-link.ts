@@ -7,7 +7,7 @@ import type { Link, LinkEvent, LinkStats } from '../../src/transport/link.js';
 export class ProxyLink implements Link {
   readonly kind = 'udp' as const;
   private readonly listeners: ((e: LinkEvent) => void)[] = [];
-  private latest: LinkStats = { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 } };
+  private latest: LinkStats = { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 } };
   private readonly ready: Promise<void>;
   private readonly exited: Promise<void>;
   private closing = false;

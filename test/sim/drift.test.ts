@@ -7,16 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CoreGroup } from '../../src/core/types.js';
 import { NODES, World, makeGroups } from './world.js';
+import { watchDoubleRuns } from './double-runs.js';
 
-function watchDoubleRuns(world: World): string[] {
-  const doubles: string[] = [];
-  world.observer = {
-    afterStep: (w) => {
-      for (const id of w.resourceIds()) if (NODES.every((n) => w.nodes[n].running(id))) doubles.push(`t=${w.now} ${id}`);
-    },
-  };
-  return doubles;
-}
 
 function runsOn(world: World, id: string): string {
   return NODES.filter((n) => world.nodes[n].running(id)).join('+') || 'nobody';

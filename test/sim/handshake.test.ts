@@ -3,16 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NODES, World } from './world.js';
+import { watchDoubleRuns } from './double-runs.js';
 
-function watchDoubleRuns(world: World): string[] {
-  const doubles: string[] = [];
-  world.observer = {
-    afterStep: (w) => {
-      for (const id of w.resourceIds()) if (NODES.every((n) => w.nodes[n].running(id))) doubles.push(`t=${w.now} ${id}`);
-    },
-  };
-  return doubles;
-}
 
 test('simultaneous takeover from mutual standby: a stale grant never lets both start', () => {
   for (const [extraDelayMs, seed] of [0, 300, 600, 900].flatMap((d) => Array.from({ length: 5 }, (_, i) => [d, i + 1] as const))) {

@@ -15,8 +15,8 @@ export interface IpaddrPair {
   devB: string;
   scripts: ScriptDir;
   runDir: string;
-  /** Runs IPaddr in `ns` with TB_RUN_DIR set, never throwing on a non-zero exit. */
-  ipaddr(ns: Netns, arg: string, action: string, env?: Record<string, string>): Promise<RunResult>;
+  /** Runs IPaddr (or `script`, e.g. IPv6addr) in `ns` with TB_RUN_DIR set, never throwing on a non-zero exit. */
+  ipaddr(ns: Netns, arg: string, action: string, env?: Record<string, string>, script?: string): Promise<RunResult>;
   destroy(): Promise<void>;
 }
 
@@ -39,9 +39,9 @@ export async function createIpaddrPair(prefix: string, net: string, setup?: (ns:
     const devA = `${prefix}-va`;
     const devB = `${prefix}-vb`;
     await vethPair({ ns: a, ifname: devA, cidr: `${net}.1/24` }, { ns: b, ifname: devB, cidr: `${net}.2/24` });
-    const ipaddr = (ns: Netns, arg: string, action: string, env: Record<string, string> = {}) => {
+    const ipaddr = (ns: Netns, arg: string, action: string, env: Record<string, string> = {}, script = 'IPaddr') => {
       const vars = Object.entries({ TB_RUN_DIR: runDir, ...env }).map(([k, v]) => `${k}=${v}`);
-      return ns.exec(['env', ...vars, scripts.path('IPaddr'), arg, action], { allowFail: true });
+      return ns.exec(['env', ...vars, scripts.path(script), arg, action], { allowFail: true });
     };
     return { a, b, devA, devB, scripts, runDir, ipaddr, destroy };
   } catch (err) {

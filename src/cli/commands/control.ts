@@ -1,11 +1,10 @@
-// The subcommands that talk to a running daemon over its control socket: status, standby,
-// online, takeover, reload. (stop is in stop.ts: it also waits for the daemon to exit.)
+// The subcommands that talk to a running daemon over its control socket: standby, online,
+// takeover, reload. (status is in status.ts: its exit code is the health; stop is in stop.ts: it
+// also waits for the daemon to exit.)
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';
 import { controlRequest, ControlError, type ControlCommand, type ControlAccepted } from '../../daemon/control.js';
-import { renderStatusHuman, renderStatusJson } from '../format.js';
-import type { StatusReport } from '../../daemon/status-report.js';
 
 export const CONTROL_TIMEOUT_MS = 10_000;
 
@@ -95,27 +94,3 @@ without moving any resource (new timings, keys, monitors); an invalid one is rej
 and the running configuration kept. Run \`twinbeat check\` first to see the errors.
 Exit status: 0 reloaded, 1 rejected (the errors are printed), 3 daemon not running.`,
 );
-
-const statusHelp = `usage: twinbeat status [--json]
-
-Shows this node and its peer (role, standby, generation, when the peer was last heard), whether
-both run the same configuration (digest), who holds which resource group, each link's state
-(init/up/late/dead), last-heard age, frame counts, inter-arrival times and drop counters.
---json   the same as a JSON document (stable field names; see README "Reading twinbeat status")
-Exit status: 0 shown, 3 daemon not running.`;
-
-export const statusCommand: CliCommand = {
-  name: 'status',
-  summary: 'show roles, resources, links and counters of the running daemon',
-  help: statusHelp,
-  async run(global, args, io) {
-    const parsed = parseCommandArgs(args, { flags: { '--json': 'json' } }, io, 'status', statusHelp);
-    if (typeof parsed === 'number') return parsed;
-    const json = global.json || parsed.flags.has('json');
-    const answer = await ask(global, 'status', io);
-    if (typeof answer === 'number') return answer;
-    const report = answer.data as StatusReport;
-    io.out(json ? renderStatusJson(report) : renderStatusHuman(report));
-    return ExitCode.ok;
-  },
-};

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { CliCommand, GlobalOptions, Io } from '../command.js';
 import { ExitCode } from '../command.js';
 import type { ResourceSpec } from '../../config/types.js';
+import { ADDRESS_SCRIPTS } from '../../config/haresources.js';
 import type { Outcome, ResourceAction } from '../../core/types.js';
 import type { ScriptResult } from '../../resources/result.js';
 import { ScriptRunner } from '../../resources/runner.js';
@@ -97,9 +98,10 @@ function parseArgs(argv: string[]): Parsed | string {
   // haresources spelling: NAME::arg::arg, a bare IP meaning IPaddr::IP, and `a::b` arguments.
   const [first, ...rest] = words.flatMap((w) => w.split('::'));
   const bareIp = /^\d{1,3}(\.\d{1,3}){3}(\/|$)/.test(first!);
-  return bareIp
-    ? { name: 'IPaddr', args: [first!, ...rest], timeoutMs, cls }
-    : { name: first!, args: rest, timeoutMs, cls };
+  if (bareIp) return { name: 'IPaddr', args: [first!, ...rest], timeoutMs, cls };
+  // An address script's one argument keeps an IPv6 literal's own `::` (as haresources does).
+  if (ADDRESS_SCRIPTS.includes(first!) && rest.length > 0) return { name: first!, args: [words.join('::').slice(first!.length + 2)], timeoutMs, cls };
+  return { name: first!, args: rest, timeoutMs, cls };
 }
 
 /** `20s`, `500ms`, or plain seconds. */

@@ -20,13 +20,14 @@ async function run(cmd: CliCommand, global: GlobalOptions, args: string[] = []) 
 test('check on a valid Heartbeat v1 directory: exit 0, values with file:line, plan with paths and classes', async (t) => {
   const s = stage('valid', 'heartbeat-v1');
   t.after(() => s.remove());
-  const r = await run(createCheckCommand({ searchPath: s.searchPath }), { configDir: s.dir, node: s.node, json: false });
+  const r = await run(createCheckCommand({ searchPath: s.searchPath, resolve: s.resolve }), { configDir: s.dir, node: s.node, json: false });
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
   assert.match(r.out, /keepalive\s+2s\s+ha\.cf:7\n/);
   assert.match(r.out, /debug\s+0\s+default\n/);
   assert.match(r.out, /medium\s+serial \/dev\/ttyS0 at 19200 baud\s+ha\.cf:13/);
-  assert.match(r.out, /ha\.cf:18: respawn: accepted, not acted on/);
+  assert.match(r.out, /warnings \(a protection you configured is not provided\):\n  \S*ha\.cf:18: respawn: ipfail is not run: /);
+  assert.match(r.out, /ha\.cf:19: apiauth: accepted, not acted on/);
   assert.match(r.out, /1\. IPaddr::10\.0\.0\.100\/24\/eth0\s+heartbeat\s+\S+\/resource\.d\/IPaddr\n/);
   assert.match(r.out, /2\. apache2\s+lsb\s+\S+\/init\.d\/apache2\n/);
   assert.match(r.out, /configuration valid \(digest [0-9a-f]{16}/);
@@ -35,7 +36,7 @@ test('check on a valid Heartbeat v1 directory: exit 0, values with file:line, pl
 test('check on a broken directory: exit 1 and every error with file:line', async (t) => {
   const s = stage('invalid', 'everything-at-once');
   t.after(() => s.remove());
-  const r = await run(createCheckCommand({ searchPath: s.searchPath }), { configDir: '/etc/ha.d', node: 'x', json: false }, ['-c', s.dir, '--node', s.node]);
+  const r = await run(createCheckCommand({ searchPath: s.searchPath, resolve: s.resolve }), { configDir: '/etc/ha.d', node: 'x', json: false }, ['-c', s.dir, '--node', s.node]);
   assert.equal(r.code, 1);
   const expected = readFileSync(join(s.dir, 'expected.txt'), 'utf8').trimEnd().split('\n');
   assert.deepEqual(s.relative(r.err).trimEnd().split('\n'), expected);
@@ -46,13 +47,13 @@ test('check --json is one parseable object in both cases', async (t) => {
   const good = stage('valid', 'twinbeat-full');
   const bad = stage('invalid', 'timing');
   t.after(() => (good.remove(), bad.remove()));
-  const ok = await run(createCheckCommand({ searchPath: good.searchPath }), { configDir: good.dir, node: 'alpha', json: true });
+  const ok = await run(createCheckCommand({ searchPath: good.searchPath, resolve: good.resolve }), { configDir: good.dir, node: 'alpha', json: true });
   assert.equal(ok.code, 0);
   const body = JSON.parse(ok.out);
   assert.equal(body.valid, true);
   assert.deepEqual(body.plan.map((p: { node: string }) => p.node), ['alpha', 'beta']);
   assert.ok(body.settings.some((x: { name: string; origin: unknown }) => x.name === 'udpport' && JSON.stringify(x.origin).includes('"line":15')));
-  const no = await run(createCheckCommand({ searchPath: bad.searchPath }), { configDir: bad.dir, node: 'alpha', json: false }, ['--json']);
+  const no = await run(createCheckCommand({ searchPath: bad.searchPath, resolve: bad.resolve }), { configDir: bad.dir, node: 'alpha', json: false }, ['--json']);
   assert.equal(no.code, 1);
   const errors = JSON.parse(no.out).errors as { line: number; text: string }[];
   assert.deepEqual(errors.map((e) => e.line), [3, 4, 5]);

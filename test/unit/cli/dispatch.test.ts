@@ -5,7 +5,8 @@ import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { runCli, splitArgv } from '../../../src/cli/dispatch.js';
 import { ExitCode, type CliCommand, type GlobalOptions } from '../../../src/cli/command.js';
-import { statusCommand, standbyCommand, onlineCommand } from '../../../src/cli/commands/control.js';
+import { standbyCommand, onlineCommand } from '../../../src/cli/commands/control.js';
+import { statusCommand } from '../../../src/cli/commands/status.js';
 import { stopCommand } from '../../../src/cli/commands/stop.js';
 import { startControlServer } from '../../../src/daemon/control.js';
 

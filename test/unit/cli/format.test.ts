@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStatusReport } from '../../../src/daemon/status-report.js';
-import { renderStatusHuman, renderStatusJson, formatAge } from '../../../src/cli/format.js';
+import { renderStatusHuman, formatAge } from '../../../src/cli/format.js';
+import { statusJson } from '../../../src/cli/commands/status.js';
+import { assessStatus } from '../../../src/cli/status-health.js';
 import type { CoreStatus } from '../../../src/core/status.js';
 import type { LinkStats } from '../../../src/transport/link.js';
 
@@ -34,14 +36,14 @@ const core: CoreStatus = {
 
 const stats = (over: Partial<LinkStats>): LinkStats => ({
   framesSent: 10, framesReceived: 9, bytesSent: 900, bytesReceived: 800, drops: {}, lastHeardAt: 1,
-  interArrival: { mean: 1001.4, max: 1200, p99: 1150, count: 8 }, ...over,
+  interArrival: { mean: 1001.4, p50: 1000, p99: 1150, p999: 1200, max: 1200, count: 8 }, ...over,
 });
 
 const report = buildStatusReport(
   core,
   [
     { name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', stats: stats({ drops: { 'own-frame': 3 } }), protocolDrops: { 'bad-auth': 2 } },
-    { name: 'serial:/dev/ttyS0', kind: 'serial', stats: stats({ framesReceived: 0, interArrival: { mean: 0, max: 0, p99: 0, count: 0 }, drops: { noise: 4 } }), protocolDrops: { 'bad-auth': 1 } },
+    { name: 'serial:/dev/ttyS0', kind: 'serial', stats: stats({ framesReceived: 0, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 }, drops: { noise: 4 } }), protocolDrops: { 'bad-auth': 1 } },
   ],
   { pid: 4242, version: '0.1.0', uptimeMs: 3_723_000, configDir: '/etc/ha.d', stateFile: '/var/lib/twinbeat/state.ini' },
   'd1g35t',
@@ -62,7 +64,8 @@ test('the report merges core verdicts, link counters and protocol drops', () => 
   assert.match(renderStatusHuman(peerDead), /Dummy::db: held by alpha, .* - releasing; auto_failback; beta held it when last heard and may still/);
   assert.deepEqual(report.configDigest, { self: 'd1g35t', match: false });
   assert.equal(report.lastCommand?.ageMs, 10_000);
-  assert.deepEqual(JSON.parse(renderStatusJson(report)), report, 'JSON output is the report itself');
+  const health = assessStatus(report);
+  assert.deepEqual(JSON.parse(statusJson(report, health)), { running: true, health, ...report }, 'JSON output is the report with running and health');
 });
 
 test('the human rendering shows roles, holders, links with jitter, drops and warnings', () => {
@@ -96,8 +99,8 @@ test('status shows no-eligible-holder and a deferral to the peer, human and --js
     'd1g35t',
   );
   assert.equal(stuck.groups[0]!.noEligibleHolder, why);
-  assert.equal(JSON.parse(renderStatusJson(stuck)).groups[0].noEligibleHolder, why);
-  assert.equal(JSON.parse(renderStatusJson(stuck)).self.deferringToPeer, 'peer-takeover');
+  assert.equal(JSON.parse(JSON.stringify(stuck)).groups[0].noEligibleHolder, why);
+  assert.equal(JSON.parse(JSON.stringify(stuck)).self.deferringToPeer, 'peer-takeover');
   const text = renderStatusHuman(stuck);
   assert.match(text, /^ {4}NO ELIGIBLE HOLDER: not eligible here \(standby\) and beta is dead$/m);
   assert.match(text, /^node {3}alpha: active \(online, deferring to beta since its takeover: no failback until takeover here or beta fails\)/m);

@@ -119,11 +119,12 @@ test('the cl_status shim: daemon down (exit 3), garbage, and a hung twinbeat', (
   const env = (bin: string) => ({ ...process.env, TWINBEAT: bin });
   const stopped = spawnSync(process.execPath, [clStatusJs, 'hbstatus'], { encoding: 'utf8', env: env(down.bin) });
   assert.deepEqual([stopped.status, stopped.stdout], [1, 'Heartbeat is stopped on this machine.\n']);
-  const downJson = fakeTwinbeat(t, '{"running":false,"error":"not running"}', 3);
+  const downJson = fakeTwinbeat(t, '{"running":false,"error":"not-running","reason":"twinbeat is not running"}', 3);
   assert.equal(spawnSync(process.execPath, [clStatusJs, 'nodestatus', 'beta'], { encoding: 'utf8', env: env(downJson.bin) }).status, 1);
   const refusing = mkdtempSync(join(tmpdir(), 'tb-shim-'));
   t.after(() => rmSync(refusing, { recursive: true, force: true }));
-  writeFileSync(join(refusing, 'twinbeat'), '#!/bin/sh\necho "twinbeat status: permission denied" >&2\nexit 1\n');
+  // status --json's answer when the control socket is closed to the user (exit 3, JSON on stdout).
+  writeFileSync(join(refusing, 'twinbeat'), '#!/bin/sh\necho \'{"running":null,"error":"permission","reason":"permission denied on control socket /run/twinbeat/control.sock"}\'\nexit 3\n');
   chmodSync(join(refusing, 'twinbeat'), 0o755);
   const r = spawnSync(process.execPath, [clStatusJs, 'hbstatus'], { encoding: 'utf8', env: env(join(refusing, 'twinbeat')) });
   assert.deepEqual([r.status, r.stdout], [0, 'Heartbeat is apparently running on this machine, but refuses my connection\n']);

@@ -91,3 +91,15 @@ test('usage errors exit 2; an unknown script exits 1 saying where it looked', as
   assert.equal(help.code, 0);
   assert.match(help.out, /^usage: twinbeat resource-test/);
 });
+
+test('an address script keeps an IPv6 literal whole: IPv6addr::fd00::1/64/DEV reaches the script as one argument', async () => {
+  // No such device: start refuses it (exit 6) before touching anything; a split argument would
+  // have been a usage error (exit 2) at the first step instead.
+  const r = await run(['IPv6addr::fd00::1/64/tbnodev0'], { json: true });
+  const report = JSON.parse(r.out);
+  assert.equal(report.resource, 'IPv6addr::fd00::1/64/tbnodev0');
+  const start = report.steps.find((s: { action: string }) => s.action === 'start');
+  assert.match(JSON.stringify(start), /device 'tbnodev0' does not exist/);
+  assert.equal(report.steps[0].action, 'status');
+  assert.match(JSON.stringify(report.steps[0]), /stopped|not-running/);
+});

@@ -41,8 +41,11 @@ test('start detaches and waits for readiness; a second start is refused; stop wa
   assert.match(again.err, new RegExp(`already running as pid ${pid}`));
 
   const status = twinbeat('status', '--json');
-  assert.equal(status.code, 0, status.err);
-  const report = JSON.parse(status.out) as StatusReport;
+  // The peer never answers: degraded (exit 1), not healthy.
+  assert.equal(status.code, 1, status.err);
+  const report = JSON.parse(status.out) as StatusReport & { running: boolean; health: { level: string } };
+  assert.equal(report.running, true);
+  assert.equal(report.health.level, 'warning');
   assert.equal(report.daemon.pid, pid);
   assert.equal(report.self.name, 'alpha');
   // The role may move on between two calls (initdead is 1 s): check the shape only.

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/dispatch.js';
-import { statusCommand } from '../../../src/cli/commands/control.js';
+import { statusCommand } from '../../../src/cli/commands/status.js';
 import { cliPath } from '../../support/paths.js';
 
 function configDir(t: { after(fn: () => void): void }): string {
@@ -25,7 +25,7 @@ test('status as nobody with a root-only ha.cf: permission denied with the path, 
   writeFileSync(join(dir, 'ha.cf'), `node alpha beta\ntb_control_socket ${join(dir, 'control.sock')}\n`);
   chmodSync(join(dir, 'ha.cf'), 0o600);
   const run = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cliPath, '-c', dir, 'status'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(run.status, 1, run.stderr);
+  assert.equal(run.status, 3, run.stderr);
   assert.equal(run.stderr, `twinbeat status: permission denied reading ${join(dir, 'ha.cf')} (it names the control socket and pid file): run as root\n`);
   assert.doesNotMatch(run.stderr, /not running/);
 });
@@ -39,7 +39,7 @@ async function cli(argv: string[]) {
 test('status: an ha.cf that cannot be read for another reason says that; a missing one still means defaults', async (t) => {
   const dir = configDir(t);
   mkdirSync(join(dir, 'ha.cf'));
-  assert.deepEqual(await cli(['-c', dir, 'status']), { code: 1, err: `twinbeat status: cannot read ${join(dir, 'ha.cf')}: EISDIR\n` });
+  assert.deepEqual(await cli(['-c', dir, 'status']), { code: 3, err: `twinbeat status: cannot read ${join(dir, 'ha.cf')}: EISDIR\n` });
   rmSync(join(dir, 'ha.cf'), { recursive: true });
   const missing = await cli(['-c', dir, 'status']);
   assert.equal(missing.code, 3);

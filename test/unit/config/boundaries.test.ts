@@ -1,5 +1,6 @@
-// src/config parses text with pure functions; only load.ts touches the file system (scripts are
-// looked up through the ScriptChecks its caller passes), and only digest.ts hashes. Keeps the parsers testable and total.
+// src/config parses text with pure functions; only load.ts touches the system: the file system and
+// the host name resolver (scripts are looked up through the ScriptChecks its caller passes), and
+// only digest.ts hashes. Keeps the parsers testable and total.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../support/paths.js';
 
 const allowed: Record<string, RegExp> = {
-  'load.ts': /^node:(fs|fs\/promises|path)$/,
+  'load.ts': /^node:(fs|fs\/promises|path|dns\/promises)$/,
   'digest.ts': /^node:crypto$/,
 };
 

@@ -21,7 +21,7 @@ for (const name of validCases) {
   test(`valid: ${name} loads`, async (t) => {
     const s = stage('valid', name);
     t.after(() => s.remove());
-    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
     assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
     assert.equal(r.config.self, 'alpha');
     assert.equal(r.config.peer, 'beta');
@@ -34,7 +34,7 @@ for (const name of invalidCases) {
     const s = stage('invalid', name);
     t.after(() => s.remove());
     const expected = readFileSync(join(configFixtures, 'invalid', name, 'expected.txt'), 'utf8').trimEnd().split('\n');
-    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
     assert.equal(r.ok, false);
     assert.deepEqual(r.ok ? [] : r.errors.map((e) => s.relative(formatError(e))), expected);
   });
@@ -43,7 +43,7 @@ for (const name of invalidCases) {
 test('a typical Heartbeat v1 deployment loads as written', async (t) => {
   const s = stage('valid', 'heartbeat-v1');
   t.after(() => s.remove());
-  const r = await loadConfig(s.dir, 'ALPHA', { scripts: s.scripts });
+  const r = await loadConfig(s.dir, 'ALPHA', { scripts: s.scripts, resolve: s.resolve });
   assert.ok(r.ok);
   const c = r.config;
   assert.deepEqual(c.nodes, ['alpha', 'beta']);
@@ -60,7 +60,8 @@ test('a typical Heartbeat v1 deployment loads as written', async (t) => {
     ['apache2', 'lsb', join(s.dir, 'init.d/apache2')],
   ]);
   const notices = r.notices.map((n) => `${n.directive}@${n.line}`);
-  for (const expected of ['auto_failback@15', 'respawn@18', 'apiauth@19']) assert.ok(notices.includes(expected), expected);
+  for (const expected of ['auto_failback@15', 'apiauth@19']) assert.ok(notices.includes(expected), expected);
+  assert.deepEqual(r.warnings.map((w) => `${w.directive}@${w.line}`), ['respawn@18'], 'respawning ipfail gives up a protection');
   assert.equal(c.origins['keepalive'] !== 'default' && c.origins['keepalive']?.line, 7);
   assert.equal(c.origins['debug'], 'default');
 });
@@ -68,7 +69,7 @@ test('a typical Heartbeat v1 deployment loads as written', async (t) => {
 test('twinbeat extensions and out-of-order directives fill Config', async (t) => {
   const s = stage('valid', 'twinbeat-full');
   t.after(() => s.remove());
-  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
+  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts, resolve: s.resolve });
   assert.ok(r.ok, r.ok ? '' : r.errors.map(formatError).join('\n'));
   const c = r.config;
   assert.equal(c.udpport, 7694, 'udpport after the media lines applies');
@@ -90,6 +91,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
     dadTimeoutMs: 0,
     controlSocket: '/run/tb-test/control.sock',
     controlGroup: 'haclient',
+    statusGroup: null,
     stateFile: '/var/lib/tb-test/state.ini',
     pidFile: '/run/tb-test/twinbeat.pid',
     metricsPort: 9694,
@@ -105,7 +107,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
 test('defaults when ha.cf says almost nothing', async (t) => {
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
-  const r = await loadConfig(s.dir, 'beta', { scripts: s.scripts });
+  const r = await loadConfig(s.dir, 'beta', { scripts: s.scripts, resolve: s.resolve });
   assert.ok(r.ok);
   const c = r.config;
   assert.deepEqual(
@@ -122,7 +124,7 @@ test('authkeys readable by others: error with the exact chmod fix', async (t) =>
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   chmodSync(join(s.dir, 'authkeys'), 0o640);
-  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
+  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts, resolve: s.resolve });
   assert.equal(r.ok, false);
   const text = r.ok ? '' : r.errors.map(formatError).join('\n');
   assert.ok(text.includes(`chmod 600 ${join(s.dir, 'authkeys')}`), text);
@@ -133,7 +135,7 @@ test('authkeys not owned by root: error with the exact chown fix', { skip: proce
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   chownSync(join(s.dir, 'authkeys'), 65534, 65534);
-  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
+  const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts, resolve: s.resolve });
   assert.equal(r.ok, false);
   const text = r.ok ? '' : r.errors.map(formatError).join('\n');
   assert.ok(text.includes(`chown root:root ${join(s.dir, 'authkeys')}`), text);
@@ -164,7 +166,7 @@ test('the digest changes with shared settings, not with paths or logging', async
   const s = stage('valid', 'minimal');
   t.after(() => s.remove());
   const digest = async () => {
-    const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts });
+    const r = await loadConfig(s.dir, 'alpha', { scripts: s.scripts, resolve: s.resolve });
     assert.ok(r.ok);
     return r.config.digest;
   };

@@ -28,12 +28,12 @@ test('tb_hook: a hook only root can change loads; writable hooks or directories 
   hookScript(join(hooks, 'remote'), 0o644);
 
   appendFileSync(join(s.dir, 'ha.cf'), `tb_hook fence ${hooks}/fence\n`);
-  const good = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+  const good = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
   assert.ok(good.ok, good.ok ? '' : good.errors.map(formatError).join('\n'));
   assert.equal(good.config.ext.hooks['fence'], `${hooks}/fence`);
 
   appendFileSync(join(s.dir, 'ha.cf'), `tb_hook escalate ${hooks}/escalate\ntb_hook local-failure ${open}/notify\ntb_hook remote-failure ${hooks}/remote\n`);
-  const bad = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+  const bad = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
   assert.equal(bad.ok, false);
   const lines = bad.ok ? [] : bad.errors.filter((e) => e.directive === 'tb_hook').map((e) => s.relative(formatError(e)));
   assert.equal(lines.length, 3, lines.join('\n'));

@@ -16,7 +16,7 @@ import { createCheckCommand } from '../../../src/cli/commands/check.js';
 import { stage } from './stage.js';
 
 async function problems(s: ReturnType<typeof stage>): Promise<string[]> {
-  const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+  const r = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
   return r.ok ? [] : r.errors.map((e) => s.relative(formatError(e)));
 }
 
@@ -92,7 +92,7 @@ test('huge tokens in every file: every message stays short and says the length',
   appendFileSync(join(s.dir, 'ha.cf'), `${big}\nudpport ${big}\nnode ${big}\nlogfile /${big}\n`);
   writeFileSync(join(s.dir, 'haresources'), `alpha ${big}\n${big} Dummy::x\n`);
   appendFileSync(join(s.dir, 'authkeys'), `${big}\n`);
-  const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+  const r = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
   assert.equal(r.ok, false);
   const lines = [...(r.ok ? [] : r.errors.map(formatError)), ...r.notices.map(formatNotice)];
   assert.ok(lines.length >= 7, lines.join('\n'));
@@ -103,11 +103,11 @@ test('huge tokens in every file: every message stays short and says the length',
 
   let out = '';
   let err = '';
-  const code = await createCheckCommand({ searchPath: s.searchPath }).run({ configDir: s.dir, node: s.node, json: false }, [], { out: (text) => (out += text), err: (text) => (err += text) });
+  const code = await createCheckCommand({ searchPath: s.searchPath, resolve: s.resolve }).run({ configDir: s.dir, node: s.node, json: false }, [], { out: (text) => (out += text), err: (text) => (err += text) });
   assert.equal(code, 1);
   assert.ok(err.length + out.length < 10_000, `check printed ${err.length + out.length} characters`);
   let json = '';
-  await createCheckCommand({ searchPath: s.searchPath }).run({ configDir: s.dir, node: s.node, json: true }, [], { out: (text) => (json += text), err: () => {} });
+  await createCheckCommand({ searchPath: s.searchPath, resolve: s.resolve }).run({ configDir: s.dir, node: s.node, json: true }, [], { out: (text) => (json += text), err: () => {} });
   assert.ok(json.length < 20_000, `check --json printed ${json.length} characters`);
 });
 

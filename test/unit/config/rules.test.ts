@@ -37,7 +37,7 @@ test('deadtime must exceed 2 x keepalive, counting defaults', () => {
   assert.deepEqual(build('node alpha beta\nbcast eth0\nkeepalive 15\n').errors, [
     'ha.cf:3: keepalive: expected deadtime greater than 2 × keepalive (30s), got deadtime 30s with keepalive 15s',
   ]);
-  assert.deepEqual(build('node alpha beta\nbcast eth0\nkeepalive 1\ndeadtime 2.001\n').errors, []);
+  assert.deepEqual(build('node alpha beta\nbcast eth0\nkeepalive 1\ndeadtime 2.002\n').errors, []); // just above 2 × (keepalive + timer lateness): deadtime-floor.ts
 });
 
 test('warntime must be less than deadtime; initdead at least deadtime', () => {

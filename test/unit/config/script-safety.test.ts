@@ -12,7 +12,7 @@ import { stage } from './stage.js';
 const isRoot = process.geteuid?.() === 0;
 
 async function errorsFor(s: ReturnType<typeof stage>): Promise<string[]> {
-  const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+  const r = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
   return r.ok ? [] : r.errors.map((e) => s.relative(formatError(e)));
 }
 

@@ -1,11 +1,14 @@
 // Config fixtures live in git, which does not keep mode 0600; tests copy a fixture directory to
-// a fresh temporary directory and give authkeys the mode and owner twinbeat requires.
+// a fresh temporary directory and give authkeys the mode and owner twinbeat requires. Host names
+// resolve through the fixture's `hosts` file (/etc/hosts syntax), never the system resolver, so
+// no test asks a DNS server.
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturesDir } from '../../support/paths.js';
 import { scriptChecks } from '../../../src/resources/locate.js';
 import type { ScriptChecks } from '../../../src/config/types.js';
+import type { Resolver } from '../../../src/config/hostnames.js';
 
 export const configFixtures = join(fixturesDir, 'config');
 
@@ -15,6 +18,8 @@ export interface Staged {
   searchPath: string[];
   /** loadConfig's script lookup over that search path, with the real safety check. */
   scripts: ScriptChecks;
+  /** Host name lookup over the fixture's `hosts` file; other names are not found (ENOTFOUND). */
+  resolve: Resolver;
   /** Node to load as (the fixture's node.txt, else alpha). */
   node: string;
   /** Errors and notices with the temporary directory replaced by nothing, for comparison. */
@@ -41,8 +46,24 @@ export function stage(kind: 'valid' | 'invalid', name: string): Staged {
     dir,
     searchPath,
     scripts: scriptChecks(dir, searchPath),
+    resolve: fakeResolver(existsSync(join(dir, 'hosts')) ? readFileSync(join(dir, 'hosts'), 'utf8') : ''),
     node,
     relative: (text) => text.split(`${dir}/`).join(''),
     remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A Resolver answering from `hosts` text (/etc/hosts syntax: ADDRESS NAME [ALIAS…]), case-insensitively. */
+export function fakeResolver(hosts: string): Resolver {
+  const table = new Map<string, string[]>();
+  for (const line of hosts.split('\n')) {
+    const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!address || names.length === 0) continue;
+    for (const name of names) table.set(name.toLowerCase(), [...(table.get(name.toLowerCase()) ?? []), address]);
+  }
+  return async (name) => {
+    const found = table.get(name.toLowerCase());
+    if (found) return found;
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
   };
 }

@@ -7,7 +7,7 @@ import { parseHaCf } from '../../../src/config/hacf.js';
 import { parseHaresources } from '../../../src/config/haresources.js';
 import { parseAuthkeys } from '../../../src/config/authkeys.js';
 import { formatError, suggest } from '../../../src/config/errors.js';
-import { directives } from '../../../src/config/directives.js';
+import { directives, lostProtections } from '../../../src/config/directives.js';
 
 test('lexer: comments anywhere, tabs, trailing blanks, blank lines, line numbers', () => {
   const lines = lex('# head\n\nnode\talpha   # first\n  keepalive 2  \n#x\n', 'f');
@@ -75,7 +75,7 @@ test('ha.cf: booleans accept every Heartbeat spelling, case-insensitively', () =
   assert.equal(bad.errors[0]!.line, 1);
 });
 
-test('ha.cf: every accepted-but-ignored directive gets exactly one notice, never an error', () => {
+test('ha.cf: every accepted-but-ignored directive gets exactly one notice (or a warning per line giving up a protection), never an error', () => {
   const samples: Record<string, string> = {
     nice_failback: 'on', use_logd: 'yes', conn_logd_time: '60', syslogmsgfmt: 'on', log_badpack: 'off',
     respawn: 'hacluster /usr/lib/heartbeat/ipfail', failfast: 'hacluster /usr/lib/x', apiauth: 'ipfail gid=haclient uid=hacluster',
@@ -93,6 +93,12 @@ test('ha.cf: every accepted-but-ignored directive gets exactly one notice, never
     const line = `${d.name} ${samples[d.name]}`;
     const r = parseHaCf(`${line}\n${d.repeatable ? line : ''}\n`, 'ha.cf');
     assert.deepEqual(r.errors, [], line);
+    if (lostProtections(d, samples[d.name]!.split(' ')).length > 0) {
+      assert.equal(r.notices.length, 0, `${line}: a warning instead of a notice`);
+      assert.equal(r.warnings.length, d.repeatable ? 2 : 1, `${line}: one warning per line`);
+      continue;
+    }
+    assert.deepEqual(r.warnings, [], line);
     assert.equal(r.notices.length, 1, `${line}: one notice`);
     assert.match(r.notices[0]!.message, /not acted on/);
   }

@@ -16,7 +16,7 @@ const spec = (id: string, script: string): ResourceSpec => ({ id, script, args: 
 const config = {
   ping: ['10.0.0.254', '10.0.0.253'],
   pingGroups: [{ name: 'routers', addresses: ['10.0.1.1', '10.0.1.2'] }],
-  groups: [{ owner: 'alpha', key: 'IPaddr::10.0.0.100', resources: [spec('IPaddr::10.0.0.100', 'IPaddr'), spec('Dummy::web', 'Dummy')], origin: 'default' }],
+  groups: [{ owner: 'alpha', key: 'IPaddr::10.0.0.100', resources: [spec('IPaddr::10.0.0.100', 'IPaddr'), spec('Dummy::web', 'Dummy'), spec('IPv6addr::fd00::100/64/eth0', 'IPv6addr'), spec('IPaddr::fd00::101', 'IPaddr')], origin: 'default' }],
   ext: {
     monitors: { 'Dummy::web': { intervalMs: 10_000, timeoutMs: 7_000, failures: 1, restarts: 0 } },
     hooks: { fence: '/etc/ha.d/fence' },
@@ -87,10 +87,10 @@ test('ping probe: single nodes count alone, a group counts once if any member an
   assert.deepEqual(await actions.probePing(), { reachable: 0, total: 3 });
 });
 
-test('reannounce restarts only the address resources of the group; persist writes the generation the core gives', async (t) => {
+test('reannounce restarts only the address resources of the group (IPv4 and IPv6, IPaddr and IPv6addr); persist writes the generation the core gives', async (t) => {
   const { actions, calls, stateFile } = make(t);
   await actions.reannounce(0);
-  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150/250']);
+  assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150/250', 'IPv6addr::fd00::100/64/eth0 start 1000 4/150/250', 'IPaddr::fd00::101 start 1000 4/150/250']);
   await actions.persist({ generation: 9, standby: true, role: 'standby' });
   assert.deepEqual(await loadState(stateFile), { generation: 9, role: 'standby', standby: true });
 });

@@ -58,7 +58,7 @@ test('resolveGroup reads /etc/group-style files and refuses unknown groups', (t)
   writeFileSync(file, 'root:x:0:\nhaclient:x:493:alice,bob\n');
   assert.equal(resolveGroup('haclient', file), 493);
   assert.equal(resolveGroup('27', file), 27);
-  assert.throws(() => resolveGroup('nobody-here', file), /control group nobody-here does not exist/);
+  assert.throws(() => resolveGroup('nobody-here', file), /group nobody-here does not exist/);
 });
 
 test('no daemon: a clear not-running error naming the socket', async (t) => {

@@ -36,7 +36,7 @@ class FakeLink implements Link {
     this.accepted.push(at);
   }
   stats(): LinkStats {
-    return { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 } };
+    return { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 } };
   }
 }
 

@@ -24,7 +24,7 @@ export class SilentLink implements Link {
   onEvent(_listener: (e: LinkEvent) => void) {}
   frameAccepted() {}
   stats(): LinkStats {
-    return { framesSent: this.sent, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 } };
+    return { framesSent: this.sent, framesReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {}, lastHeardAt: null, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 } };
   }
 }
 

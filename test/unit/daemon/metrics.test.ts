@@ -3,11 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { renderMetrics, startMetricsServer, METRICS_CONTENT_TYPE, type MetricsLimits } from '../../../src/daemon/metrics.js';
+import { startMetricsServer, METRICS_CONTENT_TYPE, type MetricsLimits } from '../../../src/daemon/metrics.js';
+import { renderMetrics } from '../../../src/daemon/metrics-registry.js';
 import { observe, connected, dribble, destroyAll, until, type Observed } from '../../support/hostile-clients.js';
 import { runDaemon, type DaemonHandle } from '../../../src/daemon/main.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
+import { freePort } from '../../support/free-port.js';
 import { SilentLink, silentWiring, silentPairConfig } from './memory-wiring.js';
 
 const report = (): StatusReport => ({
@@ -19,8 +20,8 @@ const report = (): StatusReport => ({
   takeoverGate: 'closed',
   lastCommand: null,
   links: [
-    { name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', state: 'up', mediumDown: null, lastHeardAgeMs: 250, interArrival: { mean: 1000, max: 1010, p99: 1009, count: 9 }, framesSent: 10, framesReceived: 9, drops: { 'bad-mac': 3, 'own-frame': 1 } },
-    { name: 'serial:/dev/ttyS0', kind: 'serial', state: 'dead', mediumDown: 'cannot open "/dev/ttyS0"', lastHeardAgeMs: null, interArrival: { mean: 0, max: 0, p99: 0, count: 0 }, framesSent: 0, framesReceived: 0, drops: {} },
+    { name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', state: 'up', mediumDown: null, lastHeardAgeMs: 250, interArrival: { mean: 1000, p50: 1000, p99: 1009, p999: 1010, max: 1010, count: 9 }, supportedDeadtimeMs: null, framesSent: 10, framesReceived: 9, drops: { 'bad-mac': 3, 'own-frame': 1 } },
+    { name: 'serial:/dev/ttyS0', kind: 'serial', state: 'dead', mediumDown: 'cannot open "/dev/ttyS0"', lastHeardAgeMs: null, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 }, supportedDeadtimeMs: null, framesSent: 0, framesReceived: 0, drops: {} },
   ],
   groups: [
     { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null,
@@ -33,20 +34,21 @@ const report = (): StatusReport => ({
 
 const sampleLine = /^[a-z_]+(\{([a-z_]+="([^"\\\n]|\\["\\n])*",?)*\})? -?[0-9.e+]+$/;
 
-test('exposition text: every family has HELP and TYPE, every sample line is well formed', () => {
-  const text = renderMetrics(report(), { coreEvents: { 'group-started': 2, 'peer-dead': 1 } });
+test('exposition text: every family has HELP and TYPE, every sample line is well formed', async () => {
+  const text = await renderMetrics(report(), { 'group-started': 2, 'peer-dead': 1 });
   const lines = text.trimEnd().split('\n');
-  for (const line of lines.filter((l) => !l.startsWith('#'))) assert.match(line, sampleLine);
-  const names = new Set(lines.filter((l) => !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]!));
+  for (const line of lines.filter((l) => l !== '' && !l.startsWith('#'))) assert.match(line, sampleLine);
+  // Histogram series carry _bucket/_sum/_count suffixes; their family is the stem.
+  const names = new Set(lines.filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]!.replace(/_(bucket|sum|count)$/, '')));
   for (const name of names) {
     assert.ok(text.includes(`# HELP ${name} `), `HELP ${name}`);
-    assert.match(text, new RegExp(`# TYPE ${name} (gauge|counter)\\n`));
+    assert.match(text, new RegExp(`# TYPE ${name} (gauge|counter|histogram)\\n`));
   }
   assert.ok(text.endsWith('\n'));
 });
 
-test('exposition text: role, peer, links, drops by reason, groups, digest, core events', () => {
-  const text = renderMetrics(report(), { coreEvents: { 'group-started': 2, 'peer-dead': 1 } });
+test('exposition text: role, peer, links, drops by reason, groups, digest, core events', async () => {
+  const text = await renderMetrics(report(), { 'group-started': 2, 'peer-dead': 1 });
   const has = (line: string) => assert.ok(text.split('\n').includes(line), line);
   has('twinbeat_role{node="alpha",role="active"} 1');
   has('twinbeat_role{node="alpha",role="standby"} 0');
@@ -73,17 +75,20 @@ test('exposition text: role, peer, links, drops by reason, groups, digest, core 
   has('twinbeat_group_no_eligible_holder{group="Dummy::b"} 1');
   has('twinbeat_resource_running{group="IPaddr::10.0.0.100",resource="IPaddr::10.0.0.100"} 1');
   has('twinbeat_resource_monitor_failures{resource="IPaddr::10.0.0.100"} 1');
-  has('twinbeat_config_digest_match{digest="abcdef0123"} 1');
+  has('twinbeat_config_digest_match{peer="beta"} 1');
+  has('twinbeat_info{node="alpha",peer="beta",version="0.1.0",config_digest="abcdef0123"} 1');
+  assert.equal(text.split('\n').filter((l) => l.includes('abcdef0123')).length, 1, 'the digest is a label of twinbeat_info only');
+  has('twinbeat_group_holders{group="IPaddr::10.0.0.100"} 1');
   has('twinbeat_core_events_total{event="group-started"} 2');
   has('twinbeat_core_events_total{event="peer-dead"} 1');
   const unheard = { ...report(), configDigest: { self: 'abcdef0123', match: null } };
-  assert.ok(!renderMetrics(unheard, { coreEvents: {} }).includes('twinbeat_config_digest_match'), 'unknown until the peer is heard');
+  assert.ok(!(await renderMetrics(unheard)).includes('twinbeat_config_digest_match{'), 'unknown until the peer is heard');
 });
 
-test('label values are escaped', () => {
+test('label values are escaped', async () => {
   const r = report();
   r.links[0]!.name = 'odd"name\\with\nnewline';
-  const text = renderMetrics(r, { coreEvents: {} });
+  const text = await renderMetrics(r);
   assert.ok(text.includes('twinbeat_link_frames_sent_total{link="odd\\"name\\\\with\\nnewline"} 10'));
 });
 
@@ -168,13 +173,6 @@ test('hostile: an idle keep-alive connection after a scrape is closed', { timeou
   assert.ok(after < 3000, `closed after ${after} ms`);
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 test('daemon: tb_metrics_port serves the live state on 127.0.0.1 and stops serving on exit', { timeout: 60_000 }, async (t) => {
   const cfg = silentPairConfig(t);

@@ -127,7 +127,7 @@ test('npm pack ships only what runs: no tests, no bench or lab, no sources or ma
   const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
   const unwanted = files.filter((f) => /^(test|src|dist\/test|dist\/scripts|scripts\/(bench|lab))\//.test(f) || /\.(ts|map)$/.test(f) || f.startsWith('.'));
   assert.deepEqual(unwanted, []);
-  for (const wanted of ['dist/src/cli/main.js', 'dist/src/cli/cl-status.js', 'dist/src/daemon/main.js', 'resources.d/IPaddr', 'scripts/install.sh', 'scripts/twinbeat.service', 'scripts/twinbeat.logrotate', 'scripts/heartbeat/hb_standby', ...Object.keys(GENERATED_FILES), 'ha.cf', 'README.md']) {
+  for (const wanted of ['dist/src/cli/main.js', 'dist/src/cli/cl-status.js', 'dist/src/daemon/main.js', 'dist/src/cli/schemas/status.schema.json', 'dist/src/cli/schemas/check.schema.json', 'resources.d/IPaddr', 'scripts/install.sh', 'scripts/twinbeat.service', 'scripts/twinbeat.logrotate', 'scripts/heartbeat/hb_standby', ...Object.keys(GENERATED_FILES), 'ha.cf', 'README.md']) {
     assert.ok(files.includes(wanted), wanted);
   }
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };

@@ -102,7 +102,11 @@ test('every external command the code, the tests and the shipped resource script
   }
   // What the shipped resource scripts run besides the shell's own builtins.
   const ipaddr = readFileSync(join(repoRoot, 'resources.d/IPaddr'), 'utf8');
-  for (const command of ['ip', 'arping', 'timeout', 'setsid']) if (new RegExp(`\\b${command} `).test(ipaddr)) found.add(command);
+  for (const command of ['ip', 'arping', 'timeout', 'setsid', 'ndisc6']) if (new RegExp(`\\b${command} `).test(ipaddr)) found.add(command);
+  // send_ua is found by path, not by name: the path IPaddr tries first is the table's.
+  const sendUa = REQUIREMENTS.find((r) => r.command.endsWith('/send_ua'))!;
+  assert.ok(ipaddr.includes(` ${sendUa.command} `), `IPaddr looks for ${sendUa.command}`);
+  found.add('send_ua');
   // Part of every system (the shell and coreutils' basics), the installer itself, and the
   // repository's own resource scripts (tests run them by name).
   const ownScripts = [...readdirSync(join(repoRoot, 'resources.d')), ...readdirSync(join(repoRoot, 'test/fixtures/scripts')), ...readdirSync(join(repoRoot, 'scripts/heartbeat'))];
@@ -110,7 +114,7 @@ test('every external command the code, the tests and the shipped resource script
   const listed = new Set(REQUIREMENTS.map((r) => r.command.split('/').pop()));
   const missing = [...found].filter((c) => !everywhere.has(c) && !listed.has(c));
   assert.deepEqual(missing, [], 'add these to REQUIREMENTS in scripts/lab/requirements.ts');
-  assert.ok(['ip', 'socat', 'chrt', 'sysctl'].every((c) => found.has(c)), `the scan finds commands: ${[...found].join(' ')}`);
+  assert.ok(['ip', 'socat', 'chrt', 'sysctl', 'ndisc6'].every((c) => found.has(c)), `the scan finds commands: ${[...found].join(' ')}`);
 });
 
 test('the command: a purpose it does not know is a usage error; list prints the table', () => {

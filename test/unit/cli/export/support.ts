@@ -13,7 +13,7 @@ import { stage } from '../../config/stage.js';
 export async function loadFixture(kind: 'valid', name: string): Promise<Config> {
   const s = stage(kind, name);
   try {
-    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts });
+    const r = await loadConfig(s.dir, s.node, { scripts: s.scripts, resolve: s.resolve });
     if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
     return r.config;
   } finally {
