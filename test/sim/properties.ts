@@ -33,7 +33,9 @@
 //                     after that verdict, or earlier in this node's life with the peer not stable
 //                     since (one fence per incident; a graceful goodbye needs none).
 //   deaf-yield        while every link loses one direction and some link works the other way, a
-//                     resource runs on both machines for at most D + 2K + 2·N·S + 4·serial + 500.
+//                     resource runs on both machines for at most D + 2K + 2·N·S + 4·serial + 500
+//                     (a direction counts as working only once a node restarted without its state
+//                     file was accepted by its peer: until then its frames are dropped as old).
 //   escalation        with escalation configured, a failed stop reboots the node within 1 s
 //                     (unless the node is paused or a hook hangs).
 //   standby-persisted an operator's `standby` accepted more than 3·N·S + 500 ms before a crash
@@ -171,6 +173,12 @@ export class Properties {
   private lastTouched: Record<NodeName, number> = { a: -Infinity, b: -Infinity };
   private lastCommandAt = -Infinity;
   private lastCommand: { node: NodeName; command: string } | null = null;
+  /**
+   * The node restarted without its state file and its peer has not accepted it since: the peer
+   * drops its frames (older generation) until it does, so its direction does not "work" for
+   * deaf-yield even over a healthy link (it cannot catch up while it cannot hear the peer).
+   */
+  private unheardRestart: Record<NodeName, boolean> = { a: false, b: false };
   private incidentStart = -Infinity;
   private incidentEnd = -Infinity;
   private startsThisIncident = new Map<string, number>();
@@ -238,6 +246,8 @@ export class Properties {
   }
 
   stateFileLost(node: NodeName): void {
+    this.unheardRestart[node] = true;
+    this.disruptedCache.version = -1;
     this.watch[node].operatorStandbyAt = null;
     this.watch[node].persistedStandby = false;
   }
@@ -286,7 +296,8 @@ export class Properties {
     const w = this.world;
     if (this.disruptedCache.version === w.version) return;
     const paused = NODES.some((n) => w.nodes[n].paused);
-    const oneWay = !paused && NODES.every((n) => w.nodes[n].up) && NODES.some((from) => this.directionDead(from) && this.directionWorks(from === 'a' ? 'b' : 'a'));
+    const works = (from: NodeName) => !this.unheardRestart[from] && this.directionWorks(from);
+    const oneWay = !paused && NODES.every((n) => w.nodes[n].up) && NODES.some((from) => this.directionDead(from) && works(from === 'a' ? 'b' : 'a'));
     const c = this.disruptedCache;
     this.disruptedCache = {
       version: w.version,
@@ -479,6 +490,10 @@ export class Properties {
       // The death or stop of the peer cancels standby (Heartbeat semantics), persisted.
       case 'standby-cancelled':
         watch.operatorStandbyAt = null;
+        return;
+      case 'peer-alive':
+        this.unheardRestart[node.peer] = false;
+        this.disruptedCache.version = -1;
         return;
       case 'peer-stable':
         // The incident is over: a later death needs a new fence.
