@@ -40,8 +40,8 @@ export interface DesiredInput {
  *    the peer cannot hear us and holds the group → peer (it believes we are dead and will keep it
  *    whatever we do: yielding ends the double holding instead of waiting for the link to heal);
  * 3. peer unavailable (standby/leaving) or it declines the group → self;
- * 4. the peer demands everything (its operator ran takeover), or we defer to it (we yielded to
- *    its takeover, or `online` here) → peer;
+ * 4. the peer demands everything (its operator ran takeover) → peer; we defer to it (we yielded
+ *    to its takeover, or `online` here) and it holds the group → peer;
  * 5. policy: auto_failback on/legacy → the owner; off → the current single holder (sticky),
  *    else the owner. Damping: a group we alone hold does not fail back to a peer that is not yet
  *    stable (heard continuously for a deadtime); a flapping peer would otherwise be handed the
@@ -61,7 +61,9 @@ export function desiredHolder(input: DesiredInput): Decision {
   if (input.peerUnavailable) return decide('self', 'the peer is in standby or leaving');
   if (input.peerDeclines) return decide('self', 'the peer declines it');
   if (input.peerDemands) return decide('peer', 'the peer demands a takeover');
-  if (input.selfDefers) return decide('peer', 'we defer to the peer (its takeover, or online here)');
+  // Only what the peer holds: a group it holds nowhere falls to the policy below, on which both
+  // nodes agree (deferring to it as well would make the two nodes chase each other's claims).
+  if (input.selfDefers && input.peerHolds) return decide('peer', 'we defer to the peer (its takeover, or online here)');
   const owner: Holder = input.selfIsOwner ? 'self' : 'peer';
   if (input.autoFailback !== 'off') {
     if (owner === 'peer' && input.selfHolds && !input.peerHolds && !input.peerStable) return decide('self', 'failback waits until the peer is stable');

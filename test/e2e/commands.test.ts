@@ -70,7 +70,7 @@ test('standby trap (issue 12 hole 1): takeover on bravo, then bravo stops: alpha
 
 // Two CLI processes are only roughly simultaneous: when bravo's request lands after alpha's demand
 // was already answered, bravo's is simply the later command and wins. Either way: one holder and
-// nobody in standby (the exact-instant race, where alpha wins by name, is in test/sim/holes.test.ts).
+// nobody in standby (the exact-instant race, where alpha wins by name, is in test/sim/holes-scripted.test.ts).
 test('simultaneous takeover on both nodes (issue 12 hole 2): one holder, nobody in standby', { skip: rootSkipReason }, async (t) => {
   const lab = await Lab.create({ autoFailback: 'on' });
   t.after(() => lab.destroy());

@@ -4,6 +4,13 @@
 // and failures, and — for checking invariants against reality rather than claims — the state each
 // resource ACTUALLY has on each machine.
 //
+// Fault knobs beyond the network (used by the soak): hung hooks (a hook runs until the daemon's
+// kill timeout and then fails), kill -9 of the daemon with its resources left running (the next
+// boot reclaims them, as src/daemon/reclaim.ts does), duplicate-address detection (an IPaddr start
+// fails while the other machine has the address up, as IPaddr's arping probe does), a lost state
+// file (the next boot starts at generation 1 and without standby) and configuration drift (a node
+// configured with its haresources lines in another order).
+//
 // Frames pass through the daemon's codec: encode + sign → link → decode + authenticate → per-link
 // replay window (wire.ts; the soak copies most frames instead, for speed). Nothing is shared by
 // reference between the two machines.
@@ -44,6 +51,10 @@ export interface WorldOptions {
   transcript: boolean;
   /** Frames through the real codec (default) or copied (fast soak schedules); see wire.ts. */
   wire: WireMode;
+  /** Duplicate-address detection: an IPaddr start fails while the other machine runs that address. */
+  dad: boolean;
+  /** How long a hung hook runs before the daemon kills it (and reports it failed). */
+  hookHangMs: number;
 }
 
 export const defaultOptions: WorldOptions = {
@@ -62,6 +73,8 @@ export const defaultOptions: WorldOptions = {
   scriptJitterMs: 0,
   transcript: true,
   wire: 'codec',
+  dad: false,
+  hookHangMs: 15000,
 };
 
 const DIRECTION_KEYS: Record<LinkName, Record<NodeName, string>> = {
@@ -81,7 +94,12 @@ export function makeGroups(monitor: boolean): CoreGroup[] {
   ];
 }
 
-export function makeConfig(self: NodeName, o: WorldOptions): CoreConfig {
+/**
+ * `drift`: this node's haresources lists the groups in reverse order. The digest stays the same:
+ * src/config/digest.ts hashes the groups in key order, so a reorder is the same configuration.
+ */
+export function makeConfig(self: NodeName, o: WorldOptions, drift = false): CoreConfig {
+  const groups = makeGroups(o.monitor);
   return {
     self,
     peer: self === 'a' ? 'b' : 'a',
@@ -90,7 +108,7 @@ export function makeConfig(self: NodeName, o: WorldOptions): CoreConfig {
     deadtimeMs: o.deadtimeMs,
     initdeadMs: o.initdeadMs,
     autoFailback: o.autoFailback,
-    groups: makeGroups(o.monitor),
+    groups: drift ? groups.reverse().map((g, index) => ({ ...g, index })) : groups,
     links: [...LINKS],
     configDigest: 'aaaaaa',
     pingNodesConfigured: o.pingNodes,
@@ -124,7 +142,7 @@ export class SimNode {
   incarnation = 0;
   inbox: Event[] = [];
   wire: WireEnd;
-  actual = new Map<string, Actual>();
+  actual = new ActualMap();
   /** Resources whose stop failed in this life: they may run on regardless of any protocol. */
   stopFailed = new Set<string>();
   failStart: Fault[] = [];
@@ -135,6 +153,19 @@ export class SimNode {
   pingReachable = true;
   config: CoreConfig;
   lastSendKey = '';
+  /** The next this-many hooks hang until the daemon kills them (hookHangMs), then fail. */
+  hangHooks = 0;
+  /** A hook of this life is hung until this time (-Infinity: none), and which one. */
+  hookHungUntil = -Infinity;
+  hungHook = '';
+  /** The daemon was killed with -9 and its resources keep running until the next boot reclaims them. */
+  orphaned = false;
+  /** The peer's newest status heard in this life (by generation, then seq) and when it was heard. */
+  heard: Message | null = null;
+  heardAt: number | null = null;
+  /** When this life's current pause began (null: not paused) and its finished pauses. */
+  pausedAt: number | null = null;
+  pauses: { from: number; to: number }[] = [];
 
   constructor(
     readonly name: NodeName,
@@ -154,6 +185,16 @@ export class SimNode {
   }
 }
 
+/** What runs on a machine, with a change counter so observers can skip work when nothing changed. */
+export class ActualMap extends Map<string, Actual> {
+  changes = 0;
+
+  override set(id: string, state: Actual): this {
+    this.changes += 1;
+    return super.set(id, state);
+  }
+}
+
 export interface WorldObserver {
   /** A start was issued on `node` for `resource` (checked against the peer's actual state). */
   startIssued?(world: World, node: SimNode, resource: string): void;
@@ -161,6 +202,10 @@ export interface WorldObserver {
   hookRun?(world: World, node: SimNode, hook: HookKind): void;
   /** Called after every processed queue entry. */
   afterStep?(world: World): void;
+  /** A machine logged an event (called before the effects that follow it are carried out). */
+  logged?(world: World, node: SimNode, event: string, level: string): void;
+  /** A hook finished (`hung`: it was killed after hookHangMs). */
+  hookDone?(world: World, node: SimNode, hook: string, ok: boolean, hung: boolean): void;
 }
 
 export class World {
@@ -260,6 +305,7 @@ export class World {
   boot(name: NodeName): void {
     const node = this.nodes[name];
     if (node.up) return;
+    this.version += 1;
     node.up = true;
     node.paused = false;
     node.inbox = [];
@@ -267,6 +313,12 @@ export class World {
     node.generation += 1;
     node.incarnation += 1;
     node.lastSendKey = '';
+    node.heard = null;
+    node.heardAt = null;
+    node.pausedAt = null;
+    node.pauses = [];
+    node.hookHungUntil = -Infinity;
+    if (node.orphaned) this.reclaim(node);
     node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, now: this.now });
     this.record(name, `boot generation=${node.generation}${node.standby ? ' standby' : ''}`);
     this.scheduleTick(node, node.incarnation, 0);
@@ -290,8 +342,28 @@ export class World {
     this.down(node);
     for (const id of node.actual.keys()) node.actual.set(id, 'stopped');
     node.stopFailed.clear();
+    node.orphaned = false;
     this.record(name, `${why}: machine down, resources gone`);
   }
+
+  /** kill -9 of the daemon only: what runs keeps running (a start in flight completes). */
+  killDaemon(name: NodeName): void {
+    const node = this.nodes[name];
+    if (!node.up) return;
+    this.down(node);
+    for (const [id, state] of node.actual) node.actual.set(id, state === 'starting' || state === 'running' ? 'running' : 'stopped');
+    node.orphaned = [...node.actual.values()].some((state) => state !== 'stopped');
+    this.record(name, `kill -9 of the daemon: resources left ${node.orphaned ? 'running' : 'stopped'}`);
+  }
+
+  /** Start-up reclaim (src/daemon/reclaim.ts): stop whatever a killed daemon left running. */
+  private reclaim(node: SimNode): void {
+    for (const id of node.actual.keys()) node.actual.set(id, 'stopped');
+    node.stopFailed.clear();
+    node.orphaned = false;
+    this.record(node.name, 'startup-reclaim: leftovers stopped');
+  }
+
 
   private down(node: SimNode): void {
     this.version += 1;
@@ -306,6 +378,7 @@ export class World {
     const node = this.nodes[name];
     if (!node.up || node.paused) return;
     node.paused = true;
+    node.pausedAt = this.now;
     this.version += 1;
     this.record(name, 'paused (SIGSTOP)');
   }
@@ -314,6 +387,8 @@ export class World {
     const node = this.nodes[name];
     if (!node.up || !node.paused) return;
     node.paused = false;
+    node.pauses.push({ from: node.pausedAt ?? this.now, to: this.now });
+    node.pausedAt = null;
     this.version += 1;
     this.record(name, 'resumed (SIGCONT)');
     const inbox = node.inbox;
@@ -343,8 +418,15 @@ export class World {
   private step(node: SimNode, event: Event): void {
     if (!node.machine) return;
     this.steps += 1;
+    if (event.type === 'heard' && event.message.from === node.peer) this.noteHeard(node, event.message);
     const effects = node.machine.step(event);
     for (const effect of effects) this.perform(node, effect);
+  }
+
+  private noteHeard(node: SimNode, m: Message): void {
+    node.heardAt = this.now;
+    const h = node.heard;
+    if (!h || m.generation > h.generation || (m.generation === h.generation && m.seq > h.seq)) node.heard = m;
   }
 
   // ------------------------------------------------------------ effects
@@ -364,7 +446,8 @@ export class World {
       case 'reannounce':
         return this.record(node.name, `reannounce group ${effect.group}`);
       case 'log':
-        if (effect.level !== 'debug') this.record(node.name, `${effect.level} ${effect.event}${formatFields(effect.fields)}`);
+        this.observer.logged?.(this, node, effect.event, effect.level);
+        if (effect.level !== 'debug' && this.options.transcript) this.record(node.name, `${effect.level} ${effect.event}${formatFields(effect.fields)}`);
         return;
       case 'persist': {
         node.standby = effect.state.standby;
@@ -395,10 +478,13 @@ export class World {
 
   private runResource(node: SimNode, opId: number, resource: string, action: ResourceAction): void {
     const incarnation = node.incarnation;
+    let refused = false;
     if (action === 'start') {
       this.record(node.name, `run start ${resource}`);
-      node.actual.set(resource, 'starting');
       this.observer.startIssued?.(this, node, resource);
+      // The address probe runs before the address is added: a refused start never holds it.
+      refused = this.options.dad && resource.startsWith('IPaddr') && this.nodes[node.peer].actual.get(resource) === 'running';
+      if (!refused) node.actual.set(resource, 'starting');
     } else if (action === 'stop') {
       this.record(node.name, `run stop ${resource}`);
       if (node.running(resource)) node.actual.set(resource, 'stopping');
@@ -406,7 +492,7 @@ export class World {
     const base = action === 'start' ? this.options.scriptMs.start : action === 'stop' ? this.options.scriptMs.stop : this.options.scriptMs.monitor;
     this.schedule(this.scriptDuration(base), () => {
       if (node.incarnation !== incarnation) return;
-      const outcome = this.finishResource(node, resource, action);
+      const outcome = refused ? 'failed' : this.finishResource(node, resource, action);
       if (action !== 'monitor' || outcome !== 'ok') this.record(node.name, `done ${action} ${resource} ${outcome}`);
       this.deliver(node, { type: 'resource-done', now: this.now, opId, outcome, reason: outcome === 'ok' ? '' : 'simulated' });
     });
@@ -435,16 +521,23 @@ export class World {
 
   private runHook(node: SimNode, opId: number, hook: HookKind): void {
     const incarnation = node.incarnation;
-    this.record(node.name, `hook ${hook}`);
+    const hung = node.hangHooks > 0;
+    if (hung) {
+      node.hangHooks -= 1;
+      node.hookHungUntil = this.now + this.options.hookHangMs;
+      node.hungHook = hook;
+    }
+    this.record(node.name, `hook ${hook}${hung ? ' (hangs)' : ''}`);
     this.observer.hookRun?.(this, node, hook);
-    this.schedule(node.hookMs[hook] ?? HOOK_MS, () => {
+    this.schedule(hung ? this.options.hookHangMs : (node.hookMs[hook] ?? HOOK_MS), () => {
       if (node.incarnation !== incarnation) return;
-      const ok = hook !== 'fence' || !node.fenceFails;
-      this.record(node.name, `hook-done ${hook} ${ok ? 'ok' : 'failed'}`);
+      const ok = !hung && (hook !== 'fence' || !node.fenceFails);
+      this.record(node.name, `hook-done ${hook} ${ok ? 'ok' : hung ? 'killed after hanging' : 'failed'}`);
+      this.observer.hookDone?.(this, node, hook, ok, hung);
       if (hook === 'fence' && ok && !this.options.softFence) this.kill(node.peer, `fenced by ${node.name}`);
-      this.deliver(node, { type: 'hook-done', now: this.now, opId, ok, reason: ok ? '' : 'simulated fence failure' });
+      this.deliver(node, { type: 'hook-done', now: this.now, opId, ok, reason: ok ? '' : hung ? 'killed after the stop timeout' : 'simulated fence failure' });
       // The escalation hook of a real installation reboots the machine (Heartbeat: reboot -nf).
-      if (hook === 'escalate') this.kill(node.name, 'escalation: self-fence');
+      if (hook === 'escalate' && ok) this.kill(node.name, 'escalation: self-fence');
     });
   }
 

@@ -53,3 +53,14 @@ test('every decision names its rule', () => {
   assert.equal(decide({ ...base, autoFailback: 'off', peerHolds: true }).reason, 'auto_failback off: the peer holds it');
   assert.equal(decide({ ...base, peerAlive: false, selfEligible: false }).reason, 'peer not alive and we are not eligible');
 });
+
+test('deferring (yielded to a takeover, or online) leaves the peer what it holds, and only that', () => {
+  const defers = { ...base, selfDefers: true };
+  assert.equal(desiredHolder({ ...defers, peerHolds: true }), 'peer');
+  assert.equal(desiredHolder({ ...defers, peerHolds: true, selfIsOwner: true, autoFailback: 'on' }), 'peer', 'not even to fail back to us');
+  // A group the peer holds nowhere falls to the policy both nodes agree on (the owner here):
+  // deferring it too let the two nodes chase each other's claims forever (soak seed 1109).
+  assert.equal(desiredHolder({ ...defers, autoFailback: 'off' }), 'self');
+  assert.equal(desiredHolder({ ...defers, selfIsOwner: false, autoFailback: 'off' }), 'peer');
+  assert.equal(desiredHolder({ ...defers, peerDeclines: true, selfIsOwner: false }), 'self');
+});

@@ -1,0 +1,702 @@
+// The rules of the failover core as properties of the simulated world, checked on every soak
+// schedule (soak.ts drives the faults; this file only watches). Each property judges what
+// ACTUALLY happens on the machines (resources running, frames delivered, hooks run), using a
+// machine's status() only to learn which verdict it acted on. Test code only: touches nothing
+// outside test/sim.
+//
+// Notation: K = keepalive, D = deadtime, S = the longest script run, N = number of resources,
+// T = the non-owner's tie delay K + D/2. "disrupted": no link carries frames both ways without
+// loss, or a node is paused; "aftermath": a disruption and the HEAL bound after it.
+//
+// Always checked (the default soak):
+//   safety            (1) outside disruptions and their aftermath no resource runs on both machines.
+//   stop-before-start (4) outside the same windows a start is issued only where the other machine
+//                     has the resource cleanly stopped (or only a dead daemon's leftovers, which
+//                     duplicate-address detection refuses).
+//   takeover          (2) a node down (killed, graceful stop) and staying down: the survivor runs
+//                     everything within D + 2K + T + 100 + 2·N·S if it stayed eligible (a node
+//                     in its operator's standby is not excused: its peer's death cancels standby,
+//                     Heartbeat semantics; a failed mark at ANY time in the window excuses it: a retry clears the mark but starts
+//                     a deadtime later; a daemon killed with -9 leaves its resources running, so
+//                     there is nothing to take over).
+//   heal              (3) a disruption ended with both nodes up: within 2K + 4·serial + 3·N·S + D
+//                     every resource runs exactly once (when someone is eligible; + D: damping
+//                     fails a group back to a returning peer only once it was heard for a deadtime).
+//   settled           after 30 s of calm every resource runs exactly once.
+//   fresh-evidence    a peer-dead verdict needs D of silence observed while awake: pauses longer
+//                     than K (SIGSTOP, VM freeze) are no evidence (stall guard), during disruption too.
+//   tie-delay         the node that does not own the first group, declaring dead a peer that held
+//                     nothing, starts nothing before T has passed since its verdict.
+//   isolated          with ping nodes, a node that has reached none for D + K starts nothing on the
+//                     peer's death (a graceful goodbye needs no arbitration: nobody else runs it).
+//   fence-first       with fencing, a start on the peer's death follows a successful fence issued
+//                     after that verdict, or earlier in this node's life with the peer not stable
+//                     since (one fence per incident; a graceful goodbye needs none).
+//   deaf-yield        while every link loses one direction and some link works the other way, a
+//                     resource runs on both machines for at most D + 2K + 2·N·S + 4·serial + 500
+//                     (a direction counts as working only once a node restarted without its state
+//                     file was accepted by its peer: until then its frames are dropped as old).
+//   escalation        with escalation configured, a failed stop reboots the node within 1 s
+//                     (unless the node is paused or a hook hangs).
+//   standby-persisted an operator's `standby` accepted more than 3·N·S + 500 ms before a crash
+//                     survives it (until that node's own `takeover` or `online`, or the death or
+//                     stop of its peer, which cancels standby: Heartbeat semantics).
+//   takeover-wins     an operator's `takeover` that was not raced (no other command for 2·D
+//                     before it, or its node had already honoured the peer's earlier takeover),
+//                     followed by no command, crash or disruption: its node is not in standby
+//                     D + 2K later (a demand is honoured only if it acknowledges our own).
+//   race-winner       `takeover` on both nodes at the same instant, with a working link and
+//                     both seeing the other alive, nothing else happening (no failed start or
+//                     stop): the node whose name sorts first holds every group
+//                     the takeover bound later (a grant-all or standby the peer sent before it saw
+//                     our demand is no answer to it).
+//   standby-operators (5) a node's persisted standby turns on only after its own accepted `standby`
+//                     command (a peer's takeover, or a takeover race, makes it yield, never standby).
+//   one-fence         (6) after a successful fence a node (in the same life) fences its peer again
+//                     only if it has seen the peer stable (heard for a deadtime) since; every third
+//                     fencing schedule fences softly (the peer lives on), so flaps are exercised.
+//   never-both-defer  (7) outside disruptions and their aftermath the two nodes never both yield
+//                     to each other (peer-takeover or online) (sampled every 250 ms).
+//   damping           (8) a node never stops a group it alone holds to fail it back (auto_failback)
+//                     to a peer it does not consider stable (sampled every 250 ms).
+//   standby-trap      a standby nobody's operator asked for excuses no group that runs nowhere
+//                     after the final calm.
+//   notify-delay      a hung notification hook (local/remote-failure) excuses neither a late
+//                     takeover nor a start on stale ping evidence (notifications never sit in front
+//                     of the takeover path).
+//   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
+//                     at most twice (there and back). A move is a start while the other machine
+//                     does not run the group: a second copy started while the peer kept its own
+//                     (split brain over a cut longer than deadtime, stopped again on the heal) is
+//                     no move, and only fencing prevents it.
+// Outage accounting: every ms a group runs nowhere while a node is up is counted, split into
+// "nobody eligible" (both standby, failed on both, ...) and the rest; the soak prints the totals.
+//
+// The faults and rules of issue 12's holes (all fixed) are part of the default soak; for
+// comparison, SOAK_HOLES keeps only the listed ones (a comma list, or `none`):
+//   standby (holes 1, 2)  property standby-trap.
+//   generation (hole 3)   fault: a node restarts without its state file (a lower generation).
+//   drift (hole 4)        fault: node b lists the haresources lines in reverse order.
+//   notify (hole 7)       property notify-delay.
+//   flap (hole 10)        property flap-damping.
+
+import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
+import { MessageType } from '../../src/protocol/message.js';
+import type { CoreStatus, GroupStatus } from '../../src/core/status.js';
+
+export type Hole = 'standby' | 'generation' | 'drift' | 'notify' | 'flap';
+export const HOLES: readonly Hole[] = ['standby', 'generation', 'drift', 'notify', 'flap'];
+
+/** SOAK_HOLES: unset, `1` or `all` = every hole (the default soak); `none` or `0` = none; else a comma list. */
+export function parseHoles(value: string | undefined): ReadonlySet<Hole> {
+  if (value === undefined || value === '' || value === '1' || value === 'all') return new Set(HOLES);
+  if (value === '0' || value === 'none') return new Set();
+  const names = value.split(',').map((v) => v.trim());
+  const unknown = names.filter((n) => !(HOLES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`SOAK_HOLES: unknown hole(s) ${unknown.join(', ')}; known: ${HOLES.join(', ')}`);
+  return new Set(names as Hole[]);
+}
+
+export interface Bounds {
+  heal: number;
+  takeover: number;
+  deafYield: number;
+  tie: number;
+  standby: number;
+}
+
+export function boundsFor(o: WorldOptions, resources: number): Bounds {
+  const maxScript = Math.max(o.scriptMs.start, o.scriptMs.stop, o.scriptMs.monitor) + o.scriptJitterMs;
+  const tie = o.keepaliveMs + Math.floor(o.deadtimeMs / 2);
+  return {
+    // + D: damping lets a group fail back to a returning peer only once it was heard for a deadtime.
+    heal: 2 * o.keepaliveMs + 4 * LINK_DELAY_MS.serial + 3 * resources * maxScript + o.deadtimeMs,
+    takeover: o.deadtimeMs + 2 * o.keepaliveMs + tie + 100 + 2 * resources * maxScript,
+    deafYield: o.deadtimeMs + 2 * o.keepaliveMs + 2 * resources * maxScript + 4 * LINK_DELAY_MS.serial + 500,
+    tie,
+    standby: 3 * resources * maxScript + 500,
+  };
+}
+
+export interface Checked {
+  takeover: number;
+  heal: number;
+  settled: number;
+}
+
+export interface Outage {
+  /** ms in which some group ran on no machine while at least one machine was up. */
+  total: number;
+  /** ... of which nobody was eligible for it (both standby, failed on both, leaving). */
+  nobodyEligible: number;
+}
+
+const ESCALATION_BOUND_MS = 1000;
+/** How often (simulated ms) an ongoing outage is classified again (nobody eligible or not). */
+const OUTAGE_RECLASSIFY_MS = 250;
+const NOTIFIERS = new Set(['local-failure', 'remote-failure']);
+
+/** Per node, what the properties remember about its current life. */
+interface NodeWatch {
+  deadVerdictAt: number;
+  fenceOkAt: number;
+  pingLostAt: number;
+  /** When the operator's own `standby` was accepted (null: none in force). */
+  operatorStandbyAt: number | null;
+  /** Last time a failed mark was set or cleared on this node. */
+  failedMarkAt: number;
+  /** The life (incarnation) of this node in which a fence succeeded while the peer has not been stable since (one-fence). */
+  fencedLife: number | null;
+  /** Persisted standby as last seen (standby-operators). */
+  persistedStandby: boolean;
+}
+
+const newWatch = (): NodeWatch => ({
+  deadVerdictAt: -Infinity,
+  fenceOkAt: -Infinity,
+  pingLostAt: -Infinity,
+  operatorStandbyAt: null,
+  failedMarkAt: -Infinity,
+  fencedLife: null,
+  persistedStandby: false,
+});
+
+export class Properties {
+  readonly violations: string[] = [];
+  readonly checked: Checked = { takeover: 0, heal: 0, settled: 0 };
+  readonly outage: Outage = { total: 0, nobodyEligible: 0 };
+  readonly bounds: Bounds;
+  private readonly resources: string[];
+  private readonly groupResources: string[][];
+  private lastDisruptedAt = -Infinity;
+  /** Last time anything other than the network changed for a node (kill, boot, command, fault, pause). */
+  private lastTouched: Record<NodeName, number> = { a: -Infinity, b: -Infinity };
+  private lastCommandAt = -Infinity;
+  private lastCommand: { node: NodeName; command: string } | null = null;
+  /**
+   * The node restarted without its state file and its peer has not accepted it since: the peer
+   * drops its frames (older generation) until it does, so its direction does not "work" for
+   * deaf-yield even over a healthy link (it cannot catch up while it cannot hear the peer).
+   */
+  private unheardRestart: Record<NodeName, boolean> = { a: false, b: false };
+  private incidentStart = -Infinity;
+  private incidentEnd = -Infinity;
+  private startsThisIncident = new Map<string, number>();
+  private commands = 0;
+  private watch: Record<NodeName, NodeWatch> = { a: newWatch(), b: newWatch() };
+  private disruptedCache = { version: -1, value: false, oneWay: false, oneWaySince: -Infinity };
+  private doubleSince = new Map<string, number>();
+  private outageFrom = 0;
+  private outageState: 'none' | 'outage' | 'nobody-eligible' = 'none';
+  private outageClassifiedAt = -Infinity;
+  /** Derived from the machines' actual state when it last changed (afterStep). */
+  private actualSeen = -1;
+  private isDark = false;
+  private doubles: string[] = [];
+  private nextStabilitySample = 0;
+
+  constructor(
+    readonly world: World,
+    readonly seed: number,
+    readonly holes: ReadonlySet<Hole> = new Set(HOLES),
+  ) {
+    this.resources = world.resourceIds();
+    this.groupResources = world.nodes.a.config.groups.map((g) => g.resources.map((r) => r.id));
+    this.bounds = boundsFor(world.options, this.resources.length);
+    world.observer = {
+      afterStep: () => this.afterStep(),
+      startIssued: (_w, node, resource) => this.onStart(node, resource),
+      logged: (_w, node, event, level) => this.onLog(node, event, level),
+      hookRun: (_w, node, hook) => hook === 'fence' && this.onFenceStart(node),
+      hookDone: (_w, node, hook, ok) => this.onHookDone(node, hook, ok),
+    };
+  }
+
+  fail(property: string, what: string): void {
+    if (this.violations.length < 5) this.violations.push(`t=${this.world.now} seed=${this.seed}: [${property}] ${what}`);
+  }
+
+  // ------------------------------------------------------------ what the soak tells us
+
+  touch(node: NodeName): void {
+    this.lastTouched[node] = this.world.now;
+  }
+
+  /** An operator command was delivered; `standbyByPeer`: the node was in standby by the peer's takeover just before. */
+  commanded(node: NodeName, command: string, standbyByPeer: boolean): void {
+    this.touch(node);
+    const previous = this.lastCommandAt;
+    this.lastCommandAt = this.world.now;
+    this.commands += 1;
+    const other = this.lastCommand;
+    this.lastCommand = { node, command };
+    if (command === 'takeover' && previous === this.world.now && other?.command === 'takeover' && other.node !== node) this.watchRace();
+    if (command === 'takeover' && (standbyByPeer || this.world.now - previous >= 2 * this.world.options.deadtimeMs)) this.watchTakeover(node);
+  }
+
+  /** The node is in standby because it honoured the peer's takeover (not by its operator). */
+  standbyByPeer(node: NodeName): boolean {
+    const s = this.world.nodes[node].machine?.status();
+    return s !== undefined && s.self.standby && this.watch[node].operatorStandbyAt === null;
+  }
+
+  pingChanged(node: NodeName, reachable: boolean): void {
+    this.touch(node);
+    if (!reachable) this.watch[node].pingLostAt = this.world.now;
+  }
+
+  stateFileLost(node: NodeName): void {
+    this.unheardRestart[node] = true;
+    this.disruptedCache.version = -1;
+    this.watch[node].operatorStandbyAt = null;
+    this.watch[node].persistedStandby = false;
+  }
+
+  /** A flapping incident begins and lasts `ms` (plus a deadtime): fences are counted in it (hole 10). */
+  incidentStarts(ms: number): void {
+    this.incidentStart = this.world.now;
+    this.incidentEnd = this.world.now + ms + this.world.options.deadtimeMs;
+    this.startsThisIncident.clear();
+  }
+
+  /** `node` crashed or was killed (daemon or machine): check what it persisted, then watch the survivor. */
+  crashed(node: NodeName): void {
+    this.checkStandbyPersisted(node);
+    this.nodeDown(node);
+  }
+
+  /** `node` went down (crash or graceful stop): the survivor must take over. */
+  nodeDown(node: NodeName): void {
+    const w = this.world;
+    const survivor = w.nodes[node === 'a' ? 'b' : 'a'];
+    const commUp = survivor.machine !== null && survivor.machine.status().peer.state !== 'unknown';
+    const incarnation = w.nodes[node].incarnation;
+    const at = w.now;
+    w.schedule(this.bounds.takeover, () => this.checkTakeover(node, incarnation, commUp, at));
+  }
+
+  /** Links were healed; if that ended a disruption, check the pair heals. */
+  healed(wasDisrupted: boolean): void {
+    const w = this.world;
+    if (wasDisrupted && !this.disrupted()) {
+      this.lastDisruptedAt = w.now;
+      const at = w.now;
+      w.schedule(this.bounds.heal, () => this.checkHeal(at));
+    }
+  }
+
+  // ------------------------------------------------------------ disruption
+
+  disrupted(): boolean {
+    this.refreshNetworkFacts();
+    return this.disruptedCache.value;
+  }
+
+  private refreshNetworkFacts(): void {
+    const w = this.world;
+    if (this.disruptedCache.version === w.version) return;
+    const paused = NODES.some((n) => w.nodes[n].paused);
+    const works = (from: NodeName) => !this.unheardRestart[from] && this.directionWorks(from);
+    const oneWay = !paused && NODES.every((n) => w.nodes[n].up) && NODES.some((from) => this.directionDead(from) && works(from === 'a' ? 'b' : 'a'));
+    const c = this.disruptedCache;
+    this.disruptedCache = {
+      version: w.version,
+      value: !w.anyLinkWorksBothWays() || paused,
+      oneWay,
+      oneWaySince: oneWay ? (c.oneWay ? c.oneWaySince : w.now) : -Infinity,
+    };
+  }
+
+  private directionDead(from: NodeName): boolean {
+    return LINKS.every((l) => {
+      const d = this.world.direction(l, from);
+      return d.cut || d.loss >= 1;
+    });
+  }
+
+  private directionWorks(from: NodeName): boolean {
+    return LINKS.some((l) => {
+      const d = this.world.direction(l, from);
+      return !d.cut && d.loss === 0 && d.fixedDelayMs + d.extraDelayMs < this.world.options.keepaliveMs;
+    });
+  }
+
+  noteDisruption(): void {
+    if (this.disrupted()) this.lastDisruptedAt = this.world.now;
+  }
+
+  private inAftermath(): boolean {
+    return this.disrupted() || this.world.now - this.lastDisruptedAt <= this.bounds.heal;
+  }
+
+  /**
+   * A failed stop leaves its group running wherever it was (the stop sequence ends there),
+   * whatever the protocol does (the machine keeps it claimed and escalates; the sim's escalation
+   * hook reboots the machine). A daemon killed with -9 leaves its resources running too.
+   */
+  private stuck(resource: string): boolean {
+    const group = this.groupOf(resource);
+    return NODES.some((n) => group.resources.some((r) => this.world.nodes[n].stopFailed.has(r.id)));
+  }
+
+  private groupOf(resource: string) {
+    return this.world.nodes.a.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
+  }
+
+  /** A node's status entry for group `key` (nodes with drifted configs index groups differently). */
+  private groupStatus(s: CoreStatus, key: string): GroupStatus {
+    return s.groups.find((g) => g.key === key)!;
+  }
+
+  // ------------------------------------------------------------ after every step
+
+  /** Runs after every simulated step: what it derives from the machines' actual state is cached. */
+  private afterStep(): void {
+    const { a, b } = this.world.nodes;
+    const changes = (a.actual.changes + b.actual.changes) * 4 + (a.up ? 2 : 0) + (b.up ? 1 : 0);
+    if (changes !== this.actualSeen) {
+      this.actualSeen = changes;
+      this.isDark = this.dark();
+      this.doubles = this.resources.filter((id) => a.running(id) && b.running(id) && !this.stuck(id));
+    }
+    this.noteDisruption();
+    this.accountOutage();
+    this.checkStandbyIsOperators();
+    this.sampleStability();
+    if (this.disruptedCache.oneWay) this.checkDeafYield();
+    else if (this.doubleSince.size > 0) this.doubleSince.clear();
+    if (this.doubles.length === 0 || this.inAftermath()) return;
+    for (const id of this.doubles) this.fail('safety', `(1) ${id} runs on both nodes (a=${a.actual.get(id)}, b=${b.actual.get(id)}) while a link works both ways`);
+  }
+
+  private checkDeafYield(): void {
+    const w = this.world;
+    const since = this.disruptedCache.oneWaySince;
+    for (const id of this.resources) {
+      if (!this.doubles.includes(id)) {
+        this.doubleSince.delete(id);
+        continue;
+      }
+      if (!this.doubleSince.has(id)) this.doubleSince.set(id, w.now);
+      const from = Math.max(since, this.doubleSince.get(id)!);
+      if (w.now - from > this.bounds.deafYield) {
+        this.fail('deaf-yield', `${id} runs on both nodes for ${w.now - from} ms while one direction of every link is lost and the other works`);
+        this.doubleSince.set(id, Infinity);
+      }
+    }
+  }
+
+  private accountOutage(): void {
+    const w = this.world;
+    const elapsed = w.now - this.outageFrom;
+    if (this.outageState !== 'none') this.outage.total += elapsed;
+    if (this.outageState === 'nobody-eligible') this.outage.nobodyEligible += elapsed;
+    this.outageFrom = w.now;
+    if (!this.isDark) this.outageState = 'none';
+    else if (this.outageState === 'none' || w.now - this.outageClassifiedAt >= OUTAGE_RECLASSIFY_MS) {
+      // Who is eligible only changes on machine events; asking every step would double the soak's time.
+      this.outageClassifiedAt = w.now;
+      this.outageState = this.nobodyEligible() ? 'nobody-eligible' : 'outage';
+    }
+  }
+
+  /** Some machine is up and some group runs wholly on no machine (plain loops: runs every step). */
+  private dark(): boolean {
+    const { a, b } = this.world.nodes;
+    if (!a.up && !b.up) return false;
+    for (const ids of this.groupResources) if (!runsAll(a.actual, ids) && !runsAll(b.actual, ids)) return true;
+    return false;
+  }
+
+  /** Some group has no node that is up and eligible for it. */
+  private nobodyEligible(): boolean {
+    const w = this.world;
+    const statuses = NODES.filter((n) => w.nodes[n].up && w.nodes[n].machine).map((n) => w.nodes[n].machine!.status());
+    return w.nodes.a.config.groups.some((g) => !statuses.some((s) => eligibleFor(s, this.groupStatus(s, g.key))));
+  }
+
+  // ------------------------------------------------------------ starts
+
+  private onStart(node: SimNode, resource: string): void {
+    this.noteDisruption();
+    const group = node.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
+    if (group.resources[0]!.id === resource) {
+      this.checkGroupStart(node, group.key);
+      if (!this.world.nodes[node.peer].running(resource)) this.countIncidentMove(group.key);
+    }
+    if (this.inAftermath()) return;
+    const peer = this.world.nodes[node.peer];
+    // A dead daemon's leftovers: duplicate-address detection refuses the start (world.ts).
+    if (peer.orphaned) return;
+    if (peer.running(resource) && !this.stuck(resource)) this.fail('stop-before-start', `(4) ${node.name} starts ${resource} while ${peer.name} has it ${peer.actual.get(resource)}`);
+  }
+
+  /** flap-damping: a group moves at most twice (there and back) in one clean flapping incident. */
+  private countIncidentMove(key: string): void {
+    if (!this.inCleanIncident()) return;
+    const starts = (this.startsThisIncident.get(key) ?? 0) + 1;
+    this.startsThisIncident.set(key, starts);
+    if (this.holes.has('flap') && starts === 3) this.fail('flap-damping', `group ${key} moved a 3rd time in one flapping incident`);
+  }
+
+  private inCleanIncident(): boolean {
+    return this.world.now <= this.incidentEnd && NODES.every((n) => this.lastTouched[n] < this.incidentStart);
+  }
+
+  /** A group start (its first resource) on the peer's death obeys the takeover gate. */
+  private checkGroupStart(node: SimNode, key: string): void {
+    const machine = node.machine;
+    if (!machine || machine.status().peer.state !== 'dead') return;
+    const w = this.world;
+    const o = w.options;
+    const watch = this.watch[node.name];
+    const goodbye = node.heard?.type === MessageType.Goodbye;
+    const peerHeldNothing = node.heard === null || node.heard.claims.holds === 0;
+    const tieLoser = node.config.groups[0]!.owner !== node.name;
+    if (tieLoser && peerHeldNothing && !goodbye && w.now - watch.deadVerdictAt < this.bounds.tie) {
+      this.fail('tie-delay', `${node.name} starts ${key} ${w.now - watch.deadVerdictAt} ms after declaring a peer dead that held nothing (tie delay ${this.bounds.tie} ms)`);
+    }
+    // A notification hook hung in front of the gate makes its ping evidence stale (hole 7).
+    const notifierHung = notifierHungSince(node, watch.deadVerdictAt);
+    if (o.pingNodes && !goodbye && !node.pingReachable && w.now - watch.pingLostAt > o.deadtimeMs + o.keepaliveMs + PING_MS && (!notifierHung || this.holes.has('notify'))) {
+      this.fail(notifierHung ? 'notify-delay' : 'isolated', `${node.name} starts ${key} on the peer's death while it has reached no ping node for ${w.now - watch.pingLostAt} ms`);
+    }
+    if (o.fence && !goodbye && watch.fenceOkAt < watch.deadVerdictAt && !this.fenceCovers(node)) {
+      this.fail('fence-first', `${node.name} starts ${key} on the peer's death (verdict at t=${watch.deadVerdictAt}) without a successful fence since, nor one earlier in this incident`);
+    }
+  }
+
+  // ------------------------------------------------------------ machine events
+
+  private onLog(node: SimNode, event: string, level: string): void {
+    const watch = this.watch[node.name];
+    switch (event) {
+      case 'peer-dead':
+        watch.deadVerdictAt = this.world.now;
+        if (level === 'warn') this.checkFreshEvidence(node);
+        return;
+      case 'group-failed':
+      case 'failed-mark-cleared':
+        watch.failedMarkAt = this.world.now;
+        return;
+      case 'stop-failed':
+        if (this.world.options.escalate) this.watchEscalation(node);
+        return;
+      case 'command-standby':
+        watch.operatorStandbyAt = this.world.now;
+        return;
+      case 'command-takeover':
+      case 'command-online':
+      // The death or stop of the peer cancels standby (Heartbeat semantics), persisted.
+      case 'standby-cancelled':
+        watch.operatorStandbyAt = null;
+        return;
+      case 'peer-alive':
+        this.unheardRestart[node.peer] = false;
+        this.disruptedCache.version = -1;
+        return;
+      case 'peer-stable':
+        // The incident is over: a later death needs a new fence.
+        watch.fencedLife = null;
+        return;
+    }
+  }
+
+  private onHookDone(node: SimNode, hook: string, ok: boolean): void {
+    if (hook !== 'fence' || !ok) return;
+    this.watch[node.name].fenceOkAt = this.world.now;
+    this.watch[node.name].fencedLife = node.incarnation;
+  }
+
+  /** A fence that succeeded in this life covers the incident until the peer was stable (takeover-gate.ts). */
+  private fenceCovers(node: SimNode): boolean {
+    return this.watch[node.name].fencedLife === node.incarnation;
+  }
+
+  /** one-fence (6): a node fences again only after it has seen the peer stable since its last successful fence. */
+  private onFenceStart(node: SimNode): void {
+    if (this.fenceCovers(node)) this.fail('one-fence', `(6) ${node.name} fences its peer again although the peer was never stable since the last successful fence`);
+  }
+
+  /** standby-operators (5): persisted standby turns on only after the node's own accepted standby command. */
+  private checkStandbyIsOperators(): void {
+    for (const n of NODES) {
+      const node = this.world.nodes[n];
+      const watch = this.watch[n];
+      if (node.standby && !watch.persistedStandby && node.machine) {
+        const last = node.machine.status().lastCommand;
+        if (last?.command !== 'standby' || !last.accepted) this.fail('standby-operators', `(5) ${n} persisted standby without its own standby command (last: ${last?.command ?? 'none'})`);
+      }
+      watch.persistedStandby = node.standby;
+    }
+  }
+
+  /** damping (8) and never-both-defer (7), sampled every 250 ms. */
+  private sampleStability(): void {
+    const w = this.world;
+    if (w.now < this.nextStabilitySample) return;
+    this.nextStabilitySample = w.now + 250;
+    const statuses = NODES.map((n) => w.nodes[n].machine?.status());
+    NODES.forEach((n, i) => {
+      const s = statuses[i];
+      if (!s) return;
+      if (s.peer.state !== 'alive' || s.peer.stable) return;
+      const failback = s.groups.find((g) => g.phase === 'stopping' && g.desired === 'peer' && g.peerHolds === false && g.why.startsWith('auto_failback'));
+      if (failback) this.fail('damping', `(8) ${n} fails ${failback.key} back to a peer that is not stable`);
+    });
+    // During a disruption a node may honour a demand sent before the peer yielded (a pause, lost
+    // frames): both defer until the peer's death ends one yield; harmless, as a node defers only
+    // what the other holds (desired.ts rule 4). Outside that window it must not happen.
+    if (statuses.every((s) => s && s.self.deferringToPeer !== null) && !this.inAftermath()) this.fail('never-both-defer', '(7) both nodes yield to each other outside a disruption');
+  }
+
+  /** fresh-evidence: the silence behind a peer-dead verdict was observed while awake. */
+  private checkFreshEvidence(node: SimNode): void {
+    if (node.heardAt === null) return;
+    const w = this.world;
+    const from = node.heardAt;
+    const asleep = node.pauses.filter((p) => p.to - p.from > w.options.keepaliveMs).reduce((sum, p) => sum + Math.max(0, Math.min(p.to, w.now) - Math.max(p.from, from)), 0);
+    const awake = w.now - from - asleep;
+    if (awake < w.options.deadtimeMs) this.fail('fresh-evidence', `${node.name} declares its peer dead after ${awake} ms of awake silence (last heard t=${from}, ${asleep} ms paused; deadtime ${w.options.deadtimeMs})`);
+  }
+
+  private watchEscalation(node: SimNode): void {
+    const w = this.world;
+    const incarnation = node.incarnation;
+    const at = w.now;
+    w.schedule(ESCALATION_BOUND_MS, () => {
+      if (node.incarnation !== incarnation || !node.up) return;
+      if (node.paused || node.pauses.some((p) => p.to >= at) || node.hookHungUntil >= at) return;
+      this.fail('escalation', `${node.name}: a stop failed at t=${at} with escalation configured, and the node was not rebooted ${ESCALATION_BOUND_MS} ms later`);
+    });
+  }
+
+  private checkStandbyPersisted(node: NodeName): void {
+    const w = this.world;
+    const n = w.nodes[node];
+    const since = this.watch[node].operatorStandbyAt;
+    if (since === null || n.standby || w.now - since <= this.bounds.standby) return;
+    if (n.pauses.some((p) => p.to >= since) || n.paused) return;
+    this.fail('standby-persisted', `${node} crashed ${w.now - since} ms after its operator's standby, but its state file says standby=false`);
+  }
+
+  /**
+   * takeover-wins: an operator takeover that was not raced (no other command for 2·D before it, or
+   * the node had already honoured the peer's earlier takeover) leaves the node out of standby.
+   */
+  /** race-winner: both nodes just ran `takeover` at this instant. */
+  private watchRace(): void {
+    const w = this.world;
+    const at = w.now;
+    // A race needs two nodes that see each other: a takeover while the peer is dead or starting up demands nothing.
+    const accepted = NODES.every((n) => {
+      const s = w.nodes[n].machine?.status();
+      return s?.lastCommand?.command === 'takeover' && s.lastCommand.accepted && s.lastCommand.at === at && s.peer.state === 'alive';
+    });
+    if (!accepted || this.disrupted()) return;
+    const incarnations = NODES.map((x) => w.nodes[x].incarnation);
+    const commands = this.commands;
+    w.schedule(this.bounds.takeover, () => {
+      if (this.commands !== commands || NODES.some((x, i) => w.nodes[x].incarnation !== incarnations[i] || !w.nodes[x].machine)) return;
+      if (this.lastDisruptedAt >= at || NODES.some((x) => this.lastTouched[x] > at) || this.watch.a.failedMarkAt >= at) return;
+      const winner = w.nodes.a;
+      if (winner.machine!.status().groups.some((g) => g.failedHere) || NODES.some((x) => w.nodes[x].machine!.status().groups.some((g) => g.stopFailed))) return;
+      for (const id of this.resources) if (!winner.running(id)) this.fail('race-winner', `takeover on both nodes at t=${at}: a, first by name, does not run ${id} ${w.now - at} ms later`);
+    });
+  }
+
+  private watchTakeover(node: NodeName): void {
+    const w = this.world;
+    const at = w.now;
+    const n = w.nodes[node];
+    const after = n.machine?.status();
+    if (!after || after.lastCommand?.command !== 'takeover' || !after.lastCommand.accepted || after.lastCommand.at !== at) return;
+    if (this.disrupted()) return;
+    const o = w.options;
+    const incarnations = NODES.map((x) => w.nodes[x].incarnation);
+    const commands = this.commands;
+    w.schedule(o.deadtimeMs + 2 * o.keepaliveMs, () => {
+      if (this.commands !== commands || NODES.some((x, i) => w.nodes[x].incarnation !== incarnations[i] || !w.nodes[x].machine)) return;
+      if (this.lastDisruptedAt >= at || NODES.some((x) => this.lastTouched[x] > at)) return;
+      const s = n.machine!.status();
+      if (s.self.standby) this.fail('takeover-wins', `${node} ran takeover at t=${at} alone, with a working link, and is in standby ${w.now - at} ms later`);
+    });
+  }
+
+  // ------------------------------------------------------------ liveness
+
+  /** (2) Called TAKEOVER bound after `dead` went down. */
+  private checkTakeover(dead: NodeName, deadIncarnation: number, survivorCommUp: boolean, downAt: number): void {
+    const w = this.world;
+    const survivor = w.nodes[dead === 'a' ? 'b' : 'a'];
+    if (w.nodes[dead].incarnation !== deadIncarnation || w.nodes[dead].up || w.nodes[dead].orphaned) return;
+    if (!survivor.up || !survivor.machine || !survivorCommUp || this.lastTouched[survivor.name] >= downAt - 1) return;
+    const watch = this.watch[survivor.name];
+    // A failed mark at any time in the window: cleared by a retry, it still delays the takeover.
+    if (watch.failedMarkAt >= downAt) return;
+    const hungNotifier = notifierHungSince(survivor, downAt);
+    if (survivor.hookHungUntil >= downAt && !(this.holes.has('notify') && hungNotifier)) return;
+    const s = survivor.machine.status();
+    // A node in standby is not excused: the death or stop of its peer cancels standby.
+    if (s.self.leaving || s.takeoverGate === 'isolated') return;
+    if (s.groups.some((g) => g.failedHere || g.stopFailed)) return;
+    this.checked.takeover += 1;
+    const property = hungNotifier ? 'notify-delay' : 'takeover';
+    for (const id of this.resources) if (!survivor.running(id)) this.fail(property, `(2) ${dead} down since t=${downAt}: ${survivor.name} does not run ${id} after ${this.bounds.takeover} ms`);
+  }
+
+  /** (3) Called HEAL bound after a disruption ended at `healedAt`. */
+  private checkHeal(healedAt: number): void {
+    const w = this.world;
+    if (this.lastDisruptedAt > healedAt) return;
+    if (NODES.some((n) => this.lastTouched[n] >= healedAt - this.bounds.heal || !w.nodes[n].up || !w.nodes[n].machine)) return;
+    this.checked.heal += 1;
+    this.checkExactlyOne('heal', `(3) ${this.bounds.heal} ms after the heal at t=${healedAt}`);
+  }
+
+  /** After the final calm. */
+  checkSettled(): void {
+    const w = this.world;
+    if (!NODES.every((n) => w.nodes[n].up)) return;
+    this.checked.settled += 1;
+    this.checkExactlyOne('settled', 'settled after 30 s of calm', this.holes.has('standby'));
+  }
+
+  /**
+   * Every resource runs on at most one machine, and on exactly one if some node is eligible.
+   * `strict`: a node in a standby its operator did not ask for counts as eligible (standby-trap).
+   */
+  private checkExactlyOne(property: string, when: string, strict = false): void {
+    const w = this.world;
+    const statuses = NODES.map((n) => w.nodes[n].machine!.status());
+    if (statuses.some((s) => s.groups.some((g) => g.stopFailed))) return;
+    for (const group of w.nodes.a.config.groups) {
+      const eligible = statuses.some((s) => eligibleFor(s, this.groupStatus(s, group.key)));
+      const trapped = strict && NODES.some((n, i) => {
+        const s = statuses[i]!;
+        return s.self.standby && this.watch[n].operatorStandbyAt === null && !s.self.leaving && !this.groupStatus(s, group.key).failedHere;
+      });
+      for (const r of group.resources) {
+        const runners = NODES.filter((n) => w.nodes[n].running(r.id));
+        if (runners.length > 1) this.fail(property, `${when}: ${r.id} runs on both nodes`);
+        if (runners.length > 0 || (!eligible && !trapped)) continue;
+        const standby = `standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby}`;
+        this.fail(eligible ? property : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);
+      }
+    }
+  }
+}
+
+/** A notification hook (local/remote-failure) of this life hung at some time since `since`. */
+function notifierHungSince(node: SimNode, since: number): boolean {
+  return NOTIFIERS.has(node.hungHook) && node.hookHungUntil >= since;
+}
+
+function runsAll(actual: Map<string, string>, ids: readonly string[]): boolean {
+  for (const id of ids) if (actual.get(id) !== 'running') return false;
+  return true;
+}
+
+function eligibleFor(s: CoreStatus, g: GroupStatus): boolean {
+  return !s.self.standby && !s.self.leaving && !g.failedHere;
+}
