@@ -1,7 +1,7 @@
 // How healthy a status report is, for `twinbeat status`'s exit code and `status --check`'s
 // Nagios line: 0 OK, 1 WARNING (degraded), 2 CRITICAL, 3 UNKNOWN (no report: not running,
-// unreachable). Pure: reads a StatusReport, nothing else. The rules are listed in README
-// "Reading twinbeat status" and tested in test/unit/cli/status-health.test.ts.
+// unreachable). Pure: reads a StatusReport, nothing else. The rules are listed in
+// src/cli/README.md "Health rules" and tested in test/unit/cli/status-health.test.ts.
 import type { StatusReport, GroupView } from '../daemon/status-report.js';
 
 export const HEALTH_LEVELS = ['ok', 'warning', 'critical', 'unknown'] as const;

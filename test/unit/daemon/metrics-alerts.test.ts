@@ -1,7 +1,8 @@
-// The example alerts in README "Metrics endpoint" evaluated against a real daemon's /metrics: every
-// series an alert reads exists from the first scrape (value 0 for counters, so increase() sees
-// the first event), and after injected events (a frame failing authentication, frames from an
-// unknown node, the group starting) the alerts that should fire do and the others do not.
+// The example alerts in src/daemon/README.md "Example alerts", evaluated against a real daemon's
+// /metrics: every series an alert reads exists from the first scrape (value 0 for counters, so
+// increase() sees the first event), and after injected events (a frame failing authentication,
+// frames from an unknown node, the group starting) the alerts that should fire do and the others
+// do not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
