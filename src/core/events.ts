@@ -5,7 +5,7 @@
 // that is missing here: add the name here in the same change that adds the log line.
 import type { Command } from './types.js';
 
-const COMMANDS: readonly Command[] = ['standby', 'takeover', 'stop'];
+const COMMANDS: readonly Command[] = ['standby', 'online', 'takeover', 'stop'];
 
 export const CORE_EVENTS: readonly string[] = [
   // start-up and configuration

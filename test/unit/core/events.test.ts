@@ -12,7 +12,7 @@ import { repoRoot } from '../../support/paths.js';
 
 const coreDir = join(repoRoot, 'src/core');
 /** Templates the core builds event names from, and what they expand to. */
-const TEMPLATES: Record<string, string[]> = { 'command-${command}': ['command-standby', 'command-takeover', 'command-stop'] };
+const TEMPLATES: Record<string, string[]> = { 'command-${command}': ['command-standby', 'command-online', 'command-takeover', 'command-stop'] };
 /** Forwarders: the machine's own log() definition and the host callback handing through `event`. */
 const FORWARDED = new Set(['event: string', 'event']);
 
