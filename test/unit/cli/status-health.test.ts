@@ -2,6 +2,7 @@
 // Nagios line of --check, JSON also without a daemon, and the read-only status socket
 // (tb_status_group): it answers status, refuses every other command, and the CLI falls back to
 // it when the control socket is closed to the user.
+import { nobodySkipReason } from '../../support/unprivileged.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -156,9 +157,8 @@ test('status socket: answers status, refuses every other command before the hand
   assert.equal(statusSocketPath('/run/x/status.sock'), '/run/x/status-ro.sock', 'never the control socket itself');
 });
 
-const canDropToNobody = process.geteuid?.() === 0 && existsSync('/usr/bin/setpriv');
 
-test('hostile, as a real unprivileged user in the status group: status works through status.sock, standby and stop are refused', { skip: !canDropToNobody && 'needs root and setpriv', timeout: 60_000 }, async (t) => {
+test('hostile, as a real unprivileged user in the status group: status works through status.sock, standby and stop are refused', { skip: nobodySkipReason, timeout: 60_000 }, async (t) => {
   const { dir, socket, statusSocket } = configDir(t);
   const commands: string[] = [];
   const handler: ControlHandler = async (req) => (commands.push(req.cmd), req.cmd === 'status' ? { ok: true, data: healthyReport() } : { ok: true, message: 'done' });

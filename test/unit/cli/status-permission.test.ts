@@ -1,10 +1,11 @@
 // Issue 12, hole 9c: `twinbeat status` by a user who cannot read ha.cf must say so, with the
 // path, instead of guessing the default socket and reporting "not running". Run for real as
 // nobody (setpriv), not simulated.
+import { nobodySkipReason } from '../../support/unprivileged.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli/dispatch.js';
@@ -18,9 +19,8 @@ function configDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-const canDropToNobody = process.geteuid?.() === 0 && existsSync('/usr/bin/setpriv');
 
-test('status as nobody with a root-only ha.cf: permission denied with the path, not "not running"', { skip: !canDropToNobody && 'needs root and setpriv' }, (t) => {
+test('status as nobody with a root-only ha.cf: permission denied with the path, not "not running"', { skip: nobodySkipReason }, (t) => {
   const dir = configDir(t);
   writeFileSync(join(dir, 'ha.cf'), `node alpha beta\ntb_control_socket ${join(dir, 'control.sock')}\n`);
   chmodSync(join(dir, 'ha.cf'), 0o600);

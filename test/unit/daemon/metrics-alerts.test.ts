@@ -86,7 +86,9 @@ test('alerts: every series exists at 0 from the first scrape; injected events ma
 
     // Inject: one frame failing authentication, three frames 50 ms apart from a node not in ha.cf.
     link.feed('!forged', monotonicNow());
-    const at = monotonicNow();
+    // Whole milliseconds: with a fractional base, (at + 100) - (at + 50) can exceed 50 by a rounding
+    // error and land the gap in the next bucket.
+    const at = Math.round(monotonicNow());
     const stranger = JSON.stringify({ type: 'status', from: 'gamma' });
     for (let i = 0; i < 3; i++) link.feed(stranger, at + 50 * i);
     let after = await scrape();
