@@ -255,3 +255,28 @@ test('graceful stop: stop notifications queue before the goodbye; the goodbye is
   assert.ok(done.some((e) => e.type === 'stopped'));
   assert.deepEqual(m.step({ type: 'tick', now: 7000 }), []);
 });
+
+test('a failed start reports FAULT for the group and the node, after the local-failure report', () => {
+  const m = new FailoverMachine({ ...config, notifyTransitions: true }, { generation: 1, standby: false, now: 0 });
+  const told: string[] = [];
+  const answer = (effects: Effect[], now: number): Effect[] => {
+    const out: Effect[] = [];
+    for (const e of effects) {
+      if (e.type === 'run-hook') {
+        told.push(e.env['TWINBEAT_TYPE'] === undefined ? e.hook : `${e.env['TWINBEAT_TYPE']} ${e.env['TWINBEAT_STATE']}`);
+        out.push(...answer(m.step({ type: 'hook-done', now, opId: e.opId, ok: true, reason: '' }), now));
+      }
+      if (e.type === 'run-resource') out.push(e);
+    }
+    return out;
+  };
+  let pending: Effect[] = [];
+  for (let t = 0; t <= 9000 && pending.length === 0; t += 500) pending = answer(m.step({ type: 'tick', now: t }), t);
+  const start = pending[0]!;
+  assert.ok(start.type === 'run-resource' && start.action === 'start');
+  pending = answer(m.step({ type: 'resource-done', now: 9100, opId: start.opId, outcome: 'failed', reason: 'exit 1' }), 9100);
+  // The rollback stops what started (nothing but the failed resource): answer any stop.
+  for (const e of pending) if (e.type === 'run-resource') answer(m.step({ type: 'resource-done', now: 9200, opId: e.opId, outcome: 'ok', reason: '' }), 9200);
+  assert.equal(m.status().groups[0]!.failedHere, true);
+  assert.deepEqual(told, ['group BACKUP', 'node BACKUP', 'local-failure', 'group FAULT', 'node FAULT'], 'never MASTER: the group did not run');
+});
