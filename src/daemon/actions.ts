@@ -10,10 +10,14 @@ import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
 import { saveState } from './state-file.js';
+import { heartbeatEnvironment } from '../resources/environment.js';
 
-/** Environment every resource script gets: the ARP burst and duplicate-address detection settings IPaddr reads. */
+/**
+ * Environment every resource script gets: Heartbeat's HA_* variables (with the ha.cf env lines),
+ * and the ARP burst and duplicate-address detection settings IPaddr reads.
+ */
 export function scriptEnv(config: Config): Record<string, string> {
-  return { TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
+  return { ...heartbeatEnvironment(config), TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
 }
 
 export function actionTimeoutMs(config: Config, resourceId: string, action: ResourceAction): number {
@@ -31,6 +35,12 @@ export function actionTimeoutMs(config: Config, resourceId: string, action: Reso
 
 /** Outcomes that are a failure of the action (not-running is a status answer, not a failure). */
 const FAILED_OUTCOMES = new Set(['failed', 'timed-out', 'not-installed', 'not-configured']);
+
+/** One sentence for a script that left a process holding its output (runner heldOutput). */
+export function heldOutputWarning(what: string, held: NonNullable<ScriptResult['heldOutput']>): string {
+  const who = held.pids.length > 0 ? ` (pid ${held.pids.join(', ')} still in its process group)` : '';
+  return `${what}: the script exited but a process it started still holds its ${held.streams.join(' and ')}${who}; start daemons with their output redirected (>/dev/null 2>&1 or a log file) and detached (setsid), or a later timeout kills them with the script's group`;
+}
 
 /**
  * The last lines of a script's stderr, for the warning that reports its failure: at most
@@ -102,6 +112,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       exit: result.exitCode,
     });
     warnFailure(log, `${resourceId} ${action}`, result, { resource: resourceId, action });
+    if (result.heldOutput) log.warn('resource-output-held', heldOutputWarning(`${resourceId} ${action}`, result.heldOutput), { resource: resourceId, action });
     return result;
   };
 

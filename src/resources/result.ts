@@ -13,4 +13,10 @@ export interface ScriptResult {
   reason: string;
   stdout: string;
   stderr: string;
+  /**
+   * The script exited but a process it started still held these output pipes open when the
+   * result was taken (a daemon started without redirecting its output), and the pids left in
+   * the script's process group. Absent when the pipes closed with the script.
+   */
+  heldOutput?: { streams: ('stdout' | 'stderr')[]; pids: number[] };
 }
