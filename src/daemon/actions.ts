@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
-import type { ScriptResult } from '../resources/result.js';
+import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
@@ -35,12 +35,6 @@ export function actionTimeoutMs(config: Config, resourceId: string, action: Reso
 
 /** Outcomes that are a failure of the action (not-running is a status answer, not a failure). */
 const FAILED_OUTCOMES = new Set(['failed', 'timed-out', 'not-installed', 'not-configured']);
-
-/** One sentence for a script that left a process holding its output (runner heldOutput). */
-export function heldOutputWarning(what: string, held: NonNullable<ScriptResult['heldOutput']>): string {
-  const who = held.pids.length > 0 ? ` (pid ${held.pids.join(', ')} still in its process group)` : '';
-  return `${what}: the script exited but a process it started still holds its ${held.streams.join(' and ')}${who}; start daemons with their output redirected (>/dev/null 2>&1 or a log file) and detached (setsid), or a later timeout kills them with the script's group`;
-}
 
 /**
  * The last lines of a script's stderr, for the warning that reports its failure: at most

@@ -164,17 +164,15 @@ export class ScriptRunner {
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
 
-    // Which of the script's output pipes reached EOF: one still open when the result is taken
-    // after a normal exit is held by a process the script left behind.
-    const open = { stdout: child.stdout !== null, stderr: child.stderr !== null };
-    void closed(child.stdout).then(() => (open.stdout = false));
-    void closed(child.stderr).then(() => (open.stderr = false));
+    // An output pipe still open when the result is taken after a normal exit is held by a
+    // process the script left behind.
+    const stillOpen = (stream: Readable | null) => stream !== null && !stream.destroyed && !stream.readableEnded;
 
     const finish = (result: Omit<ScriptResult, 'durationMs' | 'stdout' | 'stderr' | 'heldOutput'>) => {
       if (done) return;
       done = true;
       timers.forEach(clearTimeout);
-      const held = exit && !timedOut ? (['stdout', 'stderr'] as const).filter((s) => open[s]) : [];
+      const held = exit && !timedOut ? (['stdout', 'stderr'] as const).filter((s) => stillOpen(child[s])) : [];
       child.stdout?.destroy();
       child.stderr?.destroy();
       const heldOutput = held.length > 0 ? { streams: [...held], pids: groupMembers(child.pid!) } : undefined;
