@@ -5,8 +5,8 @@
 // ha.cf `env NAME=VALUE` lines as HA_NAME. Resource scripts of every class get it (under
 // Heartbeat every child inherited it; ocf-shellfuncs logs through HA_LOGFACILITY and friends).
 // Pure: builds a record; the one function that touches the file system is ensureRscTmp.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 import type { Config } from '../config/types.js';
 
 /** resource-agents 4.x's HA_RSCTMP (ocf-directories): agents keep their state files here. */
@@ -47,8 +47,16 @@ export function heartbeatEnvironment(c: HeartbeatEnvInput): Record<string, strin
 export function ensureRscTmp(env: Record<string, string>): string | null {
   const dir = env['HA_RSCTMP'];
   if (dir === undefined || !dir.startsWith('/')) return null;
+  // One component at a time, not mkdirSync's recursive mode: that never returns for a path
+  // under /proc (Node.js 18-22 loop on its ENOENT), and `env RSCTMP=` comes from ha.cf.
+  const parts = normalize(dir).split('/').filter((p) => p !== '');
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o1755 });
+    for (let i = 1; i <= parts.length; i++) {
+      const path = `/${parts.slice(0, i).join('/')}`;
+      if (existsSync(path)) continue;
+      mkdirSync(path, { mode: i === parts.length ? 0o1755 : 0o755 });
+    }
+    if (!statSync(dir).isDirectory()) return `cannot create HA_RSCTMP ${dir}: not a directory`;
     return null;
   } catch (err) {
     return `cannot create HA_RSCTMP ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
