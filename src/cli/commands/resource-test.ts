@@ -4,7 +4,7 @@
 // status, stop again, each answer checked against what twinbeat needs. It drives the same
 // ScriptRunner the daemon uses, with the environment the daemon gives scripts (HA_*, and the
 // env lines of DIR/ha.cf when it can be read), so a pass here means the daemon will read the
-// script the same way. Reads DIR/ha.cf; runs the script.
+// script the same way. Reads DIR/ha.cf, creates HA_RSCTMP if missing; runs the script.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
@@ -18,7 +18,7 @@ import { heldOutputWarning, type ScriptResult } from '../../resources/result.js'
 import { ScriptRunner } from '../../resources/runner.js';
 import { DEFAULT_OCF_ROOT, checkScriptSafety, locateResource, notFoundReason, resolveScript, scriptSearchPath } from '../../resources/locate.js';
 import { actionWord, extraActions, type ScriptAction, type ScriptClass } from '../../resources/classes.js';
-import { heartbeatEnvironment } from '../../resources/environment.js';
+import { ensureRscTmp, heartbeatEnvironment } from '../../resources/environment.js';
 
 export interface ResourceTestDeps {
   searchPath?: string[];
@@ -178,6 +178,9 @@ async function runResourceTest(deps: ResourceTestDeps, global: GlobalOptions, ar
   };
   const runner = deps.runner ?? new ScriptRunner({ ocfRoot });
   const env = { ...daemonEnvironment(global), ...deps.env };
+  // As the daemon does at start: agents keep their state files in HA_RSCTMP.
+  const rscTmpProblem = ensureRscTmp(env);
+  if (rscTmpProblem) io.err(`twinbeat resource-test: warning: ${rscTmpProblem}\n`);
   const say = (line: string) => {
     if (!global.json) io.out(line + '\n');
   };
