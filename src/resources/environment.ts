@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Config } from '../config/types.js';
+import { DEFAULT_CONFIG_DIR } from '../config/config-dir.js';
 
 /** resource-agents 4.x's HA_RSCTMP (ocf-directories): agents keep their state files here. */
 export const DEFAULT_RSCTMP = '/run/resource-agents';
@@ -23,21 +24,24 @@ export type HeartbeatEnvInput = Pick<Config, 'self' | 'dir' | 'logfile' | 'debug
  * for those names, DAEMON_SET_HA_NAMES).
  */
 export function heartbeatEnvironment(c: HeartbeatEnvInput): Record<string, string> {
+  // Configurations assembled by hand (tests, tools) may leave out what loadConfig always sets.
+  const dir = c.dir ?? DEFAULT_CONFIG_DIR;
   const own: Record<string, string> = {
     HA_CURHOST: c.self,
-    HA_DIR: c.dir,
-    HA_FUNCS: join(c.dir, 'shellfuncs'),
+    HA_DIR: dir,
+    HA_FUNCS: join(dir, 'shellfuncs'),
     HA_DATEFMT: heartbeatDateFormat,
     // twinbeat has no ha_logd; scripts log to the files and facility below.
     HA_LOGD: 'no',
     // Heartbeat set it in its on/off modes; twinbeat always runs the handshake (legacy as on).
     HA_NICEFAILBACK: 'yes',
   };
-  if (c.logfile !== null) own['HA_LOGFILE'] = c.logfile;
-  if (c.debugfile !== null) own['HA_DEBUGLOG'] = c.debugfile;
-  if (c.logfacility !== null) own['HA_LOGFACILITY'] = c.logfacility;
+  if (c.logfile) own['HA_LOGFILE'] = c.logfile;
+  if (c.debugfile) own['HA_DEBUGLOG'] = c.debugfile;
+  if (c.logfacility) own['HA_LOGFACILITY'] = c.logfacility;
   if (c.debug > 0) own['HA_debug'] = String(c.debug);
-  return { HA_RSCTMP: DEFAULT_RSCTMP, ...c.env, ...own };
+  if (c.self === undefined) delete own['HA_CURHOST'];
+  return { HA_RSCTMP: DEFAULT_RSCTMP, ...(c.env ?? {}), ...own };
 }
 
 /**
