@@ -129,8 +129,9 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     // Before any link opens or the core ticks: stop whatever a killed predecessor left running,
     // so the core's "I hold nothing" is true. A failed stop throws (caught below: exit 1).
     const runner = new ScriptRunner();
-    // Heartbeat's init script created HA_RSCTMP; agents fail to write state files without it.
-    const rscTmpProblem = ensureRscTmp(heartbeatEnvironment(config.current));
+    // Heartbeat's init script created HA_RSCTMP (as root); agents fail to write state files
+    // without it. A daemon not running as root (tests) leaves it to whoever set it up.
+    const rscTmpProblem = process.geteuid?.() === 0 ? ensureRscTmp(heartbeatEnvironment(config.current)) : null;
     if (rscTmpProblem) log.warn('rsctmp-missing', rscTmpProblem);
     await reclaimAtStartup({ config: config.current, runner, log });
 
