@@ -52,7 +52,7 @@ export function ensureRscTmp(env: Record<string, string>): string | null {
   const dir = env['HA_RSCTMP'];
   if (dir === undefined || !dir.startsWith('/')) return null;
   // One component at a time, not mkdirSync's recursive mode: that never returns for a path
-  // under /proc (Node.js 18-22 loop on its ENOENT), and `env RSCTMP=` comes from ha.cf.
+  // under /proc (seen with Node.js 20: it loops on the ENOENT), and `env RSCTMP=` comes from ha.cf.
   const parts = normalize(dir).split('/').filter((p) => p !== '');
   try {
     for (let i = 1; i <= parts.length; i++) {
