@@ -50,6 +50,8 @@ export interface HaCfValues {
   pingGroups: Setting<{ name: string; addresses: string[] }>[];
   monitors: Setting<MonitorSpec>[];
   hooks: Setting<{ kind: HookKind; path: string }>[];
+  /** `env NAME=VALUE`: exported to scripts as HA_NAME (Heartbeat config.c set_env). */
+  env: Setting<{ name: string; value: string }>[];
   startTimeout?: Setting<number>;
   stopTimeout?: Setting<number>;
   notifyTimeout?: Setting<number>;
@@ -69,8 +71,16 @@ export interface HaCfValues {
 }
 
 export function emptyValues(): HaCfValues {
-  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [] };
+  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [], env: [] };
 }
+
+/** Bounds of an `env` line's NAME and VALUE (Heartbeat's MAXLINE is 512 bytes for both). */
+export const ENV_LIMITS = { nameLength: 64, valueBytes: 511 } as const;
+/**
+ * The HA_ variables the daemon sets for every script itself (src/resources/environment.ts), so
+ * an `env` line cannot change them: Heartbeat set these after reading ha.cf, overwriting any.
+ */
+export const DAEMON_SET_HA_NAMES: readonly string[] = ['CURHOST', 'DIR', 'FUNCS', 'DATEFMT', 'LOGFILE', 'DEBUGLOG', 'LOGFACILITY', 'LOGD', 'debug', 'NICEFAILBACK'];
 
 /**
  * The kinds `tb_hook` accepts: the core's hook kinds (kept equal by test/unit/core/vocabulary.test.ts)
@@ -576,10 +586,24 @@ export const directives: readonly Directive[] = [
   ignored('max_rexmit_delay', 'MS', '250', 'Retransmit request pacing; twinbeat does not retransmit heartbeats.', (words, ctx) => integer(words, ctx, 0, 1_000_000)),
   ignored('hbgenmethod', 'file|time', 'file', 'Generation number source; twinbeat keeps its generation in tb_state_file.', (words, ctx) => oneOf(words, ctx, ['file', 'time'], true)),
   ignored('uuidfrom', 'file|nodename', 'file', 'Node UUID source; twinbeat identifies nodes by name.', (words, ctx) => oneOf(words, ctx, ['file', 'nodename'])),
-  ignored('env', 'NAME=VALUE', '—', 'Environment for Heartbeat\'s children (HA_NAME). Not exported by twinbeat.', (words, ctx) => {
-    const word = single(words, ctx, 'NAME=VALUE');
-    if (word !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) ctx.error('NAME=VALUE', shown(word));
-  }, true),
+  entry({
+    name: 'env', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'NAME=VALUE [NAME=VALUE…]', default: '—',
+    doc: `Exported to every resource script as HA_NAME=VALUE, as Heartbeat exported it to its children (config.c set_env); lines and tokens add up. NAME: a letter or _, then letters, digits, _ (at most ${ENV_LIMITS.nameLength}); VALUE: at most ${ENV_LIMITS.valueBytes} bytes, no blanks or commas (Heartbeat splits the line there); each NAME once. The names twinbeat sets itself (${DAEMON_SET_HA_NAMES.join(', ')}) are ignored with a notice, as Heartbeat overwrote them; env RSCTMP=DIR replaces the default HA_RSCTMP.`,
+    apply(words, ctx) {
+      const word = single(words, ctx, 'NAME=VALUE');
+      if (word === undefined) return;
+      const m = /^([^=]*)=([\s\S]*)$/.exec(word);
+      if (!m || !new RegExp(`^[A-Za-z_][A-Za-z0-9_]{0,${ENV_LIMITS.nameLength - 1}}$`).test(m[1]!)) {
+        return ctx.error(`NAME=VALUE (NAME: a letter or _, then letters, digits, _; at most ${ENV_LIMITS.nameLength})`, shown(word));
+      }
+      const [, name, value] = m as unknown as [string, string, string];
+      if (Buffer.byteLength(value) > ENV_LIMITS.valueBytes) return ctx.error(`a value of at most ${ENV_LIMITS.valueBytes} bytes`, shown(word));
+      const earlier = ctx.values.env.find((e) => e.value.name === name);
+      if (earlier) return ctx.error(`each NAME once (${name} is already at ${earlier.origin.file}:${earlier.origin.line})`, shown(word));
+      if (DAEMON_SET_HA_NAMES.includes(name)) return ctx.notice(`HA_${name} is set by twinbeat itself, as Heartbeat set it; env ${name}=… is ignored`);
+      ctx.values.env.push({ value: { name, value }, origin: ctx.origin });
+    },
+  }),
   ignored('coredumps', 'on|off', 'on', 'Enable core dumps; not applicable to twinbeat.', bool),
   ignored('coreroot', 'PATH', '—', 'Core dump directory; not applicable.', absolutePath),
   ignored('use_apphbd', 'on|off', 'off', 'Register with apphbd; not applicable.', bool),

@@ -140,7 +140,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     }
     const resources = g.resources.map((r) => {
       const found = input.scripts.find(r.script);
-      if (!found) fail(g.origin, r.id, `an executable script ${r.script}`, 'none', input.scripts.notFound(r.script));
+      if (!found) fail(g.origin, r.id, `an executable ${r.script.startsWith('ocf:') ? 'OCF agent' : r.script.startsWith('systemd:') ? 'systemctl for' : 'script'} ${r.script}`, 'none', input.scripts.notFound(r.script));
       else scriptSafetyProblem(found.path, input.scripts, (expected, got, hint) => fail(g.origin, r.id, expected, got, hint));
       return { ...r, path: found?.path ?? '', class: found?.class ?? 'heartbeat' };
     });
@@ -183,6 +183,7 @@ export function buildConfig(input: BuildInput): BuildResult {
   ] as const) record(name, s);
   for (const m of hacf.monitors) record(`tb_monitor ${m.value.id}`, m);
   for (const h of hacf.hooks) record(`tb_hook ${h.value.kind}`, h);
+  for (const e of hacf.env) record(`env ${e.value.name}`, e);
 
   const shared = { nodes, keepaliveMs, deadtimeMs, warntimeMs, initdeadMs, autoFailback, udpport, groups } as const;
   const config: Config = {
@@ -202,6 +203,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     deadpingMs: hacf.deadping?.value ?? deadtimeMs,
     realtime: settingOrDefault(hacf, 'realtime'),
     rtprio: settingOrDefault(hacf, 'rtprio'),
+    env: Object.fromEntries(hacf.env.map((e) => [`HA_${e.value.name}`, e.value.value])),
     auth: input.auth,
     digest: configDigest(shared),
     ext: {

@@ -5,16 +5,20 @@ import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
-import type { ScriptResult } from '../resources/result.js';
+import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
 import { isTransitionHook, notRun, runTransition } from './notify.js';
 import { saveState } from './state-file.js';
+import { heartbeatEnvironment } from '../resources/environment.js';
 
-/** Environment every resource script gets: the ARP burst and duplicate-address detection settings IPaddr reads. */
+/**
+ * Environment every resource script gets: Heartbeat's HA_* variables (with the ha.cf env lines),
+ * and the ARP burst and duplicate-address detection settings IPaddr reads.
+ */
 export function scriptEnv(config: Config): Record<string, string> {
-  return { TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
+  return { ...heartbeatEnvironment(config), TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
 }
 
 export function actionTimeoutMs(config: Config, resourceId: string, action: ResourceAction): number {
@@ -104,6 +108,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       exit: result.exitCode,
     });
     warnFailure(log, `${resourceId} ${action}`, result, { resource: resourceId, action });
+    if (result.heldOutput) log.warn('resource-output-held', heldOutputWarning(`${resourceId} ${action}`, result.heldOutput), { resource: resourceId, action });
     return result;
   };
 
