@@ -75,6 +75,7 @@
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
 import { allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
+import { driftHolder } from './drift.js';
 import { GroupOps } from './group-ops.js';
 import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
@@ -661,9 +662,8 @@ export class FailoverMachine {
     const eligibility = this.eligible(g);
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
-      return g.phase !== 'stopped'
-        ? { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' }
-        : { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+      const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
+      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable() });
     }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
