@@ -64,6 +64,10 @@
 //   notify-delay      a hung notification hook (local/remote-failure) excuses neither a late
 //                     takeover nor a start on stale ping evidence (notifications never sit in front
 //                     of the takeover path).
+//   drift-heal        the two nodes list other resource groups (drift in the group set): after a
+//                     heal (and after the final calm) no resource runs on both, and one that ran on
+//                     both at the heal (split brain) runs on exactly one (nothing starts by a drifted
+//                     peer's claims, so "runs nowhere" is otherwise excused).
 //   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
 //                     at most twice (there and back). A move is a start while the other machine
 //                     does not run the group: a second copy started while the peer kept its own
@@ -76,12 +80,13 @@
 // comparison, SOAK_HOLES keeps only the listed ones (a comma list, or `none`):
 //   standby (holes 1, 2)  property standby-trap.
 //   generation (hole 3)   fault: a node restarts without its state file (a lower generation).
-//   drift (hole 4)        fault: node b lists the haresources lines in reverse order.
+//   drift (hole 4)        fault: node b lists the haresources lines in reverse order (odd seeds)
+//                         or another group set (even seeds: an extra group owned by a or b).
 //   notify (hole 7)       property notify-delay.
 //   flap (hole 10)        property flap-damping.
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
-import { MessageType } from '../../src/protocol/message.js';
+import { MessageType, sameGroups } from '../../src/protocol/message.js';
 import type { CoreStatus, GroupStatus } from '../../src/core/status.js';
 
 export type Hole = 'standby' | 'generation' | 'drift' | 'notify' | 'flap';
@@ -281,7 +286,8 @@ export class Properties {
     if (wasDisrupted && !this.disrupted()) {
       this.lastDisruptedAt = w.now;
       const at = w.now;
-      w.schedule(this.bounds.heal, () => this.checkHeal(at));
+      const onBoth = new Set(this.resources.filter((id) => NODES.every((n) => w.nodes[n].running(id))));
+      w.schedule(this.bounds.heal, () => this.checkHeal(at, onBoth));
     }
   }
 
@@ -646,12 +652,12 @@ export class Properties {
   }
 
   /** (3) Called HEAL bound after a disruption ended at `healedAt`. */
-  private checkHeal(healedAt: number): void {
+  private checkHeal(healedAt: number, onBothAtHeal: ReadonlySet<string>): void {
     const w = this.world;
     if (this.lastDisruptedAt > healedAt) return;
     if (NODES.some((n) => this.lastTouched[n] >= healedAt - this.bounds.heal || !w.nodes[n].up || !w.nodes[n].machine)) return;
     this.checked.heal += 1;
-    this.checkExactlyOne('heal', `(3) ${this.bounds.heal} ms after the heal at t=${healedAt}`);
+    this.checkExactlyOne('heal', `(3) ${this.bounds.heal} ms after the heal at t=${healedAt}`, false, onBothAtHeal);
   }
 
   /** After the final calm. */
@@ -666,10 +672,13 @@ export class Properties {
    * Every resource runs on at most one machine, and on exactly one if some node is eligible.
    * `strict`: a node in a standby its operator did not ask for counts as eligible (standby-trap).
    */
-  private checkExactlyOne(property: string, when: string, strict = false): void {
+  private checkExactlyOne(property: string, when: string, strict = false, onBothAtHeal: ReadonlySet<string> = new Set()): void {
     const w = this.world;
     const statuses = NODES.map((n) => w.nodes[n].machine!.status());
     if (statuses.some((s) => s.groups.some((g) => g.stopFailed))) return;
+    // Other group sets: nothing starts by the peer's claims, so a group may rightly run nowhere;
+    // but one that ran on both at the heal (split brain) ends on exactly one (drift-heal).
+    const drift = !sameGroups(w.nodes.a.config.configDigest, w.nodes.b.config.configDigest);
     for (const group of w.nodes.a.config.groups) {
       const eligible = statuses.some((s) => eligibleFor(s, this.groupStatus(s, group.key)));
       const trapped = strict && NODES.some((n, i) => {
@@ -678,8 +687,9 @@ export class Properties {
       });
       for (const r of group.resources) {
         const runners = NODES.filter((n) => w.nodes[n].running(r.id));
-        if (runners.length > 1) this.fail(property, `${when}: ${r.id} runs on both nodes`);
-        if (runners.length > 0 || (!eligible && !trapped)) continue;
+        if (runners.length > 1) this.fail(drift ? 'drift-heal' : property, `${when}: ${r.id} runs on both nodes${drift ? ' (other group sets)' : ''}`);
+        if (drift && runners.length === 0 && onBothAtHeal.has(r.id) && eligible) this.fail('drift-heal', `${when}: ${r.id} ran on both at the heal and now runs nowhere (other group sets)`);
+        if (drift || runners.length > 0 || (!eligible && !trapped)) continue;
         const standby = `standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby}`;
         this.fail(eligible ? property : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);
       }

@@ -10,12 +10,12 @@
 // on both at the same instant) and takeover races a few hundred ms apart; failing start/stop scripts and crashing resources; hung hooks; ping nodes lost.
 //
 // The holes of issue 12 (all fixed) are part of the default fault model: state files lost (a
-// restart with a lower generation), haresources lines in a different order on the two nodes
-// (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
+// restart with a lower generation), haresources lines in a different order on the two nodes or
+// other group sets (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
 // flaps reach the one-fence rule), and the stricter properties; `holes` (SOAK_HOLES, see
 // properties.ts) leaves some out for comparison.
 
-import { LINKS, NODES, World, addFault, makeConfig, type LinkName, type NodeName, type WorldOptions } from './world.js';
+import { LINKS, NODES, World, addFault, makeConfig, withOtherGroups, type LinkName, type NodeName, type WorldOptions } from './world.js';
 import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
@@ -68,7 +68,12 @@ export class Soak {
       dad: this.plan() < 0.5,
     };
     this.world = new World(worldOptions);
-    if (this.holes.has('drift') && this.plan() < 0.3) this.world.nodes.b.config = makeConfig('b', this.world.options, true);
+    // Drift: odd seeds list b's haresources lines in reverse order (the same groups), even seeds
+    // give b another group SET (an extra group, owned by a or b): claims unreadable both ways.
+    if (this.holes.has('drift') && this.plan() < 0.3) {
+      const b = makeConfig('b', this.world.options, seed % 2 === 1);
+      this.world.nodes.b.config = seed % 2 === 1 ? b : withOtherGroups(b, seed % 4 === 0 ? 'a' : 'b');
+    }
     this.props = new Properties(this.world, seed, this.holes);
     this.faults = [
       [20, () => this.cut()],
