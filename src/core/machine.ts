@@ -83,6 +83,7 @@ import { LinkTracker, type LinkChange } from './links.js';
 import { PeerView, type PeerState } from './peer-view.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
+import { racesOurDemand } from './takeover-race.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
 import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
@@ -131,6 +132,8 @@ export class FailoverMachine {
   /** seq of our first status after our own last takeover command: demands must acknowledge it. */
   private ownTakeoverSeq = 0;
   private ownTakeoverSeqPending = false;
+  /** seq of the last status that carried our demand (takeover-race.ts). */
+  private lastDemandSeq = 0;
   private lastCommand: CoreStatus['lastCommand'] = null;
   private out: Effect[] = [];
   private started = false;
@@ -351,6 +354,7 @@ export class FailoverMachine {
       g.failedSince = null;
     }
     this.ownTakeoverSeq = 0;
+    this.lastDemandSeq = 0;
     this.ownTakeoverSeqPending = this.demand !== null;
     this.log('warn', 'generation-behind', `${this.config.peer} remembers generation ${remembered} of ours but we started as ${before} (state file lost or restored): continuing as generation ${this.generation}`, { from: before, to: this.generation });
     this.persistNow();
@@ -381,14 +385,16 @@ export class FailoverMachine {
 
   /**
    * The peer's operator ran takeover: yield (not persisted) unless we are in standby anyway, the
-   * demand predates our own last takeover, or both demand at once and we win by name order.
+   * demand predates our own last takeover, or the two demands overlapped (ours outstanding, or the
+   * peer had seen it: takeover-race.ts) and we win by name order.
    */
   private honourTakeoverDemand(message: StatusMessage): void {
     if (this.standby || this.leaving || message.standby || message.type !== MessageType.Status) return;
     if (this.deferring === 'peer-takeover') return;
     if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
     if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
-    if (this.demand) {
+    const raced = racesOurDemand(message.ackGeneration, message.ackSeq, { generation: this.generation, firstSeq: this.ownTakeoverSeq, lastSeq: this.lastDemandSeq });
+    if (this.demand || raced) {
       if (this.winsTakeoverRace()) return;
       this.log('warn', 'takeover-race-lost', `${this.config.peer} demanded a takeover at the same time as we did: ${this.config.peer} wins by name order, yielding`);
     }
@@ -838,6 +844,7 @@ export class FailoverMachine {
       this.ownTakeoverSeq = this.seq;
       this.ownTakeoverSeqPending = false;
     }
+    if (this.demand) this.lastDemandSeq = this.seq;
   }
 
   private maybePersist(): void {

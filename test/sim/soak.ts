@@ -234,7 +234,32 @@ export class Soak {
     this.operatorCommand(first, 'takeover');
     if (gap === 0) this.operatorCommand(second, 'takeover');
     else this.world.schedule(gap, () => !this.calm && this.operatorCommand(second, 'takeover'));
-    return `takeover-race ${first} then ${second} +${gap}${slowMs > 0 ? ` (links ${slowMs} ms slow)` : ''}`;
+    const stale = slowMs > 0 && gap === 0 ? this.staleDemands() : '';
+    return `takeover-race ${first} then ${second} +${gap}${slowMs > 0 ? ` (links ${slowMs} ms slow)` : ''}${stale}`;
+  }
+
+  /**
+   * Right after a simultaneous takeover over slow links, the frames of a (the race winner by
+   * name, whose demand b must answer) are lost until just before both demands time out: a's last
+   * demand frames then reach b after b's own demand expired, while b's reach a after a's did
+   * (seed 15343 found both nodes yielding to each other for good this way).
+   */
+  private staleDemands(): string {
+    const w = this.world;
+    const lostFrom = randInt(this.plan, 50, 500);
+    const lostFor = w.options.deadtimeMs - lostFrom - randInt(this.plan, 100, 600);
+    w.schedule(lostFrom, () => {
+      if (this.calm) return;
+      w.setLinks([...LINKS], ['a'], { cut: true });
+      this.props.noteDisruption();
+      w.schedule(lostFor, () => {
+        if (this.calm) return;
+        const wasDisrupted = this.props.disrupted();
+        w.setLinks([...LINKS], ['a'], { cut: false });
+        this.props.healed(wasDisrupted);
+      });
+    });
+    return `, a> lost ${lostFrom}..${lostFrom + lostFor} ms`;
   }
 
   /** Both operators put their node in standby, then both run takeover at the same instant. */

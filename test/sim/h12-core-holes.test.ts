@@ -1,0 +1,49 @@
+// Scripted simulations for the core holes issue 12's last session left open: stale simultaneous
+// takeover demands (both nodes ended yielding to each other for good), a one-way verdict
+// (peer-deaf) drawn from silence during a flap (the owner stopped its own healthy group), and
+// ping evidence older than deadtime after a long SIGSTOP. Each drives the simulated world
+// (world.ts) and asserts on what actually runs and on the machines' status; each of the first two
+// failed on the core before its fix. Test code only: touches nothing outside test/sim.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LINKS, NODES, World, type NodeName, type WorldOptions } from './world.js';
+import type { Command } from '../../src/core/types.js';
+
+const cmd = (w: World, node: NodeName, command: Command) => w.deliver(w.nodes[node], { type: 'command', now: w.now, command });
+const runners = (w: World, id: string) => NODES.filter((n) => w.nodes[n].running(id));
+const events = (w: World, node: NodeName, event: string) => w.lines.filter((l) => new RegExp(`^ *\\d+ ${node} \\w+ ${event}( |$)`).test(l)).length;
+const deferring = (w: World, node: NodeName) => w.nodes[node].machine!.status().self.deferringToPeer;
+
+function pair(options: Partial<WorldOptions> = {}): World {
+  const w = new World(options);
+  w.boot('a');
+  w.boot('b');
+  w.advance(10_000);
+  return w;
+}
+
+// ---------------------------------------------------------------- stale simultaneous demands
+
+// Seed 15343 of the soak, step by step: takeover on both over slow links; b hears a's first
+// demand (sent before a saw b's, so it is no answer to b's own) and then nothing from a until
+// both demands have timed out; the demand frames still on the way arrive after that, and each
+// node, no longer demanding itself, took the other's as a fresh demand and yielded: for good.
+for (const [delayMs, cutAfterMs, healAfterMs] of [
+  [521, 100, 3600],
+  [700, 400, 3800],
+] as const) {
+  test(`takeover on both, a>b lost ${cutAfterMs}..${healAfterMs} ms, links ${delayMs} ms slow: stale demands do not make both yield for good`, () => {
+    const w = pair();
+    w.setLinks([...LINKS], [...NODES], { fixedDelayMs: delayMs });
+    cmd(w, 'a', 'takeover');
+    cmd(w, 'b', 'takeover');
+    w.advance(cutAfterMs);
+    w.setLinks([...LINKS], ['a'], { cut: true });
+    w.advance(healAfterMs - cutAfterMs);
+    w.setLinks([...LINKS], ['a'], { cut: false });
+    w.advance(20_000);
+    assert.ok(!(deferring(w, 'a') !== null && deferring(w, 'b') !== null), `both yield to each other: a=${deferring(w, 'a')} b=${deferring(w, 'b')}`);
+    assert.equal(deferring(w, 'a'), null, 'a, first by name, does not yield to a demand that raced its own');
+    for (const id of w.resourceIds()) assert.equal(runners(w, id).length, 1, `${id} runs on ${runners(w, id).join(',') || 'nobody'}`);
+  });
+}
