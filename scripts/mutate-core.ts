@@ -62,6 +62,7 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'drift-freeze-off', rule: 'a peer listing other groups is not read by its claims (drifted())', find: "return this.peer.state === 'alive' && this.peer.groupsMatch === false;", replace: 'return false;' },
   { name: 'drift-keeps-split-brain-copy', rule: 'under drift a group we hold but do not own goes back to its owner once it holds groups', find: 'if (input.selfIsOwner || !input.peerHoldsAny || input.peerUnavailable)', replace: 'if (true)' },
   { name: 'stale-demand-honoured', rule: 'a peer demand that had seen ours is a race decided by name, also after ours timed out', find: 'if (this.demand || raced)', replace: 'if (this.demand)' },
+  { name: 'deaf-from-silence', rule: "a peer-deaf verdict needs the peer's frames arriving since the status it should acknowledge", find: 'const evidence = this.deafNow || (heardSince !== null && reference !== undefined && heardSince <= reference.at);', replace: 'const evidence = true;' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

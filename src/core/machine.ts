@@ -558,7 +558,7 @@ export class FailoverMachine {
 
   /** One-way failure: the peer we hear has stopped hearing us (see PeerView.updateDeafness). */
   private updatePeerDeafness(): void {
-    const deaf = this.peer.updateDeafness(this.now, this.config.deadtimeMs);
+    const deaf = this.peer.updateDeafness(this.now, this.config.deadtimeMs, this.peerHeardSince);
     if (deaf === null) return;
     if (deaf) this.log('warn', 'peer-deaf', `${this.config.peer} has not received our heartbeats for deadtime (one-way link failure): yielding the groups it holds`);
     else this.log('info', 'peer-hears-us', `${this.config.peer} receives our heartbeats again`);

@@ -47,3 +47,34 @@ for (const [delayMs, cutAfterMs, healAfterMs] of [
     for (const id of w.resourceIds()) assert.equal(runners(w, id).length, 1, `${id} runs on ${runners(w, id).join(',') || 'nobody'}`);
   });
 }
+
+// ---------------------------------------------------------------- deafness is not silence
+
+// Seed 16631 of the soak, step by step: every link cut for just over deadtime, back for ~100 ms,
+// again and again. The links die one after the other (their last frames differ by a few ms);
+// between the two, the peer was still "alive" and had acknowledged nothing for a deadtime, because
+// it had said nothing at all: the owner took that silence for a one-way failure (peer-deaf),
+// yielded its own healthy group and restarted it a moment later on the peer's death.
+for (const [cutMs, upMs] of [
+  [4399, 96],
+  [4100, 150],
+  [4600, 80],
+] as const) {
+  test(`flapping links (${cutMs} ms cut, ${upMs} ms up): silence is not deafness, the owner never stops its own healthy group`, () => {
+    const w = pair();
+    const owned = w.nodes.a.config.groups[0]!.key;
+    const ownReleases = () => w.lines.filter((l) => l.includes(` a info release-start group=${owned}`)).length;
+    const before = ownReleases();
+    for (let i = 0; i < 6; i++) {
+      w.setLinks([...LINKS], [...NODES], { cut: true });
+      w.advance(cutMs);
+      w.setLinks([...LINKS], [...NODES], { cut: false });
+      w.advance(upMs);
+    }
+    w.setLinks([...LINKS], [...NODES], { cut: true });
+    w.advance(cutMs);
+    for (const n of NODES) assert.equal(events(w, n, 'peer-deaf'), 0, `${n} took the peer's silence for deafness`);
+    assert.equal(ownReleases() - before, 0, 'a released its own group while flapping');
+    for (const r of w.nodes.a.config.groups[0]!.resources) assert.ok(runners(w, r.id).includes('a'), `a kept ${r.id} running`);
+  });
+}

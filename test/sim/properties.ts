@@ -68,6 +68,13 @@
 //                     heal (and after the final calm) no resource runs on both, and one that ran on
 //                     both at the heal (split brain) runs on exactly one (nothing starts by a drifted
 //                     peer's claims, so "runs nowhere" is otherwise excused).
+//   deaf-evidence     a peer-deaf verdict (one-way failure) is drawn only after the peer's frames
+//                     kept arriving (no gap over W + K) for D (silence is the peer-dead rule's to
+//                     judge; links dying one after the other in a flap once made it fire).
+//   flap-owner        in a flapping incident in which nothing but the links changes, from the flap's
+//                     first heal on (earlier link faults are reset then), a node never begins to
+//                     stop a group it owns while eligible, not deferring and not asked to by a
+//                     takeover demand.
 //   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
 //                     at most twice (there and back). A move is a start while the other machine
 //                     does not run the group: a second copy started while the peer kept its own
@@ -83,7 +90,7 @@
 //   drift (hole 4)        fault: node b lists the haresources lines in reverse order (odd seeds)
 //                         or another group set (even seeds: an extra group owned by a or b).
 //   notify (hole 7)       property notify-delay.
-//   flap (hole 10)        property flap-damping.
+//   flap (hole 10)        properties flap-damping and flap-owner.
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
 import { MessageType, sameGroups } from '../../src/protocol/message.js';
@@ -154,6 +161,9 @@ interface NodeWatch {
   fencedLife: number | null;
   /** Persisted standby as last seen (standby-operators). */
   persistedStandby: boolean;
+  /** The peer's frames have arrived since this time without a gap longer than W + K (deaf-evidence). */
+  heardRunFrom: number | null;
+  heardSeen: number | null;
 }
 
 const newWatch = (): NodeWatch => ({
@@ -164,6 +174,8 @@ const newWatch = (): NodeWatch => ({
   failedMarkAt: -Infinity,
   fencedLife: null,
   persistedStandby: false,
+  heardRunFrom: null,
+  heardSeen: null,
 });
 
 export class Properties {
@@ -186,6 +198,8 @@ export class Properties {
   private unheardRestart: Record<NodeName, boolean> = { a: false, b: false };
   private incidentStart = -Infinity;
   private incidentEnd = -Infinity;
+  /** The flap's first heal: from then on only the flap acts on the links (earlier faults were reset). */
+  private flapOnlyFrom = Infinity;
   private startsThisIncident = new Map<string, number>();
   private commands = 0;
   private watch: Record<NodeName, NodeWatch> = { a: newWatch(), b: newWatch() };
@@ -258,8 +272,9 @@ export class Properties {
   }
 
   /** A flapping incident begins and lasts `ms` (plus a deadtime): fences are counted in it (hole 10). */
-  incidentStarts(ms: number): void {
+  incidentStarts(ms: number, firstCycleMs: number): void {
     this.incidentStart = this.world.now;
+    this.flapOnlyFrom = this.world.now + firstCycleMs;
     this.incidentEnd = this.world.now + ms + this.world.options.deadtimeMs;
     this.startsThisIncident.clear();
   }
@@ -366,6 +381,7 @@ export class Properties {
       this.doubles = this.resources.filter((id) => a.running(id) && b.running(id) && !this.stuck(id));
     }
     this.noteDisruption();
+    this.trackHeardRuns();
     this.accountOutage();
     this.checkStandbyIsOperators();
     this.sampleStability();
@@ -481,6 +497,12 @@ export class Properties {
         watch.deadVerdictAt = this.world.now;
         if (level === 'warn') this.checkFreshEvidence(node);
         return;
+      case 'peer-deaf':
+        this.checkDeafEvidence(node);
+        return;
+      case 'release-start':
+        this.checkOwnerKeepsThroughFlap(node);
+        return;
       case 'group-failed':
       case 'failed-mark-cleared':
         watch.failedMarkAt = this.world.now;
@@ -564,6 +586,49 @@ export class Properties {
     const asleep = node.pauses.filter((p) => p.to - p.from > w.options.keepaliveMs).reduce((sum, p) => sum + Math.max(0, Math.min(p.to, w.now) - Math.max(p.from, from)), 0);
     const awake = w.now - from - asleep;
     if (awake < w.options.deadtimeMs) this.fail('fresh-evidence', `${node.name} declares its peer dead after ${awake} ms of awake silence (last heard t=${from}, ${asleep} ms paused; deadtime ${w.options.deadtimeMs})`);
+  }
+
+  /** Runs of frames heard from the peer (deaf-evidence): a gap longer than W + K starts a new run. */
+  private trackHeardRuns(): void {
+    const w = this.world;
+    for (const n of NODES) {
+      const node = w.nodes[n];
+      const watch = this.watch[n];
+      if (node.heardAt === watch.heardSeen) continue;
+      const gap = node.heardAt === null || watch.heardSeen === null ? Infinity : node.heardAt - watch.heardSeen;
+      if (gap > w.options.warntimeMs + w.options.keepaliveMs) watch.heardRunFrom = node.heardAt;
+      watch.heardSeen = node.heardAt;
+    }
+  }
+
+  /**
+   * deaf-evidence: a one-way verdict (peer-deaf) needs the peer's frames to have kept arriving for
+   * the deadtime before it (no gap over W + K); silence, or the first frames after one, is no
+   * evidence (a node paused in that time is not judged: its stall is forgiven).
+   */
+  private checkDeafEvidence(node: SimNode): void {
+    const w = this.world;
+    const o = w.options;
+    this.trackHeardRuns();
+    if (node.pausedAt !== null || node.pauses.some((p) => p.to >= w.now - 2 * o.deadtimeMs)) return;
+    const from = this.watch[node.name].heardRunFrom;
+    if (from === null || w.now - from < o.deadtimeMs) {
+      this.fail('deaf-evidence', `${node.name} declares its peer deaf (one-way failure) although its frames arrive only since t=${from}: silence is not deafness`);
+    }
+  }
+
+  /**
+   * flap-owner: in a clean flapping incident a node never begins to stop a group it owns and may
+   * hold (eligible, not deferring to the peer): the flap ends each split brain on the owner.
+   */
+  private checkOwnerKeepsThroughFlap(node: SimNode): void {
+    if (!this.holes.has('flap') || !this.inCleanIncident() || this.world.now < this.flapOnlyFrom) return;
+    const s = node.machine?.status();
+    if (!s || s.self.deferringToPeer !== null || s.self.standby || s.self.leaving) return;
+    // A demand the peer's operator made before the flap is honoured as usual.
+    const excused = (why: string) => why.includes('not eligible') || why.includes('demands a takeover');
+    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g.why));
+    if (own) this.fail('flap-owner', `${node.name} stops its own group ${own.key} during a flapping incident (${own.why})`);
   }
 
   private watchEscalation(node: SimNode): void {

@@ -145,7 +145,7 @@ export class Soak {
     const times = randInt(rng, 3, 8);
     const cutMs = w.options.deadtimeMs + randInt(rng, 50, 600);
     const upMs = randInt(rng, 80, 150);
-    this.props.incidentStarts(times * (cutMs + upMs));
+    this.props.incidentStarts(times * (cutMs + upMs), cutMs);
     const cycle = (left: number) => {
       if (this.calm) return;
       w.setLinks([...LINKS], [...NODES], { cut: true });
