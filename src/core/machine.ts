@@ -192,7 +192,7 @@ export class FailoverMachine {
         this.onHookDone(event.opId, event.ok, event.reason);
         break;
       case 'ping-result':
-        this.applyGate(this.gate.pingResult(event.reachable), `${event.reachable}/${event.total} ping nodes reachable`);
+        this.applyGate(this.gate.pingResult(event.reachable, event.now), `${event.reachable}/${event.total} ping nodes reachable`);
         break;
       case 'command':
         this.onCommand(event.command);
@@ -299,6 +299,7 @@ export class FailoverMachine {
 
   private forgiveLocalStall(ms: number): void {
     this.links.extend(ms);
+    this.applyGate(this.gate.stalled(this.now), 'ping evidence older than deadtime after the stall');
     this.log('warn', 'local-stall', `our own events arrived ${ms} ms apart: deadlines extended, the peer is not blamed for our stall`, { stallMs: ms });
   }
 

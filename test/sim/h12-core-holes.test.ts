@@ -78,3 +78,27 @@ for (const [cutMs, upMs] of [
     for (const r of w.nodes.a.config.groups[0]!.resources) assert.ok(runners(w, r.id).includes('a'), `a kept ${r.id} running`);
   });
 }
+
+// ---------------------------------------------------------------- ping evidence after a long pause
+
+// The peer is dead, our takeover failed (a retry is due a deadtime later), the ping nodes became
+// unreachable, and our process was stopped (SIGSTOP) for longer than deadtime. On resume the
+// retry is due at once; the takeover gate was opened by a probe older than deadtime. The start
+// must wait for a fresh probe: with none reachable we are the isolated side.
+test('a takeover retry after a SIGSTOP longer than deadtime waits for fresh ping evidence (none reachable: nothing starts)', () => {
+  const w = pair({ pingNodes: true });
+  const { deadtimeMs } = w.options;
+  const b = w.nodes.b.config.groups[1]!.key;
+  w.nodes.a.failStart.push({ match: b, remaining: 1 });
+  w.kill('b');
+  w.advance(deadtimeMs + 3000);
+  assert.equal(events(w, 'a', 'group-failed'), 1, 'the takeover of b failed once: a retry is due');
+  w.nodes.a.pingReachable = false;
+  w.pause('a');
+  w.advance(2 * deadtimeMs);
+  const startsBefore = w.lines.filter((l) => l.includes(` a run start ${b}`)).length;
+  w.resume('a');
+  w.advance(3000);
+  assert.equal(w.lines.filter((l) => l.includes(` a run start ${b}`)).length - startsBefore, 0, 'a started b on ping evidence older than deadtime');
+  assert.equal(w.nodes.a.machine!.status().takeoverGate, 'isolated');
+});

@@ -92,7 +92,9 @@ export class Soak {
       [3, () => this.hangHook()],
       [5, () => this.togglePing()],
       [this.holes.has('generation') ? 3 : 0, () => this.loseState()],
-      [8, () => 'quiet'],
+      // Split off the quiet weight: the other faults' rolls, and every schedule without ping nodes, stay as they were.
+      [1, () => this.staleEvidence()],
+      [7, () => 'quiet'],
     ];
   }
 
@@ -201,6 +203,36 @@ export class Soak {
       w.resume(node);
     });
     return `pause ${node} ${ms}`;
+  }
+
+  /**
+   * Ping evidence gone stale (with ping nodes): the peer is killed, this node's takeover of it
+   * fails once (a retry is due a deadtime later), then the ping nodes become unreachable from
+   * this node and it is paused for longer than deadtime, to be resumed while the retry is due.
+   */
+  private staleEvidence(): string {
+    const w = this.world;
+    const o = w.options;
+    const node = this.node();
+    const peer: NodeName = node === 'a' ? 'b' : 'a';
+    if (!o.pingNodes || !w.nodes[node].up) return 'quiet';
+    this.crash(peer);
+    this.props.touch(node);
+    addFault(w.nodes[node].failStart, 'IPaddr', 1);
+    const lostAfter = o.deadtimeMs + o.keepaliveMs + Math.floor(o.deadtimeMs / 2) + randInt(this.plan, 500, 1500);
+    const pauseMs = o.deadtimeMs + o.keepaliveMs + randInt(this.plan, 500, 3000);
+    w.schedule(lostAfter, () => {
+      if (this.calm || !w.nodes[node].up) return;
+      w.nodes[node].pingReachable = false;
+      this.props.pingChanged(node, false);
+      w.pause(node);
+      this.props.noteDisruption();
+      w.schedule(pauseMs, () => {
+        this.props.touch(node);
+        w.resume(node);
+      });
+    });
+    return `stale-evidence ${node}: kill ${peer}, ${node}'s takeover fails once, ping lost and paused ${pauseMs} ms at +${lostAfter}`;
   }
 
   /** Slow but lossless: still counts as working (delay below one keepalive). */
