@@ -7,7 +7,10 @@
 // just over deadtime, restored for ~100 ms, repeated); machines killed and booted; the daemon
 // killed with -9 while its resources keep running (schedules with duplicate-address detection);
 // SIGSTOP pauses; operator commands, also on both nodes at once (standby on both, then takeover
-// on both at the same instant) and takeover races a few hundred ms apart; failing start/stop scripts and crashing resources; hung hooks; ping nodes lost.
+// on both at the same instant) and takeover races a few hundred ms apart (over slow links, with
+// the winner's frames lost until both demands time out: stale demands); failing start/stop
+// scripts and crashing resources; hung hooks; ping nodes lost (also during a long pause while a
+// takeover retry is due: stale ping evidence).
 //
 // The holes of issue 12 (all fixed) are part of the default fault model: state files lost (a
 // restart with a lower generation), haresources lines in a different order on the two nodes or
