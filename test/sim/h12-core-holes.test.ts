@@ -6,21 +6,10 @@
 // failed on the core before its fix. Test code only: touches nothing outside test/sim.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LINKS, NODES, World, type NodeName, type WorldOptions } from './world.js';
-import type { Command } from '../../src/core/types.js';
+import { LINKS, NODES, type NodeName, type World } from './world.js';
+import { cmd, events, pair, runners } from './scripted.js';
 
-const cmd = (w: World, node: NodeName, command: Command) => w.deliver(w.nodes[node], { type: 'command', now: w.now, command });
-const runners = (w: World, id: string) => NODES.filter((n) => w.nodes[n].running(id));
-const events = (w: World, node: NodeName, event: string) => w.lines.filter((l) => new RegExp(`^ *\\d+ ${node} \\w+ ${event}( |$)`).test(l)).length;
 const deferring = (w: World, node: NodeName) => w.nodes[node].machine!.status().self.deferringToPeer;
-
-function pair(options: Partial<WorldOptions> = {}): World {
-  const w = new World(options);
-  w.boot('a');
-  w.boot('b');
-  w.advance(10_000);
-  return w;
-}
 
 // ---------------------------------------------------------------- stale simultaneous demands
 

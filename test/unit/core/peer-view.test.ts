@@ -65,12 +65,18 @@ test('liveness: a goodbye is death even while links live', () => {
   assert.equal(peer.leftGracefully, true);
 });
 
-test('deaf once a peer heard for deadtime acknowledges nothing we sent deadtime ago; hears again on an ack', () => {
-  const deadtime = 4000;
+/** A peer alive since 0 that acknowledged none of our statuses, sent every second up to 5000. */
+function unacknowledgingPeer(): PeerView {
   const peer = new PeerView(OUR_GENERATION);
   peer.accept(status(1, { ackSeq: 0 }));
   peer.settle(false, 0);
   for (let seq = 1, at = 0; at <= 5000; seq += 1, at += 1000) peer.sent(seq, at);
+  return peer;
+}
+
+test('deaf once a peer heard for deadtime acknowledges nothing we sent deadtime ago; hears again on an ack', () => {
+  const deadtime = 4000;
+  const peer = unacknowledgingPeer();
   assert.equal(peer.updateDeafness(3999, deadtime, 0), null, 'not yet heard for a whole deadtime');
   assert.equal(peer.updateDeafness(5000, deadtime, 0), true);
   assert.equal(peer.deaf, true);
@@ -81,10 +87,7 @@ test('deaf once a peer heard for deadtime acknowledges nothing we sent deadtime 
 
 test('silence is not deafness: no new deaf verdict while no frame of the peer arrives', () => {
   const deadtime = 4000;
-  const peer = new PeerView(OUR_GENERATION);
-  peer.accept(status(1, { ackSeq: 0 }));
-  peer.settle(false, 0);
-  for (let seq = 1, at = 0; at <= 5000; seq += 1, at += 1000) peer.sent(seq, at);
+  const peer = unacknowledgingPeer();
   assert.equal(peer.updateDeafness(5000, deadtime, null), null, 'the peer said nothing: no evidence');
   assert.equal(peer.deaf, false);
   assert.equal(peer.updateDeafness(5100, deadtime, 1200), null, 'heard again only since after the status it should acknowledge: no evidence');
