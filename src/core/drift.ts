@@ -15,8 +15,10 @@
 // is up and running what it knows. The worst outcome is no holder, the second worst two: a peer
 // that holds nothing (it just restarted, standby, stopping) is never given a group this way.
 //
-// Known limit: if the two configurations name different owners for the same group, both keep
-// (or both give up) their copy: the owner part of haresources must agree. `status` shows the
+// Known limits: if the two configurations name different owners for the same group, both keep
+// (or both give up) their copy: the owner part of haresources must agree; and a copy given back
+// to an owner that holds other groups but failed this one runs nowhere until the configurations
+// agree (claims that would say so cannot be read). `status` shows the
 // drift as a problem (`configuration drift` in every group's reason, config-drift in the log).
 
 import type { Holder } from './desired.js';
