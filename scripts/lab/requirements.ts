@@ -55,6 +55,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'chrt', package: 'util-linux', usedBy: 'daemon', why: 'realtime on: SCHED_FIFO' },
   { command: 'prlimit', package: 'util-linux', usedBy: 'daemon', why: 'raises its own open-files soft limit to the hard limit at start' },
   { command: 'logger', package: 'bsdutils', usedBy: 'daemon', why: 'logfacility: syslog' },
+  { command: 'mkfifo', package: 'coreutils', usedBy: 'tests', why: "the serial read loop's unit test: a FIFO at end of file reads like a hung-up tty" },
   { command: 'sysctl', package: 'procps', usedBy: 'tests', why: "the duplicate-address test's namespaces (IPv6 off)" },
   // For issue 15's Pacemaker export: its test checks the generated CIB with `crm_verify
   // --xml-file`. --no-install-recommends: 47 packages, 12 MB download (pacemaker, corosync,

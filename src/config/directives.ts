@@ -52,6 +52,7 @@ export interface HaCfValues {
   hooks: Setting<{ kind: HookKind; path: string }>[];
   startTimeout?: Setting<number>;
   stopTimeout?: Setting<number>;
+  notifyTimeout?: Setting<number>;
   statusTimeout?: Setting<number>;
   arpCount?: Setting<number>;
   arpInterval?: Setting<number>;
@@ -71,7 +72,12 @@ export function emptyValues(): HaCfValues {
   return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [] };
 }
 
-export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure'] as const;
+/**
+ * The kinds `tb_hook` accepts: the core's hook kinds (kept equal by test/unit/core/vocabulary.test.ts)
+ * plus `notify`, keepalived's generic notify script, which the edge runs beside every
+ * master/backup/fault/stop notification (src/daemon/actions.ts).
+ */
+export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure', 'master', 'backup', 'fault', 'stop', 'notify'] as const;
 export type HookKind = (typeof hookKinds)[number];
 
 export const standardBauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800];
@@ -594,8 +600,8 @@ export const directives: readonly Directive[] = [
     apply: monitor,
   }),
   entry({
-    name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure PATH', default: '—',
-    doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run in two lanes, one at a time per lane and in order: fence and escalate (killed after tb_stop_timeout), local-failure and remote-failure (killed after min(tb_stop_timeout, 30 s)), so a hung notifier never delays a fence. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). PATH must be an executable file that only root can change, in directories only root can change (checked when the configuration loads and again before each run).',
+    name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure|master|backup|fault|stop|notify PATH', default: '—',
+    doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run in two lanes, one at a time per lane and in order: fence and escalate (killed after tb_stop_timeout), the notifications local-failure, remote-failure, master, backup, fault, stop (killed after tb_notify_timeout, or tb_stop_timeout if shorter), so a hung notifier never delays a fence, a takeover or a release. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). master, backup, fault, stop (keepalived notify_master/_backup/_fault/_stop): a group, or this node as a whole, changed state (TWINBEAT_TYPE=group|node, TWINBEAT_NAME, TWINBEAT_GROUP, TWINBEAT_STATE, TWINBEAT_PREVIOUS_STATE, TWINBEAT_PRIORITY, TWINBEAT_REASON) and gets keepalived\'s arguments INSTANCE|GROUP NAME STATE PRIORITY; notify: keepalived\'s generic notify script, run after the state\'s own script for every such change with the same arguments; notifications of one group or node arrive in order, and a newer one replaces one still waiting. PATH must be an executable file that only root can change, in directories only root can change (checked when the configuration loads and again before each run).',
     apply(words, ctx) {
       if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [kind, path] = words as [string, string];
@@ -606,6 +612,7 @@ export const directives: readonly Directive[] = [
       ctx.values.hooks.push({ value: { kind: kind as HookKind, path }, origin: ctx.origin });
     },
   }),
+  scalar({ name: 'tb_notify_timeout', kind: 'extension', syntax: 'TIME', fallback: 30000, show: formatDuration, doc: 'A notification hook (local-failure, remote-failure, master, backup, fault, stop, notify) running longer, or longer than tb_stop_timeout, is killed (its whole process group) and counted as timed out; the next notification then runs.' }, 'notifyTimeout', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', fallback: 60000, show: formatDuration, doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', fallback: 60000, show: formatDuration, doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', fallback: 20000, show: formatDuration, doc: 'Timeout of the resource status checks the daemon runs at start-up to reclaim what a killed predecessor left running (tb_monitor checks use their own timeout=).' }, 'statusTimeout', (words, ctx) => duration(words, ctx)),

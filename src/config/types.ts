@@ -88,11 +88,13 @@ export interface Config {
   ext: {
     /** Per-resource monitor settings keyed by resource id. */
     monitors: Record<string, { intervalMs: number; timeoutMs: number; failures: number; restarts: number }>;
-    /** Hook script paths by kind (fence, escalate, local-failure, remote-failure). */
+    /** Hook script paths by kind (fence, escalate, local-failure, remote-failure, master, backup, fault, stop, notify). */
     hooks: Record<string, string>;
     /** Resource action timeouts. */
     startTimeoutMs: number;
     stopTimeoutMs: number;
+    /** Notification hooks are killed after this (or stopTimeoutMs if shorter). */
+    notifyTimeoutMs: number;
     statusTimeoutMs: number;
     /** Gratuitous ARP after IP start: count and interval. */
     arpCount: number;

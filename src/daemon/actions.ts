@@ -9,6 +9,7 @@ import type { ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
+import { isTransitionHook, notRun, runTransition } from './notify.js';
 import { saveState } from './state-file.js';
 
 /** Environment every resource script gets: the ARP burst and duplicate-address detection settings IPaddr reads. */
@@ -56,14 +57,15 @@ function warnFailure(log: Logger, what: string, result: ScriptResult, fields: Re
 }
 
 /**
- * Notification hooks (local-failure, remote-failure) are killed after this, or tb_stop_timeout
- * if shorter: they run in their own lane (core/hooks.ts), so a hung notifier never delays a
- * fence, but their reports must not pile up either. Fence and escalate get tb_stop_timeout.
+ * tb_notify_timeout's default. Notification hooks (local-failure, remote-failure, master, backup,
+ * fault, stop, notify) are killed after tb_notify_timeout, or tb_stop_timeout if shorter: they run
+ * in their own lane (core/hooks.ts), so a hung notifier never delays a fence, but their reports
+ * must not pile up either. Fence and escalate get tb_stop_timeout.
  */
 export const NOTIFY_HOOK_TIMEOUT_MS = 30_000;
 
 export function hookTimeoutMs(config: Config, hook: HookKind): number {
-  return hookLane(hook) === 'notify' ? Math.min(config.ext.stopTimeoutMs, NOTIFY_HOOK_TIMEOUT_MS) : config.ext.stopTimeoutMs;
+  return hookLane(hook) === 'notify' ? Math.min(config.ext.stopTimeoutMs, config.ext.notifyTimeoutMs) : config.ext.stopTimeoutMs;
 }
 
 const notFound = (reason: string): ScriptResult => ({ outcome: 'not-installed', exitCode: null, signal: null, durationMs: 0, reason, stdout: '', stderr: '' });
@@ -109,8 +111,10 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
     runResource,
 
     async runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult> {
-      const path = deps.config().ext.hooks[hook];
-      if (path === undefined) return { outcome: 'ok', exitCode: null, signal: null, durationMs: 0, reason: `no ${hook} hook configured`, stdout: '', stderr: '' };
+      const config = deps.config();
+      if (isTransitionHook(hook)) return runTransition({ runner: deps.runner, hooks: config.ext.hooks, timeoutMs: hookTimeoutMs(config, hook), log }, hook, env);
+      const path = config.ext.hooks[hook];
+      if (path === undefined) return notRun(`no ${hook} hook configured`);
       log.info('hook-run', `running ${hook} hook ${path}`, { hook, path });
       const result = await deps.runner.runHook(path, env, hookTimeoutMs(deps.config(), hook));
       warnFailure(log, `${hook} hook ${path}`, result, { hook, path });

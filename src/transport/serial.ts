@@ -9,7 +9,8 @@
 // re-open attempts are silent: one warning per outage, one notice on recovery. open() itself
 // never fails because the device is missing: it starts the same re-open cycle, so a cable
 // plugged in after the daemon started is picked up.
-import { SerialPort } from 'serialport';
+import { SerialPort, type SerialPortOpenOptions } from 'serialport';
+import { hangupAwareBinding } from './serial-binding.js';
 import { BaseLink } from './base.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
@@ -115,7 +116,9 @@ export class SerialLink extends BaseLink {
   /** Opens the device once; resolves with the error instead of throwing. */
   private tryOpen(): Promise<Error | null> {
     return new Promise((resolve) => {
-      const port = new SerialPort({ path: this.options.device, baudRate: this.options.baud, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, autoOpen: false });
+      const options = { path: this.options.device, baudRate: this.options.baud, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, autoOpen: false } as const;
+      // SerialPort's types hide `binding`, but its constructor takes it (serial-binding.ts: why).
+      const port = new SerialPort({ ...options, binding: hangupAwareBinding } as SerialPortOpenOptions<typeof SerialPort.binding>);
       port.open((err) => {
         if (err) return resolve(err);
         if (this.closed) {

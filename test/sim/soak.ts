@@ -69,6 +69,8 @@ export class Soak {
       monitor: this.plan() < 0.5,
       scriptJitterMs: randInt(this.plan, 0, 300),
       dad: this.plan() < 0.5,
+      // From the seed, not the plan: every other schedule reports transitions, the rest keep their faults as they were.
+      notify: seed % 2 === 1,
     };
     this.world = new World(worldOptions);
     // Drift: odd seeds list b's haresources lines in reverse order (the same groups), even seeds
