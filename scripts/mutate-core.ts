@@ -58,6 +58,12 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'standby-never-cancelled', rule: "the death or stop of the peer cancels standby", find: 'cancelStandby(why) {', replace: 'cancelStandby(why) { return;' },
   { name: 'single-hook-lane', rule: 'notifications never sit in front of the fence (two hook lanes)', find: 'return this.lanes[hookLane(hook.hook)].enqueue(hook, nextOpId);', replace: 'return this.lanes.takeover.enqueue(hook, nextOpId);' },
   { name: 'accepted-without-ack', rule: 'our takeover demand is answered only by a status that acknowledges it', find: 'const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);', replace: 'const answered = true;' },
+  // Issue 12's core holes (drift with other group sets, stale demands, deafness during a flap):
+  { name: 'drift-freeze-off', rule: 'a peer listing other groups is not read by its claims (drifted())', find: "return this.peer.state === 'alive' && this.peer.groupsMatch === false;", replace: 'return false;' },
+  { name: 'drift-keeps-split-brain-copy', rule: 'under drift a group we hold but do not own goes back to its owner once it holds groups', find: 'if (input.selfIsOwner || !input.peerHoldsAny || input.peerUnavailable)', replace: 'if (true)' },
+  { name: 'stale-demand-honoured', rule: 'a peer demand that had seen ours is a race decided by name, also after ours timed out', find: 'if (this.demand || raced)', replace: 'if (this.demand)' },
+  { name: 'deaf-from-silence', rule: "a peer-deaf verdict needs the peer's frames arriving since the status it should acknowledge", find: 'const evidence = this.deafNow || (heardSince !== null && reference !== undefined && heardSince <= reference.at);', replace: 'const evidence = true;' },
+  { name: 'stale-ping-after-stall', rule: 'after a local stall an open gate resting on ping evidence older than deadtime probes again first', find: "if (this.state !== 'open' || !this.settings.pingNodesConfigured || now - this.reachableAt <= this.settings.deadtimeMs)", replace: 'if (true)' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

@@ -75,6 +75,7 @@
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
 import { allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
+import { driftHolder } from './drift.js';
 import { GroupOps } from './group-ops.js';
 import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
@@ -82,6 +83,7 @@ import { LinkTracker, type LinkChange } from './links.js';
 import { PeerView, type PeerState } from './peer-view.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
+import { racesOurDemand } from './takeover-race.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
 import { TransitionTracker } from './transitions.js';
 import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
@@ -134,6 +136,8 @@ export class FailoverMachine {
   /** seq of our first status after our own last takeover command: demands must acknowledge it. */
   private ownTakeoverSeq = 0;
   private ownTakeoverSeqPending = false;
+  /** seq of the last status that carried our demand (takeover-race.ts). */
+  private lastDemandSeq = 0;
   private lastCommand: CoreStatus['lastCommand'] = null;
   private out: Effect[] = [];
   private started = false;
@@ -193,7 +197,7 @@ export class FailoverMachine {
         this.onHookDone(event.opId, event.ok, event.reason);
         break;
       case 'ping-result':
-        this.applyGate(this.gate.pingResult(event.reachable), `${event.reachable}/${event.total} ping nodes reachable`);
+        this.applyGate(this.gate.pingResult(event.reachable, event.now), `${event.reachable}/${event.total} ping nodes reachable`);
         break;
       case 'command':
         this.onCommand(event.command);
@@ -315,6 +319,7 @@ export class FailoverMachine {
 
   private forgiveLocalStall(ms: number): void {
     this.links.extend(ms);
+    this.applyGate(this.gate.stalled(this.now), 'ping evidence older than deadtime after the stall');
     this.log('warn', 'local-stall', `our own events arrived ${ms} ms apart: deadlines extended, the peer is not blamed for our stall`, { stallMs: ms });
   }
 
@@ -370,6 +375,7 @@ export class FailoverMachine {
       g.failedSince = null;
     }
     this.ownTakeoverSeq = 0;
+    this.lastDemandSeq = 0;
     this.ownTakeoverSeqPending = this.demand !== null;
     this.log('warn', 'generation-behind', `${this.config.peer} remembers generation ${remembered} of ours but we started as ${before} (state file lost or restored): continuing as generation ${this.generation}`, { from: before, to: this.generation });
     this.persistNow();
@@ -400,14 +406,16 @@ export class FailoverMachine {
 
   /**
    * The peer's operator ran takeover: yield (not persisted) unless we are in standby anyway, the
-   * demand predates our own last takeover, or both demand at once and we win by name order.
+   * demand predates our own last takeover, or the two demands overlapped (ours outstanding, or the
+   * peer had seen it: takeover-race.ts) and we win by name order.
    */
   private honourTakeoverDemand(message: StatusMessage): void {
     if (this.standby || this.leaving || message.standby || message.type !== MessageType.Status) return;
     if (this.deferring === 'peer-takeover') return;
     if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
     if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
-    if (this.demand) {
+    const raced = racesOurDemand(message.ackGeneration, message.ackSeq, { generation: this.generation, firstSeq: this.ownTakeoverSeq, lastSeq: this.lastDemandSeq });
+    if (this.demand || raced) {
       if (this.winsTakeoverRace()) return;
       this.log('warn', 'takeover-race-lost', `${this.config.peer} demanded a takeover at the same time as we did: ${this.config.peer} wins by name order, yielding`);
     }
@@ -571,7 +579,7 @@ export class FailoverMachine {
 
   /** One-way failure: the peer we hear has stopped hearing us (see PeerView.updateDeafness). */
   private updatePeerDeafness(): void {
-    const deaf = this.peer.updateDeafness(this.now, this.config.deadtimeMs);
+    const deaf = this.peer.updateDeafness(this.now, this.config.deadtimeMs, this.peerHeardSince);
     if (deaf === null) return;
     if (deaf) this.log('warn', 'peer-deaf', `${this.config.peer} has not received our heartbeats for deadtime (one-way link failure): yielding the groups it holds`);
     else this.log('info', 'peer-hears-us', `${this.config.peer} receives our heartbeats again`);
@@ -681,9 +689,8 @@ export class FailoverMachine {
     const eligibility = this.eligible(g);
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
-      return g.phase !== 'stopped'
-        ? { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' }
-        : { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+      const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
+      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable() });
     }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
@@ -858,6 +865,7 @@ export class FailoverMachine {
       this.ownTakeoverSeq = this.seq;
       this.ownTakeoverSeqPending = false;
     }
+    if (this.demand) this.lastDemandSeq = this.seq;
   }
 
   private maybePersist(): void {

@@ -135,15 +135,23 @@ export class PeerView {
    * One-way failure detection: the peer's acks tell us which of our statuses it has received. If
    * it has not received anything we sent deadtime ago or later, it cannot hear us and will
    * declare us dead (if it has not already). Returns the new deafness when it changed.
+   * `heardSince`: since when the peer's frames have been arriving without a gap of warntime (null:
+   * not heard now). A missing ack is evidence only from frames the peer sent while it could have
+   * heard the status we ask about: a peer that says nothing acknowledges nothing either, and the
+   * first frames after a silence acknowledge what it heard before it. Silence (every link cut, or
+   * a flap: the links dying one after the other) is the peer-dead rule's to judge, not a one-way
+   * failure (a flapping link made the owner yield its own healthy group). A verdict drawn on
+   * evidence stands through a later silence.
    */
-  updateDeafness(now: number, deadtimeMs: number): boolean | null {
+  updateDeafness(now: number, deadtimeMs: number, heardSince: number | null): boolean | null {
     const horizon = now - deadtimeMs;
     while (this.sentLog.length > 1 && this.sentLog[1]!.at <= horizon) this.sentLog.shift();
     const reference = this.sentLog[0];
     // Only a peer we have heard for a whole deadtime counts: a peer just back from the dead (or
     // from a partition) naturally acknowledges old frames in its first statuses.
     const heardLongEnough = this.aliveSince !== null && this.aliveSince <= horizon;
-    const deaf = this.stateNow === 'alive' && heardLongEnough && reference !== undefined && reference.at <= horizon && !this.acknowledges(reference.seq);
+    const evidence = this.deafNow || (heardSince !== null && reference !== undefined && heardSince <= reference.at);
+    const deaf = evidence && this.stateNow === 'alive' && heardLongEnough && reference !== undefined && reference.at <= horizon && !this.acknowledges(reference.seq);
     if (deaf === this.deafNow) return null;
     this.deafNow = deaf;
     return deaf;

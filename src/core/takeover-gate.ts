@@ -11,6 +11,8 @@
 //              race can power off both: nobody holds), so the non-winner always waits;
 //   pinging    with ping nodes configured, ask the edge to probe them: none reachable means WE
 //              are the isolated one — take nothing over and release what we hold (`isolated`);
+//              after a local stall that left the last reachable answer older than deadtime, an
+//              open gate probes again before anything starts (stalled());
 //   fencing    with fencing configured, the fence hook must succeed before anything starts;
 //   open       takeover may proceed.
 //
@@ -39,6 +41,10 @@ export class TakeoverGate {
   private nextProbeAt = 0;
   private probeOutstanding = false;
   private fenced = false;
+  /** When a probe last found a ping node reachable (the evidence the open gate rests on). */
+  private reachableAt = -Infinity;
+  /** A re-probe after a local stall: a reachable answer reopens the gate quietly, without a new fence. */
+  private recheck = false;
 
   constructor(private settings: GateSettings) {}
 
@@ -69,6 +75,21 @@ export class TakeoverGate {
   peerAlive(): void {
     this.state = 'closed';
     this.probeOutstanding = false;
+    this.recheck = false;
+  }
+
+  /**
+   * Our own process stalled (SIGSTOP, a frozen VM: awareness.ts). Probes run every deadtime while
+   * the gate is open, but not while we were stopped: if the last reachable answer is now older
+   * than deadtime, the gate waits for a fresh probe before anything starts (a takeover retry due
+   * at the moment of the resume would otherwise start on evidence from before the stall, while
+   * in fact we may be the isolated side).
+   */
+  stalled(now: number): GateAction[] {
+    if (this.state !== 'open' || !this.settings.pingNodesConfigured || now - this.reachableAt <= this.settings.deadtimeMs) return [];
+    this.state = 'pinging';
+    this.recheck = true;
+    return this.probe(now);
   }
 
   /** The peer has been heard continuously for a deadtime: the incident is over, a later death needs a new fence. */
@@ -106,14 +127,21 @@ export class TakeoverGate {
     return this.settings.fenceBeforeTakeover ? [{ kind: 'fence-kept' }, { kind: 'opened' }] : [{ kind: 'opened' }];
   }
 
-  pingResult(reachable: number): GateAction[] {
+  pingResult(reachable: number, now: number): GateAction[] {
     if (!this.probeOutstanding) return [];
     this.probeOutstanding = false;
     if (this.state === 'closed') return [];
     if (reachable === 0) {
+      this.recheck = false;
       const was = this.state;
       this.state = 'isolated';
       return was === 'isolated' ? [] : [{ kind: 'isolated' }];
+    }
+    this.reachableAt = now;
+    if (this.state === 'pinging' && this.recheck) {
+      this.recheck = false;
+      this.state = 'open';
+      return [];
     }
     if (this.state === 'pinging') return this.fenceOrOpen();
     if (this.state === 'isolated') return [{ kind: 'rejoined' }, ...this.fenceOrOpen()];

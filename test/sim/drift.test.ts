@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CoreGroup } from '../../src/core/types.js';
-import { NODES, World, makeGroups } from './world.js';
+import { EXTRA_GROUP_KEY, LINKS, NODES, World, makeGroups, withOtherGroups } from './world.js';
 import { watchDoubleRuns } from './double-runs.js';
 
 
@@ -88,3 +88,32 @@ test('drift in timings or policy only (same group part of the digest): reported,
   assert.deepEqual(doubles, []);
   for (const id of world.resourceIds()) assert.equal(runsOn(world, id), 'a', `${id} handed to a`);
 });
+
+// Issue 12 (core holes, item 1): other group SETS and a partition. Both nodes take over during
+// the cut; after the heal neither could read the other's claims, so each kept its copy forever.
+// Rule (src/core/drift.ts): under drift a group we hold but do not own goes back to its owner
+// once the owner is alive and holds groups; a group we own stays.
+for (const extraOwner of ['a', 'b'] as const) {
+  test(`other group sets (extra group owned by ${extraOwner}), both links cut 15 s, heal: every group ends on exactly one node`, () => {
+    for (const seed of [1, 2, 3]) {
+      const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
+      world.nodes.b.config = withOtherGroups(world.nodes.b.config, extraOwner);
+      world.boot('a');
+      world.advance(10000);
+      world.boot('b');
+      world.advance(10000);
+      world.setLinks([...LINKS], [...NODES], { cut: true });
+      world.advance(15000);
+      for (const id of world.resourceIds()) assert.equal(runsOn(world, id), 'a+b', `seed ${seed}: the partition made ${id} run on both`);
+      world.setLinks([...LINKS], [...NODES], { cut: false });
+      world.advance(10000);
+      const doubles = watchDoubleRuns(world);
+      world.advance(20000);
+      assert.deepEqual(doubles, [], `seed ${seed}: a group runs on both nodes 10 s after the heal`);
+      for (const group of makeGroups(false)) {
+        for (const r of group.resources) assert.equal(runsOn(world, r.id), group.owner, `seed ${seed}: ${r.id} back on its owner ${group.owner}`);
+      }
+      assert.notEqual(runsOn(world, EXTRA_GROUP_KEY), 'a', 'a does not know the extra group');
+    }
+  });
+}

@@ -4,26 +4,8 @@
 // on persisted state and on logged events; each failed on the core before the fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LINKS, NODES, World, type NodeName, type WorldOptions } from './world.js';
-import type { Command } from '../../src/core/types.js';
-
-const cmd = (w: World, node: NodeName, command: Command) => w.deliver(w.nodes[node], { type: 'command', now: w.now, command });
-const runsAll = (w: World, node: NodeName) => w.resourceIds().every((id) => w.nodes[node].running(id));
-const runners = (w: World, id: string) => NODES.filter((n) => w.nodes[n].running(id));
-const events = (w: World, node: NodeName, event: string) => w.lines.filter((l) => new RegExp(`^ *\\d+ ${node} \\w+ ${event}( |$)`).test(l)).length;
-const linesOf = (w: World, re: RegExp) => w.lines.filter((l) => re.test(l)).length;
-
-function pair(options: Partial<WorldOptions> = {}): World {
-  const w = new World(options);
-  w.boot('a');
-  w.boot('b');
-  w.advance(10_000);
-  return w;
-}
-
-function assertExactlyOneEach(w: World): void {
-  for (const id of w.resourceIds()) assert.equal(runners(w, id).length, 1, `${id} runs on ${runners(w, id).join(',') || 'nobody'}`);
-}
+import { LINKS, NODES, World } from './world.js';
+import { assertExactlyOneEach, cmd, events, linesOf, pair, runners, runsAll } from './scripted.js';
 
 // ---------------------------------------------------------------- hole 1: standby trap
 

@@ -18,6 +18,8 @@ const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   // Found by the merged default soak (every hole's faults at once):
   { hole: 'all', what: 'a node that yielded to a takeover and a peer holding a group nowhere traded claims every ms, the group ran nowhere', seeds: [1109] },
   { hole: 'all', what: 'a stale takeover demand honoured after a pause: both nodes yield at once (tolerated during the disruption only)', seeds: [7432] },
+  { hole: 'all', what: 'takeover on both over slow lossy links: demand frames arriving after both timed out made both yield for good', seeds: [15343] },
+  { hole: 'all', what: 'a flap: the links died one after the other and the silence between was taken for deafness, the owner stopped its own group', seeds: [16631] },
 ];
 
 for (const { hole, what, seeds } of KNOWN) {

@@ -64,6 +64,17 @@
 //   notify-delay      a hung notification hook (local/remote-failure) excuses neither a late
 //                     takeover nor a start on stale ping evidence (notifications never sit in front
 //                     of the takeover path).
+//   drift-heal        the two nodes list other resource groups (drift in the group set): after a
+//                     heal (and after the final calm) no resource runs on both, and one that ran on
+//                     both at the heal (split brain) runs on exactly one (nothing starts by a drifted
+//                     peer's claims, so "runs nowhere" is otherwise excused).
+//   deaf-evidence     a peer-deaf verdict (one-way failure) is drawn only after the peer's frames
+//                     kept arriving (no gap over W + K) for D (silence is the peer-dead rule's to
+//                     judge; links dying one after the other in a flap once made it fire).
+//   flap-owner        in a flapping incident in which nothing but the links changes, from the flap's
+//                     first heal on (earlier link faults are reset then), a node never begins to
+//                     stop a group it owns while eligible, not deferring and not asked to by a
+//                     takeover demand.
 //   notify-order      with transition notifications (every other seed), each node runs one
 //                     notification at a time (the notify lane), never tells a group or itself the
 //                     same state twice in a row, and after the final calm the last state it told
@@ -81,12 +92,13 @@
 // comparison, SOAK_HOLES keeps only the listed ones (a comma list, or `none`):
 //   standby (holes 1, 2)  property standby-trap.
 //   generation (hole 3)   fault: a node restarts without its state file (a lower generation).
-//   drift (hole 4)        fault: node b lists the haresources lines in reverse order.
+//   drift (hole 4)        fault: node b lists the haresources lines in reverse order (odd seeds)
+//                         or another group set (even seeds: an extra group owned by a or b).
 //   notify (hole 7)       property notify-delay.
-//   flap (hole 10)        property flap-damping.
+//   flap (hole 10)        properties flap-damping and flap-owner.
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
-import { MessageType } from '../../src/protocol/message.js';
+import { MessageType, sameGroups } from '../../src/protocol/message.js';
 import { hookLane, type HookKind } from '../../src/core/types.js';
 import type { CoreStatus, GroupStatus } from '../../src/core/status.js';
 
@@ -163,6 +175,9 @@ interface NodeWatch {
   fencedLife: number | null;
   /** Persisted standby as last seen (standby-operators). */
   persistedStandby: boolean;
+  /** The peer's frames have arrived since this time without a gap longer than W + K (deaf-evidence). */
+  heardRunFrom: number | null;
+  heardSeen: number | null;
 }
 
 const newWatch = (): NodeWatch => ({
@@ -173,6 +188,8 @@ const newWatch = (): NodeWatch => ({
   failedMarkAt: -Infinity,
   fencedLife: null,
   persistedStandby: false,
+  heardRunFrom: null,
+  heardSeen: null,
 });
 
 export class Properties {
@@ -195,6 +212,8 @@ export class Properties {
   private unheardRestart: Record<NodeName, boolean> = { a: false, b: false };
   private incidentStart = -Infinity;
   private incidentEnd = -Infinity;
+  /** The flap's first heal: from then on only the flap acts on the links (earlier faults were reset). */
+  private flapOnlyFrom = Infinity;
   private startsThisIncident = new Map<string, number>();
   private commands = 0;
   private watch: Record<NodeName, NodeWatch> = { a: newWatch(), b: newWatch() };
@@ -274,8 +293,9 @@ export class Properties {
   }
 
   /** A flapping incident begins and lasts `ms` (plus a deadtime): fences are counted in it (hole 10). */
-  incidentStarts(ms: number): void {
+  incidentStarts(ms: number, firstCycleMs: number): void {
     this.incidentStart = this.world.now;
+    this.flapOnlyFrom = this.world.now + firstCycleMs;
     this.incidentEnd = this.world.now + ms + this.world.options.deadtimeMs;
     this.startsThisIncident.clear();
   }
@@ -302,7 +322,8 @@ export class Properties {
     if (wasDisrupted && !this.disrupted()) {
       this.lastDisruptedAt = w.now;
       const at = w.now;
-      w.schedule(this.bounds.heal, () => this.checkHeal(at));
+      const onBoth = new Set(this.resources.filter((id) => NODES.every((n) => w.nodes[n].running(id))));
+      w.schedule(this.bounds.heal, () => this.checkHeal(at, onBoth));
     }
   }
 
@@ -381,6 +402,7 @@ export class Properties {
       this.doubles = this.resources.filter((id) => a.running(id) && b.running(id) && !this.stuck(id));
     }
     this.noteDisruption();
+    this.trackHeardRuns();
     this.accountOutage();
     this.checkStandbyIsOperators();
     this.sampleStability();
@@ -496,6 +518,12 @@ export class Properties {
         watch.deadVerdictAt = this.world.now;
         if (level === 'warn') this.checkFreshEvidence(node);
         return;
+      case 'peer-deaf':
+        this.checkDeafEvidence(node);
+        return;
+      case 'release-start':
+        this.checkOwnerKeepsThroughFlap(node);
+        return;
       case 'group-failed':
       case 'failed-mark-cleared':
         watch.failedMarkAt = this.world.now;
@@ -579,6 +607,49 @@ export class Properties {
     const asleep = node.pauses.filter((p) => p.to - p.from > w.options.keepaliveMs).reduce((sum, p) => sum + Math.max(0, Math.min(p.to, w.now) - Math.max(p.from, from)), 0);
     const awake = w.now - from - asleep;
     if (awake < w.options.deadtimeMs) this.fail('fresh-evidence', `${node.name} declares its peer dead after ${awake} ms of awake silence (last heard t=${from}, ${asleep} ms paused; deadtime ${w.options.deadtimeMs})`);
+  }
+
+  /** Runs of frames heard from the peer (deaf-evidence): a gap longer than W + K starts a new run. */
+  private trackHeardRuns(): void {
+    const w = this.world;
+    for (const n of NODES) {
+      const node = w.nodes[n];
+      const watch = this.watch[n];
+      if (node.heardAt === watch.heardSeen) continue;
+      const gap = node.heardAt === null || watch.heardSeen === null ? Infinity : node.heardAt - watch.heardSeen;
+      if (gap > w.options.warntimeMs + w.options.keepaliveMs) watch.heardRunFrom = node.heardAt;
+      watch.heardSeen = node.heardAt;
+    }
+  }
+
+  /**
+   * deaf-evidence: a one-way verdict (peer-deaf) needs the peer's frames to have kept arriving for
+   * the deadtime before it (no gap over W + K); silence, or the first frames after one, is no
+   * evidence (a node paused in that time is not judged: its stall is forgiven).
+   */
+  private checkDeafEvidence(node: SimNode): void {
+    const w = this.world;
+    const o = w.options;
+    this.trackHeardRuns();
+    if (node.pausedAt !== null || node.pauses.some((p) => p.to >= w.now - 2 * o.deadtimeMs)) return;
+    const from = this.watch[node.name].heardRunFrom;
+    if (from === null || w.now - from < o.deadtimeMs) {
+      this.fail('deaf-evidence', `${node.name} declares its peer deaf (one-way failure) although its frames arrive only since t=${from}: silence is not deafness`);
+    }
+  }
+
+  /**
+   * flap-owner: in a clean flapping incident a node never begins to stop a group it owns and may
+   * hold (eligible, not deferring to the peer): the flap ends each split brain on the owner.
+   */
+  private checkOwnerKeepsThroughFlap(node: SimNode): void {
+    if (!this.holes.has('flap') || !this.inCleanIncident() || this.world.now < this.flapOnlyFrom) return;
+    const s = node.machine?.status();
+    if (!s || s.self.deferringToPeer !== null || s.self.standby || s.self.leaving) return;
+    // A demand the peer's operator made before the flap is honoured as usual.
+    const excused = (why: string) => why.includes('not eligible') || why.includes('demands a takeover');
+    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g.why));
+    if (own) this.fail('flap-owner', `${node.name} stops its own group ${own.key} during a flapping incident (${own.why})`);
   }
 
   private watchEscalation(node: SimNode): void {
@@ -667,12 +738,12 @@ export class Properties {
   }
 
   /** (3) Called HEAL bound after a disruption ended at `healedAt`. */
-  private checkHeal(healedAt: number): void {
+  private checkHeal(healedAt: number, onBothAtHeal: ReadonlySet<string>): void {
     const w = this.world;
     if (this.lastDisruptedAt > healedAt) return;
     if (NODES.some((n) => this.lastTouched[n] >= healedAt - this.bounds.heal || !w.nodes[n].up || !w.nodes[n].machine)) return;
     this.checked.heal += 1;
-    this.checkExactlyOne('heal', `(3) ${this.bounds.heal} ms after the heal at t=${healedAt}`);
+    this.checkExactlyOne('heal', `(3) ${this.bounds.heal} ms after the heal at t=${healedAt}`, false, onBothAtHeal);
   }
 
   /** After the final calm. */
@@ -730,10 +801,13 @@ export class Properties {
    * Every resource runs on at most one machine, and on exactly one if some node is eligible.
    * `strict`: a node in a standby its operator did not ask for counts as eligible (standby-trap).
    */
-  private checkExactlyOne(property: string, when: string, strict = false): void {
+  private checkExactlyOne(property: string, when: string, strict = false, onBothAtHeal: ReadonlySet<string> = new Set()): void {
     const w = this.world;
     const statuses = NODES.map((n) => w.nodes[n].machine!.status());
     if (statuses.some((s) => s.groups.some((g) => g.stopFailed))) return;
+    // Other group sets: nothing starts by the peer's claims, so a group may rightly run nowhere;
+    // but one that ran on both at the heal (split brain) ends on exactly one (drift-heal).
+    const drift = !sameGroups(w.nodes.a.config.configDigest, w.nodes.b.config.configDigest);
     for (const group of w.nodes.a.config.groups) {
       const eligible = statuses.some((s) => eligibleFor(s, this.groupStatus(s, group.key)));
       const trapped = strict && NODES.some((n, i) => {
@@ -742,8 +816,9 @@ export class Properties {
       });
       for (const r of group.resources) {
         const runners = NODES.filter((n) => w.nodes[n].running(r.id));
-        if (runners.length > 1) this.fail(property, `${when}: ${r.id} runs on both nodes`);
-        if (runners.length > 0 || (!eligible && !trapped)) continue;
+        if (runners.length > 1) this.fail(drift ? 'drift-heal' : property, `${when}: ${r.id} runs on both nodes${drift ? ' (other group sets)' : ''}`);
+        if (drift && runners.length === 0 && onBothAtHeal.has(r.id) && eligible) this.fail('drift-heal', `${when}: ${r.id} ran on both at the heal and now runs nowhere (other group sets)`);
+        if (drift || runners.length > 0 || (!eligible && !trapped)) continue;
         const standby = `standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby}`;
         this.fail(eligible ? property : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);
       }

@@ -7,15 +7,18 @@
 // just over deadtime, restored for ~100 ms, repeated); machines killed and booted; the daemon
 // killed with -9 while its resources keep running (schedules with duplicate-address detection);
 // SIGSTOP pauses; operator commands, also on both nodes at once (standby on both, then takeover
-// on both at the same instant) and takeover races a few hundred ms apart; failing start/stop scripts and crashing resources; hung hooks; ping nodes lost.
+// on both at the same instant) and takeover races a few hundred ms apart (over slow links, with
+// the winner's frames lost until both demands time out: stale demands); failing start/stop
+// scripts and crashing resources; hung hooks; ping nodes lost (also during a long pause while a
+// takeover retry is due: stale ping evidence).
 //
 // The holes of issue 12 (all fixed) are part of the default fault model: state files lost (a
-// restart with a lower generation), haresources lines in a different order on the two nodes
-// (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
+// restart with a lower generation), haresources lines in a different order on the two nodes or
+// other group sets (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
 // flaps reach the one-fence rule), and the stricter properties; `holes` (SOAK_HOLES, see
 // properties.ts) leaves some out for comparison.
 
-import { LINKS, NODES, World, addFault, makeConfig, type LinkName, type NodeName, type WorldOptions } from './world.js';
+import { LINKS, NODES, World, addFault, makeConfig, withOtherGroups, type LinkName, type NodeName, type WorldOptions } from './world.js';
 import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
@@ -70,7 +73,12 @@ export class Soak {
       notify: seed % 2 === 1,
     };
     this.world = new World(worldOptions);
-    if (this.holes.has('drift') && this.plan() < 0.3) this.world.nodes.b.config = makeConfig('b', this.world.options, true);
+    // Drift: odd seeds list b's haresources lines in reverse order (the same groups), even seeds
+    // give b another group SET (an extra group, owned by a or b): claims unreadable both ways.
+    if (this.holes.has('drift') && this.plan() < 0.3) {
+      const b = makeConfig('b', this.world.options, seed % 2 === 1);
+      this.world.nodes.b.config = seed % 2 === 1 ? b : withOtherGroups(b, seed % 4 === 0 ? 'a' : 'b');
+    }
     this.props = new Properties(this.world, seed, this.holes);
     this.faults = [
       [20, () => this.cut()],
@@ -89,7 +97,9 @@ export class Soak {
       [3, () => this.hangHook()],
       [5, () => this.togglePing()],
       [this.holes.has('generation') ? 3 : 0, () => this.loseState()],
-      [8, () => 'quiet'],
+      // Split off the quiet weight: the other faults' rolls, and every schedule without ping nodes, stay as they were.
+      [1, () => this.staleEvidence()],
+      [7, () => 'quiet'],
     ];
   }
 
@@ -142,7 +152,7 @@ export class Soak {
     const times = randInt(rng, 3, 8);
     const cutMs = w.options.deadtimeMs + randInt(rng, 50, 600);
     const upMs = randInt(rng, 80, 150);
-    this.props.incidentStarts(times * (cutMs + upMs));
+    this.props.incidentStarts(times * (cutMs + upMs), cutMs);
     const cycle = (left: number) => {
       if (this.calm) return;
       w.setLinks([...LINKS], [...NODES], { cut: true });
@@ -200,6 +210,36 @@ export class Soak {
     return `pause ${node} ${ms}`;
   }
 
+  /**
+   * Ping evidence gone stale (with ping nodes): the peer is killed, this node's takeover of it
+   * fails once (a retry is due a deadtime later), then the ping nodes become unreachable from
+   * this node and it is paused for longer than deadtime, to be resumed while the retry is due.
+   */
+  private staleEvidence(): string {
+    const w = this.world;
+    const o = w.options;
+    const node = this.node();
+    const peer: NodeName = node === 'a' ? 'b' : 'a';
+    if (!o.pingNodes || !w.nodes[node].up) return 'quiet';
+    this.crash(peer);
+    this.props.touch(node);
+    addFault(w.nodes[node].failStart, 'IPaddr', 1);
+    const lostAfter = o.deadtimeMs + o.keepaliveMs + Math.floor(o.deadtimeMs / 2) + randInt(this.plan, 500, 1500);
+    const pauseMs = o.deadtimeMs + o.keepaliveMs + randInt(this.plan, 500, 3000);
+    w.schedule(lostAfter, () => {
+      if (this.calm || !w.nodes[node].up) return;
+      w.nodes[node].pingReachable = false;
+      this.props.pingChanged(node, false);
+      w.pause(node);
+      this.props.noteDisruption();
+      w.schedule(pauseMs, () => {
+        this.props.touch(node);
+        w.resume(node);
+      });
+    });
+    return `stale-evidence ${node}: kill ${peer}, ${node}'s takeover fails once, ping lost and paused ${pauseMs} ms at +${lostAfter}`;
+  }
+
   /** Slow but lossless: still counts as working (delay below one keepalive). */
   private delay(): string {
     const w = this.world;
@@ -231,7 +271,32 @@ export class Soak {
     this.operatorCommand(first, 'takeover');
     if (gap === 0) this.operatorCommand(second, 'takeover');
     else this.world.schedule(gap, () => !this.calm && this.operatorCommand(second, 'takeover'));
-    return `takeover-race ${first} then ${second} +${gap}${slowMs > 0 ? ` (links ${slowMs} ms slow)` : ''}`;
+    const stale = slowMs > 0 && gap < 400 ? this.staleDemands() : '';
+    return `takeover-race ${first} then ${second} +${gap}${slowMs > 0 ? ` (links ${slowMs} ms slow)` : ''}${stale}`;
+  }
+
+  /**
+   * Right after a takeover race over slow links (the second command within 400 ms), the frames of a (the race winner by
+   * name, whose demand b must answer) are lost until just before both demands time out: a's last
+   * demand frames then reach b after b's own demand expired, while b's reach a after a's did
+   * (seed 15343 found both nodes yielding to each other for good this way).
+   */
+  private staleDemands(): string {
+    const w = this.world;
+    const lostFrom = randInt(this.plan, 50, 500);
+    const lostFor = w.options.deadtimeMs - lostFrom - randInt(this.plan, 100, 600);
+    w.schedule(lostFrom, () => {
+      if (this.calm) return;
+      w.setLinks([...LINKS], ['a'], { cut: true });
+      this.props.noteDisruption();
+      w.schedule(lostFor, () => {
+        if (this.calm) return;
+        const wasDisrupted = this.props.disrupted();
+        w.setLinks([...LINKS], ['a'], { cut: false });
+        this.props.healed(wasDisrupted);
+      });
+    });
+    return `, a> lost ${lostFrom}..${lostFrom + lostFor} ms`;
   }
 
   /** Both operators put their node in standby, then both run takeover at the same instant. */

@@ -121,6 +121,19 @@ export function makeConfig(self: NodeName, o: WorldOptions, drift = false): Core
   };
 }
 
+/** The group only a node with other groups (withOtherGroups) lists. */
+export const EXTRA_GROUP_KEY = 'IPaddr::10.0.0.3/24/eth0';
+
+/**
+ * Drift in the group SET, not only the order: `config` plus a group the peer does not list
+ * (owned by `owner`), under a digest whose group part differs (src/protocol/message.ts
+ * sameGroups), so the two nodes cannot read each other's claims.
+ */
+export function withOtherGroups(config: CoreConfig, owner: NodeName): CoreConfig {
+  const extra: CoreGroup = { index: config.groups.length, key: EXTRA_GROUP_KEY, owner, resources: [{ id: EXTRA_GROUP_KEY }] };
+  return { ...config, configDigest: 'bbbb' + config.configDigest.slice(4), groups: [...config.groups, extra] };
+}
+
 interface Direction {
   cut: boolean;
   loss: number;

@@ -65,18 +65,34 @@ test('liveness: a goodbye is death even while links live', () => {
   assert.equal(peer.leftGracefully, true);
 });
 
-test('deaf once a peer heard for deadtime acknowledges nothing we sent deadtime ago; hears again on an ack', () => {
-  const deadtime = 4000;
+/** A peer alive since 0 that acknowledged none of our statuses, sent every second up to 5000. */
+function unacknowledgingPeer(): PeerView {
   const peer = new PeerView(OUR_GENERATION);
   peer.accept(status(1, { ackSeq: 0 }));
   peer.settle(false, 0);
   for (let seq = 1, at = 0; at <= 5000; seq += 1, at += 1000) peer.sent(seq, at);
-  assert.equal(peer.updateDeafness(3999, deadtime), null, 'not yet heard for a whole deadtime');
-  assert.equal(peer.updateDeafness(5000, deadtime), true);
+  return peer;
+}
+
+test('deaf once a peer heard for deadtime acknowledges nothing we sent deadtime ago; hears again on an ack', () => {
+  const deadtime = 4000;
+  const peer = unacknowledgingPeer();
+  assert.equal(peer.updateDeafness(3999, deadtime, 0), null, 'not yet heard for a whole deadtime');
+  assert.equal(peer.updateDeafness(5000, deadtime, 0), true);
   assert.equal(peer.deaf, true);
-  assert.equal(peer.updateDeafness(5100, deadtime), null, 'reported once');
+  assert.equal(peer.updateDeafness(5100, deadtime, 0), null, 'reported once');
   peer.accept(status(2, { ackSeq: 2 }));
-  assert.equal(peer.updateDeafness(5200, deadtime), false);
+  assert.equal(peer.updateDeafness(5200, deadtime, 0), false);
+});
+
+test('silence is not deafness: no new deaf verdict while no frame of the peer arrives', () => {
+  const deadtime = 4000;
+  const peer = unacknowledgingPeer();
+  assert.equal(peer.updateDeafness(5000, deadtime, null), null, 'the peer said nothing: no evidence');
+  assert.equal(peer.deaf, false);
+  assert.equal(peer.updateDeafness(5100, deadtime, 1200), null, 'heard again only since after the status it should acknowledge: no evidence');
+  assert.equal(peer.updateDeafness(5100, deadtime, 1000), true, 'its frames kept arriving and acknowledge nothing: deaf');
+  assert.equal(peer.updateDeafness(5200, deadtime, null), null, 'a verdict drawn on evidence stands through a silence');
 });
 
 test('claim queries read the latest status', () => {

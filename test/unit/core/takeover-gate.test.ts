@@ -26,7 +26,7 @@ test('the non-winner does not wait when the peer held groups: there is no tie to
 test('a peer that held groups still has to pass ping and fence', () => {
   const gate = new TakeoverGate({ ...settings, tieWinner: true, pingNodesConfigured: true, fenceBeforeTakeover: true });
   assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: true })), ['probe']);
-  assert.deepEqual(kinds(gate.pingResult(1)), ['fence']);
+  assert.deepEqual(kinds(gate.pingResult(1, 0)), ['fence']);
   assert.deepEqual(kinds(gate.fenceResult(true, 10)), ['opened']);
 });
 
@@ -64,15 +64,15 @@ test('graceful goodbye skips delay, ping and fence', () => {
 test('ping: none reachable isolates; reachable again rejoins; then fence must succeed', () => {
   const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true, fenceBeforeTakeover: true });
   assert.deepEqual(kinds(gate.peerDied(0, { goodbye: false, peerHeld: false })), ['probe']);
-  assert.deepEqual(kinds(gate.pingResult(0)), ['isolated']);
+  assert.deepEqual(kinds(gate.pingResult(0, 0)), ['isolated']);
   assert.equal(gate.isIsolated(), true);
   assert.deepEqual(gate.tick(3999), [], 'no probe before deadtime');
   assert.deepEqual(kinds(gate.tick(4000)), ['probe']);
-  assert.deepEqual(kinds(gate.pingResult(1)), ['rejoined', 'fence']);
+  assert.deepEqual(kinds(gate.pingResult(1, 0)), ['rejoined', 'fence']);
   assert.deepEqual(gate.fenceResult(false, 4100), [], 'failed fence: wait and retry');
   assert.equal(gate.state, 'tie-delay');
   assert.deepEqual(kinds(gate.tick(4100 + 3000)), ['probe']);
-  assert.deepEqual(kinds(gate.pingResult(1)), ['fence']);
+  assert.deepEqual(kinds(gate.pingResult(1, 0)), ['fence']);
   assert.deepEqual(kinds(gate.fenceResult(true, 7200)), ['opened']);
 });
 
@@ -80,6 +80,21 @@ test('the peer coming back closes the gate and ignores late results', () => {
   const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true });
   gate.peerDied(0, { goodbye: false, peerHeld: false });
   gate.peerAlive();
-  assert.deepEqual(gate.pingResult(1), []);
+  assert.deepEqual(gate.pingResult(1, 0), []);
   assert.equal(gate.state, 'closed');
+});
+
+test('after a local stall the open gate rests on fresh ping evidence: older than deadtime, it probes again first', () => {
+  const gate = new TakeoverGate({ ...settings, pingNodesConfigured: true, fenceBeforeTakeover: true });
+  gate.peerDied(0, { goodbye: false, peerHeld: true });
+  gate.pingResult(1, 10);
+  assert.deepEqual(kinds(gate.fenceResult(true, 30)), ['opened']);
+  assert.deepEqual(gate.stalled(4000), [], 'evidence from t=10 is not older than deadtime at t=4000');
+  assert.equal(gate.isOpen(), true);
+  assert.deepEqual(kinds(gate.stalled(9000)), ['probe'], 'a stall left the evidence 8990 ms old');
+  assert.equal(gate.isOpen(), false, 'nothing starts until the answer');
+  assert.deepEqual(gate.pingResult(1, 9010), [], 'reachable: reopened quietly, no second fence');
+  assert.equal(gate.isOpen(), true);
+  gate.stalled(20000);
+  assert.deepEqual(kinds(gate.pingResult(0, 20010)), ['isolated'], 'none reachable: we are the isolated side');
 });
