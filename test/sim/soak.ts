@@ -67,6 +67,8 @@ export class Soak {
       scriptJitterMs: randInt(this.plan, 0, 300),
       dad: this.plan() < 0.5,
     };
+    // From the seed, not the plan: schedules without it stay exactly what they were.
+    worldOptions.uplink = worldOptions.pingNodes === true && seed % 2 === 0;
     this.world = new World(worldOptions);
     if (this.holes.has('drift') && this.plan() < 0.3) this.world.nodes.b.config = makeConfig('b', this.world.options, true);
     this.props = new Properties(this.world, seed, this.holes);
