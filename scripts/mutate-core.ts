@@ -58,6 +58,8 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'standby-never-cancelled', rule: "the death or stop of the peer cancels standby", find: 'cancelStandby(why) {', replace: 'cancelStandby(why) { return;' },
   { name: 'single-hook-lane', rule: 'notifications never sit in front of the fence (two hook lanes)', find: 'return this.lanes[hookLane(hook.hook)].enqueue(hook, nextOpId);', replace: 'return this.lanes.takeover.enqueue(hook, nextOpId);' },
   { name: 'accepted-without-ack', rule: 'our takeover demand is answered only by a status that acknowledges it', find: 'const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);', replace: 'const answered = true;' },
+  // Issue 15 (uplink tracking):
+  { name: 'uplink-moves-on-equal-score', rule: 'a group moves for the uplink only to a peer with a higher score', find: 'self < peer.score', replace: 'self <= peer.score' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

@@ -487,6 +487,8 @@ export class FailoverMachine {
   private startTakeover(): void {
     this.standby = false;
     this.deferring = null;
+    const uplink = this.uplink.operatorTakeover(this.now);
+    if (uplink) this.log('info', 'uplink-cancelled', uplink.why);
     for (const g of this.groups) this.ops.clearFailedMark(g, 'operator takeover');
     if (this.peer.state !== 'alive') {
       this.demand = null;

@@ -18,7 +18,9 @@
 // Damping: a flap shorter than the delay never moves a group; once moved, a flap shorter than
 // twice the delay never moves it back. If the peer dies, leaves or enters standby while we hand
 // over, the handover ends at once: availability first (a node with a bad uplink is better than
-// none). A group the peer cannot take (nobody has held it for a deadtime, see `peerCannotTake`)
+// none). An operator's `takeover` here overrides the uplink: the scores of that moment no longer
+// count as worse, until either score changes (a new loss, or a recovery, is a new decision).
+// A group the peer cannot take (nobody has held it for a deadtime, see `peerCannotTake`)
 // is kept here until the handover ends.
 
 export interface UplinkSettings {
@@ -68,6 +70,8 @@ export class UplinkTracker {
   private nextProbeAt: number;
   private lastHandover: UplinkStatus['lastHandover'] = null;
   private handovers = 0;
+  /** Scores (`ours/peer's`) an operator's takeover accepted as they were; null: none. */
+  private overridden: string | null = null;
   /** Groups the peer could not take during this handover: kept here (see file comment). */
   private refused = new Set<string>();
 
@@ -120,8 +124,11 @@ export class UplinkTracker {
     this.peerScore = peer.score;
     if (!this.settings.enabled) return null;
     const self = this.own?.score ?? null;
-    const worse = peer.canTake && self !== null && peer.score !== null && self < peer.score;
-    const comparison = `our uplink score ${self ?? 'unknown'}, ${peer.canTake ? `the peer's ${peer.score ?? 'unknown'}` : 'the peer cannot take groups'}`;
+    const scores = `${self}/${peer.score}`;
+    if (this.overridden !== null && this.overridden !== scores) this.overridden = null;
+    const worse = peer.canTake && self !== null && peer.score !== null && self < peer.score && this.overridden === null;
+    const overridden = this.overridden === null ? '' : ' (accepted by an operator takeover until a score changes)';
+    const comparison = `our uplink score ${self ?? 'unknown'}, ${peer.canTake ? `the peer's ${peer.score ?? 'unknown'}` : 'the peer cannot take groups'}${overridden}`;
     switch (this.state) {
       case 'ok':
         if (worse) return this.enter('worse', now, `${comparison}: handing over in ${this.settings.delayMs} ms unless it recovers`, 'worse');
@@ -150,6 +157,14 @@ export class UplinkTracker {
       case 'off':
         return null;
     }
+  }
+
+  /** The operator ran takeover here: the scores as they are now do not move our groups away. */
+  operatorTakeover(now: number): UplinkChange | null {
+    if (!this.settings.enabled) return null;
+    this.overridden = `${this.own?.score ?? null}/${this.peerScore}`;
+    if (this.state === 'ok') return null;
+    return this.enter('ok', now, 'operator takeover: the uplink scores as they are move nothing until one changes', 'cancelled');
   }
 
   /** Why we must not hold `group` now (we hand our groups over), or null. */

@@ -101,3 +101,18 @@ test('probes are asked every probe interval, one at a time; off means no probe a
   assert.equal(off.update(0, alive(5)), null);
   assert.equal(off.status().state, 'off');
 });
+
+test('an operator takeover overrides the uplink until a score changes', () => {
+  const t = tracker(0);
+  t.update(0, alive(1));
+  t.update(D, alive(1));
+  assert.equal(t.status().state, 'handing-over');
+  assert.equal(t.operatorTakeover(D + 1)?.kind, 'cancelled');
+  for (let now = D + 1; now <= 10 * D; now += 500) assert.equal(t.update(now, alive(1)), null);
+  assert.equal(t.handsOver('g'), null);
+  assert.match(t.status().why, /accepted by an operator takeover/);
+  // A change of either score is a new decision: the peer recovers... and loses again → worse anew.
+  t.update(10 * D + 1, alive(0));
+  assert.equal(t.update(10 * D + 2, alive(1))?.kind, 'worse');
+  assert.equal(new UplinkTracker({ ...on, enabled: false }, 0).operatorTakeover(0), null);
+});
