@@ -138,7 +138,7 @@ export class UplinkTracker {
         if (!worse) return this.enter('ok', now, comparison, 'better-again');
         if (now - this.since < this.settings.delayMs) return null;
         this.handovers += 1;
-        this.lastHandover = { at: now, why: `${comparison} for ${now - this.since} ms` };
+        this.lastHandover = { at: now, why: `${comparison} for ${Math.round(now - this.since)} ms` };
         return this.enter('handing-over', now, `${comparison}: groups handed to the peer`, 'hand-over');
       case 'handing-over':
         if (!peer.canTake) return this.enter('ok', now, `${comparison}: handover ended, keeping the groups here`, 'cancelled');
