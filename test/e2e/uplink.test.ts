@@ -75,3 +75,26 @@ test('ipfail: both nodes lose the ping node: equal scores, nothing moves', { ski
   assert.equal(alpha.uplink?.handovers, 0);
   assert.ok(['ok', 'worse'].includes(alpha.uplink?.state ?? ''), alpha.uplink?.state);
 });
+
+test('tb_track_interface (keepalived style): alpha\'s tracked interface goes down, bravo\'s is up: bravo takes over', { skip: rootSkipReason }, async (t) => {
+  const lab = await Lab.create({ prefix: uniquePrefix('h15u'), extraHaCf: ['tb_track_interface up0'] });
+  t.after(() => lab.destroy());
+  // A veth pair inside each node's namespace stands for its uplink port: up0 is up and running
+  // while its far end up0-far is up (no dummy module needed; nothing leaves the namespace).
+  for (const ns of [lab.ns.alpha, lab.ns.bravo]) {
+    await ns.exec(['ip', 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'up0-far']);
+    await ns.exec(['ip', 'link', 'set', 'up0-far', 'up']);
+    await ns.exec(['ip', 'link', 'set', 'up0', 'up']);
+  }
+  await lab.startCluster();
+  await lab.waitForHolders(['alpha'], 30_000);
+  for (const node of ['alpha', 'bravo'] as const) {
+    await lab.waitForStatus(node, 'uplink scores 1 and 1', (s) => s.uplink?.self?.score === 1 && s.uplink.peer === 1, 20_000);
+  }
+  const downAt = Date.now();
+  await lab.ns.alpha.exec(['ip', 'link', 'set', 'up0-far', 'down']); // the carrier goes, as when a cable is pulled
+  await lab.waitForHolders(['bravo'], 30_000);
+  console.log(`tracked interface down on alpha → bravo holds the floating IP after ${Date.now() - downAt} ms`);
+  const alpha = await lab.status('alpha') as StatusReport;
+  assert.deepEqual(alpha.uplink?.self, { score: 0, total: 1, failing: ['interface up0'] });
+});
