@@ -64,6 +64,8 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'stale-demand-honoured', rule: 'a peer demand that had seen ours is a race decided by name, also after ours timed out', find: 'if (this.demand || raced)', replace: 'if (this.demand)' },
   { name: 'deaf-from-silence', rule: "a peer-deaf verdict needs the peer's frames arriving since the status it should acknowledge", find: 'const evidence = this.deafNow || (heardSince !== null && reference !== undefined && heardSince <= reference.at);', replace: 'const evidence = true;' },
   { name: 'stale-ping-after-stall', rule: 'after a local stall an open gate resting on ping evidence older than deadtime probes again first', find: "if (this.state !== 'open' || !this.settings.pingNodesConfigured || now - this.reachableAt <= this.settings.deadtimeMs)", replace: 'if (true)' },
+  // Issue 15 (uplink tracking):
+  { name: 'uplink-moves-on-equal-score', rule: 'a group moves for the uplink only to a peer with a higher score', find: 'self < peer.score', replace: 'self <= peer.score' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

@@ -103,8 +103,17 @@ export function renderStatusHuman(r: StatusReport): string {
   lines.push('');
   lines.push(`drops  ${formatDrops(r.drops)}`);
   lines.push(`takeover gate ${r.takeoverGate}`);
+  if (r.uplink && r.uplink.state !== 'off') lines.push(...formatUplink(r.uplink));
   if (r.lastCommand !== null)
     lines.push(`last command ${r.lastCommand.command} ${r.lastCommand.accepted ? 'accepted' : `refused: ${r.lastCommand.reason}`} ${formatAge(r.lastCommand.ageMs)}`);
   lines.push(`daemon pid ${r.daemon.pid}, twinbeat ${r.daemon.version}, up ${formatUptime(r.daemon.uptimeMs)}, config ${r.daemon.configDir}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Uplink tracking: both scores, what fails here, the state with its reason and the last move. */
+function formatUplink(u: NonNullable<StatusReport['uplink']>): string[] {
+  const ours = u.self === null ? 'unknown' : `${u.self.score}/${u.self.total}${u.self.failing.length > 0 ? ` (failing: ${u.self.failing.join(', ')})` : ''}`;
+  const lines = [`uplink ${u.state} for ${formatAge(u.sinceAgeMs).replace(/ ago$/, '')}: score here ${ours}, peer ${u.peer ?? 'unknown'}: ${u.why}`];
+  if (u.lastHandover !== null) lines.push(`uplink last handover ${formatAge(u.lastHandover.ageMs)}: ${u.lastHandover.why} (${u.handovers} in all)`);
+  return lines;
 }

@@ -46,6 +46,8 @@ export function describeSettings(config: Config): SettingRow[] {
   ];
   if (config.ping.length > 0) rows.push(row('ping', config.ping.map((a) => named(config, 'ping', a)).join(', ')));
   for (const g of config.pingGroups) rows.push(row('ping_group', `${g.name}: ${g.addresses.map((a) => named(config, 'ping_group', a)).join(', ')}`));
+  if (config.uplink.trackInterfaces.length > 0) rows.push(row('tb_track_interface', config.uplink.trackInterfaces.join(', ')));
+  rows.push(row('uplink tracking', uplinkTracking(config), config.origins['respawn ipfail'] ?? from('tb_track_interface')));
   const signing = config.auth.keys.find((k) => k.index === config.auth.signIndex);
   rows.push(row('auth', `signs with key ${config.auth.signIndex} (${signing?.method ?? '?'}); accepts ${config.auth.keys.map((k) => `${k.index} ${k.method}`).join(', ')}`, { file: `${config.dir}/authkeys`, line: 0 }));
   const ext = config.ext;
@@ -75,4 +77,12 @@ export function formatOrigin(o: Origin, relativeTo?: string): string {
   if (o === 'default') return 'default';
   const file = relativeTo && o.file.startsWith(`${relativeTo}/`) ? o.file.slice(relativeTo.length + 1) : o.file;
   return o.line > 0 ? `${file}:${o.line}` : file;
+}
+
+/** Uplink tracking (ipfail) as check shows it: what the score counts and how long a move waits. */
+function uplinkTracking(config: Config): string {
+  if (!config.uplink.enabled) return 'off';
+  const pingTargets = config.ping.length + config.pingGroups.length;
+  const interfaces = config.uplink.trackInterfaces.length;
+  return `on: score out of ${pingTargets + interfaces} (${pingTargets} ping target${pingTargets === 1 ? '' : 's'}, ${interfaces} interface${interfaces === 1 ? '' : 's'}); a node below its peer for ${formatDuration(config.deadpingMs)} (deadping) hands its groups over`;
 }

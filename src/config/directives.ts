@@ -52,6 +52,10 @@ export interface HaCfValues {
   hooks: Setting<{ kind: HookKind; path: string }>[];
   /** `env NAME=VALUE`: exported to scripts as HA_NAME (Heartbeat config.c set_env). */
   env: Setting<{ name: string; value: string }>[];
+  /** `respawn USER …/ipfail …` as written: turns uplink tracking on (src/core/uplink.ts). */
+  ipfail?: Setting<string>;
+  /** tb_track_interface: interfaces whose link state counts in the uplink score. */
+  trackInterfaces: Setting<string>[];
   startTimeout?: Setting<number>;
   stopTimeout?: Setting<number>;
   notifyTimeout?: Setting<number>;
@@ -71,7 +75,7 @@ export interface HaCfValues {
 }
 
 export function emptyValues(): HaCfValues {
-  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [], env: [] };
+  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [], env: [], trackInterfaces: [] };
 }
 
 /** Bounds of an `env` line's NAME and VALUE (Heartbeat's MAXLINE is 512 bytes for both). */
@@ -345,6 +349,16 @@ function ignored(name: string, syntax: string, def: string, doc: string, check: 
 
 const anyWords = (n: number, expected: string) => (words: string[], ctx: DirectiveContext) => atLeast(words, ctx, n, expected);
 
+/** respawn USER PATH [ARGS]: a line running ipfail turns uplink tracking on; others are only checked. */
+function respawn(words: string[], ctx: DirectiveContext): void {
+  if (!atLeast(words, ctx, 2, 'USER PATH [ARGS]')) return;
+  if (words[1]!.split('/').pop() !== 'ipfail') return;
+  const earlier = ctx.values.ipfail;
+  if (earlier) return ctx.error(`one respawn of ipfail (already at ${earlier.origin.file}:${earlier.origin.line})`, shown(words.join(' ')));
+  ctx.values.ipfail = { value: words.join(' '), origin: ctx.origin };
+  ctx.notice('ipfail is not run: twinbeat\'s built-in uplink tracking replaces it (ping nodes and tb_track_interface counted against the peer\'s, deadping, see ping)');
+}
+
 function broadcastOn(words: string[], ctx: DirectiveContext): void {
   const dev = single(words, ctx, 'an interface name');
   if (dev !== undefined && device(dev, ctx)) ctx.values.bcast.push({ value: dev, origin: ctx.origin });
@@ -404,12 +418,6 @@ const stonithLost: LostProtection = {
 const watchdogLost: LostProtection = {
   lost: 'not acted on: twinbeat does not feed the kernel watchdog, so a hung daemon no longer reboots this node.',
   instead: 'systemd\'s watchdog: WatchdogSec= in the twinbeat unit restarts a daemon that stops answering (a restart, not a reboot); leave the device to systemd\'s RuntimeWatchdogSec= (system.conf), which reboots the machine if systemd itself hangs.',
-};
-
-const ipfailLost: LostProtection = {
-  program: 'ipfail',
-  lost: 'ipfail is not run: nothing moves the resources to the peer when this node loses its ping nodes while the peer is alive.',
-  instead: 'twinbeat\'s ping arbitration: when the peer is declared dead, a node that reaches no ping node takes nothing over and stops what it holds (see ping). Moving resources away from a live node that lost its uplink is not done yet (uplink tracking is planned).',
 };
 
 const dopdLost: LostProtection = {
@@ -544,7 +552,7 @@ export const directives: readonly Directive[] = [
   // ---- acted on: split-brain defence ----
   entry({
     name: 'ping', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'HOST [HOST]', default: '—',
-    doc: 'A ping node (typically the router both nodes use). In Heartbeat only ipfail used them; twinbeat uses them against split brain. When the peer is declared dead (and the tie delay has passed) it sends one ICMP echo (the ping command, 1 s wait) to every ping node and ping group: if none answers, this node is the isolated side, takes nothing over and stops what it holds; if one answers it goes on with the takeover. While the peer stays dead the probe is repeated every deadtime; an isolated node that reaches a ping node again may take over. HOST is an IPv4 address or a host name resolved when the configuration is loaded, like ucast (a name resolving to loopback is refused: it would always answer).',
+    doc: 'A ping node (typically the router both nodes use). In Heartbeat only ipfail used them; twinbeat uses them against split brain. When the peer is declared dead (and the tie delay has passed) it sends one ICMP echo (the ping command, 1 s wait) to every ping node and ping group: if none answers, this node is the isolated side, takes nothing over and stops what it holds; if one answers it goes on with the takeover. While the peer stays dead the probe is repeated every deadtime; an isolated node that reaches a ping node again may take over. HOST is an IPv4 address or a host name resolved when the configuration is loaded, like ucast (a name resolving to loopback is refused: it would always answer). With uplink tracking (respawn … ipfail, as in Heartbeat, or tb_track_interface) ping nodes are also probed every keepalive (at least every second) while the peer lives: each that answers adds one to this node\'s uplink score, which travels in the heartbeats, and a node whose score stays below its peer\'s for deadping hands its groups to the peer (equal scores: nothing moves).',
     apply(words, ctx) {
       const word = single(words, ctx, addressOrName);
       if (word === undefined) return;
@@ -563,13 +571,27 @@ export const directives: readonly Directive[] = [
       ctx.values.pingGroups.push({ value: { name, addresses: addresses as string[] }, origin: ctx.origin });
     },
   }),
+  entry({
+    name: 'tb_track_interface', kind: 'extension', repeatable: true, shape: 'tokens', syntax: 'INTERFACE [INTERFACE…]', default: '—',
+    doc: 'Uplink tracking (keepalived\'s track_interface): each interface that is up and running (IFF_UP and IFF_RUNNING) adds one to this node\'s uplink score, as each reachable ping node or ping_group does; a missing interface counts as down. Turns uplink tracking on like respawn … ipfail: a node whose score stays below its peer\'s for deadping hands its groups to the peer.',
+    apply(words, ctx) {
+      const name = single(words, ctx, 'an interface name');
+      if (name === undefined || !device(name, ctx)) return;
+      const earlier = ctx.values.trackInterfaces.find((t) => t.value === name);
+      if (earlier) return ctx.error(`an interface not tracked before (${name} already at ${earlier.origin.file}:${earlier.origin.line})`, shown(name));
+      ctx.values.trackInterfaces.push({ value: name, origin: ctx.origin });
+    },
+  }),
   // ---- accepted, recorded, not acted on ----
-  scalar({ name: 'deadping', kind: 'accepted-notice', syntax: 'TIME', default: 'deadtime', doc: 'Heartbeat\'s dead time for ping nodes. twinbeat asks ping nodes only when it needs an answer (see ping) and repeats that every deadtime, so there is no ping-node dead time: recorded, not used.' }, 'deadping', (words, ctx) => duration(words, ctx)),
+  scalar({ name: 'deadping', kind: 'acted', syntax: 'TIME', default: 'deadtime', doc: 'Heartbeat\'s dead time for ping nodes. With uplink tracking (respawn … ipfail, tb_track_interface): how long this node must reach less of its uplink than the peer before it hands its groups over, and half of how long it must not before it takes them back (damping). Without uplink tracking: not used.' }, 'deadping', (words, ctx) => duration(words, ctx)),
   ignored('use_logd', 'on|off', 'off', 'Log through ha_logd. twinbeat logs directly to logfile, debugfile and syslog.', bool),
   ignored('conn_logd_time', 'TIME', '60', 'ha_logd reconnect interval; twinbeat has no logd.', (words, ctx) => duration(words, ctx)),
   ignored('syslogmsgfmt', 'on|off', 'on', 'Syslog-style lines in log files; twinbeat has one log format.', bool),
   ignored('log_badpack', 'on|off', 'on', 'Log bad packets. twinbeat ignores the value: it always counts dropped frames per link and reason (twinbeat status, tb_metrics_port) and logs each frame that fails decoding, authentication or the replay check at debug level.', bool),
-  { ...ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper such as ipfail. twinbeat runs no helpers: it has no API for them. Respawning ipfail or dopd is a warning (a protection is lost), anything else a notice.', anyWords(2, 'USER PATH [ARGS]'), true), warnings: [ipfailLost, dopdLost] },
+  {
+    ...ignored('respawn', 'USER PATH [ARGS]', '—', 'Run and restart a helper. twinbeat runs no helpers: it has no API for them. Respawning ipfail turns on twinbeat\'s built-in uplink tracking instead (ipfail is not run; see ping and deadping); respawning dopd is a warning (a protection is lost), anything else a notice.', respawn, true),
+    warnings: [dopdLost],
+  },
   ignored('failfast', 'USER PATH [ARGS]', '—', 'Like respawn, reboot when it dies. Not run by twinbeat.', anyWords(2, 'USER PATH [ARGS]'), true),
   ignored('apiauth', 'CLIENT uid=… gid=…', 'built-in', 'Heartbeat API access control; twinbeat has no client API (the control socket is governed by tb_control_group).', anyWords(1, 'CLIENT [uid=USERS] [gid=GROUPS]'), true),
   { ...ignored('stonith', 'TYPE CONFIGFILE', '—', 'v1 STONITH device. twinbeat does not drive STONITH devices; use the tb_hook fence extension. A warning.', anyWords(2, 'TYPE CONFIGFILE'), true), warnings: [stonithLost] },

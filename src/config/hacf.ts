@@ -56,7 +56,9 @@ export function parseHaCf(text: string, file: string): HaCfResult {
     // Every line giving up a protection is a warning; the other lines of a directive twinbeat
     // does not act on get one notice for the directive.
     for (const { lost: what, instead } of lost) warnings.push({ file, line, directive: name, lost: what, instead });
-    if (directive.kind === 'accepted-notice' && lost.length === 0 && !noticed.has(name)) {
+    // A line that explained itself (respawn of ipfail) needs no generic notice.
+    const explained = notices.some((n) => n.file === file && n.line === line);
+    if (directive.kind === 'accepted-notice' && lost.length === 0 && !explained && !noticed.has(name)) {
       noticed.add(name);
       ctx.notice(`accepted, not acted on: ${directive.doc}`);
     }

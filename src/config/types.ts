@@ -76,6 +76,11 @@ export interface Config {
   ping: string[];
   pingGroups: { name: string; addresses: string[] }[];
   deadpingMs: number;
+  /**
+   * Uplink tracking (Heartbeat's ipfail, keepalived's track_interface): on when ha.cf respawns
+   * ipfail or tracks an interface. The score is ping nodes reached plus tracked interfaces up.
+   */
+  uplink: { enabled: boolean; trackInterfaces: string[] };
   /** Run under SCHED_FIFO at `rtprio` (Heartbeat's `realtime`, default on). */
   realtime: boolean;
   rtprio: number;

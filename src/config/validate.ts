@@ -106,6 +106,11 @@ export function buildConfig(input: BuildInput): BuildResult {
     if (!isIPv4(p.value)) fail(p.origin, 'ping', 'an IPv4 address (host names are resolved by loadConfig)', shown(p.value));
   }
 
+  // Uplink tracking compares what each node reaches: with nothing to reach it could never act.
+  if (hacf.ipfail && hacf.ping.length === 0 && hacf.pingGroups.length === 0 && hacf.trackInterfaces.length === 0) {
+    fail(hacf.ipfail.origin, 'respawn', 'ping, ping_group or tb_track_interface lines for ipfail\'s uplink tracking to compare', 'none');
+  }
+
   // ---- what the links can carry (deadtime-floor.ts) ----
   // Only once the basic rules hold: one error per mistake, not two.
   const basicTimingOk = deadtimeMs > 2 * keepaliveMs && warntimeMs < deadtimeMs;
@@ -175,7 +180,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     ['udpport', hacf.udpport], ['baud', hacf.baud], ['auto_failback', failback.setting], ['nice_failback', hacf.niceFailback], ['logfile', hacf.logfile],
     ['debugfile', hacf.debugfile], ['logfacility', hacf.logfacility], ['debug', hacf.debug], ['deadping', hacf.deadping],
     ['realtime', hacf.realtime], ['rtprio', hacf.rtprio],
-    ['ping', hacf.ping[0]], ['ping_group', hacf.pingGroups[0]],
+    ['ping', hacf.ping[0]], ['ping_group', hacf.pingGroups[0]], ['respawn ipfail', hacf.ipfail], ['tb_track_interface', hacf.trackInterfaces[0]],
     ['tb_start_timeout', hacf.startTimeout], ['tb_stop_timeout', hacf.stopTimeout], ['tb_notify_timeout', hacf.notifyTimeout], ['tb_status_timeout', hacf.statusTimeout],
     ['tb_arp_count', hacf.arpCount], ['tb_arp_interval', hacf.arpInterval], ['tb_dad_timeout', hacf.dadTimeout], ['tb_control_socket', hacf.controlSocket],
     ['tb_control_group', hacf.controlGroup], ['tb_status_group', hacf.statusGroup], ['tb_state_file', hacf.stateFile], ['tb_pid_file', hacf.pidFile],
@@ -201,6 +206,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     ping: hacf.ping.map((p) => p.value),
     pingGroups: hacf.pingGroups.map((p) => p.value),
     deadpingMs: hacf.deadping?.value ?? deadtimeMs,
+    uplink: { enabled: hacf.ipfail !== undefined || hacf.trackInterfaces.length > 0, trackInterfaces: hacf.trackInterfaces.map((t) => t.value) },
     realtime: settingOrDefault(hacf, 'realtime'),
     rtprio: settingOrDefault(hacf, 'rtprio'),
     env: Object.fromEntries(hacf.env.map((e) => [`HA_${e.value.name}`, e.value.value])),

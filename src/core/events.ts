@@ -4,6 +4,7 @@
 // test/unit/core/events.test.ts scans src/core for log calls and fails when one emits a name
 // that is missing here: add the name here in the same change that adds the log line.
 import type { Command } from './types.js';
+import { UPLINK_CHANGES } from './uplink.js';
 
 const COMMANDS: readonly Command[] = ['standby', 'online', 'takeover', 'stop'];
 
@@ -17,6 +18,8 @@ export const CORE_EVENTS: readonly string[] = [
   'comm-up', 'peer-alive', 'peer-dead', 'peer-restarted', 'peer-goodbye', 'peer-deaf', 'peer-hears-us',
   // taking over from a dead peer
   'takeover-tie-delay', 'takeover-gate-open', 'fence-start', 'fence-not-repeated', 'isolated', 'ping-restored', 'peer-stable',
+  // uplink tracking (uplink-<change>)
+  ...UPLINK_CHANGES.map((c) => `uplink-${c}`), 'uplink-handover-refused',
   // groups and resources
   'takeover-start', 'release-start', 'group-started', 'group-stopped', 'group-failed', 'failed-mark-cleared',
   'start-failed', 'stop-failed', 'stop-blocked', 'monitor-failed', 'resource-restart', 'resource-restarted', 'monitor-failover',

@@ -86,6 +86,7 @@ import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } fro
 import { racesOurDemand } from './takeover-race.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
 import { TransitionTracker } from './transitions.js';
+import { UplinkTracker, type UplinkSettings } from './uplink.js';
 import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
 type Deferral = NonNullable<CoreStatus['self']['deferringToPeer']>;
@@ -117,6 +118,8 @@ export class FailoverMachine {
   private links: LinkTracker;
   private stall: StallGuard;
   private gate: TakeoverGate;
+  /** Uplink tracking (ipfail): hands our groups to a peer with a better uplink (uplink.ts). */
+  private uplink: UplinkTracker;
   private hooks = new HookQueue();
   private readonly transitions = new TransitionTracker();
   /** Goodbye sent: only the last notifications may still run out (each killed at its timeout) before `stopped`. */
@@ -167,6 +170,7 @@ export class FailoverMachine {
     this.links = new LinkTracker(config.links, init.now, this.timing(config));
     this.stall = new StallGuard(init.now, config.keepaliveMs);
     this.gate = new TakeoverGate(this.gateSettings(config));
+    this.uplink = new UplinkTracker(uplinkSettings(config), init.now);
     this.groups = config.groups.map((group) => newGroupRuntime(group));
     this.useWireOrder();
   }
@@ -197,6 +201,7 @@ export class FailoverMachine {
         this.onHookDone(event.opId, event.ok, event.reason);
         break;
       case 'ping-result':
+        this.uplink.measured(uplinkMeasurement(event));
         this.applyGate(this.gate.pingResult(event.reachable, event.now), `${event.reachable}/${event.total} ping nodes reachable`);
         break;
       case 'command':
@@ -227,7 +232,7 @@ export class FailoverMachine {
    */
   nextWakeAt(): number {
     if (this.stopped || this.goodbyeSent) return Infinity;
-    return Math.min(this.lastSentAt + this.config.keepaliveMs, this.links.nextChangeAt(), this.gate.nextWakeAt());
+    return Math.min(this.lastSentAt + this.config.keepaliveMs, this.links.nextChangeAt(), this.gate.nextWakeAt(), this.uplink.nextWakeAt());
   }
 
   status(): CoreStatus {
@@ -256,6 +261,7 @@ export class FailoverMachine {
       })),
       groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims)),
       takeoverGate: this.gate.state,
+      uplink: this.uplink.status(),
       configDigestMatch: this.peer.digestMatch,
       takeoverDemandPending: this.demand !== null,
       hooks: this.hooks.pending(),
@@ -509,6 +515,8 @@ export class FailoverMachine {
   private startTakeover(): void {
     this.standby = false;
     this.deferring = null;
+    const uplink = this.uplink.operatorTakeover(this.now);
+    if (uplink) this.log('info', 'uplink-cancelled', uplink.why);
     for (const g of this.groups) this.ops.clearFailedMark(g, 'operator takeover');
     if (this.peer.state !== 'alive') {
       this.demand = null;
@@ -547,6 +555,7 @@ export class FailoverMachine {
     this.links.reconfigure(config.links, this.now, this.timing(config));
     this.stall.reconfigure(config.keepaliveMs);
     this.gate.reconfigure(this.gateSettings(config));
+    this.uplink.reconfigure(uplinkSettings(config), this.now);
     this.checkDigest();
     this.log('info', 'config-reloaded', 'configuration reloaded; roles unchanged', { digest: config.configDigest });
   }
@@ -559,6 +568,7 @@ export class FailoverMachine {
     this.updatePeerStability();
     this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
+    this.updateUplink();
     this.expireDemand();
     this.groups.forEach((g, i) => this.reconcileGroup(g, i));
     this.groups.forEach((g, i) => this.ops.runMonitors(g, i));
@@ -649,6 +659,20 @@ export class FailoverMachine {
     }
   }
 
+  /** Probe the uplink when due and compare our score with the peer's (uplink.ts decides). */
+  private updateUplink(): void {
+    if (this.uplink.probeDue(this.now)) {
+      this.uplink.probeSent(this.now);
+      this.out.push({ type: 'ping-probe' });
+    }
+    const latest = this.peer.latest;
+    const canTake = this.peer.state === 'alive' && latest !== null && !this.peer.unavailable() && !this.drifted();
+    const change = this.uplink.update(this.now, { score: latest?.uplink ?? null, canTake });
+    if (!change) return;
+    const level = change.kind === 'hand-over' ? 'warn' : 'info';
+    this.log(level, `uplink-${change.kind}`, change.why, { self: this.uplink.status().self?.score ?? null, peer: latest?.uplink ?? null });
+  }
+
   private expireDemand(): void {
     if (this.deferring && this.peer.state === 'alive' && this.peer.unavailable()) this.endDeferral(`${this.config.peer} is in standby or stopping`);
     if (!this.demand) return;
@@ -669,6 +693,8 @@ export class FailoverMachine {
     if (this.standby) return { ok: false, why: 'standby' };
     if (g.failedHere) return { ok: false, why: 'failed here' };
     if (this.gate.isIsolated()) return { ok: false, why: 'isolated (no ping node reachable)' };
+    const uplink = this.uplink.handsOver(g.group.key);
+    if (uplink !== null) return { ok: false, why: uplink };
     return { ok: true, why: '' };
   }
 
@@ -775,6 +801,9 @@ export class FailoverMachine {
     if (g.noHolder.since === null) g.noHolder.since = this.now;
     if (g.noHolder.reported !== null || this.now - g.noHolder.since < this.config.deadtimeMs) return;
     g.noHolder.reported = reason;
+    if (this.uplink.peerCannotTake(g.group.key)) {
+      this.log('error', 'uplink-handover-refused', `group ${g.group.key} runs nowhere: ${this.config.peer} does not take it; keeping it here despite the worse uplink`, { group: g.group.key });
+    }
     this.log('error', 'no-eligible-holder', `group ${g.group.key} runs nowhere and nobody may start it: ${reason}`, { group: g.group.key, reason });
   }
 
@@ -853,6 +882,8 @@ export class FailoverMachine {
       standby: content.standby,
       configDigest: this.config.configDigest,
     };
+    const uplink = this.uplink.announced();
+    if (uplink !== null) message.uplink = uplink;
     this.out.push({ type: 'send', message });
     this.peer.sent(this.seq, this.now);
     this.lastSent = content;
@@ -900,4 +931,15 @@ export class FailoverMachine {
     this.out.push({ type: 'stopped' });
     this.stopped = true;
   }
+}
+
+function uplinkSettings(config: CoreConfig): UplinkSettings {
+  return config.uplink ?? { enabled: false, delayMs: config.deadtimeMs, probeEveryMs: config.keepaliveMs };
+}
+
+/** A probe that found nothing configured (total 0: the probe itself failed) is no measurement. */
+function uplinkMeasurement(event: Extract<Event, { type: 'ping-result' }>) {
+  const interfaces = event.interfaces ?? { up: 0, total: 0 };
+  const total = event.total + interfaces.total;
+  return total === 0 ? null : { score: event.reachable + interfaces.up, total, failing: event.failing ?? [] };
 }

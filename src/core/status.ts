@@ -5,6 +5,7 @@ import type { Role } from '../protocol/message.js';
 import type { Holder } from './desired.js';
 import type { LinkState } from './links.js';
 import type { Command } from './types.js';
+import type { UplinkStatus } from './uplink.js';
 
 export type GroupPhase = 'stopped' | 'starting' | 'running' | 'stopping' | 'stop-failed';
 
@@ -88,6 +89,8 @@ export interface CoreStatus {
   links: LinkStatus[];
   groups: GroupStatus[];
   takeoverGate: TakeoverGateState;
+  /** Uplink tracking (ipfail): our score, the peer's, and why groups moved or will move (always set by the machine; optional for hand-made snapshots). */
+  uplink?: UplinkStatus;
   /** null until the peer is heard; false = the peer runs a different shared configuration. */
   configDigestMatch: boolean | null;
   /** A takeover demand we sent and the peer has not honoured yet. */

@@ -4,6 +4,7 @@
 // Outcome). Nothing here may import node:*, src/daemon, src/transport, src/resources or src/config.
 
 import type { Message } from '../protocol/message.js';
+import type { UplinkSettings } from './uplink.js';
 
 export type AutoFailback = 'on' | 'off' | 'legacy';
 
@@ -49,6 +50,8 @@ export interface CoreConfig {
    * (transitions.ts; keepalived notify). Off (absent) when no transition script is configured.
    */
   notifyTransitions?: boolean;
+  /** Uplink tracking (uplink.ts); absent: off. */
+  uplink?: UplinkSettings;
 }
 
 /**
@@ -68,8 +71,11 @@ export type Event =
   | { type: 'resource-done'; now: number; opId: number; outcome: Outcome; reason: string }
   /** A hook (RunHook effect) finished. */
   | { type: 'hook-done'; now: number; opId: number; ok: boolean; reason: string }
-  /** Result of probing the ping nodes (PingProbe effect). */
-  | { type: 'ping-result'; now: number; reachable: number; total: number }
+  /**
+   * Result of probing the uplink (PingProbe effect): ping nodes reachable of total (ping groups
+   * count as one), and with uplink tracking the tracked interfaces up of total and what failed.
+   */
+  | { type: 'ping-result'; now: number; reachable: number; total: number; interfaces?: { up: number; total: number }; failing?: string[] }
   | { type: 'command'; now: number; command: Command }
   /** A valid new configuration; applied without a role change. */
   | { type: 'config'; now: number; config: CoreConfig };

@@ -2,6 +2,7 @@
 // resource scripts, hooks, ping probes, re-announcing addresses (gratuitous ARP, unsolicited
 // neighbour advertisements), persisting state.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
@@ -81,6 +82,35 @@ export function pingOnce(address: string): Promise<boolean> {
   });
 }
 
+/** Linux interface flag (include/uapi/linux/if.h): administratively up. */
+const IFF_UP = 0x1;
+/** Operational states the kernel reports as IFF_RUNNING (netif_oper_up): dummy and lo say `unknown`. */
+const RUNNING_OPERSTATES = new Set(['up', 'unknown']);
+
+/**
+ * A tracked interface counts as up when it is up and running, as keepalived's track_interface
+ * judges it (IFF_UP and IFF_RUNNING; sysfs `flags` lacks IFF_RUNNING, `operstate` carries it).
+ * Missing or unreadable: down.
+ */
+export async function interfaceUp(name: string, sysfs = '/sys/class/net'): Promise<boolean> {
+  try {
+    const flagsText = (await readFile(`${sysfs}/${name}/flags`, 'utf8')).trim();
+    const operstate = (await readFile(`${sysfs}/${name}/operstate`, 'utf8')).trim();
+    const flags = /^0x[0-9a-f]+$/i.test(flagsText) ? Number.parseInt(flagsText, 16) : 0;
+    return (flags & IFF_UP) !== 0 && RUNNING_OPERSTATES.has(operstate);
+  } catch {
+    return false;
+  }
+}
+
+export interface UplinkProbe {
+  reachable: number;
+  total: number;
+  interfaces: { up: number; total: number };
+  /** What failed, for status and logs: `ping 192.0.2.1`, `ping_group uplinks`, `interface eth1`. */
+  failing: string[];
+}
+
 export interface ActionsDeps {
   /** Mutable: reload swaps the configuration in place. */
   config: () => Config;
@@ -88,11 +118,13 @@ export interface ActionsDeps {
   stateFile: string;
   log: Logger;
   ping?: (address: string) => Promise<boolean>;
+  interfaceUp?: (name: string) => Promise<boolean>;
 }
 
 export function createWorldActions(deps: ActionsDeps): WorldActions {
   const log = deps.log.child('resources');
   const ping = deps.ping ?? pingOnce;
+  const trackedUp = deps.interfaceUp ?? ((name: string) => interfaceUp(name));
   const findResource = (group: number, id: string): ResourceSpec | undefined => deps.config().groups[group]?.resources.find((r) => r.id === id);
 
   const runResource = async (group: number, resourceId: string, action: ResourceAction): Promise<ScriptResult> => {
@@ -126,13 +158,19 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       return result;
     },
 
-    async probePing() {
+    async probePing(): Promise<UplinkProbe> {
       const config = deps.config();
       // A ping node counts alone; a ping group counts as one target reachable if any member is.
       const singles = await Promise.all(config.ping.map(ping));
       const groups = await Promise.all(config.pingGroups.map(async (g) => (await Promise.all(g.addresses.map(ping))).some(Boolean)));
+      const interfaces = await Promise.all(config.uplink.trackInterfaces.map(trackedUp));
       const all = [...singles, ...groups];
-      return { reachable: all.filter(Boolean).length, total: all.length };
+      const failing = [
+        ...config.ping.filter((_, i) => !singles[i]).map((a) => `ping ${a}`),
+        ...config.pingGroups.filter((_, i) => !groups[i]).map((g) => `ping_group ${g.name}`),
+        ...config.uplink.trackInterfaces.filter((_, i) => !interfaces[i]).map((n) => `interface ${n}`),
+      ];
+      return { reachable: all.filter(Boolean).length, total: all.length, interfaces: { up: interfaces.filter(Boolean).length, total: interfaces.length }, failing };
     },
 
     // Starting an address resource again is idempotent and re-sends gratuitous ARP (IPv6:

@@ -5,6 +5,9 @@ import type { CoreConfig } from '../core/types.js';
 import { wireDigest } from '../protocol/frame.js';
 import { TRANSITION_SCRIPTS } from './notify.js';
 
+/** The shortest uplink probe interval: ping waits up to a second for an answer. */
+export const UPLINK_PROBE_MIN_MS = 1000;
+
 /** `linkNames` are the names of the links actually opened (Link.name), in config order. */
 export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig {
   return {
@@ -36,5 +39,7 @@ export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig 
     fenceBeforeTakeover: config.ext.hooks['fence'] !== undefined,
     escalateOnStopFailure: config.ext.hooks['escalate'] !== undefined,
     notifyTransitions: TRANSITION_SCRIPTS.some((kind) => config.ext.hooks[kind] !== undefined),
+    // Probed every keepalive, but not faster than ping's one-second answer wait.
+    uplink: { enabled: config.uplink.enabled, delayMs: config.deadpingMs, probeEveryMs: Math.max(config.keepaliveMs, UPLINK_PROBE_MIN_MS) },
   };
 }

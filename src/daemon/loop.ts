@@ -25,7 +25,8 @@ export interface CoreMachine {
 export interface WorldActions {
   runResource(group: number, resourceId: string, action: ResourceAction): Promise<ScriptResult>;
   runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult>;
-  probePing(): Promise<{ reachable: number; total: number }>;
+  /** Ping nodes and ping groups reachable; with uplink tracking also the tracked interfaces (actions.ts). */
+  probePing(): Promise<{ reachable: number; total: number; interfaces?: { up: number; total: number }; failing?: string[] }>;
   reannounce(group: number): Promise<void>;
   persist(state: PersistedState): Promise<void>;
 }
@@ -195,7 +196,7 @@ export class Loop {
         return;
       case 'ping-probe':
         void actions.probePing().then(
-          (r) => this.dispatch({ type: 'ping-result', now: clock.now(), reachable: r.reachable, total: r.total }),
+          (r) => this.dispatch({ type: 'ping-result', now: clock.now(), ...r }),
           (err: Error) => {
             this.log.error('ping-probe-failed', `ping probe failed: ${err.message}`);
             return this.dispatch({ type: 'ping-result', now: clock.now(), reachable: 0, total: 0 });

@@ -12,6 +12,7 @@ import { DROP_REASONS } from '../protocol/drops.js';
 import { CORE_EVENTS } from '../core/events.js';
 import { hookKinds, type HookKind, type Outcome, type ResourceAction } from '../core/types.js';
 import { ran } from './notify.js';
+import type { UplinkState } from '../core/uplink.js';
 import type { StatusReport } from './status-report.js';
 import type { WorldActions } from './loop.js';
 
@@ -44,6 +45,7 @@ export const METRICS_EVENT_LOOP_SAMPLE_MS = 1000;
 
 export const ROLES = Object.keys(ROLE_CODES);
 export const PEER_STATES = ['alive', 'dead', 'unknown'] as const;
+export const UPLINK_STATES: readonly UplinkState[] = ['off', 'ok', 'worse', 'handing-over', 'recovering'];
 export const LINK_STATES = ['init', 'up', 'late', 'dead'] as const;
 export const RESOURCE_ACTIONS: readonly ResourceAction[] = ['start', 'stop', 'status', 'monitor'];
 /** What a hook run can come to (the runner's outcomes for hooks). */
@@ -126,6 +128,13 @@ export class DaemonMetrics {
       }
     });
 
+    gauge('twinbeat_uplink_score', 'Uplink score (ping targets reached plus tracked interfaces up) of each node: ours as measured, the peer\'s as announced (absent while unknown or tracking off).', ['node'], (g, r) => {
+      if (r.uplink?.self) g.set({ node: r.self.name }, r.uplink.self.score);
+      if (r.uplink && r.uplink.peer !== null) g.set({ node: r.peer.name }, r.uplink.peer);
+    });
+    gauge('twinbeat_uplink_state', 'Uplink tracking state: 1 for the current one (worse: moving after deadping unless it recovers; handing-over: our groups go to the peer).', ['state'], (g, r) =>
+      setStates(g, UPLINK_STATES, r.uplink?.state ?? 'off', {}, 'state'));
+    counter('twinbeat_uplink_handovers_total', 'Times this node handed its groups to the peer for a worse uplink.', [], (add) => add({}, this.report().uplink?.handovers ?? 0));
     gauge('twinbeat_group_held', '1 while the group is started, running or stopping on this node.', ['group'], (g, r) => r.groups.forEach((x) => g.set({ group: x.key }, flag(x.phase !== 'stopped'))));
     gauge('twinbeat_groups_held', 'Groups started, running or stopping on this node.', [], (g, r) => g.set(r.groups.filter((x) => x.phase !== 'stopped').length));
     gauge('twinbeat_group_holders', 'Nodes holding the group as far as this node knows: 0 nobody, 2 split brain.', ['group'], (g, r) => r.groups.forEach((x) => g.set({ group: x.key }, x.holders.length)));

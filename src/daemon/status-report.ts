@@ -5,6 +5,7 @@
 import type { LinkStats } from '../transport/link.js';
 import type { CoreStatus, GroupStatus } from '../core/status.js';
 import { supportedDeadtimeMs } from '../transport/stats.js';
+import type { UplinkStatus } from '../core/uplink.js';
 
 export const STATUS_REPORT_VERSION = 1;
 
@@ -104,11 +105,27 @@ export interface StatusReport {
   peer: PeerView;
   configDigest: { self: string; match: boolean | null };
   takeoverGate: string;
+  /** Uplink tracking (ipfail): absent when the core reports none (hand-made snapshots). */
+  uplink?: UplinkView;
   lastCommand: { command: string; accepted: boolean; reason: string; ageMs: number } | null;
   links: LinkView[];
   groups: GroupView[];
   /** Sum of every link's drops by reason. */
   drops: Record<string, number>;
+}
+
+export interface UplinkView {
+  /** off, ok, worse (moving after deadping unless it recovers), handing-over, recovering. */
+  state: string;
+  /** Our score (ping targets reached plus tracked interfaces up) and out of how many; null: no probe finished. */
+  self: { score: number; total: number; failing: string[] } | null;
+  /** The score the peer announced; null: unknown (nothing moves). */
+  peer: number | null;
+  /** Why the state is what it is: the reason a move happened or will happen. */
+  why: string;
+  sinceAgeMs: number;
+  lastHandover: { ageMs: number; why: string } | null;
+  handovers: number;
 }
 
 /** What the daemon knows about one link besides the core's verdict. */
@@ -170,6 +187,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
     },
     configDigest: { self: configDigest, match: core.configDigestMatch },
     takeoverGate: core.takeoverGate,
+    ...(core.uplink ? { uplink: uplinkView(core.uplink, core.now) } : {}),
     lastCommand:
       core.lastCommand === null
         ? null
@@ -190,5 +208,17 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       resources: g.resources.map((r) => ({ id: r.id, state: r.state, monitorFailures: r.monitorFailures, restarts: r.restarts })),
     })),
     drops: sumDrops(linkViews.map((l) => l.drops)),
+  };
+}
+
+function uplinkView(u: UplinkStatus, now: number): UplinkView {
+  return {
+    state: u.state,
+    self: u.self,
+    peer: u.peer,
+    why: u.why,
+    sinceAgeMs: Math.max(0, Math.round(now - u.since)),
+    lastHandover: u.lastHandover === null ? null : { ageMs: Math.max(0, Math.round(now - u.lastHandover.at)), why: u.lastHandover.why },
+    handovers: u.handovers,
   };
 }

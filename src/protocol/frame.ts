@@ -19,6 +19,12 @@
 //   tail     the first 24 bits of the config digest (4 digits), then the tag over every byte
 //            before it (auth.ts; its length follows from the key's method)
 //
+// Optional sixth field, between claims and tail (only with uplink tracking on, src/core/uplink.ts):
+//   uplink   `u` and the sender's uplink score in the same alphabet (`u3`); a frame without it
+//            says "unknown". A receiver before uplink tracking drops six-field frames as
+//            malformed, so both nodes must run a version with uplink tracking before it is turned
+//            on (NOTES/README: "Uplink tracking").
+//
 // Worst realistic heartbeat between 16-character node names (generation ≤ 99999, seq and ack
 // up to 10^9, 128-bit tag): 79 bytes with the serial newline for up to 8 resource groups, 91 with
 // all 32 groups in every set (scripts/bench/frame-size.ts measures it).
@@ -51,7 +57,10 @@ const MAX_NAME = 64;
 
 const ROLE_BY_CODE = new Map<string, Role>(Object.entries(ROLE_CODES).map(([role, code]) => [code, role as Role]));
 const KNOWN_TYPES = new Set<number>(Object.values(MessageType));
-const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){4}$/;
+const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){4,5}$/;
+/** The highest uplink score on the wire: far above any real count of ping nodes and interfaces. */
+export const MAX_UPLINK_SCORE = 1000;
+const UPLINK_PREFIX = 'u';
 
 /** The part of a config digest that travels: what a receiver compares against its own. */
 export function wireDigest(digest: string): string {
@@ -85,8 +94,21 @@ export function encodeFrame(message: Message, ctx: FrameContext): string {
   const numbers = [message.generation, message.seq, message.ackGeneration, message.ackSeq].map(encodeNumber).join('.');
   const { holds, wants, grants } = message.claims;
   const claims = `${encodeMask(holds, 'holds')}.${encodeMask(wants, 'wants')}.${encodeMask(grants, 'grants')}`;
-  const body = `${header} ${message.from} ${numbers} ${claims} ${encodeFixed(BigInt(parseInt(digest, 16)), DIGEST_DIGITS * 6)}`;
+  const uplink = message.uplink === undefined ? '' : ` ${encodeUplink(message.uplink)}`;
+  const body = `${header} ${message.from} ${numbers} ${claims}${uplink} ${encodeFixed(BigInt(parseInt(digest, 16)), DIGEST_DIGITS * 6)}`;
   return body + computeTag(key, body);
+}
+
+function encodeUplink(score: number): string {
+  if (!Number.isInteger(score) || score < 0 || score > MAX_UPLINK_SCORE) throw new RangeError(`uplink score must be 0-${MAX_UPLINK_SCORE}, got ${score}`);
+  return UPLINK_PREFIX + encodeNumber(score);
+}
+
+/** The score of a `u…` field; null for anything encodeFrame would not write. */
+function decodeUplink(field: string): number | null {
+  if (field[0] !== UPLINK_PREFIX) return null;
+  const score = decodeNumber(field.slice(1));
+  return score === null || score > MAX_UPLINK_SCORE ? null : score;
 }
 
 const drop = (reason: DropReason): DecodeResult => ({ ok: false, reason });
@@ -98,8 +120,11 @@ export function decodeFrame(line: string, ctx: FrameContext): DecodeResult {
   if (line[0] !== MAGIC || line.length < 2) return drop('malformed');
   if (line[1] !== VERSION) return drop('bad-version');
   if (!PRINTABLE_LINE.test(line)) return drop('malformed');
-  const [header, from, numberField, claimField, tail] = line.split(' ') as [string, string, string, string, string];
-  if (header.length !== 5 || from.length > MAX_NAME) return drop('malformed');
+  const fields = line.split(' ');
+  const [header, from, numberField, claimField] = fields as [string, string, string, string];
+  const tail = fields[fields.length - 1]!;
+  const uplink = fields.length === 6 ? decodeUplink(fields[4]!) : undefined;
+  if (header.length !== 5 || from.length > MAX_NAME || uplink === null) return drop('malformed');
 
   const type = digitValue(header[2]!);
   const roleCode = header[3]!;
@@ -133,5 +158,6 @@ export function decodeFrame(line: string, ctx: FrameContext): DecodeResult {
     standby: roleCode !== roleCode.toUpperCase(),
     configDigest: digest,
   };
+  if (uplink !== undefined) message.uplink = uplink;
   return { ok: true, message, keyIndex };
 }

@@ -84,6 +84,11 @@ export interface StatusMessage {
   standby: boolean;
   /** Short hex digest of the pair's shared configuration (ha.cf timings, haresources). */
   configDigest: string;
+  /**
+   * The sender's uplink score (ping nodes reached plus tracked interfaces up), sent only with
+   * uplink tracking on and once measured; absent: unknown (src/core/uplink.ts).
+   */
+  uplink?: number;
 }
 
 export type Message = StatusMessage;

@@ -80,6 +80,11 @@
 //                     same state twice in a row, and after the final calm the last state it told
 //                     each group is what the machine really does (MASTER where all the group's
 //                     resources run, else BACKUP, or FAULT where marked failed), the node's likewise.
+//   uplink-move       with uplink tracking (ipfail), a node hands its groups over only while its
+//                     measured score is below the score its live peer announced (never on equal
+//                     or unknown scores) and its ping node really is lost while the peer's is not
+//                     (allowing one probe and one heartbeat of lag). Two holders from such a move
+//                     are caught by safety (1): a ping change is no disruption.
 //   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
 //                     at most twice (there and back). A move is a start while the other machine
 //                     does not run the group: a second copy started while the peer kept its own
@@ -167,6 +172,8 @@ interface NodeWatch {
   deadVerdictAt: number;
   fenceOkAt: number;
   pingLostAt: number;
+  /** When its ping node last became reachable or unreachable (uplink-move). */
+  pingChangedAt: number;
   /** When the operator's own `standby` was accepted (null: none in force). */
   operatorStandbyAt: number | null;
   /** Last time a failed mark was set or cleared on this node. */
@@ -184,6 +191,7 @@ const newWatch = (): NodeWatch => ({
   deadVerdictAt: -Infinity,
   fenceOkAt: -Infinity,
   pingLostAt: -Infinity,
+  pingChangedAt: -Infinity,
   operatorStandbyAt: null,
   failedMarkAt: -Infinity,
   fencedLife: null,
@@ -283,6 +291,7 @@ export class Properties {
   pingChanged(node: NodeName, reachable: boolean): void {
     this.touch(node);
     if (!reachable) this.watch[node].pingLostAt = this.world.now;
+    this.watch[node].pingChangedAt = this.world.now;
   }
 
   stateFileLost(node: NodeName): void {
@@ -514,6 +523,9 @@ export class Properties {
   private onLog(node: SimNode, event: string, level: string): void {
     const watch = this.watch[node.name];
     switch (event) {
+      case 'uplink-hand-over':
+        this.checkUplinkMove(node);
+        return;
       case 'peer-dead':
         watch.deadVerdictAt = this.world.now;
         if (level === 'warn') this.checkFreshEvidence(node);
@@ -597,6 +609,23 @@ export class Properties {
     // frames): both defer until the peer's death ends one yield; harmless, as a node defers only
     // what the other holds (desired.ts rule 4). Outside that window it must not happen.
     if (statuses.every((s) => s && s.self.deferringToPeer !== null) && !this.inAftermath()) this.fail('never-both-defer', '(7) both nodes yield to each other outside a disruption');
+  }
+
+  /**
+   * uplink-move: a node hands its groups over only to a live peer whose announced uplink score is
+   * higher than its own measured one (never on equal or unknown scores), and only while its own
+   * uplink really is worse than the peer's: its ping node unreachable, the peer's reachable.
+   */
+  private checkUplinkMove(node: SimNode): void {
+    const u = node.machine?.status().uplink;
+    const peer = this.world.nodes[node.name === 'a' ? 'b' : 'a'];
+    if (!u || u.self === null || u.peer === null || u.self.score >= u.peer) {
+      this.fail('uplink-move', `${node.name} hands its groups over with uplink score ${u?.self?.score ?? 'unknown'} against the peer's ${u?.peer ?? 'unknown'}`);
+    } else if (node.pingReachable || !peer.pingReachable) {
+      // Scores lag reality by at most a probe and a heartbeat; a flip within that is no violation.
+      const since = Math.max(this.watch[node.name].pingChangedAt, this.watch[peer.name].pingChangedAt);
+      if (this.world.now - since > 2 * this.world.options.keepaliveMs + PING_MS) this.fail('uplink-move', `${node.name} hands its groups over although its ping node is ${node.pingReachable ? 'reachable' : 'unreachable'} and the peer's ${peer.pingReachable ? 'reachable' : 'unreachable'}`);
+    }
   }
 
   /** fresh-evidence: the silence behind a peer-dead verdict was observed while awake. */

@@ -5,7 +5,8 @@
 // REWRITE=1 writes it back so the diff can be reviewed.
 //
 // Commands:
-//   world [autofailback=on|off|legacy] [ping=on] [fence=on|soft] [escalate=on] [monitor=on]   (first)
+//   world [autofailback=on|off|legacy] [ping=on] [uplink=on] [fence=on|soft] [escalate=on] [monitor=on]   (first)
+//                        uplink=on: uplink tracking (ipfail) over the ping node, deadping = deadtime
 //                        fence=soft: the fence hook succeeds without killing the peer
 //   boot a|b|both        kill a|b        pause a|b        resume a|b
 //   tick MS              run the world for MS milliseconds
@@ -56,6 +57,7 @@ function parseWorld(command: string): Partial<WorldOptions> {
     const [key, value] = word.split('=');
     if (key === 'autofailback') options.autoFailback = value as WorldOptions['autoFailback'];
     else if (key === 'ping') options.pingNodes = value === 'on';
+    else if (key === 'uplink') options.uplink = value === 'on';
     else if (key === 'fence') {
       options.fence = value === 'on' || value === 'soft';
       options.softFence = value === 'soft';
@@ -115,7 +117,7 @@ function execute(world: World, command: string, out: string[]): void {
     case 'crash':
       return crash(world, asNode(args[0]), args[1]!);
     case 'ping':
-      world.nodes[asNode(args[0])].pingReachable = args[1] === 'up';
+      for (const n of nodesOf(args[0])) world.nodes[n].pingReachable = args[1] === 'up';
       return;
     case 'hook-ms':
       world.nodes[asNode(args[0])].hookMs[args[1] as HookKind] = Number(args[2]);
@@ -166,5 +168,7 @@ export function statusLines(world: World, name: NodeName): string[] {
     const noHolder = g.noEligibleHolder ? ` no-eligible-holder="${g.noEligibleHolder}"` : '';
     lines.push(`  status ${name}: group ${g.index} phase=${g.phase} desired=${g.desired} peer-holds=${g.peerHolds ?? '-'}${flags ? ` flags=${flags}` : ''}${noHolder}`);
   }
+  const u = s.uplink;
+  if (u && u.state !== 'off') lines.push(`  status ${name}: uplink ${u.state} self=${u.self ? `${u.self.score}/${u.self.total}` : '-'} peer=${u.peer ?? '-'} handovers=${u.handovers} why="${u.why}"`);
   return lines;
 }

@@ -72,6 +72,8 @@ export class Soak {
       // From the seed, not the plan: every other schedule reports transitions, the rest keep their faults as they were.
       notify: seed % 2 === 1,
     };
+    // From the seed, not the plan: schedules without it stay exactly what they were.
+    worldOptions.uplink = worldOptions.pingNodes === true && seed % 2 === 0;
     this.world = new World(worldOptions);
     // Drift: odd seeds list b's haresources lines in reverse order (the same groups), even seeds
     // give b another group SET (an extra group, owned by a or b): claims unreadable both ways.

@@ -34,6 +34,8 @@ export interface WorldOptions {
   seed: number;
   autoFailback: AutoFailback;
   pingNodes: boolean;
+  /** Uplink tracking (ipfail) over the ping node: each node's score is 1 while it reaches it, else 0. */
+  uplink: boolean;
   fence: boolean;
   /** The fence hook succeeds without killing the peer (a storage or switch-port fence): the peer lives on. */
   softFence: boolean;
@@ -63,6 +65,7 @@ export const defaultOptions: WorldOptions = {
   seed: 1,
   autoFailback: 'on',
   pingNodes: false,
+  uplink: false,
   fence: false,
   softFence: false,
   escalate: false,
@@ -118,6 +121,7 @@ export function makeConfig(self: NodeName, o: WorldOptions, drift = false): Core
     fenceBeforeTakeover: o.fence,
     escalateOnStopFailure: o.escalate,
     notifyTransitions: o.notify,
+    ...(o.uplink ? { uplink: { enabled: true, delayMs: o.deadtimeMs, probeEveryMs: o.keepaliveMs } } : {}),
   };
 }
 

@@ -26,7 +26,9 @@ test('check on a valid Heartbeat v1 directory: exit 0, values with file:line, pl
   assert.match(r.out, /keepalive\s+2s\s+ha\.cf:7\n/);
   assert.match(r.out, /debug\s+0\s+default\n/);
   assert.match(r.out, /medium\s+serial \/dev\/ttyS0 at 19200 baud\s+ha\.cf:13/);
-  assert.match(r.out, /warnings \(a protection you configured is not provided\):\n  \S*ha\.cf:18: respawn: ipfail is not run: /);
+  assert.ok(!r.out.includes('warnings'), 'respawning ipfail gives up no protection');
+  assert.match(r.out, /ha\.cf:18: respawn: ipfail is not run: twinbeat's built-in uplink tracking replaces it/);
+  assert.match(r.out, /uplink tracking\s+on: score out of 1 \(1 ping target, 0 interfaces\); a node below its peer for 30s \(deadping\) hands its groups over\s+ha\.cf:18\n/);
   assert.match(r.out, /ha\.cf:19: apiauth: accepted, not acted on/);
   assert.match(r.out, /1\. IPaddr::10\.0\.0\.100\/24\/eth0\s+heartbeat\s+\S+\/resource\.d\/IPaddr\n/);
   assert.match(r.out, /2\. apache2\s+lsb\s+\S+\/init\.d\/apache2\n/);

@@ -26,7 +26,7 @@ function section(out: string, heading: string): string[] {
   return lines.slice(at + 1, lines.indexOf('', at));
 }
 
-test('check on a Heartbeat v1 configuration: mapped auto_failback, resolved names, four warnings, valid', async (t) => {
+test('check on a Heartbeat v1 configuration: mapped auto_failback, resolved names, three warnings, uplink tracking from ipfail, valid', async (t) => {
   const s = stage('valid', 'heartbeat-v1-migration');
   t.after(() => s.remove());
   const r = await check(s);
@@ -43,15 +43,17 @@ test('check on a Heartbeat v1 configuration: mapped auto_failback, resolved name
   assert.deepEqual(row('ping'), [['10.0.0.254 (gw.example.net)', 'ha.cf:22']]);
 
   const warnings = section(r.out, 'warnings (a protection you configured is not provided):');
-  assert.deepEqual(warnings.map((l) => l.trim().split(': ').slice(0, 2).join(': ')), ['ha.cf:19: watchdog', 'ha.cf:20: stonith_host', 'ha.cf:21: stonith_host', 'ha.cf:23: respawn']);
+  assert.deepEqual(warnings.map((l) => l.trim().split(': ').slice(0, 2).join(': ')), ['ha.cf:19: watchdog', 'ha.cf:20: stonith_host', 'ha.cf:21: stonith_host']);
   assert.match(warnings[0]!, /a hung daemon no longer reboots this node\. Instead: systemd's watchdog: WatchdogSec= in the twinbeat unit/);
   assert.match(warnings[1]!, /nobody powers off a peer that is hung rather than dead.* Instead: a tb_hook fence script/);
-  assert.match(warnings[3]!, /ipfail is not run: .* Instead: twinbeat's ping arbitration: .*uplink tracking is planned/);
+  assert.match(row('uplink tracking')[0]![0]!, /^on: score out of 1 \(1 ping target, 0 interfaces\)/);
+  assert.equal(row('uplink tracking')[0]![1], 'ha.cf:23');
 
   const notices = section(r.out, 'notices:');
-  assert.deepEqual(notices.map((l) => l.trim().split(': ').slice(0, 2).join(': ')), ['ha.cf:18: nice_failback', 'ha.cf:24: apiauth']);
-  assert.ok(!notices.some((l) => /stonith|watchdog|respawn/.test(l)), 'a warning is not also a notice');
-  assert.match(r.out, /configuration valid \(digest [0-9a-f]{16}; the peer must show the same\)\n4 warnings \(listed above\)\n$/);
+  assert.deepEqual(notices.map((l) => l.trim().split(': ').slice(0, 2).join(': ')), ['ha.cf:18: nice_failback', 'ha.cf:23: respawn', 'ha.cf:24: apiauth']);
+  assert.ok(!notices.some((l) => /stonith|watchdog/.test(l)), 'a warning is not also a notice');
+  assert.match(notices[1]!, /ipfail is not run: twinbeat's built-in uplink tracking replaces it/);
+  assert.match(r.out, /configuration valid \(digest [0-9a-f]{16}; the peer must show the same\)\n3 warnings \(listed above\)\n$/);
 });
 
 test('check --strict: the same configuration exits 1 because of its warnings; without them it exits 0', async (t) => {
@@ -59,7 +61,7 @@ test('check --strict: the same configuration exits 1 because of its warnings; wi
   t.after(() => s.remove());
   const strict = await check(s, ['--strict']);
   assert.equal(strict.code, 1);
-  assert.match(strict.out, /4 warnings \(listed above\): --strict fails\n$/);
+  assert.match(strict.out, /3 warnings \(listed above\): --strict fails\n$/);
   const haCf = join(s.dir, 'ha.cf');
   writeFileSync(haCf, readFileSync(haCf, 'utf8').split('\n').filter((l) => !/^(watchdog|stonith_host|respawn)/.test(l)).join('\n'));
   const clean = await check(s, ['--strict']);
@@ -80,12 +82,12 @@ test('check --json lists warnings apart from notices, each with what is lost and
   };
   assert.equal(body.valid, true);
   assert.equal(body.strict, true);
-  assert.deepEqual(body.warnings.map((w) => [w.line, w.directive]), [[19, 'watchdog'], [20, 'stonith_host'], [21, 'stonith_host'], [23, 'respawn']]);
+  assert.deepEqual(body.warnings.map((w) => [w.line, w.directive]), [[19, 'watchdog'], [20, 'stonith_host'], [21, 'stonith_host']]);
   for (const w of body.warnings) {
     assert.ok(w.lost.length > 20 && w.instead.length > 20, w.directive);
     assert.ok(w.text.endsWith(`${w.lost} Instead: ${w.instead}`));
   }
-  assert.deepEqual(body.notices.map((n) => n.directive), ['nice_failback', 'apiauth']);
+  assert.deepEqual(body.notices.map((n) => n.directive), ['nice_failback', 'respawn', 'apiauth']);
   const autoFailback = body.settings.find((x) => x.name === 'auto_failback')!;
   assert.equal(autoFailback.value, 'on (from nice_failback on: legacy, run as on)');
   assert.equal(autoFailback.origin !== 'default' && autoFailback.origin.line, 18);
@@ -98,5 +100,5 @@ test('check: a host name that does not resolve is an error with its FILE:LINE, a
   const r = await check({ ...s, resolve: fakeResolver(readFileSync(join(s.dir, 'hosts'), 'utf8')) });
   assert.equal(r.code, 1);
   assert.equal(r.err, 'ha.cf:17: ucast: expected a host name with an IPv4 address, got "beta-hb" (not found in /etc/hosts or DNS; write the address, or add the name to /etc/hosts on both nodes)\n');
-  assert.ok(section(r.out, 'warnings').length === 4, 'the warnings are still shown with the error');
+  assert.ok(section(r.out, 'warnings').length === 3, 'the warnings are still shown with the error');
 });

@@ -61,7 +61,9 @@ test('a typical Heartbeat v1 deployment loads as written', async (t) => {
   ]);
   const notices = r.notices.map((n) => `${n.directive}@${n.line}`);
   for (const expected of ['auto_failback@15', 'apiauth@19']) assert.ok(notices.includes(expected), expected);
-  assert.deepEqual(r.warnings.map((w) => `${w.directive}@${w.line}`), ['respawn@18'], 'respawning ipfail gives up a protection');
+  assert.deepEqual(r.warnings, [], 'respawning ipfail gives up nothing: it turns uplink tracking on');
+  assert.deepEqual(c.uplink, { enabled: true, trackInterfaces: [] });
+  assert.ok(notices.includes('respawn@18'), 'and says what replaces ipfail');
   assert.equal(c.origins['keepalive'] !== 'default' && c.origins['keepalive']?.line, 7);
   assert.equal(c.origins['debug'], 'default');
 });

@@ -32,12 +32,13 @@ test('renderDirectiveTables replaces the rows of the three tables and keeps the 
   assert.throws(() => renderDirectiveTables('### something else\n'), /heading not found/);
 });
 
-test('ping and ping_group are acted on (no notice); deadping and log_badpack say they are not', () => {
+test('ping, ping_group and deadping (uplink tracking) are acted on (no notice); log_badpack says it is not', () => {
   const kind = (name: string) => directives.find((d) => d.name === name)!.kind;
   assert.equal(kind('ping'), 'acted');
   assert.equal(kind('ping_group'), 'acted');
-  assert.equal(kind('deadping'), 'accepted-notice');
+  assert.equal(kind('deadping'), 'acted');
   assert.equal(kind('log_badpack'), 'accepted-notice');
   assert.deepEqual(parseHaCf('ping 10.0.0.1\nping_group gw 10.0.0.2 10.0.0.3\n', 'ha.cf').notices, []);
-  assert.equal(parseHaCf('deadping 30\n', 'ha.cf').notices.length, 1);
+  assert.deepEqual(parseHaCf('deadping 30\n', 'ha.cf').notices, []);
+  assert.equal(parseHaCf('log_badpack on\n', 'ha.cf').notices.length, 1);
 });

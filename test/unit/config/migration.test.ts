@@ -196,7 +196,7 @@ test('host names: the system resolver finds localhost in /etc/hosts; a ping node
 
 // ---- warnings ---------------------------------------------------------------------------------
 
-test('warnings: stonith, stonith_host, watchdog and respawn of ipfail or dopd each warn per line, with the table\'s text', () => {
+test('warnings: stonith, stonith_host, watchdog and respawn of dopd each warn per line, with the table\'s text; respawn of ipfail turns uplink tracking on', () => {
   const text = [
     'stonith baytech /etc/ha.d/conf/stonith.baytech',
     'stonith_host * baytech 10.0.0.3 mylogin mysecretpassword',
@@ -204,22 +204,22 @@ test('warnings: stonith, stonith_host, watchdog and respawn of ipfail or dopd ea
     'respawn hacluster /usr/lib/heartbeat/ipfail',
     'respawn hacluster /usr/lib64/heartbeat/dopd',
     'respawn root /usr/local/bin/something',
-    'respawn hacluster /usr/lib/heartbeat/ipfail',
+    'respawn hacluster /usr/lib/heartbeat/dopd',
   ].join('\n');
   const r = parseHaCf(text, 'ha.cf');
   assert.deepEqual(r.errors, []);
-  assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.directive}`), ['1 stonith', '2 stonith_host', '3 watchdog', '4 respawn', '5 respawn', '7 respawn']);
+  assert.deepEqual(r.warnings.map((w) => `${w.line} ${w.directive}`), ['1 stonith', '2 stonith_host', '3 watchdog', '5 respawn', '7 respawn']);
   const table = (name: string, words: string[]) => lostProtections(directiveByName.get(name)!, words)[0]!;
   assert.deepEqual({ lost: r.warnings[0]!.lost, instead: r.warnings[0]!.instead }, { lost: table('stonith', []).lost, instead: table('stonith', []).instead });
   assert.match(r.warnings[0]!.instead, /tb_hook fence/);
   assert.match(r.warnings[2]!.instead, /WatchdogSec=/);
-  assert.match(r.warnings[3]!.lost, /^ipfail is not run/);
-  assert.match(r.warnings[3]!.instead, /ping arbitration/);
-  assert.match(r.warnings[4]!.lost, /^dopd is not run/);
-  assert.match(r.warnings[4]!.instead, /^nothing in twinbeat/);
+  assert.match(r.warnings[3]!.lost, /^dopd is not run/);
+  assert.match(r.warnings[3]!.instead, /^nothing in twinbeat/);
+  assert.equal(r.values.ipfail?.origin.line, 4, 'respawn of ipfail turns uplink tracking on');
   assert.equal(formatWarning(r.warnings[2]!), `ha.cf:3: watchdog: ${table('watchdog', []).lost} Instead: ${table('watchdog', []).instead}`);
-  // The respawn of another program is the one respawn notice; apiauth etc. are untouched.
-  assert.deepEqual(r.notices.map((n) => `${n.line} ${n.directive}`), ['6 respawn']);
+  // ipfail says what replaces it; the respawn of another program is the one generic notice.
+  assert.deepEqual(r.notices.map((n) => `${n.line} ${n.directive}`), ['4 respawn', '6 respawn']);
+  assert.match(r.notices[0]!.message, /^ipfail is not run: twinbeat's built-in uplink tracking/);
 });
 
 test('warnings: a malformed line is an error, not also a warning; a program merely containing ipfail is no ipfail', () => {
@@ -228,6 +228,7 @@ test('warnings: a malformed line is an error, not also a warning; a program mere
   assert.deepEqual(bad.warnings, []);
   const other = parseHaCf('respawn hacluster /usr/lib/heartbeat/ipfail-wrapper\nrespawn x /opt/ipfail/run\n', 'ha.cf');
   assert.deepEqual(other.warnings, []);
+  assert.equal(other.values.ipfail, undefined, 'no uplink tracking either');
 });
 
 test('warnings come back from loadConfig whether the configuration is valid or not', async (t) => {

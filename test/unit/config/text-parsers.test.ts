@@ -78,7 +78,7 @@ test('ha.cf: booleans accept every Heartbeat spelling, case-insensitively', () =
 test('ha.cf: every accepted-but-ignored directive gets exactly one notice (or a warning per line giving up a protection), never an error', () => {
   const samples: Record<string, string> = {
     nice_failback: 'on', use_logd: 'yes', conn_logd_time: '60', syslogmsgfmt: 'on', log_badpack: 'off',
-    respawn: 'hacluster /usr/lib/heartbeat/ipfail', failfast: 'hacluster /usr/lib/x', apiauth: 'ipfail gid=haclient uid=hacluster',
+    respawn: 'root /usr/local/bin/something', failfast: 'hacluster /usr/lib/x', apiauth: 'ipfail gid=haclient uid=hacluster',
     stonith: 'baytech /etc/ha.d/conf/stonith.baytech', stonith_host: '* baytech 10.0.0.3 mylogin mysecretpassword',
     watchdog: '/dev/watchdog', realtime: 'on', rtprio: '5', memreserve: '6500', hopfudge: '1', compression: 'bz2',
     compression_threshold: '2', traditional_compression: 'no', msgfmt: 'netstring', max_rexmit_delay: '250',

@@ -8,11 +8,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_EVENTS } from '../../../src/core/events.js';
+import { UPLINK_CHANGES } from '../../../src/core/uplink.js';
 import { repoRoot } from '../../support/paths.js';
 
 const coreDir = join(repoRoot, 'src/core');
 /** Templates the core builds event names from, and what they expand to. */
-const TEMPLATES: Record<string, string[]> = { 'command-${command}': ['command-standby', 'command-online', 'command-takeover', 'command-stop'] };
+const TEMPLATES: Record<string, string[]> = {
+  'command-${command}': ['command-standby', 'command-online', 'command-takeover', 'command-stop'],
+  'uplink-${change.kind}': UPLINK_CHANGES.map((c) => `uplink-${c}`),
+};
 /** Forwarders: the machine's own log() definition and the host callback handing through `event`. */
 const FORWARDED = new Set(['event: string', 'event']);
 

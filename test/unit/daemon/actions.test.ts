@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorldActions, actionTimeoutMs, hookTimeoutMs, NOTIFY_HOOK_TIMEOUT_MS } from '../../../src/daemon/actions.js';
+import { createWorldActions, actionTimeoutMs, hookTimeoutMs, interfaceUp, NOTIFY_HOOK_TIMEOUT_MS } from '../../../src/daemon/actions.js';
 import { createLogger } from '../../../src/daemon/logger.js';
 import { loadState } from '../../../src/daemon/state-file.js';
 import type { Config, ResourceSpec } from '../../../src/config/types.js';
@@ -16,6 +16,7 @@ const spec = (id: string, script: string): ResourceSpec => ({ id, script, args: 
 const config = {
   ping: ['10.0.0.254', '10.0.0.253'],
   pingGroups: [{ name: 'routers', addresses: ['10.0.1.1', '10.0.1.2'] }],
+  uplink: { enabled: true, trackInterfaces: ['eth1', 'eth2'] },
   groups: [{ owner: 'alpha', key: 'IPaddr::10.0.0.100', resources: [spec('IPaddr::10.0.0.100', 'IPaddr'), spec('Dummy::web', 'Dummy'), spec('IPv6addr::fd00::100/64/eth0', 'IPv6addr'), spec('IPaddr::fd00::101', 'IPaddr')], origin: 'default' }],
   ext: {
     monitors: { 'Dummy::web': { intervalMs: 10_000, timeoutMs: 7_000, failures: 1, restarts: 0 } },
@@ -39,13 +40,13 @@ function fakeRunner(calls: string[]): ScriptRunner {
   } as unknown as ScriptRunner;
 }
 
-function make(t: { after: (fn: () => void) => void }, ping?: (a: string) => Promise<boolean>) {
+function make(t: { after: (fn: () => void) => void }, ping?: (a: string) => Promise<boolean>, interfaceUp?: (name: string) => Promise<boolean>) {
   const dir = mkdtempSync(join(tmpdir(), 'tb6-act-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const calls: string[] = [];
   const actions = createWorldActions({
     config: () => config, runner: fakeRunner(calls), stateFile: join(dir, 'state.ini'),
-    log: createLogger({ stdout: new PassThrough() }), ...(ping ? { ping } : {}),
+    log: createLogger({ stdout: new PassThrough() }), ...(ping ? { ping } : {}), ...(interfaceUp ? { interfaceUp } : {}),
   });
   return { actions, calls, stateFile: join(dir, 'state.ini') };
 }
@@ -83,12 +84,31 @@ test('notification hooks are killed after min(tb_stop_timeout, tb_notify_timeout
   assert.equal(hookTimeoutMs(config, 'remote-failure'), 2000, 'a shorter tb_stop_timeout wins');
 });
 
-test('ping probe: single nodes count alone, a group counts once if any member answers', async (t) => {
-  const up = new Set(['10.0.0.253', '10.0.1.2']);
-  const { actions } = make(t, async (a) => up.has(a));
-  assert.deepEqual(await actions.probePing(), { reachable: 2, total: 3 });
+test('ping probe: single nodes count alone, a group counts once if any member answers; tracked interfaces apart', async (t) => {
+  const up = new Set(['10.0.0.253', '10.0.1.2', 'eth2']);
+  const { actions } = make(t, async (a) => up.has(a), async (n) => up.has(n));
+  assert.deepEqual(await actions.probePing(), { reachable: 2, total: 3, interfaces: { up: 1, total: 2 }, failing: ['ping 10.0.0.254', 'interface eth1'] });
   up.clear();
-  assert.deepEqual(await actions.probePing(), { reachable: 0, total: 3 });
+  assert.deepEqual(await actions.probePing(), {
+    reachable: 0, total: 3, interfaces: { up: 0, total: 2 }, failing: ['ping 10.0.0.254', 'ping 10.0.0.253', 'ping_group routers', 'interface eth1', 'interface eth2'],
+  });
+});
+
+test('a tracked interface is up only with IFF_UP and IFF_RUNNING; missing or garbage flags: down', async (t) => {
+  const sysfs = mkdtempSync(join(tmpdir(), 'h15u-sysfs-'));
+  t.after(() => rmSync(sysfs, { recursive: true, force: true }));
+  const cases: Record<string, [string, string] | [string]> = {
+    up: ['0x1003', 'up'], dummy: ['0x83', 'unknown'], noCarrier: ['0x1003', 'lowerlayerdown'], adminDown: ['0x1002', 'down'],
+    downButOperUp: ['0x1002', 'up'], garbage: ['zz', 'up'], empty: ['', 'up'], noOperstate: ['0x1003'],
+  };
+  for (const [name, [flags, operstate]] of Object.entries(cases)) {
+    mkdirSync(join(sysfs, name));
+    writeFileSync(join(sysfs, name, 'flags'), `${flags}\n`);
+    if (operstate !== undefined) writeFileSync(join(sysfs, name, 'operstate'), `${operstate}\n`);
+  }
+  for (const name of ['up', 'dummy']) assert.equal(await interfaceUp(name, sysfs), true, name);
+  for (const name of ['noCarrier', 'adminDown', 'downButOperUp', 'garbage', 'empty', 'noOperstate', 'missing', '../up']) assert.equal(await interfaceUp(name, sysfs), false, name);
+  assert.equal(await interfaceUp('lo'), true, 'the real loopback is up and running');
 });
 
 test('reannounce restarts only the address resources of the group (IPv4 and IPv6, IPaddr and IPv6addr); persist writes the generation the core gives', async (t) => {

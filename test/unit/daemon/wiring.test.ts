@@ -36,14 +36,14 @@ test('a ucast line naming one of our own addresses makes no link; the others map
 });
 
 test('the core compares the wire digest prefix, which is what the peer\'s frames carry', () => {
-  const core = coreConfigFrom({ ...configFor('alpha'), groups: [], ping: [], pingGroups: [], ext: { monitors: {}, hooks: {} } } as unknown as Config, ['udp']);
+  const core = coreConfigFrom({ ...configFor('alpha'), groups: [], ping: [], pingGroups: [], uplink: { enabled: false, trackInterfaces: [] }, ext: { monitors: {}, hooks: {} } } as unknown as Config, ['udp']);
   assert.equal(core.configDigest, 'abcdef');
 });
 
 test('tb_monitor settings, hooks and ping nodes reach the core', () => {
   const groups = [{ owner: 'alpha', key: 'Dummy::a', resources: [{ id: 'Dummy::a' }, { id: 'Dummy::b' }] }];
   const monitors = { 'Dummy::b': { intervalMs: 5000, timeoutMs: 7000, failures: 3, restarts: 2 } };
-  const base = { ...configFor('alpha'), groups, ping: [], pingGroups: [] };
+  const base = { ...configFor('alpha'), groups, ping: [], pingGroups: [], uplink: { enabled: false, trackInterfaces: [] }, deadpingMs: 9000, keepaliveMs: 500 };
   const core = coreConfigFrom({ ...base, ext: { monitors, hooks: { fence: '/x/fence', escalate: '/x/esc' } } } as unknown as Config, ['udp']);
   assert.deepEqual(core.groups[0]!.resources, [
     { id: 'Dummy::a' },
@@ -56,4 +56,7 @@ test('tb_monitor settings, hooks and ping nodes reach the core', () => {
   assert.equal(none.fenceBeforeTakeover, false);
   assert.equal(none.escalateOnStopFailure, false);
   assert.equal(none.pingNodesConfigured, true, 'a ping group alone counts');
+  assert.deepEqual(core.uplink, { enabled: false, delayMs: 9000, probeEveryMs: 1000 });
+  const tracking = coreConfigFrom({ ...base, keepaliveMs: 2000, uplink: { enabled: true, trackInterfaces: ['eth1'] }, ext: { monitors: {}, hooks: {} } } as unknown as Config, ['udp']);
+  assert.deepEqual(tracking.uplink, { enabled: true, delayMs: 9000, probeEveryMs: 2000 }, 'deadping is the delay; probes every keepalive, at least 1 s apart');
 });
