@@ -1,0 +1,137 @@
+// How serialport reaches the tty: serialport's own Linux binding, with reads and writes moved off
+// the libuv thread pool. That binding reads with fs.read on the pool: every piece of a frame is
+// a hop to a pool thread and back, plus a second hop that finds the line empty (EAGAIN) before it
+// waits for poll() — five thread wake-ups per piece, and a paced line brings a frame in many
+// pieces. The descriptor is non-blocking (the binding opens it O_NONBLOCK), so a read or write on
+// the main thread never blocks: here a read is one readSync after poll() says the line is
+// readable, timed by ReadGather so a frame arriving in pieces is taken in one or two reads; a
+// write is one writeSync, and only a write the tty cannot take at once goes the binding's own
+// way (which waits for poll() to say writable). Opening, closing, termios, poll() and the errors
+// that mean "unplugged" stay serialport's. Touches only the serial device it is given.
+import { readSync, writeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SerialPort } from 'serialport';
+import type { BindingInterface, BindingPortInterface, OpenOptions } from '@serialport/bindings-cpp';
+import { ReadGather } from './read-gather.js';
+
+/** What a Unix port of @serialport/bindings-cpp has besides the interface: its fd and poller. */
+interface UnixPort extends BindingPortInterface {
+  fd: number | null;
+  poller: { once(event: 'readable', callback: (err: Error | null) => void): unknown };
+}
+
+const TRY_AGAIN = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
+/** The codes bindings-cpp treats as an unplugged device (unix-read.js): the stream closes. */
+const DISCONNECT = new Set(['EBADF', 'ENXIO', 'UNKNOWN']);
+
+function isUnixPort(port: BindingPortInterface): port is UnixPort {
+  const p = port as Partial<UnixPort>;
+  return typeof p.fd === 'number' && typeof p.poller?.once === 'function';
+}
+
+/** serialport's contract: a read in progress when the port closes fails with `canceled`. */
+function canceled(): Error {
+  return Object.assign(new Error('Port is not open'), { canceled: true });
+}
+
+function asDisconnect(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException & { disconnect?: boolean };
+  if (DISCONNECT.has(e.code ?? '') || e.errno === -1) e.disconnect = true;
+  return e;
+}
+
+/** Wraps one open port of the platform binding; everything but read and write is passed on. */
+class MainThreadPort implements BindingPortInterface {
+  constructor(
+    private readonly port: UnixPort,
+    private readonly gather: ReadGather,
+  ) {}
+
+  get openOptions(): BindingPortInterface['openOptions'] {
+    return this.port.openOptions;
+  }
+
+  get isOpen(): boolean {
+    return this.port.isOpen;
+  }
+
+  async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
+    for (;;) {
+      const wait = this.gather.waitMs();
+      if (wait > 0) await sleep(wait);
+      const fd = this.port.fd;
+      if (fd === null || !this.port.isOpen) throw canceled();
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(fd, buffer, offset, length, null);
+      } catch (err) {
+        if (!TRY_AGAIN.has((err as NodeJS.ErrnoException).code ?? '')) throw asDisconnect(err);
+        await this.readable();
+        continue;
+      }
+      if (bytesRead === 0) {
+        await this.readable(); // end of file on a pty whose far end closed: as bindings-cpp, read again
+        continue;
+      }
+      this.gather.observe(buffer, offset, offset + bytesRead);
+      return { buffer, bytesRead };
+    }
+  }
+
+  async write(buffer: Buffer): Promise<void> {
+    const fd = this.port.fd;
+    if (fd === null || !this.port.isOpen) throw new Error('Port is not open');
+    let written = 0;
+    try {
+      while (written < buffer.length) written += writeSync(fd, buffer, written);
+    } catch (err) {
+      if (!TRY_AGAIN.has((err as NodeJS.ErrnoException).code ?? '')) throw asDisconnect(err);
+    }
+    // The tty's buffer is full: the binding's own write waits for poll() to say writable.
+    if (written < buffer.length) await this.port.write(buffer.subarray(written));
+  }
+
+  close(): Promise<void> {
+    return this.port.close();
+  }
+  update(options: Parameters<BindingPortInterface['update']>[0]): Promise<void> {
+    return this.port.update(options);
+  }
+  set(options: Parameters<BindingPortInterface['set']>[0]): Promise<void> {
+    return this.port.set(options);
+  }
+  get(): ReturnType<BindingPortInterface['get']> {
+    return this.port.get();
+  }
+  getBaudRate(): ReturnType<BindingPortInterface['getBaudRate']> {
+    return this.port.getBaudRate();
+  }
+  flush(): Promise<void> {
+    return this.port.flush();
+  }
+  drain(): Promise<void> {
+    return this.port.drain();
+  }
+
+  private readable(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.port.poller.once('readable', (err) => (err ? reject(err) : resolve()));
+    });
+  }
+}
+
+/**
+ * The binding SerialLink gives serialport: the platform's own (SerialPort.binding), with main-thread
+ * reads gathered per frame at `baud`. A platform port without an fd and poller (Windows) is used
+ * as it is. `maxWaitMs` bounds one gathering wait (keep it under the inter-byte timeout).
+ */
+export function mainThreadBinding(baud: number, maxWaitMs: number): BindingInterface {
+  const platform = SerialPort.binding as unknown as BindingInterface;
+  return {
+    list: () => platform.list(),
+    async open(options: OpenOptions): Promise<BindingPortInterface> {
+      const port = await platform.open(options);
+      return isUnixPort(port) ? new MainThreadPort(port, ReadGather.forBaud(baud, maxWaitMs)) : port;
+    },
+  };
+}
