@@ -6,7 +6,7 @@
 //
 //   flock /tmp/twinbeat-timing.lock node dist/scripts/bench/idle-threads.js \
 //     [--system twinbeat|heartbeat|keepalived] [--baud 0|19200] [--seconds 30] [--timing 100/500] \
-//     [--cpu-prof --prof-dir DIR]
+//     [--cpu-prof --prof-dir DIR] [--node-flags '--lite-mode ...']
 //
 // Needs root (the lab). Prints one line per thread and a total per node on stdout.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -53,13 +53,16 @@ export function threadSamples(root: number): Map<string, ThreadSample> {
   return out;
 }
 
-/** twinbeat started as Lab.startDaemon does, plus V8's CPU profiler (not allowed in NODE_OPTIONS). */
-function profiled(dir: string): SystemUnderTest {
+/**
+ * twinbeat started as Lab.startDaemon does, but with these node flags (V8's CPU profiler is not
+ * allowed in NODE_OPTIONS; other flags are tried this way before they go into NODE_FLAGS).
+ */
+function withNodeFlags(flags: string[]): SystemUnderTest {
   return {
     ...twinbeat,
     start: (lab, node) => {
       const p = lab.paths(node);
-      const argv = [process.execPath, ...NODE_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
+      const argv = [process.execPath, ...flags, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
       return lab.nodeNs(node).spawnLogged(argv, p.daemonLog, { env: { ...process.env, TB_RUN_DIR: p.runDir } });
     },
   };
@@ -74,6 +77,8 @@ async function main(): Promise<number> {
       timing: { type: 'string', default: '100/500' },
       'cpu-prof': { type: 'boolean', default: false },
       'prof-dir': { type: 'string', default: '/tmp/twinbeat-cpu-prof' },
+      /** twinbeat's node flags instead of NODE_FLAGS, space-separated ('' for none). */
+      'node-flags': { type: 'string' },
     },
   });
   const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
@@ -83,7 +88,9 @@ async function main(): Promise<number> {
   }
   const found = SYSTEMS.find((s) => s.name === values.system);
   if (!found) throw new Error(`unknown system ${values.system}`);
-  const system = values['cpu-prof'] && found === twinbeat ? profiled(values['prof-dir'] ?? '') : found;
+  const flags = values['node-flags'] === undefined ? [...NODE_FLAGS] : values['node-flags'].split(' ').filter((f) => f !== '');
+  if (values['cpu-prof']) flags.push('--cpu-prof', '--cpu-prof-interval=1000', `--cpu-prof-dir=${values['prof-dir']}`);
+  const system = found === twinbeat && (values['cpu-prof'] || values['node-flags'] !== undefined) ? withNodeFlags(flags) : found;
   const timing = parseTiming('', values.timing ?? '100/500');
   timing.label = timingLabel(timing);
   const seconds = Number(values.seconds);
