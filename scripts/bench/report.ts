@@ -3,6 +3,7 @@ import type { BenchResults, CableKind } from './results.js';
 import type { Spread } from './stats.js';
 import type { SystemName } from './systems.js';
 import { FRAME_LIMIT_BYTES, FRAME_LIMIT_GROUPS } from './frame-size.js';
+import { detectionMs, headline, overheadMs } from './headline.js';
 
 interface Table {
   title: string;
@@ -23,12 +24,11 @@ function spreadText(s: Spread | null, failures: number): string {
 }
 
 function outageTable(r: BenchResults): Table {
-  const cables: CableKind[] = ['unthrottled', '19200 baud'];
   const rows: string[][] = [];
   for (const setting of r.settings) {
-    for (const cable of cables) {
+    for (const cable of CABLES) {
       const cell = (system: SystemName): string => {
-        const entry = r.outage.find((o) => o.system === system && o.setting === setting.label && (o.cable === cable || (o.cable === 'none' && cable === cables[0])));
+        const entry = outageEntry(r, system, setting.label, cable);
         if (!entry) return system === 'keepalived' ? '(no serial medium)' : '-';
         return spreadText(entry.spread, entry.failures.length);
       };
@@ -38,6 +38,50 @@ function outageTable(r: BenchResults): Table {
   return {
     title: `Client-observed outage on primary power loss: min / median / max over ${r.repetitions} repetitions (probe every 5 ms)`,
     header: ['keepalive / deadtime', 'serial link', ...SYSTEM_ORDER],
+    rows,
+  };
+}
+
+const CABLES: CableKind[] = ['unthrottled', '19200 baud'];
+
+/** The outage entry for a table cell; keepalived's (no serial) stands in both cable rows' first. */
+function outageEntry(r: BenchResults, system: SystemName, setting: string, cable: CableKind) {
+  return r.outage.find((o) => o.system === system && o.setting === setting && (o.cable === cable || (o.cable === 'none' && cable === CABLES[0])));
+}
+
+function overheadTable(r: BenchResults): Table {
+  const rows: string[][] = [];
+  for (const setting of r.settings) {
+    for (const cable of CABLES) {
+      const cell = (system: SystemName): string => {
+        const entry = outageEntry(r, system, setting.label, cable);
+        if (!entry) return system === 'keepalived' ? '(no serial medium)' : '-';
+        const overhead = overheadMs(entry, r.settings);
+        const detection = `detection ${ms(detectionMs(system, setting))}`;
+        return overhead === null ? `no failover (${detection})` : `${overhead >= 0 ? '+' : '−'}${ms(Math.abs(overhead))} (${detection})`;
+      };
+      rows.push([setting.label, cable, ...SYSTEM_ORDER.map(cell)]);
+    }
+  }
+  return {
+    title: 'Takeover overhead: median outage − configured detection time (deadtime; keepalived: 3 × advert_int + skew of the backup, priority 100)',
+    header: ['keepalive / deadtime', 'serial link', ...SYSTEM_ORDER],
+    rows,
+  };
+}
+
+function headlineTable(r: BenchResults): Table {
+  const systems = SYSTEM_ORDER.filter((system) => r.outage.some((o) => o.system === system));
+  const rows = headline(r, systems).map((h) => [
+    h.system,
+    h.setting ?? `none: every setting had false takeovers in the ${r.soakSeconds} s soak`,
+    h.cable === 'none' ? '(no serial)' : h.cable,
+    h.medianMs === null ? '-' : ms(h.medianMs),
+    h.ratioToBestPeer === null ? '-' : `${h.ratioToBestPeer.toFixed(2)} ×`,
+  ]);
+  return {
+    title: `Headline: outage at each system's most aggressive setting with zero false takeovers in the ${r.soakSeconds} s soak (median, ratios within this run)`,
+    header: ['system', 'setting', 'serial link', 'median outage', 'ratio to the best peer'],
     rows,
   };
 }
@@ -60,23 +104,28 @@ function soakTable(r: BenchResults): Table {
 
 function idleTable(r: BenchResults): Table {
   const rows: string[][] = [];
+  const perNode = (e: BenchResults['idle'][number]): number => (e.nodes.alpha.cpuPercentOfCore + e.nodes.bravo.cpuPercentOfCore) / 2;
   for (const e of r.idle) {
     const a = e.nodes.alpha;
     const b = e.nodes.bravo;
+    const heartbeat = r.idle.find((h) => h.system === 'heartbeat' && h.line === e.line);
     rows.push([
       e.system,
+      e.line,
       `${a.cpuSecondsPerMinute.toFixed(2)} / ${b.cpuSecondsPerMinute.toFixed(2)}`,
       `${a.cpuPercentOfCore.toFixed(2)} / ${b.cpuPercentOfCore.toFixed(2)}`,
+      heartbeat && perNode(heartbeat) > 0 ? `${(perNode(e) / perNode(heartbeat)).toFixed(2)} ×` : '-',
       `${a.rssMb.toFixed(1)} / ${b.rssMb.toFixed(1)} (${a.processes}/${b.processes} proc)`,
       `${a.lanBytesPerPacket} B × ${a.lanPacketsPerSecond}/s`,
       e.serialBytesPerHeartbeat === null ? '(no serial)' : `${e.serialBytesPerHeartbeat} B`,
       e.serialUtilisationPercent === null ? '-' : `${e.serialUtilisationPercent} %${e.serialDroppedBytes ? ` (${e.serialDroppedBytes} B overrun)` : ''}`,
+      String(e.loadAverage),
     ]);
   }
   const setting = r.idle[0]?.setting ?? '';
   return {
-    title: `Idle cost per node (alpha / bravo) at ${setting}, over ${r.idleSeconds} s; wire cost per heartbeat`,
-    header: ['system', 'CPU s per min', '% of a core', 'RSS MB, all processes', 'LAN frame × rate', 'serial bytes / heartbeat', '19200-baud line use'],
+    title: `Idle cost per node (alpha / bravo) at ${setting}, over ${r.idleSeconds} s, all systems side by side on each serial line; wire cost per heartbeat`,
+    header: ['system', 'serial line', 'CPU s per min', '% of a core', 'vs Heartbeat', 'RSS MB, all processes', 'LAN frame × rate', 'serial bytes / heartbeat', '19200-baud line use', 'load (1 min)'],
     rows,
   };
 }
@@ -104,7 +153,7 @@ function targetTable(r: BenchResults): Table {
 }
 
 function tables(r: BenchResults): Table[] {
-  return [outageTable(r), soakTable(r), idleTable(r), frameTable(r), targetTable(r)];
+  return [headlineTable(r), outageTable(r), overheadTable(r), soakTable(r), idleTable(r), frameTable(r), targetTable(r)];
 }
 
 export function machineLine(r: BenchResults): string {
