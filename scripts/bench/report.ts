@@ -111,7 +111,7 @@ function idleTable(r: BenchResults): Table {
     const heartbeat = r.idle.find((h) => h.system === 'heartbeat' && h.line === e.line);
     rows.push([
       e.system,
-      e.line,
+      e.line === 'none' ? '(no serial)' : e.line,
       `${a.cpuSecondsPerMinute.toFixed(2)} / ${b.cpuSecondsPerMinute.toFixed(2)}`,
       `${a.cpuPercentOfCore.toFixed(2)} / ${b.cpuPercentOfCore.toFixed(2)}`,
       heartbeat && perNode(heartbeat) > 0 ? `${(perNode(e) / perNode(heartbeat)).toFixed(2)} ×` : '-',
@@ -124,7 +124,7 @@ function idleTable(r: BenchResults): Table {
   }
   const setting = r.idle[0]?.setting ?? '';
   return {
-    title: `Idle cost per node (alpha / bravo) at ${setting}, over ${r.idleSeconds} s, all systems side by side on each serial line; wire cost per heartbeat`,
+    title: `Idle cost per node (alpha / bravo) at ${setting}, over ${r.idleSeconds} s, every system on both serial lines at once (one measurement); wire cost per heartbeat`,
     header: ['system', 'serial line', 'CPU s per min', '% of a core', 'vs Heartbeat', 'RSS MB, all processes', 'LAN frame × rate', 'serial bytes / heartbeat', '19200-baud line use', 'load (1 min)'],
     rows,
   };
