@@ -1,5 +1,6 @@
 // Renders bench results: the same tables as plain text (stdout) and as markdown (latest.md).
-import type { BenchResults, CableKind } from './results.js';
+import type { BenchResults, CableKind, OutageEntry } from './results.js';
+import type { Timing } from './timing.js';
 import type { Spread } from './stats.js';
 import type { SystemName } from './systems.js';
 import { FRAME_LIMIT_BYTES, FRAME_LIMIT_GROUPS } from './frame-size.js';
@@ -23,50 +24,44 @@ function spreadText(s: Spread | null, failures: number): string {
   return `${ms(s.min)} / ${ms(s.median)} / ${ms(s.max)}${failed}`;
 }
 
-function outageTable(r: BenchResults): Table {
+const CABLES: CableKind[] = ['unthrottled', '19200 baud'];
+
+/**
+ * One row per setting and serial link, one cell per system, rendered from that system's outage
+ * entry there (keepalived's, without serial, stands in the first cable row).
+ */
+function outageGrid(r: BenchResults, cell: (entry: OutageEntry, system: SystemName, setting: Timing) => string): string[][] {
   const rows: string[][] = [];
   for (const setting of r.settings) {
     for (const cable of CABLES) {
-      const cell = (system: SystemName): string => {
-        const entry = outageEntry(r, system, setting.label, cable);
+      const text = (system: SystemName): string => {
+        const entry = r.outage.find((o) => o.system === system && o.setting === setting.label && (o.cable === cable || (o.cable === 'none' && cable === CABLES[0])));
         if (!entry) return system === 'keepalived' ? '(no serial medium)' : '-';
-        return spreadText(entry.spread, entry.failures.length);
+        return cell(entry, system, setting);
       };
-      rows.push([setting.label, cable, ...SYSTEM_ORDER.map(cell)]);
+      rows.push([setting.label, cable, ...SYSTEM_ORDER.map(text)]);
     }
   }
+  return rows;
+}
+
+function outageTable(r: BenchResults): Table {
   return {
     title: `Client-observed outage on primary power loss: min / median / max over ${r.repetitions} repetitions (probe every 5 ms)`,
     header: ['keepalive / deadtime', 'serial link', ...SYSTEM_ORDER],
-    rows,
+    rows: outageGrid(r, (entry) => spreadText(entry.spread, entry.failures.length)),
   };
 }
 
-const CABLES: CableKind[] = ['unthrottled', '19200 baud'];
-
-/** The outage entry for a table cell; keepalived's (no serial) stands in both cable rows' first. */
-function outageEntry(r: BenchResults, system: SystemName, setting: string, cable: CableKind) {
-  return r.outage.find((o) => o.system === system && o.setting === setting && (o.cable === cable || (o.cable === 'none' && cable === CABLES[0])));
-}
-
 function overheadTable(r: BenchResults): Table {
-  const rows: string[][] = [];
-  for (const setting of r.settings) {
-    for (const cable of CABLES) {
-      const cell = (system: SystemName): string => {
-        const entry = outageEntry(r, system, setting.label, cable);
-        if (!entry) return system === 'keepalived' ? '(no serial medium)' : '-';
-        const overhead = overheadMs(entry, r.settings);
-        const detection = `detection ${ms(detectionMs(system, setting))}`;
-        return overhead === null ? `no failover (${detection})` : `${overhead >= 0 ? '+' : '−'}${ms(Math.abs(overhead))} (${detection})`;
-      };
-      rows.push([setting.label, cable, ...SYSTEM_ORDER.map(cell)]);
-    }
-  }
   return {
     title: 'Takeover overhead: median outage − configured detection time (deadtime; keepalived: 3 × advert_int + skew of the backup, priority 100)',
     header: ['keepalive / deadtime', 'serial link', ...SYSTEM_ORDER],
-    rows,
+    rows: outageGrid(r, (entry, system, setting) => {
+      const overhead = overheadMs(entry, r.settings);
+      const detection = `detection ${ms(detectionMs(system, setting))}`;
+      return overhead === null ? `no failover (${detection})` : `${overhead >= 0 ? '+' : '−'}${ms(Math.abs(overhead))} (${detection})`;
+    }),
   };
 }
 
