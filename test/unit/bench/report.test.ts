@@ -74,6 +74,7 @@ test("the headline takes each system's most aggressive setting without false tak
   assert.equal(rows[0]!.ratioToBestPeer, 0.5);
   assert.equal(rows[2]!.ratioToBestPeer, 2);
   assert.match(toText(r), /twinbeat\s+20 ms \/ 80 ms\s+19200 baud\s+150 ms\s+0\.50 ×/);
+  assert.match(toText(r), /heartbeat\s+not soaked in this run/, 'no soak entry: not "every setting had false takeovers"');
 });
 
 test('idle cost is shown per serial line with the ratio to Heartbeat on the same line and the load average', () => {
