@@ -5,9 +5,9 @@
 // pieces. The descriptor is non-blocking (the binding opens it O_NONBLOCK), so a read or write on
 // the main thread never blocks: here a read is one readSync after poll() says the line is
 // readable, timed by ReadGather so a frame arriving in pieces is taken in one or two reads; a
-// write is one writeSync, and only a write the tty cannot take at once goes the binding's own
-// way (which waits for poll() to say writable). Opening, closing, termios, poll() and the errors
-// that mean "unplugged" stay serialport's. Touches only the serial device it is given.
+// write is one writeSync, retried on a timer when the tty's buffer is full (never through the
+// poller: see write()). Opening, closing, termios, poll() for reading and the errors that mean
+// "unplugged" stay serialport's. Touches only the serial device it is given.
 import { readSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
@@ -15,7 +15,7 @@ import type { BindingInterface, BindingPortInterface, OpenOptions } from '@seria
 import { ReadGather } from './read-gather.js';
 
 /** What a Unix port of @serialport/bindings-cpp has besides the interface: its fd and poller. */
-interface UnixPort extends BindingPortInterface {
+export interface UnixPort extends BindingPortInterface {
   fd: number | null;
   poller: { once(event: 'readable', callback: (err: Error | null) => void): unknown };
 }
@@ -40,11 +40,13 @@ function asDisconnect(err: unknown): unknown {
   return e;
 }
 
-/** Wraps one open port of the platform binding; everything but read and write is passed on. */
-class MainThreadPort implements BindingPortInterface {
+/** Wraps one open port of the platform binding; everything but read and write is passed on (exported for tests). */
+export class MainThreadPort implements BindingPortInterface {
   constructor(
     private readonly port: UnixPort,
     private readonly gather: ReadGather,
+    /** How long a write the tty cannot take waits before it tries again, ms. */
+    private readonly writeRetryMs: number,
   ) {}
 
   get openOptions(): BindingPortInterface['openOptions'] {
@@ -79,16 +81,22 @@ class MainThreadPort implements BindingPortInterface {
   }
 
   async write(buffer: Buffer): Promise<void> {
-    const fd = this.port.fd;
-    if (fd === null || !this.port.isOpen) throw new Error('Port is not open');
     let written = 0;
-    try {
-      while (written < buffer.length) written += writeSync(fd, buffer, written);
-    } catch (err) {
-      if (!TRY_AGAIN.has((err as NodeJS.ErrnoException).code ?? '')) throw asDisconnect(err);
+    for (;;) {
+      const fd = this.port.fd;
+      if (fd === null || !this.port.isOpen) throw new Error('Port is not open');
+      try {
+        while (written < buffer.length) written += writeSync(fd, buffer, written);
+        return;
+      } catch (err) {
+        if (!TRY_AGAIN.has((err as NodeJS.ErrnoException).code ?? '')) throw asDisconnect(err);
+      }
+      // The tty's output buffer is full (a stalled line): try again once some of it can have
+      // left. Not through poll(): bindings-cpp's poller never forgets an event it was once asked
+      // for, and with "writable" in its mask it wakes without end (readable ↔ writable) while a
+      // frame waits in the tty to be gathered — measured 18 % of a core.
+      await sleep(this.writeRetryMs);
     }
-    // The tty's buffer is full: the binding's own write waits for poll() to say writable.
-    if (written < buffer.length) await this.port.write(buffer.subarray(written));
   }
 
   close(): Promise<void> {
@@ -131,7 +139,8 @@ export function mainThreadBinding(baud: number, maxWaitMs: number): BindingInter
     list: () => platform.list(),
     async open(options: OpenOptions): Promise<BindingPortInterface> {
       const port = await platform.open(options);
-      return isUnixPort(port) ? new MainThreadPort(port, ReadGather.forBaud(baud, maxWaitMs)) : port;
+      // A full output buffer is retried after 16 byte times (8 ms at 19200 baud), at least 1 ms.
+      return isUnixPort(port) ? new MainThreadPort(port, ReadGather.forBaud(baud, maxWaitMs), Math.max(1, (16 * 10_000) / baud)) : port;
     },
   };
 }
