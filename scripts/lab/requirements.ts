@@ -52,9 +52,15 @@ export const REQUIREMENTS: readonly Requirement[] = [
   // send_ua is resource-agents' own unsolicited-NA sender (Heartbeat's and Pacemaker's IPv6
   // agents use it); IPaddr also finds it on PATH or in /usr/lib/heartbeat.
   { command: '/usr/libexec/heartbeat/send_ua', package: 'resource-agents', usedBy: 'tests', why: 'IPaddr (IPv6): unsolicited neighbour advertisements' },
+  // systemd:UNIT resources only (src/resources/classes.ts runs `systemctl start|stop|is-active`):
+  // like ndisc6, the demo has none, so it does not install it; the tests run a stand-in
+  // systemctl from their own PATH and never the real one, and need the package anyway
+  // (systemd-analyze). A server with systemd: resources has it.
+  { command: 'systemctl', package: 'systemd', usedBy: 'tests', why: 'systemd:UNIT resources: start, stop and is-active through systemctl' },
   { command: 'chrt', package: 'util-linux', usedBy: 'daemon', why: 'realtime on: SCHED_FIFO' },
   { command: 'prlimit', package: 'util-linux', usedBy: 'daemon', why: 'raises its own open-files soft limit to the hard limit at start' },
   { command: 'logger', package: 'bsdutils', usedBy: 'daemon', why: 'logfacility: syslog' },
+  { command: 'mkfifo', package: 'coreutils', usedBy: 'tests', why: "the serial read loop's unit test: a FIFO at end of file reads like a hung-up tty" },
   { command: 'sysctl', package: 'procps', usedBy: 'tests', why: "the duplicate-address test's namespaces (IPv6 off)" },
   // For issue 15's Pacemaker export: its test checks the generated CIB with `crm_verify
   // --xml-file`. --no-install-recommends: 47 packages, 12 MB download (pacemaker, corosync,

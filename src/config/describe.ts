@@ -52,6 +52,7 @@ export function describeSettings(config: Config): SettingRow[] {
   rows.push(
     row('tb_start_timeout', formatDuration(ext.startTimeoutMs)),
     row('tb_stop_timeout', formatDuration(ext.stopTimeoutMs)),
+    row('tb_notify_timeout', formatDuration(ext.notifyTimeoutMs)),
     row('tb_status_timeout', formatDuration(ext.statusTimeoutMs)),
     row('tb_arp_count', String(ext.arpCount)),
     row('tb_arp_interval', formatDuration(ext.arpIntervalMs)),

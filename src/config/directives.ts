@@ -50,8 +50,11 @@ export interface HaCfValues {
   pingGroups: Setting<{ name: string; addresses: string[] }>[];
   monitors: Setting<MonitorSpec>[];
   hooks: Setting<{ kind: HookKind; path: string }>[];
+  /** `env NAME=VALUE`: exported to scripts as HA_NAME (Heartbeat config.c set_env). */
+  env: Setting<{ name: string; value: string }>[];
   startTimeout?: Setting<number>;
   stopTimeout?: Setting<number>;
+  notifyTimeout?: Setting<number>;
   statusTimeout?: Setting<number>;
   arpCount?: Setting<number>;
   arpInterval?: Setting<number>;
@@ -68,10 +71,23 @@ export interface HaCfValues {
 }
 
 export function emptyValues(): HaCfValues {
-  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [] };
+  return { nodes: [], bcast: [], ucast: [], mcast: [], serial: [], ping: [], pingGroups: [], monitors: [], hooks: [], env: [] };
 }
 
-export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure'] as const;
+/** Bounds of an `env` line's NAME and VALUE (Heartbeat's MAXLINE is 512 bytes for both). */
+export const ENV_LIMITS = { nameLength: 64, valueBytes: 511 } as const;
+/**
+ * The HA_ variables the daemon sets for every script itself (src/resources/environment.ts), so
+ * an `env` line cannot change them: Heartbeat set these after reading ha.cf, overwriting any.
+ */
+export const DAEMON_SET_HA_NAMES: readonly string[] = ['CURHOST', 'DIR', 'FUNCS', 'DATEFMT', 'LOGFILE', 'DEBUGLOG', 'LOGFACILITY', 'LOGD', 'debug', 'NICEFAILBACK'];
+
+/**
+ * The kinds `tb_hook` accepts: the core's hook kinds (kept equal by test/unit/core/vocabulary.test.ts)
+ * plus `notify`, keepalived's generic notify script, which the edge runs beside every
+ * master/backup/fault/stop notification (src/daemon/actions.ts).
+ */
+export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure', 'master', 'backup', 'fault', 'stop', 'notify'] as const;
 export type HookKind = (typeof hookKinds)[number];
 
 export const standardBauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800];
@@ -570,10 +586,24 @@ export const directives: readonly Directive[] = [
   ignored('max_rexmit_delay', 'MS', '250', 'Retransmit request pacing; twinbeat does not retransmit heartbeats.', (words, ctx) => integer(words, ctx, 0, 1_000_000)),
   ignored('hbgenmethod', 'file|time', 'file', 'Generation number source; twinbeat keeps its generation in tb_state_file.', (words, ctx) => oneOf(words, ctx, ['file', 'time'], true)),
   ignored('uuidfrom', 'file|nodename', 'file', 'Node UUID source; twinbeat identifies nodes by name.', (words, ctx) => oneOf(words, ctx, ['file', 'nodename'])),
-  ignored('env', 'NAME=VALUE', '—', 'Environment for Heartbeat\'s children (HA_NAME). Not exported by twinbeat.', (words, ctx) => {
-    const word = single(words, ctx, 'NAME=VALUE');
-    if (word !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) ctx.error('NAME=VALUE', shown(word));
-  }, true),
+  entry({
+    name: 'env', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'NAME=VALUE [NAME=VALUE…]', default: '—',
+    doc: `Exported to every resource script as HA_NAME=VALUE, as Heartbeat exported it to its children (config.c set_env); lines and tokens add up. NAME: a letter or _, then letters, digits, _ (at most ${ENV_LIMITS.nameLength}); VALUE: at most ${ENV_LIMITS.valueBytes} bytes, no blanks or commas (Heartbeat splits the line there); each NAME once. The names twinbeat sets itself (${DAEMON_SET_HA_NAMES.join(', ')}) are ignored with a notice, as Heartbeat overwrote them; env RSCTMP=DIR replaces the default HA_RSCTMP.`,
+    apply(words, ctx) {
+      const word = single(words, ctx, 'NAME=VALUE');
+      if (word === undefined) return;
+      const m = /^([^=]*)=([\s\S]*)$/.exec(word);
+      if (!m || !new RegExp(`^[A-Za-z_][A-Za-z0-9_]{0,${ENV_LIMITS.nameLength - 1}}$`).test(m[1]!)) {
+        return ctx.error(`NAME=VALUE (NAME: a letter or _, then letters, digits, _; at most ${ENV_LIMITS.nameLength})`, shown(word));
+      }
+      const [, name, value] = m as unknown as [string, string, string];
+      if (Buffer.byteLength(value) > ENV_LIMITS.valueBytes) return ctx.error(`a value of at most ${ENV_LIMITS.valueBytes} bytes`, shown(word));
+      const earlier = ctx.values.env.find((e) => e.value.name === name);
+      if (earlier) return ctx.error(`each NAME once (${name} is already at ${earlier.origin.file}:${earlier.origin.line})`, shown(word));
+      if (DAEMON_SET_HA_NAMES.includes(name)) return ctx.notice(`HA_${name} is set by twinbeat itself, as Heartbeat set it; env ${name}=… is ignored`);
+      ctx.values.env.push({ value: { name, value }, origin: ctx.origin });
+    },
+  }),
   ignored('coredumps', 'on|off', 'on', 'Enable core dumps; not applicable to twinbeat.', bool),
   ignored('coreroot', 'PATH', '—', 'Core dump directory; not applicable.', absolutePath),
   ignored('use_apphbd', 'on|off', 'off', 'Register with apphbd; not applicable.', bool),
@@ -594,8 +624,8 @@ export const directives: readonly Directive[] = [
     apply: monitor,
   }),
   entry({
-    name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure PATH', default: '—',
-    doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run in two lanes, one at a time per lane and in order: fence and escalate (killed after tb_stop_timeout), local-failure and remote-failure (killed after min(tb_stop_timeout, 30 s)), so a hung notifier never delays a fence. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). PATH must be an executable file that only root can change, in directories only root can change (checked when the configuration loads and again before each run).',
+    name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure|master|backup|fault|stop|notify PATH', default: '—',
+    doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run in two lanes, one at a time per lane and in order: fence and escalate (killed after tb_stop_timeout), the notifications local-failure, remote-failure, master, backup, fault, stop (killed after tb_notify_timeout, or tb_stop_timeout if shorter), so a hung notifier never delays a fence, a takeover or a release. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). master, backup, fault, stop (keepalived notify_master/_backup/_fault/_stop): a group, or this node as a whole, changed state (TWINBEAT_TYPE=group|node, TWINBEAT_NAME, TWINBEAT_GROUP, TWINBEAT_STATE, TWINBEAT_PREVIOUS_STATE, TWINBEAT_PRIORITY, TWINBEAT_REASON) and gets keepalived\'s arguments INSTANCE|GROUP NAME STATE PRIORITY; notify: keepalived\'s generic notify script, run after the state\'s own script for every such change with the same arguments; notifications of one group or node arrive in order, and a newer one replaces one still waiting. PATH must be an executable file that only root can change, in directories only root can change (checked when the configuration loads and again before each run).',
     apply(words, ctx) {
       if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [kind, path] = words as [string, string];
@@ -606,6 +636,7 @@ export const directives: readonly Directive[] = [
       ctx.values.hooks.push({ value: { kind: kind as HookKind, path }, origin: ctx.origin });
     },
   }),
+  scalar({ name: 'tb_notify_timeout', kind: 'extension', syntax: 'TIME', fallback: 30000, show: formatDuration, doc: 'A notification hook (local-failure, remote-failure, master, backup, fault, stop, notify) running longer, or longer than tb_stop_timeout, is killed (its whole process group) and counted as timed out; the next notification then runs.' }, 'notifyTimeout', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_start_timeout', kind: 'extension', syntax: 'TIME', fallback: 60000, show: formatDuration, doc: 'A resource start running longer is killed and counts as failed.' }, 'startTimeout', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_stop_timeout', kind: 'extension', syntax: 'TIME', fallback: 60000, show: formatDuration, doc: 'A resource stop running longer is killed and counts as failed.' }, 'stopTimeout', (words, ctx) => duration(words, ctx)),
   scalar({ name: 'tb_status_timeout', kind: 'extension', syntax: 'TIME', fallback: 20000, show: formatDuration, doc: 'Timeout of the resource status checks the daemon runs at start-up to reclaim what a killed predecessor left running (tb_monitor checks use their own timeout=).' }, 'statusTimeout', (words, ctx) => duration(words, ctx)),

@@ -3,8 +3,10 @@
 // `script::arg1::arg2`, a bare `script`, or an IPv4 address (optionally /cidr/dev/broadcast),
 // which is shorthand for `IPaddr::…`. The address scripts (IPaddr, IPaddr2, IPv6addr) take ONE
 // argument, everything after the first `::`, so an IPv6 literal keeps its own `::`
-// (`IPaddr::fd00::100/64/eth0`). Script resolution and the node check need the outside
-// world or ha.cf, so they happen in load.ts and validate.ts.
+// (`IPaddr::fd00::100/64/eth0`). Two resource classes are named by a prefix, as Pacemaker names
+// agents (classes.ts in src/resources runs them): `ocf:PROVIDER:TYPE::NAME=VALUE::…` (`ocf::TYPE`
+// means provider heartbeat) and `systemd:UNIT`. Script resolution and the node check need the
+// outside world or ha.cf, so they happen in load.ts and validate.ts.
 import { lex, printableLines } from './lexer.js';
 import { type ConfigError, type Notice, clipped, shown } from './errors.js';
 import { isIPv4, type Place } from './directives.js';
@@ -37,6 +39,15 @@ export const ADDRESS_SCRIPTS: readonly string[] = ['IPaddr', 'IPaddr2', 'IPv6add
 type Parsed = { ok: true; resource: ParsedResource } | { ok: false; expected: string; hint?: string };
 
 export function parseResource(word: string): Parsed {
+  if (word.startsWith('ocf:')) return parseOcf(word);
+  if (word.startsWith('systemd:')) return parseSystemd(word);
+  const head = word.split('::')[0]!;
+  const prefix = /^([^:]*):/.exec(head)?.[1];
+  // A `class:` prefix twinbeat does not run. An IPv6 literal (hex groups) falls through to the
+  // address hint below.
+  if (prefix !== undefined && !looksLikeIp.test(word) && !/^[0-9A-Fa-f]*$/.test(prefix)) {
+    return { ok: false, expected: `a resource class twinbeat runs (${resourceClasses})`, hint: `${shown(prefix)} is not one; an init script is written by its name alone (it is found in /etc/init.d)` };
+  }
   const text = looksLikeIp.test(word) ? `IPaddr::${word}` : word;
   const [script, ...split] = text.split('::') as [string, ...string[]];
   if (!scriptName.test(script)) {
@@ -53,6 +64,72 @@ export function parseResource(word: string): Parsed {
     if (problem) return { ok: false, expected: problem, hint };
   }
   return { ok: true, resource: { id: text, script, args } };
+}
+
+const resourceClasses = 'ocf:PROVIDER:TYPE, ocf::TYPE or systemd:UNIT; heartbeat-class scripts by name';
+/** An agent's provider or type: one path component under OCF_ROOT/resource.d. */
+const agentName = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$/;
+const parameterName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Bounds that keep a parameter a parameter (Linux allows 128 KiB per environment string). */
+export const OCF_LIMITS = { parameters: 64, valueBytes: 1024 } as const;
+const ocfSyntax = 'ocf:PROVIDER:TYPE[::NAME=VALUE…] or ocf::TYPE[::NAME=VALUE…]';
+
+/**
+ * `ocf:PROVIDER:TYPE::NAME=VALUE::NAME=VALUE`, `ocf::TYPE…` meaning provider heartbeat. The
+ * script becomes `ocf:PROVIDER:TYPE` (provider filled in); each argument is one `NAME=VALUE`
+ * that the runner turns into OCF_RESKEY_NAME. Heartbeat's `::` separator also occurs inside an
+ * IPv6 value, so a piece that does not start with `NAME=` continues the value before it:
+ * `ip=fd00::100::cidr_netmask=64` is ip=fd00::100 and cidr_netmask=64.
+ */
+function parseOcf(word: string): Parsed {
+  const m = /^ocf:([^:]*):([^:]+)(?:::([\s\S]*))?$/.exec(word);
+  if (!m) return { ok: false, expected: ocfSyntax, hint: 'e.g. ocf:heartbeat:IPaddr2::ip=10.0.0.5::cidr_netmask=24' };
+  const provider = m[1] || 'heartbeat';
+  const type = m[2]!;
+  for (const [what, name] of [['provider', provider], ['type', type]] as const) {
+    if (!agentName.test(name)) return { ok: false, expected: `an agent ${what} of letters, digits and _ . + - (at most 64, not starting with . or -) in ${ocfSyntax}`, hint: `${what} ${shown(name)}` };
+  }
+  const params = ocfParameters(m[3]);
+  if (!params.ok) return params;
+  return { ok: true, resource: { id: word, script: `ocf:${provider}:${type}`, args: params.args } };
+}
+
+function ocfParameters(text: string | undefined): { ok: true; args: string[] } | { ok: false; expected: string; hint?: string } {
+  if (text === undefined) return { ok: true, args: [] };
+  const args: string[] = [];
+  for (const piece of text.split('::')) {
+    const name = /^([^=]*)=/.exec(piece)?.[1];
+    if (name !== undefined && parameterName.test(name)) args.push(piece);
+    else if (args.length > 0 && name === undefined) args[args.length - 1] += `::${piece}`;
+    else return { ok: false, expected: 'OCF parameters written NAME=VALUE (NAME: a letter or _, then letters, digits, _; at most 64)', hint: `got the parameter ${shown(piece)}; a value cannot contain blanks, and ::NAME= starts the next parameter` };
+  }
+  const seen = new Set<string>();
+  for (const arg of args) {
+    const name = arg.slice(0, arg.indexOf('='));
+    if (seen.has(name)) return { ok: false, expected: `each OCF parameter once; ${name} is given twice` };
+    seen.add(name);
+    if (Buffer.byteLength(arg) - name.length - 1 > OCF_LIMITS.valueBytes) return { ok: false, expected: `an OCF parameter value of at most ${OCF_LIMITS.valueBytes} bytes`, hint: `${name} is longer` };
+  }
+  if (args.length > OCF_LIMITS.parameters) return { ok: false, expected: `at most ${OCF_LIMITS.parameters} OCF parameters`, hint: `got ${args.length}` };
+  return { ok: true, args };
+}
+
+/** Suffixes systemd gives unit types; a name without one means NAME.service (as in Pacemaker). */
+const unitSuffixes = ['service', 'socket', 'target', 'mount', 'automount', 'swap', 'timer', 'path', 'slice', 'scope', 'device'];
+/** systemd's unit-name alphabet (letters, digits, : - _ . \\ @), at most 255 characters. */
+const unitName = /^[A-Za-z0-9:_.\\@-]{1,255}$/;
+
+/** `systemd:UNIT`: no `::` arguments (systemctl passes none); never starting with `-` (it would be an option). */
+function parseSystemd(word: string): Parsed {
+  let unit = word.slice('systemd:'.length);
+  if (unit.includes('::')) return { ok: false, expected: 'systemd:UNIT without :: arguments (put settings in the unit or a drop-in)' };
+  if (!unitName.test(unit) || unit.startsWith('-') || unit.startsWith('.')) {
+    return { ok: false, expected: 'systemd:UNIT, a unit name of letters, digits and : - _ . \\ @ (not starting with - or .)', hint: `unit ${shown(unit)}` };
+  }
+  const suffix = unit.slice(unit.lastIndexOf('.') + 1);
+  if (!unit.includes('.') || !unitSuffixes.includes(suffix)) unit += '.service';
+  if (unit.length > 255) return { ok: false, expected: 'a unit name of at most 255 characters' };
+  return { ok: true, resource: { id: word, script: `systemd:${unit}`, args: [] } };
 }
 
 /**

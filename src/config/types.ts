@@ -28,14 +28,17 @@ export interface AuthConfig {
 export interface ResourceSpec {
   /** As written after expansion, e.g. `IPaddr::10.0.0.100/24/eth0` (the id in status). */
   id: string;
-  /** Script name, e.g. `IPaddr`. */
+  /** Script name, e.g. `IPaddr`; for the prefixed classes `ocf:PROVIDER:TYPE` or `systemd:UNIT`. */
   script: string;
-  /** Positional `::` arguments. */
+  /** Positional `::` arguments (NAME=VALUE parameters for `ocf:` names). */
   args: string[];
-  /** Absolute path the script was resolved to at load time. */
+  /** Absolute path the script was resolved to at load time (systemctl for `systemd:` units). */
   path: string;
-  /** Convention the script follows: heartbeat (resource.d), lsb (init.d), ocf (declares itself). */
-  class: 'heartbeat' | 'lsb' | 'ocf';
+  /**
+   * Convention the script follows: heartbeat (resource.d), lsb (init.d), ocf (an `ocf:` name or
+   * a resource.d script that declares itself), systemd (a `systemd:` name, run through systemctl).
+   */
+  class: 'heartbeat' | 'lsb' | 'ocf' | 'systemd';
 }
 
 export interface ResourceGroupConfig {
@@ -77,6 +80,8 @@ export interface Config {
   realtime: boolean;
   rtprio: number;
   groups: ResourceGroupConfig[];
+  /** ha.cf `env NAME=VALUE` lines, as the scripts see them: HA_NAME → VALUE. */
+  env: Record<string, string>;
   auth: AuthConfig;
   /** Short hex digest of what both nodes must share (timings, nodes, haresources). */
   digest: string;
@@ -88,11 +93,13 @@ export interface Config {
   ext: {
     /** Per-resource monitor settings keyed by resource id. */
     monitors: Record<string, { intervalMs: number; timeoutMs: number; failures: number; restarts: number }>;
-    /** Hook script paths by kind (fence, escalate, local-failure, remote-failure). */
+    /** Hook script paths by kind (fence, escalate, local-failure, remote-failure, master, backup, fault, stop, notify). */
     hooks: Record<string, string>;
     /** Resource action timeouts. */
     startTimeoutMs: number;
     stopTimeoutMs: number;
+    /** Notification hooks are killed after this (or stopTimeoutMs if shorter). */
+    notifyTimeoutMs: number;
     statusTimeoutMs: number;
     /** Gratuitous ARP after IP start: count and interval. */
     arpCount: number;

@@ -140,7 +140,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     }
     const resources = g.resources.map((r) => {
       const found = input.scripts.find(r.script);
-      if (!found) fail(g.origin, r.id, `an executable script ${r.script}`, 'none', input.scripts.notFound(r.script));
+      if (!found) fail(g.origin, r.id, `an executable ${r.script.startsWith('ocf:') ? 'OCF agent' : r.script.startsWith('systemd:') ? 'systemctl for' : 'script'} ${r.script}`, 'none', input.scripts.notFound(r.script));
       else scriptSafetyProblem(found.path, input.scripts, (expected, got, hint) => fail(g.origin, r.id, expected, got, hint));
       return { ...r, path: found?.path ?? '', class: found?.class ?? 'heartbeat' };
     });
@@ -176,13 +176,14 @@ export function buildConfig(input: BuildInput): BuildResult {
     ['debugfile', hacf.debugfile], ['logfacility', hacf.logfacility], ['debug', hacf.debug], ['deadping', hacf.deadping],
     ['realtime', hacf.realtime], ['rtprio', hacf.rtprio],
     ['ping', hacf.ping[0]], ['ping_group', hacf.pingGroups[0]],
-    ['tb_start_timeout', hacf.startTimeout], ['tb_stop_timeout', hacf.stopTimeout], ['tb_status_timeout', hacf.statusTimeout],
+    ['tb_start_timeout', hacf.startTimeout], ['tb_stop_timeout', hacf.stopTimeout], ['tb_notify_timeout', hacf.notifyTimeout], ['tb_status_timeout', hacf.statusTimeout],
     ['tb_arp_count', hacf.arpCount], ['tb_arp_interval', hacf.arpInterval], ['tb_dad_timeout', hacf.dadTimeout], ['tb_control_socket', hacf.controlSocket],
     ['tb_control_group', hacf.controlGroup], ['tb_status_group', hacf.statusGroup], ['tb_state_file', hacf.stateFile], ['tb_pid_file', hacf.pidFile],
     ['tb_metrics_port', hacf.metricsPort],
   ] as const) record(name, s);
   for (const m of hacf.monitors) record(`tb_monitor ${m.value.id}`, m);
   for (const h of hacf.hooks) record(`tb_hook ${h.value.kind}`, h);
+  for (const e of hacf.env) record(`env ${e.value.name}`, e);
 
   const shared = { nodes, keepaliveMs, deadtimeMs, warntimeMs, initdeadMs, autoFailback, udpport, groups } as const;
   const config: Config = {
@@ -202,6 +203,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     deadpingMs: hacf.deadping?.value ?? deadtimeMs,
     realtime: settingOrDefault(hacf, 'realtime'),
     rtprio: settingOrDefault(hacf, 'rtprio'),
+    env: Object.fromEntries(hacf.env.map((e) => [`HA_${e.value.name}`, e.value.value])),
     auth: input.auth,
     digest: configDigest(shared),
     ext: {
@@ -209,6 +211,7 @@ export function buildConfig(input: BuildInput): BuildResult {
       hooks: Object.fromEntries(hacf.hooks.map((h) => [h.value.kind, h.value.path])),
       startTimeoutMs: settingOrDefault(hacf, 'startTimeout'),
       stopTimeoutMs: settingOrDefault(hacf, 'stopTimeout'),
+      notifyTimeoutMs: settingOrDefault(hacf, 'notifyTimeout'),
       statusTimeoutMs: settingOrDefault(hacf, 'statusTimeout'),
       arpCount: settingOrDefault(hacf, 'arpCount'),
       arpIntervalMs: settingOrDefault(hacf, 'arpInterval'),

@@ -22,7 +22,7 @@ export const CORE_EVENTS: readonly string[] = [
   'start-failed', 'stop-failed', 'stop-blocked', 'monitor-failed', 'resource-restart', 'resource-restarted', 'monitor-failover',
   'split-brain-detected', 'split-brain-resolved', 'unknown-op', 'no-eligible-holder', 'eligible-holder-restored',
   // hooks
-  'hook-ok', 'hook-failed', 'hook-dropped',
+  'hook-ok', 'hook-failed', 'hook-dropped', 'hook-coalesced',
   // operator commands (command-<name> when accepted)
   'command-refused', ...COMMANDS.map((c) => `command-${c}`), 'takeover-accepted', 'takeover-timeout', 'takeover-race-lost',
   'yield-to-peer-takeover', 'yield-ended', 'standby-cancelled',

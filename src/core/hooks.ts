@@ -3,6 +3,9 @@
 // groups; `notify` carries local-failure and remote-failure. Within a lane a notification can
 // never overtake an earlier one (keepalived #996: notify scripts racing under flapping); across
 // lanes a remote-failure report may run beside the fence, and a hung notifier never delays it.
+// Transition notifications (master/backup/fault/stop, transitions.ts) ride the notify lane with a
+// key (their group or node): a newer one replaces the one of the same key still waiting
+// (coalesced), so a flapping group leaves one waiting notification, never a backlog.
 // Pure bookkeeping: touches only its own queues and returns the run-hook effects to emit.
 
 import { hookLane, type Effect, type HookKind, type HookLane } from './types.js';
@@ -10,6 +13,16 @@ import { hookLane, type Effect, type HookKind, type HookLane } from './types.js'
 export interface QueuedHook {
   hook: HookKind;
   env: Record<string, string>;
+  /** Coalescing key (transition notifications: the group or node); keyless hooks are never coalesced. */
+  key?: string;
+}
+
+export interface Enqueued {
+  effects: Effect[];
+  /** A keyless notification dropped because too many waited (the oldest). */
+  dropped: QueuedHook | null;
+  /** Keyed notifications that will not run: superseded by a newer one of the same key, or back to what already ran. */
+  coalesced: QueuedHook[];
 }
 
 export interface RunningHook extends QueuedHook {
@@ -17,22 +30,45 @@ export interface RunningHook extends QueuedHook {
 }
 
 /**
- * Notifications waiting behind a hung notifier are bounded: the oldest is dropped beyond this
- * (a flapping link must not build an unbounded backlog of reports about the past).
+ * Keyless notifications waiting behind a hung notifier are bounded: the oldest is dropped beyond
+ * this (a flapping link must not build an unbounded backlog of reports about the past). Keyed
+ * ones are bounded by coalescing: at most one waits per key (per group, plus the node).
  */
 export const MAX_WAITING_NOTIFICATIONS = 8;
 
 class Lane {
   private waiting: QueuedHook[] = [];
   running: RunningHook | null = null;
+  /** Per key, the hook kind last started (what the notifier was last told). */
+  private lastStarted = new Map<string, HookKind>();
 
   constructor(private readonly maxWaiting: number) {}
 
-  /** Queue a hook; returns the effect to run now (if the lane is idle) and any hook dropped. */
-  enqueue(hook: QueuedHook, nextOpId: () => number): { effects: Effect[]; dropped: QueuedHook | null } {
+  /** Queue a hook; returns the effect to run now (if the lane is idle) and what was dropped or coalesced. */
+  enqueue(hook: QueuedHook, nextOpId: () => number): Enqueued {
+    const coalesced = hook.key === undefined ? [] : this.coalesce(hook);
+    if (coalesced.includes(hook)) return { effects: [], dropped: null, coalesced };
     this.waiting.push(hook);
-    const dropped = this.waiting.length > this.maxWaiting ? this.waiting.shift()! : null;
-    return { effects: this.startNext(nextOpId), dropped };
+    const keyless = this.waiting.filter((h) => h.key === undefined);
+    const dropped = keyless.length > this.maxWaiting ? keyless[0]! : null;
+    if (dropped) this.waiting.splice(this.waiting.indexOf(dropped), 1);
+    return { effects: this.startNext(nextOpId), dropped, coalesced };
+  }
+
+  /**
+   * A newer notification of the same key replaces the waiting one; if that brings the key back to
+   * what its notifier was last told (master → backup → master while master still runs), the
+   * newer one is not needed either. Order is kept: what remains waits at the newest position.
+   */
+  private coalesce(hook: QueuedHook): QueuedHook[] {
+    const i = this.waiting.findIndex((h) => h.key === hook.key);
+    if (i < 0) return [];
+    const [superseded] = this.waiting.splice(i, 1);
+    return this.lastStarted.get(hook.key!) === hook.hook ? [superseded!, hook] : [superseded!];
+  }
+
+  idle(): boolean {
+    return this.running === null && this.waiting.length === 0;
   }
 
   finish(opId: number, nextOpId: () => number): { done: RunningHook | null; effects: Effect[] } {
@@ -51,6 +87,7 @@ class Lane {
     const next = this.waiting.shift();
     if (!next) return [];
     this.running = { ...next, opId: nextOpId() };
+    if (next.key !== undefined) this.lastStarted.set(next.key, next.hook);
     return [{ type: 'run-hook', opId: this.running.opId, hook: next.hook, env: next.env }];
   }
 }
@@ -58,8 +95,8 @@ class Lane {
 export class HookQueue {
   private readonly lanes: Record<HookLane, Lane> = { takeover: new Lane(Infinity), notify: new Lane(MAX_WAITING_NOTIFICATIONS) };
 
-  /** Queue a hook in its lane; returns the effect to emit now (if its lane is idle) and any dropped notification. */
-  enqueue(hook: QueuedHook, nextOpId: () => number): { effects: Effect[]; dropped: QueuedHook | null } {
+  /** Queue a hook in its lane; returns the effect to emit now (if its lane is idle) and any dropped or coalesced notification. */
+  enqueue(hook: QueuedHook, nextOpId: () => number): Enqueued {
     return this.lanes[hookLane(hook.hook)].enqueue(hook, nextOpId);
   }
 
@@ -70,6 +107,11 @@ export class HookQueue {
       if (result.done) return result;
     }
     return { done: null, effects: [] };
+  }
+
+  /** Nothing running or waiting in the notify lane (a graceful stop lets its last reports run out). */
+  notifyIdle(): boolean {
+    return this.lanes.notify.idle();
   }
 
   /** Running and waiting hooks, takeover lane first. */

@@ -83,6 +83,7 @@ import { PeerView, type PeerState } from './peer-view.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
+import { TransitionTracker } from './transitions.js';
 import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
 type Deferral = NonNullable<CoreStatus['self']['deferringToPeer']>;
@@ -115,6 +116,9 @@ export class FailoverMachine {
   private stall: StallGuard;
   private gate: TakeoverGate;
   private hooks = new HookQueue();
+  private readonly transitions = new TransitionTracker();
+  /** Goodbye sent: only the last notifications may still run out (each killed at its timeout) before `stopped`. */
+  private goodbyeSent = false;
   private readonly ops: GroupOps;
   private groups: GroupRuntime[];
   /** Each group's bit in the claims (claims.ts wireOrder), by configuration position. */
@@ -170,6 +174,7 @@ export class FailoverMachine {
     if (this.stopped) return [];
     this.now = Math.max(this.now, event.now);
     if (!this.started) this.announceStart();
+    if (this.goodbyeSent) return this.drainAfterGoodbye(event);
     const stalled = this.stall.observe(event.now);
     if (stalled > 0) this.forgiveLocalStall(stalled);
     switch (event.type) {
@@ -198,6 +203,14 @@ export class FailoverMachine {
         break;
     }
     this.reconcile();
+    this.noteTransitions();
+    return this.out;
+  }
+
+  /** After the goodbye nothing is sent or started: hook results only, then `stopped` once the notify lane is idle. */
+  private drainAfterGoodbye(event: Event): Effect[] {
+    if (event.type === 'hook-done') this.onHookDone(event.opId, event.ok, event.reason);
+    this.maybeFinishLeaving();
     return this.out;
   }
 
@@ -209,7 +222,7 @@ export class FailoverMachine {
    * loop's regular tick, which also arrives at least every keepalive/2 (see awareness.ts).
    */
   nextWakeAt(): number {
-    if (this.stopped) return Infinity;
+    if (this.stopped || this.goodbyeSent) return Infinity;
     return Math.min(this.lastSentAt + this.config.keepaliveMs, this.links.nextChangeAt(), this.gate.nextWakeAt());
   }
 
@@ -275,11 +288,18 @@ export class FailoverMachine {
     return this.nextOp++;
   }
 
-  private enqueueHook(hook: HookKind, detail: Record<string, string>): void {
+  private enqueueHook(hook: HookKind, detail: Record<string, string>, key?: string): void {
     const env = { TWINBEAT_NODE: this.config.self, TWINBEAT_PEER: this.config.peer, TWINBEAT_HOOK: hook, ...detail };
-    const { effects, dropped } = this.hooks.enqueue({ hook, env }, () => this.opId());
+    const { effects, dropped, coalesced } = this.hooks.enqueue(key === undefined ? { hook, env } : { hook, env, key }, () => this.opId());
     if (dropped) this.log('warn', 'hook-dropped', `too many notifications waiting behind a slow ${hook} hook: dropped the oldest (${dropped.hook})`, { hook: dropped.hook });
+    for (const c of coalesced) this.log('info', 'hook-coalesced', `${c.hook} notification for ${c.key} superseded before it ran (a newer state of the same ${c.env['TWINBEAT_TYPE'] ?? 'key'} is queued)`, { hook: c.hook, key: c.key });
     this.out.push(...effects);
+  }
+
+  /** Queue a master/backup/fault/stop notification for each group or node state that changed (transitions.ts). */
+  private noteTransitions(): void {
+    if (!this.config.notifyTransitions) return;
+    for (const t of this.transitions.observe(this.config.self, this.groups, this.leaving)) this.enqueueHook(t.state, t.env, t.key);
   }
 
   // ---------------------------------------------------------------- events
@@ -861,8 +881,14 @@ export class FailoverMachine {
   private maybeFinishLeaving(): void {
     if (!this.leaving || this.stopped) return;
     if (this.groups.some((g) => g.phase !== 'stopped' || g.op || g.plan)) return;
-    this.send(MessageType.Goodbye, { role: 'leaving', standby: this.standby, holds: 0, wants: 0, grants: allGroups(this.groups.length) });
-    this.log('info', 'stopped', 'All resources relinquished; goodbye sent');
+    if (!this.goodbyeSent) {
+      this.noteTransitions();
+      this.send(MessageType.Goodbye, { role: 'leaving', standby: this.standby, holds: 0, wants: 0, grants: allGroups(this.groups.length) });
+      this.log('info', 'stopped', 'All resources relinquished; goodbye sent');
+      this.goodbyeSent = true;
+    }
+    // The peer takes over on the goodbye; only our exit waits for the last notifications.
+    if (!this.hooks.notifyIdle()) return;
     this.out.push({ type: 'stopped' });
     this.stopped = true;
   }

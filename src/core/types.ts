@@ -44,6 +44,11 @@ export interface CoreConfig {
   fenceBeforeTakeover: boolean;
   /** Run the escalation hook when a stop fails (self-fence/reboot only if configured). */
   escalateOnStopFailure: boolean;
+  /**
+   * Queue a master/backup/fault/stop hook for every change of a group's or the node's state
+   * (transitions.ts; keepalived notify). Off (absent) when no transition script is configured.
+   */
+  notifyTransitions?: boolean;
 }
 
 /**
@@ -74,12 +79,13 @@ export type Event =
  * src/config parses `tb_hook` against its own list, which a unit test keeps equal to this one
  * (config may not import core).
  */
-export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure'] as const;
+export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure', 'master', 'backup', 'fault', 'stop'] as const;
 export type HookKind = (typeof hookKinds)[number];
 
 /**
  * Hooks run in two lanes, each one hook at a time and in order: `takeover` (fence, escalate: the
- * path to starting or stopping groups) and `notify` (local-failure, remote-failure: reports).
+ * path to starting or stopping groups) and `notify` (local-failure, remote-failure and the
+ * transition notifications master, backup, fault, stop: reports).
  * A hung notifier can therefore never sit in front of a fence; the edge also kills notifications
  * sooner (src/daemon/actions.ts).
  */

@@ -5,15 +5,20 @@ import { execFile } from 'node:child_process';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
-import type { ScriptResult } from '../resources/result.js';
+import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
 import type { WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
+import { isTransitionHook, notRun, runTransition } from './notify.js';
 import { saveState } from './state-file.js';
+import { heartbeatEnvironment } from '../resources/environment.js';
 
-/** Environment every resource script gets: the ARP burst and duplicate-address detection settings IPaddr reads. */
+/**
+ * Environment every resource script gets: Heartbeat's HA_* variables (with the ha.cf env lines),
+ * and the ARP burst and duplicate-address detection settings IPaddr reads.
+ */
 export function scriptEnv(config: Config): Record<string, string> {
-  return { TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
+  return { ...heartbeatEnvironment(config), TB_ARP_COUNT: String(config.ext.arpCount), TB_ARP_INTERVAL_MS: String(config.ext.arpIntervalMs), TB_DAD_MS: String(config.ext.dadTimeoutMs) };
 }
 
 export function actionTimeoutMs(config: Config, resourceId: string, action: ResourceAction): number {
@@ -56,14 +61,15 @@ function warnFailure(log: Logger, what: string, result: ScriptResult, fields: Re
 }
 
 /**
- * Notification hooks (local-failure, remote-failure) are killed after this, or tb_stop_timeout
- * if shorter: they run in their own lane (core/hooks.ts), so a hung notifier never delays a
- * fence, but their reports must not pile up either. Fence and escalate get tb_stop_timeout.
+ * tb_notify_timeout's default. Notification hooks (local-failure, remote-failure, master, backup,
+ * fault, stop, notify) are killed after tb_notify_timeout, or tb_stop_timeout if shorter: they run
+ * in their own lane (core/hooks.ts), so a hung notifier never delays a fence, but their reports
+ * must not pile up either. Fence and escalate get tb_stop_timeout.
  */
 export const NOTIFY_HOOK_TIMEOUT_MS = 30_000;
 
 export function hookTimeoutMs(config: Config, hook: HookKind): number {
-  return hookLane(hook) === 'notify' ? Math.min(config.ext.stopTimeoutMs, NOTIFY_HOOK_TIMEOUT_MS) : config.ext.stopTimeoutMs;
+  return hookLane(hook) === 'notify' ? Math.min(config.ext.stopTimeoutMs, config.ext.notifyTimeoutMs) : config.ext.stopTimeoutMs;
 }
 
 const notFound = (reason: string): ScriptResult => ({ outcome: 'not-installed', exitCode: null, signal: null, durationMs: 0, reason, stdout: '', stderr: '' });
@@ -102,6 +108,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       exit: result.exitCode,
     });
     warnFailure(log, `${resourceId} ${action}`, result, { resource: resourceId, action });
+    if (result.heldOutput) log.warn('resource-output-held', heldOutputWarning(`${resourceId} ${action}`, result.heldOutput), { resource: resourceId, action });
     return result;
   };
 
@@ -109,8 +116,10 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
     runResource,
 
     async runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult> {
-      const path = deps.config().ext.hooks[hook];
-      if (path === undefined) return { outcome: 'ok', exitCode: null, signal: null, durationMs: 0, reason: `no ${hook} hook configured`, stdout: '', stderr: '' };
+      const config = deps.config();
+      if (isTransitionHook(hook)) return runTransition({ runner: deps.runner, hooks: config.ext.hooks, timeoutMs: hookTimeoutMs(config, hook), log }, hook, env);
+      const path = config.ext.hooks[hook];
+      if (path === undefined) return notRun(`no ${hook} hook configured`);
       log.info('hook-run', `running ${hook} hook ${path}`, { hook, path });
       const result = await deps.runner.runHook(path, env, hookTimeoutMs(deps.config(), hook));
       warnFailure(log, `${hook} hook ${path}`, result, { hook, path });

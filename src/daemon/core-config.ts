@@ -3,6 +3,7 @@
 import type { Config } from '../config/types.js';
 import type { CoreConfig } from '../core/types.js';
 import { wireDigest } from '../protocol/frame.js';
+import { TRANSITION_SCRIPTS } from './notify.js';
 
 /** `linkNames` are the names of the links actually opened (Link.name), in config order. */
 export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig {
@@ -34,5 +35,6 @@ export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig 
     pingNodesConfigured: config.ping.length > 0 || config.pingGroups.length > 0,
     fenceBeforeTakeover: config.ext.hooks['fence'] !== undefined,
     escalateOnStopFailure: config.ext.hooks['escalate'] !== undefined,
+    notifyTransitions: TRANSITION_SCRIPTS.some((kind) => config.ext.hooks[kind] !== undefined),
   };
 }

@@ -17,6 +17,7 @@ import { bumpGeneration } from './state-file.js';
 import { Loop } from './loop.js';
 import { createWorldActions } from './actions.js';
 import { reclaimAtStartup } from './reclaim.js';
+import { ensureRscTmp, heartbeatEnvironment } from '../resources/environment.js';
 import { coreConfigFrom } from './core-config.js';
 import { startControlServer, type ControlResponse } from './control.js';
 import { createDaemonControl } from './control-handler.js';
@@ -128,6 +129,10 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     // Before any link opens or the core ticks: stop whatever a killed predecessor left running,
     // so the core's "I hold nothing" is true. A failed stop throws (caught below: exit 1).
     const runner = new ScriptRunner();
+    // Heartbeat's init script created HA_RSCTMP (as root); agents fail to write state files
+    // without it. A daemon not running as root (tests) leaves it to whoever set it up.
+    const rscTmpProblem = process.geteuid?.() === 0 ? ensureRscTmp(heartbeatEnvironment(config.current)) : null;
+    if (rscTmpProblem) log.warn('rsctmp-missing', rscTmpProblem);
     await reclaimAtStartup({ config: config.current, runner, log });
 
     const links = wiring.createLinks(config.current, clock, log);

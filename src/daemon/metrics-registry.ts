@@ -10,7 +10,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { ROLE_CODES } from '../protocol/message.js';
 import { DROP_REASONS } from '../protocol/drops.js';
 import { CORE_EVENTS } from '../core/events.js';
-import type { ResourceAction } from '../core/types.js';
+import { hookKinds, type HookKind, type Outcome, type ResourceAction } from '../core/types.js';
+import { ran } from './notify.js';
 import type { StatusReport } from './status-report.js';
 import type { WorldActions } from './loop.js';
 
@@ -45,6 +46,8 @@ export const ROLES = Object.keys(ROLE_CODES);
 export const PEER_STATES = ['alive', 'dead', 'unknown'] as const;
 export const LINK_STATES = ['init', 'up', 'late', 'dead'] as const;
 export const RESOURCE_ACTIONS: readonly ResourceAction[] = ['start', 'stop', 'status', 'monitor'];
+/** What a hook run can come to (the runner's outcomes for hooks). */
+export const HOOK_OUTCOMES: readonly Outcome[] = ['ok', 'failed', 'timed-out', 'not-installed'];
 
 /** Seconds. Heartbeats come every keepalive (typically 0.1–2 s); deadtime is rarely over 30 s. */
 export const INTER_ARRIVAL_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 1.5, 2, 3, 5, 10, 30];
@@ -67,6 +70,7 @@ export class DaemonMetrics {
   private readonly lastAccepted = new Map<string, number>();
   private readonly interArrival: Histogram<'link'>;
   private readonly actionDuration: Histogram<'resource' | 'action'>;
+  private readonly hookRuns: Counter<'hook' | 'outcome'>;
 
   constructor(
     private readonly sources: MetricsSources,
@@ -151,6 +155,13 @@ export class DaemonMetrics {
     });
     for (const resource of opts.resources ?? []) for (const action of RESOURCE_ACTIONS) this.actionDuration.zero({ resource, action });
 
+    this.hookRuns = new Counter({
+      name: 'twinbeat_hook_runs_total',
+      help: 'Hook runs (fence, escalate and the notifications: local-failure, remote-failure, master, backup, fault, stop with the generic notify script) by outcome; timed-out = killed at its timeout. Hooks not configured are not counted.',
+      labelNames: ['hook', 'outcome'], registers,
+    });
+    for (const hook of hookKinds) for (const outcome of HOOK_OUTCOMES) this.hookRuns.inc({ hook, outcome }, 0);
+
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: opts.processMetrics.eventLoopSampleMs });
   }
 
@@ -168,6 +179,11 @@ export class DaemonMetrics {
   /** A resource script run finished (any outcome), after `durationMs`. */
   resourceActionDone(resource: string, action: ResourceAction, durationMs: number): void {
     this.actionDuration.observe({ resource, action }, seconds(durationMs));
+  }
+
+  /** A hook (or a notification's scripts) ran and came to `outcome`. */
+  hookRan(hook: HookKind, outcome: Outcome): void {
+    this.hookRuns.inc({ hook, outcome });
   }
 
   get contentType(): string {
@@ -198,6 +214,11 @@ export function observedActions(actions: WorldActions, metrics: DaemonMetrics | 
     runResource: async (group, resourceId, action) => {
       const result = await actions.runResource(group, resourceId, action);
       metrics.resourceActionDone(resourceId, action, result.durationMs);
+      return result;
+    },
+    runHook: async (hook, env) => {
+      const result = await actions.runHook(hook, env);
+      if (ran(result)) metrics.hookRan(hook, result.outcome);
       return result;
     },
   };

@@ -10,6 +10,7 @@
 import type { Config } from '../config/types.js';
 import type { CoreStatus } from '../core/status.js';
 import type { Clock, Timer } from './clock.js';
+import { TRANSITION_SCRIPTS } from './notify.js';
 
 /** The runner's SIGTERM→SIGKILL grace plus its wait after SIGKILL, per script (runner.ts defaults). */
 const KILL_ALLOWANCE_MS = 2 * 2000;
@@ -18,12 +19,16 @@ const POLL_MS = 200;
 /**
  * Longest a graceful stop can legitimately take: a start in progress runs out, then the longest
  * group stops resource by resource, then one hook (escalate) runs; every script may also use
- * the runner's kill grace.
+ * the runner's kill grace. With transition notifications, the core also lets the `stop`
+ * notifications of every group and the node run out after the goodbye (each of them the state's
+ * script and the generic one, killed at the notify timeout) before it reports `stopped`.
  */
 export function stopDeadlineMs(config: Config): number {
   const longestGroup = Math.max(1, ...config.groups.map((g) => g.resources.length));
   const { startTimeoutMs, stopTimeoutMs } = config.ext;
-  return startTimeoutMs + KILL_ALLOWANCE_MS + (longestGroup + 1) * (stopTimeoutMs + KILL_ALLOWANCE_MS);
+  const notifying = TRANSITION_SCRIPTS.some((kind) => config.ext.hooks?.[kind] !== undefined);
+  const notifications = notifying ? (config.groups.length + 1) * 2 * (Math.min(stopTimeoutMs, config.ext.notifyTimeoutMs) + KILL_ALLOWANCE_MS) : 0;
+  return startTimeoutMs + KILL_ALLOWANCE_MS + (longestGroup + 1) * (stopTimeoutMs + KILL_ALLOWANCE_MS) + notifications;
 }
 
 /** Why the stop cannot finish by itself, or null while it may still. */

@@ -5,7 +5,9 @@
 // /etc/init.d), with twinbeat's own resources.d first so its IPaddr and Dummy are found, and the
 // configuration directory's resource.d (Heartbeat keeps it there) before /etc/ha.d/resource.d.
 // init.d scripts are LSB; others are Heartbeat-style unless they declare themselves OCF by using
-// the OCF shell library. The safety rule is keepalived's check_security: every component of the
+// the OCF shell library. The prefixed classes live elsewhere: `ocf:PROVIDER:TYPE` is
+// OCF_ROOT/resource.d/PROVIDER/TYPE (the OCF spec's layout), `systemd:UNIT` is run through the
+// systemctl found on PATH. The safety rule is keepalived's check_security: every component of the
 // real path must be owned by root and not writable by group or others (a directory may be, with
 // the sticky bit). Touches the file system (stat, access, reading a script's head) only.
 import { DEFAULT_CONFIG_DIR } from '../config/config-dir.js';
@@ -22,6 +24,8 @@ export function packageResourcesDir(): string {
 }
 
 const heartbeatResourceDir = join(DEFAULT_CONFIG_DIR, 'resource.d');
+/** Where OCF agents live (the OCF spec's default; what Heartbeat and Pacemaker export as OCF_ROOT). */
+export const DEFAULT_OCF_ROOT = '/usr/lib/ocf';
 const initDir = '/etc/init.d';
 
 /**
@@ -49,6 +53,38 @@ export function locateScript(name: string, searchPath: readonly string[] = scrip
   return null;
 }
 
+/**
+ * Where a haresources script name leads: an `ocf:PROVIDER:TYPE` agent under ocfRoot, systemctl
+ * (on PATH) for `systemd:UNIT`, else the search path. Load time and run time both use it.
+ */
+export function locateResource(script: string, searchPath: readonly string[] = scriptSearchPath(), ocfRoot = DEFAULT_OCF_ROOT): LocatedScript | null {
+  const agent = ocfAgentPath(script, ocfRoot);
+  if (agent !== undefined) return agent !== null && isExecutableFile(agent) ? { path: agent, class: 'ocf' } : null;
+  if (script.startsWith('systemd:')) {
+    const systemctl = findOnPath('systemctl');
+    return systemctl ? { path: systemctl, class: 'systemd' } : null;
+  }
+  return locateScript(script, searchPath);
+}
+
+/** OCF_ROOT/resource.d/PROVIDER/TYPE for `ocf:PROVIDER:TYPE`; null if malformed, undefined if not an ocf: name. */
+function ocfAgentPath(script: string, ocfRoot: string): string | null | undefined {
+  if (!script.startsWith('ocf:')) return undefined;
+  const [, provider, type, ...more] = script.split(':');
+  const component = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(c);
+  if (more.length > 0 || !component(provider) || !component(type)) return null;
+  return join(ocfRoot, 'resource.d', provider!, type!);
+}
+
+/** The first executable `command` in the directories of $PATH (absolute ones only), or null. */
+export function findOnPath(command: string, path = process.env['PATH'] ?? ''): string | null {
+  for (const dir of path.split(':')) {
+    if (!isAbsolute(dir)) continue;
+    if (isExecutableFile(join(dir, command))) return join(dir, command);
+  }
+  return null;
+}
+
 /** For callers that accept "a name or a path" (the resource-test command). */
 export function resolveScript(nameOrPath: string, searchPath: readonly string[] = scriptSearchPath()): LocatedScript | null {
   if (!nameOrPath.includes('/')) return locateScript(nameOrPath, searchPath);
@@ -57,16 +93,20 @@ export function resolveScript(nameOrPath: string, searchPath: readonly string[] 
 }
 
 /** Heartbeat's words, plus where we looked: the one "not found" sentence (check, resource-test). */
-export function notFoundReason(name: string, searchPath: readonly string[] = scriptSearchPath()): string {
+export function notFoundReason(name: string, searchPath: readonly string[] = scriptSearchPath(), ocfRoot = DEFAULT_OCF_ROOT): string {
+  const agent = ocfAgentPath(name, ocfRoot);
+  if (agent) return `Cannot locate OCF agent ${name}: no executable ${agent} (install the agent, e.g. Debian's resource-agents package, on both nodes)`;
+  if (agent === null) return `Cannot locate OCF agent ${name}: not an ocf:PROVIDER:TYPE name`;
+  if (name.startsWith('systemd:')) return `Cannot run ${name}: no systemctl on PATH (${process.env['PATH'] ?? ''})`;
   return `Cannot locate resource script ${name} (searched ${searchPath.join(', ')})`;
 }
 
 /** What loadConfig needs to resolve and vet the scripts of the configuration in `configDir`. */
-export function scriptChecks(configDir: string, searchPath: readonly string[] = scriptSearchPath(configDir)): ScriptChecks {
+export function scriptChecks(configDir: string, searchPath: readonly string[] = scriptSearchPath(configDir), ocfRoot = DEFAULT_OCF_ROOT): ScriptChecks {
   return {
     searchPath,
-    find: (name) => locateScript(name, searchPath),
-    notFound: (name) => notFoundReason(name, searchPath),
+    find: (name) => locateResource(name, searchPath, ocfRoot),
+    notFound: (name) => notFoundReason(name, searchPath, ocfRoot),
     safety: checkScriptSafety,
   };
 }

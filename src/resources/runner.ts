@@ -10,17 +10,21 @@
 //  - spawning draws on a descriptor reserve (descriptor-reserve.ts): at the open-files limit a
 //    takeover still gets its scripts started, and where even that cannot help the result is a
 //    plain failure instead of EMFILE thrown from inside execa.
+// When the result is taken on the grace timer with a pipe still open, the result says so
+// (heldOutput: the streams and the processes left in the script's group), for the daemon's log
+// and resource-test's warning. Reads /proc for that, nothing else.
 // It also remembers which resources it may have left running (a start that ran, a status that
 // did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
 // script never ran is what it is — nothing to stop — and not a stop failure.
 import { execa } from 'execa';
+import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ResourceSpec } from '../config/types.js';
 import type { ResourceAction } from '../core/types.js';
 import type { ScriptResult } from './result.js';
-import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement } from './classes.js';
-import { checkScriptSafety } from './locate.js';
+import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement, type ScriptAction } from './classes.js';
+import { DEFAULT_OCF_ROOT, checkScriptSafety } from './locate.js';
 import { processReserve, type DescriptorReserve } from './descriptor-reserve.js';
 
 export interface RunnerOptions {
@@ -68,14 +72,17 @@ export class ScriptRunner {
     this.killGraceMs = options.killGraceMs ?? 2000;
     this.stdioGraceMs = options.stdioGraceMs ?? 500;
     this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024;
-    this.ocfRoot = options.ocfRoot ?? '/usr/lib/ocf';
+    this.ocfRoot = options.ocfRoot ?? DEFAULT_OCF_ROOT;
     this.checkSafety = options.checkSafety ?? true;
     this.reserve = options.reserve ?? processReserve();
   }
 
-  /** Run one action of a resource script; the result's outcome is already class-normalised. */
-  async run(spec: ResourceSpec, action: ResourceAction, opts: RunOptions): Promise<ScriptResult> {
-    const inv = buildInvocation(spec, action, this.ocfRoot);
+  /**
+   * Run one action of a resource script; the result's outcome is already class-normalised.
+   * meta-data and validate-all (resource-test) change nothing, so they leave mayBeRunning alone.
+   */
+  async run(spec: ResourceSpec, action: ScriptAction, opts: RunOptions): Promise<ScriptResult> {
+    const inv = buildInvocation(spec, action, this.ocfRoot, opts.timeoutMs);
     const result = await this.execute({
       path: spec.path,
       args: inv.args,
@@ -84,7 +91,7 @@ export class ScriptRunner {
       label: `${spec.id} ${action}`,
       judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
-    return this.track(spec.id, action, result);
+    return action === 'meta-data' || action === 'validate-all' ? result : this.track(spec.id, action, result);
   }
 
   /**
@@ -157,13 +164,19 @@ export class ScriptRunner {
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
 
-    const finish = (result: Omit<ScriptResult, 'durationMs' | 'stdout' | 'stderr'>) => {
+    // An output pipe still open when the result is taken after a normal exit is held by a
+    // process the script left behind.
+    const stillOpen = (stream: Readable | null) => stream !== null && !stream.destroyed && !stream.readableEnded;
+
+    const finish = (result: Omit<ScriptResult, 'durationMs' | 'stdout' | 'stderr' | 'heldOutput'>) => {
       if (done) return;
       done = true;
       timers.forEach(clearTimeout);
+      const held = exit && !timedOut ? (['stdout', 'stderr'] as const).filter((s) => stillOpen(child[s])) : [];
       child.stdout?.destroy();
       child.stderr?.destroy();
-      settle({ ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text() });
+      const heldOutput = held.length > 0 ? { streams: [...held], pids: groupMembers(child.pid!) } : undefined;
+      settle({ ...result, durationMs: Math.round(performance.now() - started), stdout: stdout.text(), stderr: stderr.text(), ...(heldOutput ? { heldOutput } : {}) });
     };
 
     const finishExited = (e: Exit) => {
@@ -247,6 +260,32 @@ function groupAlive(pgid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The pids still in process group `pgid` (read from /proc/PID/stat, field 5): what a script
+ * that exited left running without setsid. Empty where /proc cannot be read.
+ */
+export function groupMembers(pgid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const members: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      // comm (field 2) may hold spaces and parentheses: the fields after it start past the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return members;
 }
 
 function closed(stream: Readable | null): Promise<void> {

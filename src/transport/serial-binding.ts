@@ -8,6 +8,12 @@
 // write is one writeSync, retried on a timer when the tty's buffer is full (never through the
 // poller: see write()). Opening, closing, termios, poll() for reading and the errors that mean
 // "unplugged" stay serialport's. Touches only the serial device it is given.
+//
+// A hung-up tty is a disconnect: when the far side hangs up (a socat pty pair's master closes, a
+// modem drops carrier with HUPCL) every read() of the slave returns 0 bytes at once, forever. The
+// stock read loop treats 0 as "try again" and spins; the port is non-blocking in raw mode, where
+// "no data yet" is EAGAIN, never 0, so here 0 bytes closes the stream with a DisconnectedError,
+// like an unplugged USB adapter (ENXIO), and the link re-opens.
 import { readSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
@@ -21,6 +27,21 @@ export interface UnixPort extends BindingPortInterface {
 }
 
 const TRY_AGAIN = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
+interface ReadResult {
+  bytesRead: number;
+  buffer: Buffer;
+}
+
+/** The port's poller, as far as reading needs it. */
+export type Poller = UnixPort['poller'];
+
+/** What reading needs of a port (tests build one on a FIFO). */
+export interface PolledPort {
+  readonly fd: number | null;
+  readonly isOpen: boolean;
+  read?(buffer: Buffer, offset: number, length: number): Promise<ReadResult>;
+}
+
 /** The codes bindings-cpp treats as an unplugged device (unix-read.js): the stream closes. */
 const DISCONNECT = new Set(['EBADF', 'ENXIO', 'UNKNOWN']);
 
@@ -32,6 +53,36 @@ function isUnixPort(port: BindingPortInterface): port is UnixPort {
 /** serialport's contract: a read in progress when the port closes fails with `canceled`. */
 function canceled(): Error {
   return Object.assign(new Error('Port is not open'), { canceled: true });
+}
+
+function hungUp(): Error {
+  return Object.assign(new Error('the line hung up (read returned end of file)'), { code: 'EIO', disconnect: true });
+}
+
+/**
+ * One read of a non-blocking tty on the main thread: what is there, after `gather`'s wait for
+ * the rest of a frame that has started; EAGAIN waits for `poller` to say readable; 0 bytes (end
+ * of file: the line hung up) rejects as a disconnect; a closed port as canceled.
+ */
+export async function readReportingHangup(port: PolledPort, poller: Poller, buffer: Buffer, offset: number, length: number, gather?: ReadGather): Promise<ReadResult> {
+  for (;;) {
+    const wait = gather?.waitMs() ?? 0;
+    if (wait > 0) await sleep(wait);
+    const fd = port.fd;
+    if (fd === null || !port.isOpen) throw canceled();
+    let bytesRead: number;
+    try {
+      bytesRead = readSync(fd, buffer, offset, length, null);
+    } catch (err) {
+      if (!TRY_AGAIN.has((err as NodeJS.ErrnoException).code ?? '')) throw asDisconnect(err);
+      if (!port.isOpen) throw canceled();
+      await new Promise<void>((resolve, reject) => poller.once('readable', (e) => (e ? reject(e) : resolve())));
+      continue;
+    }
+    if (bytesRead === 0) throw hungUp();
+    gather?.observe(buffer, offset, offset + bytesRead);
+    return { buffer, bytesRead };
+  }
 }
 
 function asDisconnect(err: unknown): unknown {
@@ -57,27 +108,8 @@ export class MainThreadPort implements BindingPortInterface {
     return this.port.isOpen;
   }
 
-  async read(buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
-    for (;;) {
-      const wait = this.gather.waitMs();
-      if (wait > 0) await sleep(wait);
-      const fd = this.port.fd;
-      if (fd === null || !this.port.isOpen) throw canceled();
-      let bytesRead: number;
-      try {
-        bytesRead = readSync(fd, buffer, offset, length, null);
-      } catch (err) {
-        if (!TRY_AGAIN.has((err as NodeJS.ErrnoException).code ?? '')) throw asDisconnect(err);
-        await this.readable();
-        continue;
-      }
-      if (bytesRead === 0) {
-        await this.readable(); // end of file on a pty whose far end closed: as bindings-cpp, read again
-        continue;
-      }
-      this.gather.observe(buffer, offset, offset + bytesRead);
-      return { buffer, bytesRead };
-    }
+  read(buffer: Buffer, offset: number, length: number): Promise<ReadResult> {
+    return readReportingHangup(this.port, this.port.poller, buffer, offset, length, this.gather);
   }
 
   async write(buffer: Buffer): Promise<void> {
@@ -119,12 +151,6 @@ export class MainThreadPort implements BindingPortInterface {
   }
   drain(): Promise<void> {
     return this.port.drain();
-  }
-
-  private readable(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.port.poller.once('readable', (err) => (err ? reject(err) : resolve()));
-    });
   }
 }
 

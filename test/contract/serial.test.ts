@@ -93,8 +93,14 @@ test('serial: device vanishes and returns — one down, one up, frames flow with
     await cable.stop(); // kill socat by PID: both ptys vanish
     await waitFor('medium down', () => sinceCut().length === 1, 3_000);
     assert.equal(sinceCut()[0]!.up, false);
+    const cpuBefore = process.cpuUsage();
     await new Promise((r) => setTimeout(r, 1_500)); // a long outage: the backoff reaches its cap
     assert.equal(sinceCut().length, 1, 'down is reported once, not per re-open attempt');
+    // A hung-up tty reads 0 bytes at once, forever; a read loop that retries on 0 burns a core
+    // (serial-binding.ts). CPU time, not wall time: a busy machine does not make this fail.
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    assert.ok(cpuMs < 500, `the outage cost ${cpuMs.toFixed(0)} ms of CPU in 1.5 s: something spins on the dead line`);
 
     const before = framesB();
     const restartedAt = performance.now();

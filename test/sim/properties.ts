@@ -64,6 +64,11 @@
 //   notify-delay      a hung notification hook (local/remote-failure) excuses neither a late
 //                     takeover nor a start on stale ping evidence (notifications never sit in front
 //                     of the takeover path).
+//   notify-order      with transition notifications (every other seed), each node runs one
+//                     notification at a time (the notify lane), never tells a group or itself the
+//                     same state twice in a row, and after the final calm the last state it told
+//                     each group is what the machine really does (MASTER where all the group's
+//                     resources run, else BACKUP, or FAULT where marked failed), the node's likewise.
 //   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
 //                     at most twice (there and back). A move is a start while the other machine
 //                     does not run the group: a second copy started while the peer kept its own
@@ -82,6 +87,7 @@
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
 import { MessageType } from '../../src/protocol/message.js';
+import { hookLane, type HookKind } from '../../src/core/types.js';
 import type { CoreStatus, GroupStatus } from '../../src/core/status.js';
 
 export type Hole = 'standby' | 'generation' | 'drift' | 'notify' | 'flap';
@@ -134,7 +140,15 @@ export interface Outage {
 const ESCALATION_BOUND_MS = 1000;
 /** How often (simulated ms) an ongoing outage is classified again (nobody eligible or not). */
 const OUTAGE_RECLASSIFY_MS = 250;
-const NOTIFIERS = new Set(['local-failure', 'remote-failure']);
+const NOTIFIERS = new Set(['local-failure', 'remote-failure', 'master', 'backup', 'fault', 'stop']);
+
+/** What a node's notifier has been told in its current life (notify-order). */
+interface Notified {
+  incarnation: number;
+  busy: boolean;
+  /** Last state told, by `group:KEY` or `node:NAME`. */
+  told: Map<string, string>;
+}
 
 /** Per node, what the properties remember about its current life. */
 interface NodeWatch {
@@ -194,6 +208,7 @@ export class Properties {
   private isDark = false;
   private doubles: string[] = [];
   private nextStabilitySample = 0;
+  private notified: Record<NodeName, Notified> = { a: { incarnation: -1, busy: false, told: new Map() }, b: { incarnation: -1, busy: false, told: new Map() } };
 
   constructor(
     readonly world: World,
@@ -207,8 +222,14 @@ export class Properties {
       afterStep: () => this.afterStep(),
       startIssued: (_w, node, resource) => this.onStart(node, resource),
       logged: (_w, node, event, level) => this.onLog(node, event, level),
-      hookRun: (_w, node, hook) => hook === 'fence' && this.onFenceStart(node),
-      hookDone: (_w, node, hook, ok) => this.onHookDone(node, hook, ok),
+      hookRun: (_w, node, hook, env) => {
+        if (hook === 'fence') this.onFenceStart(node);
+        if (hookLane(hook) === 'notify') this.onNotification(node, hook, env);
+      },
+      hookDone: (_w, node, hook, ok) => {
+        if (hookLane(hook as HookKind) === 'notify') this.notifiedOf(node).busy = false;
+        this.onHookDone(node, hook, ok);
+      },
     };
   }
 
@@ -660,6 +681,49 @@ export class Properties {
     if (!NODES.every((n) => w.nodes[n].up)) return;
     this.checked.settled += 1;
     this.checkExactlyOne('settled', 'settled after 30 s of calm', this.holes.has('standby'));
+    if (w.options.notify) for (const n of NODES) this.checkToldState(w.nodes[n]);
+  }
+
+  // ------------------------------------------------------------ notify-order
+
+  private notifiedOf(node: SimNode): Notified {
+    const n = this.notified[node.name];
+    if (n.incarnation !== node.incarnation) this.notified[node.name] = { incarnation: node.incarnation, busy: false, told: new Map() };
+    return this.notified[node.name];
+  }
+
+  private onNotification(node: SimNode, hook: HookKind, env: Record<string, string>): void {
+    const n = this.notifiedOf(node);
+    if (n.busy) this.fail('notify-order', `${node.name} starts the ${hook} notification while another one runs`);
+    n.busy = true;
+    if (env['TWINBEAT_TYPE'] === undefined) return;
+    const key = `${env['TWINBEAT_TYPE']}:${env['TWINBEAT_NAME']}`;
+    const state = env['TWINBEAT_STATE']!;
+    if (state !== hook.toUpperCase()) this.fail('notify-order', `${node.name}: ${hook} hook carries TWINBEAT_STATE=${state}`);
+    if (n.told.get(key) === state) this.fail('notify-order', `${node.name} tells ${key} ${state} twice in a row`);
+    n.told.set(key, state);
+  }
+
+  /** After the calm, with its notify lane idle, a node has told each group and itself what it really does. */
+  private checkToldState(node: SimNode): void {
+    const s = node.machine?.status();
+    if (!s || s.self.leaving) return;
+    if ([...s.hooks.running, ...s.hooks.queued].some((h) => hookLane(h as HookKind) === 'notify')) return;
+    const told = this.notifiedOf(node).told;
+    const states: string[] = [];
+    for (const g of s.groups) {
+      const ids = g.resources.map((r) => r.id);
+      const runs = runsAll(node.actual, ids);
+      const expected = g.failedHere || g.stopFailed ? 'FAULT' : runs ? 'MASTER' : ids.some((id) => node.running(id)) ? null : 'BACKUP';
+      if (expected === null) continue;
+      states.push(expected);
+      const said = told.get(`group:${g.key}`);
+      if (said !== expected) this.fail('notify-order', `after the calm ${node.name} last told group ${g.key} ${said ?? 'nothing'}, but it is ${expected}`);
+    }
+    if (states.length !== s.groups.length) return;
+    const nodeState = states.includes('FAULT') ? 'FAULT' : states.includes('MASTER') ? 'MASTER' : 'BACKUP';
+    const said = told.get(`node:${node.name}`);
+    if (said !== nodeState) this.fail('notify-order', `after the calm ${node.name} last told itself ${said ?? 'nothing'}, but it is ${nodeState}`);
   }
 
   /**

@@ -66,6 +66,8 @@ export class Soak {
       monitor: this.plan() < 0.5,
       scriptJitterMs: randInt(this.plan, 0, 300),
       dad: this.plan() < 0.5,
+      // From the seed, not the plan: every other schedule reports transitions, the rest keep their faults as they were.
+      notify: seed % 2 === 1,
     };
     this.world = new World(worldOptions);
     if (this.holes.has('drift') && this.plan() < 0.3) this.world.nodes.b.config = makeConfig('b', this.world.options, true);

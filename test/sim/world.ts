@@ -55,6 +55,8 @@ export interface WorldOptions {
   dad: boolean;
   /** How long a hung hook runs before the daemon kills it (and reports it failed). */
   hookHangMs: number;
+  /** Transition notifications configured (master/backup/fault/stop hooks in the notify lane). */
+  notify: boolean;
 }
 
 export const defaultOptions: WorldOptions = {
@@ -75,6 +77,7 @@ export const defaultOptions: WorldOptions = {
   wire: 'codec',
   dad: false,
   hookHangMs: 15000,
+  notify: false,
 };
 
 const DIRECTION_KEYS: Record<LinkName, Record<NodeName, string>> = {
@@ -114,6 +117,7 @@ export function makeConfig(self: NodeName, o: WorldOptions, drift = false): Core
     pingNodesConfigured: o.pingNodes,
     fenceBeforeTakeover: o.fence,
     escalateOnStopFailure: o.escalate,
+    notifyTransitions: o.notify,
   };
 }
 
@@ -198,8 +202,8 @@ export class ActualMap extends Map<string, Actual> {
 export interface WorldObserver {
   /** A start was issued on `node` for `resource` (checked against the peer's actual state). */
   startIssued?(world: World, node: SimNode, resource: string): void;
-  /** A hook was started on `node`. */
-  hookRun?(world: World, node: SimNode, hook: HookKind): void;
+  /** A hook was started on `node`, with the environment the machine gave it. */
+  hookRun?(world: World, node: SimNode, hook: HookKind, env: Record<string, string>): void;
   /** Called after every processed queue entry. */
   afterStep?(world: World): void;
   /** A machine logged an event (called before the effects that follow it are carried out). */
@@ -439,7 +443,7 @@ export class World {
       case 'run-resource':
         return this.runResource(node, effect.opId, effect.resource, effect.action);
       case 'run-hook':
-        return this.runHook(node, effect.opId, effect.hook);
+        return this.runHook(node, effect.opId, effect.hook, effect.env);
       case 'ping-probe':
         this.record(node.name, 'ping-probe');
         return this.ping(node);
@@ -519,7 +523,7 @@ export class World {
     return node.actual.get(resource) === 'running' ? 'ok' : 'not-running';
   }
 
-  private runHook(node: SimNode, opId: number, hook: HookKind): void {
+  private runHook(node: SimNode, opId: number, hook: HookKind, env: Record<string, string>): void {
     const incarnation = node.incarnation;
     const hung = node.hangHooks > 0;
     if (hung) {
@@ -528,7 +532,7 @@ export class World {
       node.hungHook = hook;
     }
     this.record(node.name, `hook ${hook}${hung ? ' (hangs)' : ''}`);
-    this.observer.hookRun?.(this, node, hook);
+    this.observer.hookRun?.(this, node, hook, env);
     this.schedule(hung ? this.options.hookHangMs : (node.hookMs[hook] ?? HOOK_MS), () => {
       if (node.incarnation !== incarnation) return;
       const ok = !hung && (hook !== 'fence' || !node.fenceFails);

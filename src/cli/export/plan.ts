@@ -22,7 +22,7 @@ export interface PlanInput {
 }
 
 export interface Agent {
-  class: 'ocf' | 'lsb' | 'stonith';
+  class: 'ocf' | 'lsb' | 'systemd' | 'stonith';
   /** ocf only. */
   provider?: string;
   type: string;
@@ -261,7 +261,7 @@ function planLinks(c: Config, local: Record<string, string[]> | null): { links: 
 }
 
 function planPrimitive(r: ResourceSpec, c: Config, ids: IdAllocator, timing: { start: string; stop: string }): Primitive {
-  if (!agentType.test(r.script.replace(/^ocf:[^:]*:/, ''))) throw new ExportRefused(`resource ${JSON.stringify(r.id)}: script name ${JSON.stringify(r.script)} cannot be an agent type`);
+  if (!agentType.test(agentTypeOf(r.script).replace(/[@:\\]/g, '_'))) throw new ExportRefused(`resource ${JSON.stringify(r.id)}: script name ${JSON.stringify(r.script)} cannot be an agent type`);
   const notes: string[] = [];
   const mapped = mapAgent(r, notes, c);
   const id = ids.take(primitiveIdFor(r));
@@ -295,6 +295,9 @@ function mapAgent(r: ResourceSpec, notes: string[], c: Config): { agent: Agent; 
     return { agent: { class: 'ocf', provider: 'heartbeat', type: r.script }, params };
   }
   switch (r.class) {
+    case 'systemd':
+      // The same class in Pacemaker: systemd:UNIT, started and stopped through systemd.
+      return { agent: { class: 'systemd', type: agentTypeOf(r.script) }, params: [] };
     case 'ocf': {
       const installed = /^\/usr\/lib\/ocf\/resource\.d\/([^/]+)\/[^/]+$/.exec(r.path);
       if (!installed) notes.push(`install ${r.path} as /usr/lib/ocf/resource.d/heartbeat/${r.script} on both nodes (or under a provider of your own and change the provider)`);
@@ -345,7 +348,12 @@ function ipParams(r: ResourceSpec, c: Config): [string, string][] {
 /** A readable XML ID from the haresources resource: `ip-10.0.0.10`, `Dummy_web`, `apache2`. */
 function primitiveIdFor(r: ResourceSpec): string {
   if (ipScripts.has(r.script)) return `ip-${r.args.join('::').split('/')[0]}`;
-  return [r.script.replace(/^ocf:[^:]*:/, ''), ...r.args].join('_');
+  return [agentTypeOf(r.script), ...r.args].join('_');
+}
+
+/** The type part of a prefixed name (`ocf:heartbeat:IPaddr2` → IPaddr2, `systemd:nginx.service` → nginx.service). */
+function agentTypeOf(script: string): string {
+  return script.replace(/^ocf:[^:]*:/, '').replace(/^systemd:/, '');
 }
 
 /** Unique, schema-valid IDs (xsd:ID, and what pcs accepts): letters, digits, _ . - ; a letter or _ first. */

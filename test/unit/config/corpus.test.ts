@@ -85,6 +85,7 @@ test('twinbeat extensions and out-of-order directives fill Config', async (t) =>
     hooks: { fence: '/bin/true', escalate: '/bin/true' },
     startTimeoutMs: 90000,
     stopTimeoutMs: 120000,
+    notifyTimeoutMs: 30000,
     statusTimeoutMs: 5000,
     arpCount: 3,
     arpIntervalMs: 500,

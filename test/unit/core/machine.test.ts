@@ -204,3 +204,79 @@ test('a standby node whose peer dies cancels standby (availability first) and sa
   assert.ok(persists(seen).includes(false), 'the cancellation is persisted at once, mid-takeover');
   assert.equal(runs(seen).length > 0, true, 'the takeover started');
 });
+
+// ---- transition notifications (issue 15 item 2)
+
+const notifyHooks = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'run-hook' ? [{ opId: e.opId, what: `${e.hook} ${e.env['TWINBEAT_TYPE']} ${e.env['TWINBEAT_NAME']}` }] : []));
+
+test('transitions are reported only when configured; a hung notification never holds back a takeover', () => {
+  const quiet = new FailoverMachine(config, { generation: 1, standby: false, now: 0 });
+  for (let t = 0; t <= 10_000; t += 500) assert.deepEqual(notifyHooks(quiet.step({ type: 'tick', now: t })), []);
+
+  const m = new FailoverMachine({ ...config, notifyTransitions: true }, { generation: 1, standby: false, now: 0 });
+  const first = notifyHooks(m.step({ type: 'tick', now: 0 }));
+  assert.deepEqual(first.map((h) => h.what), ['backup group ip'], 'start-up: backup, the first notification runs at once');
+  assert.deepEqual(m.status().hooks, { running: ['backup'], queued: ['backup'] }, 'the node backup waits behind it, in order');
+  // The first notifier hangs forever. initdead passes: the group starts without waiting for it.
+  const starts: Effect[] = [];
+  for (let t = 500; t <= 9000; t += 500) starts.push(...runs(m.step({ type: 'tick', now: t })));
+  assert.equal(starts.length, 1, 'the start of the first resource was issued while the notifier hangs');
+  const ip = starts[0]!;
+  assert.ok(ip.type === 'run-resource');
+  const started = m.status().groups[0]!;
+  assert.equal(started.phase, 'starting');
+  // Finish the start: the group is master; its notification waits behind the hung one (coalesced with nothing).
+  let effects = m.step({ type: 'resource-done', now: 9100, opId: ip.opId, outcome: 'ok', reason: '' });
+  const web = effects.find((e) => e.type === 'run-resource');
+  assert.ok(web && web.type === 'run-resource');
+  effects = m.step({ type: 'resource-done', now: 9200, opId: web.opId, outcome: 'ok', reason: '' });
+  assert.equal(m.status().groups[0]!.phase, 'running');
+  assert.deepEqual(m.status().hooks.queued, ['master', 'master'], 'group master, then node master; the waiting node backup was superseded');
+  assert.ok(events(effects).includes('hook-coalesced'));
+  // The edge kills the hung notifier at its timeout: the next runs, in order.
+  const next = notifyHooks(m.step({ type: 'hook-done', now: 40_000, opId: first[0]!.opId, ok: false, reason: 'hook timed out' }));
+  assert.deepEqual(next.map((h) => h.what), ['master group ip']);
+});
+
+test('graceful stop: stop notifications queue before the goodbye; the goodbye is not delayed, `stopped` waits for them', () => {
+  const m = new FailoverMachine({ ...config, notifyTransitions: true, groups: [] }, { generation: 1, standby: false, now: 0 });
+  const boot = notifyHooks(m.step({ type: 'tick', now: 0 }));
+  assert.deepEqual(boot.map((h) => h.what), ['backup node a']);
+  m.step({ type: 'hook-done', now: 10, opId: boot[0]!.opId, ok: true, reason: '' });
+  const effects = m.step({ type: 'command', now: 20, command: 'stop' });
+  const kinds = effects.filter((e) => e.type !== 'log').map((e) => (e.type === 'run-hook' ? `hook ${e.hook}` : e.type === 'send' ? `send ${e.message.type}` : e.type));
+  assert.ok(kinds.includes(`send ${MessageType.Goodbye}`), kinds.join(', '));
+  assert.ok(kinds.includes('hook stop'));
+  assert.ok(!kinds.includes('stopped'), 'the notifier still runs');
+  assert.equal(m.nextWakeAt(), Infinity, 'nothing more is sent after the goodbye');
+  assert.deepEqual(m.step({ type: 'tick', now: 5000 }).filter((e) => e.type !== 'log'), [], 'no heartbeat after the goodbye');
+  const stopHook = notifyHooks(effects)[0]!;
+  const done = m.step({ type: 'hook-done', now: 6000, opId: stopHook.opId, ok: true, reason: '' });
+  assert.ok(done.some((e) => e.type === 'stopped'));
+  assert.deepEqual(m.step({ type: 'tick', now: 7000 }), []);
+});
+
+test('a failed start reports FAULT for the group and the node, after the local-failure report', () => {
+  const m = new FailoverMachine({ ...config, notifyTransitions: true }, { generation: 1, standby: false, now: 0 });
+  const told: string[] = [];
+  const answer = (effects: Effect[], now: number): Effect[] => {
+    const out: Effect[] = [];
+    for (const e of effects) {
+      if (e.type === 'run-hook') {
+        told.push(e.env['TWINBEAT_TYPE'] === undefined ? e.hook : `${e.env['TWINBEAT_TYPE']} ${e.env['TWINBEAT_STATE']}`);
+        out.push(...answer(m.step({ type: 'hook-done', now, opId: e.opId, ok: true, reason: '' }), now));
+      }
+      if (e.type === 'run-resource') out.push(e);
+    }
+    return out;
+  };
+  let pending: Effect[] = [];
+  for (let t = 0; t <= 9000 && pending.length === 0; t += 500) pending = answer(m.step({ type: 'tick', now: t }), t);
+  const start = pending[0]!;
+  assert.ok(start.type === 'run-resource' && start.action === 'start');
+  pending = answer(m.step({ type: 'resource-done', now: 9100, opId: start.opId, outcome: 'failed', reason: 'exit 1' }), 9100);
+  // The rollback stops what started (nothing but the failed resource): answer any stop.
+  for (const e of pending) if (e.type === 'run-resource') answer(m.step({ type: 'resource-done', now: 9200, opId: e.opId, outcome: 'ok', reason: '' }), 9200);
+  assert.equal(m.status().groups[0]!.failedHere, true);
+  assert.deepEqual(told, ['group BACKUP', 'node BACKUP', 'local-failure', 'group FAULT', 'node FAULT'], 'never MASTER: the group did not run');
+});

@@ -20,7 +20,7 @@ const config = {
   ext: {
     monitors: { 'Dummy::web': { intervalMs: 10_000, timeoutMs: 7_000, failures: 1, restarts: 0 } },
     hooks: { fence: '/etc/ha.d/fence' },
-    startTimeoutMs: 1_000, stopTimeoutMs: 2_000, statusTimeoutMs: 3_000, arpCount: 4, arpIntervalMs: 150, dadTimeoutMs: 250,
+    startTimeoutMs: 1_000, stopTimeoutMs: 2_000, notifyTimeoutMs: 30_000, statusTimeoutMs: 3_000, arpCount: 4, arpIntervalMs: 150, dadTimeoutMs: 250,
   },
 } as unknown as Config;
 
@@ -70,10 +70,14 @@ test('hooks: configured ones run, missing ones succeed without running anything'
   assert.deepEqual(calls, ['hook /etc/ha.d/fence 2000']);
 });
 
-test('notification hooks are killed after min(tb_stop_timeout, 30 s); fence and escalate get tb_stop_timeout', () => {
+test('notification hooks are killed after min(tb_stop_timeout, tb_notify_timeout); fence and escalate get tb_stop_timeout', () => {
   const long = { ...config, ext: { ...config.ext, stopTimeoutMs: 120_000 } } as Config;
   assert.equal(hookTimeoutMs(long, 'remote-failure'), NOTIFY_HOOK_TIMEOUT_MS);
   assert.equal(hookTimeoutMs(long, 'local-failure'), NOTIFY_HOOK_TIMEOUT_MS);
+  for (const kind of ['master', 'backup', 'fault', 'stop'] as const) assert.equal(hookTimeoutMs(long, kind), NOTIFY_HOOK_TIMEOUT_MS, kind);
+  const quick = { ...long, ext: { ...long.ext, notifyTimeoutMs: 1_500 } } as Config;
+  assert.equal(hookTimeoutMs(quick, 'master'), 1_500, 'tb_notify_timeout sets it');
+  assert.equal(hookTimeoutMs(quick, 'fence'), 120_000, 'but never the fence');
   assert.equal(hookTimeoutMs(long, 'fence'), 120_000);
   assert.equal(hookTimeoutMs(long, 'escalate'), 120_000);
   assert.equal(hookTimeoutMs(config, 'remote-failure'), 2000, 'a shorter tb_stop_timeout wins');

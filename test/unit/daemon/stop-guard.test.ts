@@ -26,6 +26,15 @@ test('deadline: start timeout, then (longest group + 1) stop timeouts, each with
   assert.equal(stopDeadlineMs(config), 64_000 + 4 * 64_000);
 });
 
+test('deadline with transition notifications: the stop notifications of each group and the node may run out after the goodbye', () => {
+  const ext = { startTimeoutMs: 60_000, stopTimeoutMs: 60_000, notifyTimeoutMs: 5_000, hooks: { fence: '/f' } };
+  const groups = [{ resources: [1, 2, 3] }, { resources: [1] }];
+  const without = stopDeadlineMs({ groups, ext } as unknown as Config);
+  assert.equal(without, 64_000 + 4 * 64_000, 'a fence hook alone adds nothing');
+  const notifying = { groups, ext: { ...ext, hooks: { stop: '/s' } } } as unknown as Config;
+  assert.equal(stopDeadlineMs(notifying), without + 3 * 2 * 9_000, '(2 groups + node) × (state script + notify) × (timeout + kill grace)');
+});
+
 test('a stop that never gets stuck (a hook hangs) is abandoned at the deadline, not before', () => {
   let now = 0;
   const pending: { at: number; fn: () => void }[] = [];

@@ -94,8 +94,9 @@ function sources(dir: string): string[] {
 }
 
 test('every external command the code, the tests and the shipped resource scripts run is in the table', () => {
-  // What Node.js code (src, scripts, test) starts: the first argv element of a spawn/exec/run call, e.g. run(['ip', …]).
-  const call = /\b(?:spawn|spawnChild|spawnSync|execFile|execFileSync|run|exec|wrap|spawnLogged)\(\s*\[?\s*'([a-z][\w.-]*)'/g;
+  // What Node.js code (src, scripts, test) starts: the first argv element of a spawn/exec/run call, e.g. run(['ip', …]),
+  // or a command looked up on PATH to be run later (findOnPath('systemctl') for systemd: resources).
+  const call = /\b(?:spawn|spawnChild|spawnSync|execFile|execFileSync|run|exec|wrap|spawnLogged|findOnPath)\(\s*\[?\s*'([a-z][\w.-]*)'/g;
   const found = new Set<string>();
   for (const file of ['src', 'scripts', 'test'].flatMap((dir) => sources(join(repoRoot, dir)))) {
     for (const [, command] of readFileSync(file, 'utf8').matchAll(call)) found.add(command!);
@@ -114,7 +115,7 @@ test('every external command the code, the tests and the shipped resource script
   const listed = new Set(REQUIREMENTS.map((r) => r.command.split('/').pop()));
   const missing = [...found].filter((c) => !everywhere.has(c) && !listed.has(c));
   assert.deepEqual(missing, [], 'add these to REQUIREMENTS in scripts/lab/requirements.ts');
-  assert.ok(['ip', 'socat', 'chrt', 'sysctl', 'ndisc6'].every((c) => found.has(c)), `the scan finds commands: ${[...found].join(' ')}`);
+  assert.ok(['ip', 'socat', 'chrt', 'sysctl', 'ndisc6', 'systemctl'].every((c) => found.has(c)), `the scan finds commands: ${[...found].join(' ')}`);
 });
 
 test('the command: a purpose it does not know is a usage error; list prints the table', () => {

@@ -1,18 +1,81 @@
-// MainThreadPort (serial-binding.ts) on a real non-blocking descriptor (a FIFO): writes that the
-// descriptor cannot take are retried on a timer, never through the poller's "writable" (which
-// bindings-cpp's poller never forgets: it would then spin), and reads take what is there.
+// The serial binding over real file descriptors (FIFOs): end of file (what a hung-up tty reads)
+// is a disconnect, "no data yet" waits for the poller, a closed port is "canceled", not a fault;
+// a write the descriptor cannot take is retried on a timer, never through the poller's
+// "writable" (which bindings-cpp's poller never forgets: it would then spin).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, closeSync, mkdtempSync, openSync, readSync, writeSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { openSync, closeSync, readSync, writeSync, mkdtempSync, rmSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { MainThreadPort, type UnixPort } from '../../../src/transport/serial-binding.js';
+import { join } from 'node:path';
+import { readReportingHangup, MainThreadPort, type PolledPort, type Poller, type UnixPort } from '../../../src/transport/serial-binding.js';
 import { ReadGather } from '../../../src/transport/read-gather.js';
 
-function fifo(): { readFd: number; writeFd: number; close(): void } {
-  const path = join(mkdtempSync(join(tmpdir(), 'h13i-fifo-')), 'line');
-  execFileSync('mkfifo', [path]);
+function portOn(fd: number | null): PolledPort {
+  return { fd, isOpen: fd !== null, read: () => Promise.reject(new Error('not used')) };
+}
+
+const neverReadable: Poller = { once: () => undefined };
+
+/** A FIFO opened read-only and non-blocking, as the binding opens a tty. */
+function fifo(): { path: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-serial-binding-'));
+  const path = join(dir, 'line');
+  assert.equal(spawnSync('mkfifo', [path]).status, 0, 'mkfifo');
+  return { path, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('a read of 0 bytes (the other side hung up) rejects as a disconnect instead of retrying', { timeout: 5_000 }, async () => {
+  const { path, done } = fifo();
+  const reader = openSync(path, 'r+'); // r+: opening does not block waiting for a writer
+  const writer = openSync(path, 'w');
+  closeSync(reader);
+  const rd = openSync(path, 'r'); // a writer exists, so this does not block
+  closeSync(writer); // writer gone: every read returns 0 bytes, like a hung-up tty
+  try {
+    const err = await readReportingHangup(portOn(rd), neverReadable, Buffer.alloc(64), 0, 64).then(
+      () => assert.fail('a read at end of file must not succeed'),
+      (e: unknown) => e as Error & { disconnect?: boolean; canceled?: boolean },
+    );
+    assert.equal(err.disconnect, true, 'the stream closes the port on a disconnect error');
+    assert.notEqual(err.canceled, true);
+  } finally {
+    closeSync(rd);
+    done();
+  }
+});
+
+test('no data yet (EAGAIN) waits for the poller, then returns the bytes', async () => {
+  const { path, done } = fifo();
+  const rw = openSync(path, 'r+'); // keeps a writer: reads say EAGAIN, not end of file
+  const nonblocking = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let waits = 0;
+  const poller: Poller = {
+    once: (_event, cb) => {
+      waits++;
+      writeSync(rw, 'beat\n');
+      setImmediate(() => cb(null));
+    },
+  };
+  try {
+    const { bytesRead, buffer } = await readReportingHangup(portOn(nonblocking), poller, Buffer.alloc(64), 0, 64);
+    assert.equal(buffer.subarray(0, bytesRead).toString(), 'beat\n');
+    assert.equal(waits, 1, 'waited for readable exactly once');
+  } finally {
+    closeSync(nonblocking);
+    closeSync(rw);
+    done();
+  }
+});
+
+test('a closed port rejects as canceled (the stream waits for the next open, no disconnect)', async () => {
+  const err = await readReportingHangup(portOn(null), neverReadable, Buffer.alloc(8), 0, 8).catch((e: unknown) => e as Error & { canceled?: boolean });
+  assert.equal((err as { canceled?: boolean }).canceled, true);
+});
+
+function fifoPair(): { readFd: number; writeFd: number; close(): void } {
+  const path = join(mkdtempSync(join(tmpdir(), 'tb-serial-binding-')), 'line');
+  assert.equal(spawnSync('mkfifo', [path]).status, 0, 'mkfifo');
   const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   const writeFd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   return { readFd, writeFd, close: () => [readFd, writeFd].forEach((fd) => closeSync(fd)) };
@@ -30,7 +93,7 @@ function fakePort(fd: number, asked: string[]): UnixPort {
 }
 
 test('a write the descriptor cannot take waits on a timer and completes once the line drains; the poller is never asked for writable', async () => {
-  const line = fifo();
+  const line = fifoPair();
   try {
     const asked: string[] = [];
     const port = new MainThreadPort(fakePort(line.writeFd, asked), ReadGather.forBaud(19200, 25), 2);
@@ -64,7 +127,7 @@ test('a write the descriptor cannot take waits on a timer and completes once the
 });
 
 test('a read takes what is there; on an empty line it waits for the poller to say readable', async () => {
-  const line = fifo();
+  const line = fifoPair();
   try {
     const asked: string[] = [];
     const port = new MainThreadPort(fakePort(line.readFd, asked), ReadGather.forBaud(19200, 25), 2);

@@ -172,6 +172,22 @@ test('script classes: Heartbeat wrappers → their OCF agent, lsb → lsb, unkno
   assert.match(notes, /myagent_ip_1\.2\.3\.4_bare: install .*myagent as \/usr\/lib\/ocf\/resource\.d\/heartbeat\/myagent/);
 });
 
+test('prefixed names keep their class: ocf:PROVIDER:TYPE with its parameters, ocf::TYPE as heartbeat, systemd:UNIT as systemd', () => {
+  const resources = [
+    { id: 'ocf:acme:Web::port=8080', script: 'ocf:acme:Web', args: ['port=8080'], path: '/usr/lib/ocf/resource.d/acme/Web', class: 'ocf' as const },
+    { id: 'ocf::Dummy::fake=x', script: 'ocf:heartbeat:Dummy', args: ['fake=x'], path: '/usr/lib/ocf/resource.d/heartbeat/Dummy', class: 'ocf' as const },
+    { id: 'systemd:getty@tty1', script: 'systemd:getty@tty1.service', args: [], path: '/usr/bin/systemctl', class: 'systemd' as const },
+  ];
+  const config: Config = { ...minimal, groups: [{ owner: 'alpha', key: resources[0]!.id, resources, origin: 'default' }] };
+  const e = exported(config);
+  assert.match(e.cib, /<primitive id="Web_port_8080" class="ocf" provider="acme" type="Web">\s*<!-- from ocf:acme:Web::port=8080 -->\s*<instance_attributes [^>]*>\s*<nvpair [^>]*name="port" value="8080"\/>/);
+  assert.match(e.cib, /<primitive id="Dummy_fake_x" class="ocf" provider="heartbeat" type="Dummy">/);
+  assert.match(e.cib, /<primitive id="getty_tty1.service" class="systemd" type="getty@tty1.service">/);
+  assert.match(e.pcsScript, /resource create getty_tty1.service systemd:getty@tty1.service /);
+  assert.match(e.pcsScript, /resource create Web_port_8080 ocf:acme:Web port=8080 /);
+  assert.doesNotMatch(e.warnings.join('\n'), /Web_port_8080: install/, 'an agent under /usr/lib/ocf needs no install note');
+});
+
 test('hostile: XML specials in values are escaped, comment terminators defused, IDs stay unique and valid', async () => {
   const config = await loadText({
     haCf: 'node alpha beta\nbcast eth0\nping 10.0.0.1\n',
