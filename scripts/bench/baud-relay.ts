@@ -12,7 +12,7 @@
 //
 // Prints `relaying` on stderr once both ends are open; writes {aToB, bToA, dropped} byte counts to
 // --stats every second and on SIGTERM.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SerialPort } from 'serialport';
 import { PacedDirection, type RelayStats } from './paced-line.js';
@@ -64,7 +64,10 @@ async function main(): Promise<void> {
 
   const stats = (): RelayStats => ({ aToB: aToB.forwarded, bToA: bToA.forwarded, dropped: aToB.dropped + bToA.dropped });
   const writeStats = (): void => {
-    if (values.stats) writeFileSync(values.stats, JSON.stringify(stats()));
+    if (!values.stats) return;
+    // Atomically: the bench reads the file at any moment, and a half-written one is no JSON.
+    writeFileSync(`${values.stats}.tmp`, JSON.stringify(stats()));
+    renameSync(`${values.stats}.tmp`, values.stats);
   };
   const statsTimer = setInterval(writeStats, 1_000);
   let finished = false;

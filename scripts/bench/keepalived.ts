@@ -11,6 +11,18 @@ import { NODES, peerOf, type NodeName } from '../lab/lab-config.js';
 import type { Lab } from '../lab/lab.js';
 import type { Timing } from './timing.js';
 
+/** VRRP priorities: alpha is the MASTER (and preempts), bravo the BACKUP. */
+const PRIORITY: Record<NodeName, number> = { alpha: 150, bravo: 100 };
+
+/**
+ * keepalived's configured detection time: the backup's Master_Down_Interval, 3 × advert_int plus
+ * its skew time, (256 − priority) / 256 × advert_int (RFC 5798 §6.1; VRRPv2's skew, used at
+ * 1 s adverts, is (256 − priority) / 256 s: the same there).
+ */
+export function keepalivedDetectionMs(timing: Timing): number {
+  return 3 * timing.keepaliveMs + ((256 - PRIORITY.bravo) / 256) * timing.keepaliveMs;
+}
+
 function nodeDir(lab: Lab, node: NodeName): string {
   return join(lab.dir, `keepalived-${node}`);
 }
@@ -27,7 +39,7 @@ vrrp_instance VI_1 {
   state ${node === 'alpha' ? 'MASTER' : 'BACKUP'}
   interface ${LAB_NET.lanIf}
   virtual_router_id 51
-  priority ${node === 'alpha' ? 150 : 100}
+  priority ${PRIORITY[node]}
   advert_int ${advert}
   unicast_src_ip ${LAB_NET[node]}
   unicast_peer {

@@ -55,6 +55,11 @@ export class BenchPair {
     return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
+  /** The daemon's process on node as started (running or not). */
+  daemonChild(node: NodeName): ChildProcess | undefined {
+    return this.daemons.get(node);
+  }
+
   /** Long enough for the backup to have heard the primary for a while. */
   settleMs(): number {
     const { keepaliveMs, deadtimeMs } = this.options.timing;

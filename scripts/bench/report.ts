@@ -1,8 +1,10 @@
 // Renders bench results: the same tables as plain text (stdout) and as markdown (latest.md).
-import type { BenchResults, CableKind } from './results.js';
+import type { BenchResults, CableKind, OutageEntry } from './results.js';
+import type { Timing } from './timing.js';
 import type { Spread } from './stats.js';
 import type { SystemName } from './systems.js';
 import { FRAME_LIMIT_BYTES, FRAME_LIMIT_GROUPS } from './frame-size.js';
+import { detectionMs, headline, overheadMs } from './headline.js';
 
 interface Table {
   title: string;
@@ -22,22 +24,59 @@ function spreadText(s: Spread | null, failures: number): string {
   return `${ms(s.min)} / ${ms(s.median)} / ${ms(s.max)}${failed}`;
 }
 
-function outageTable(r: BenchResults): Table {
-  const cables: CableKind[] = ['unthrottled', '19200 baud'];
+const CABLES: CableKind[] = ['unthrottled', '19200 baud'];
+
+/**
+ * One row per setting and serial link, one cell per system, rendered from that system's outage
+ * entry there (keepalived's, without serial, stands in the first cable row).
+ */
+function outageGrid(r: BenchResults, cell: (entry: OutageEntry, system: SystemName, setting: Timing) => string): string[][] {
   const rows: string[][] = [];
   for (const setting of r.settings) {
-    for (const cable of cables) {
-      const cell = (system: SystemName): string => {
-        const entry = r.outage.find((o) => o.system === system && o.setting === setting.label && (o.cable === cable || (o.cable === 'none' && cable === cables[0])));
+    for (const cable of CABLES) {
+      const text = (system: SystemName): string => {
+        const entry = r.outage.find((o) => o.system === system && o.setting === setting.label && (o.cable === cable || (o.cable === 'none' && cable === CABLES[0])));
         if (!entry) return system === 'keepalived' ? '(no serial medium)' : '-';
-        return spreadText(entry.spread, entry.failures.length);
+        return cell(entry, system, setting);
       };
-      rows.push([setting.label, cable, ...SYSTEM_ORDER.map(cell)]);
+      rows.push([setting.label, cable, ...SYSTEM_ORDER.map(text)]);
     }
   }
+  return rows;
+}
+
+function outageTable(r: BenchResults): Table {
   return {
     title: `Client-observed outage on primary power loss: min / median / max over ${r.repetitions} repetitions (probe every 5 ms)`,
     header: ['keepalive / deadtime', 'serial link', ...SYSTEM_ORDER],
+    rows: outageGrid(r, (entry) => spreadText(entry.spread, entry.failures.length)),
+  };
+}
+
+function overheadTable(r: BenchResults): Table {
+  return {
+    title: 'Takeover overhead: median outage − configured detection time (deadtime; keepalived: 3 × advert_int + skew of the backup, priority 100)',
+    header: ['keepalive / deadtime', 'serial link', ...SYSTEM_ORDER],
+    rows: outageGrid(r, (entry, system, setting) => {
+      const overhead = overheadMs(entry, r.settings);
+      const detection = `detection ${ms(detectionMs(system, setting))}`;
+      return overhead === null ? `no failover (${detection})` : `${overhead >= 0 ? '+' : '−'}${ms(Math.abs(overhead))} (${detection})`;
+    }),
+  };
+}
+
+function headlineTable(r: BenchResults): Table {
+  const systems = SYSTEM_ORDER.filter((system) => r.outage.some((o) => o.system === system));
+  const rows = headline(r, systems).map((h) => [
+    h.system,
+    h.setting ?? (r.soak.some((s) => s.system === h.system) ? `none: every setting had false takeovers in the ${r.soakSeconds} s soak` : 'not soaked in this run (the soak failed)'),
+    h.cable === 'none' ? '(no serial)' : h.cable,
+    h.medianMs === null ? '-' : ms(h.medianMs),
+    h.ratioToBestPeer === null ? '-' : `${h.ratioToBestPeer.toFixed(2)} ×`,
+  ]);
+  return {
+    title: `Headline: outage at each system's most aggressive setting with zero false takeovers in the ${r.soakSeconds} s soak (median, ratios within this run)`,
+    header: ['system', 'setting', 'serial link', 'median outage', 'ratio to the best peer'],
     rows,
   };
 }
@@ -60,23 +99,28 @@ function soakTable(r: BenchResults): Table {
 
 function idleTable(r: BenchResults): Table {
   const rows: string[][] = [];
+  const perNode = (e: BenchResults['idle'][number]): number => (e.nodes.alpha.cpuPercentOfCore + e.nodes.bravo.cpuPercentOfCore) / 2;
   for (const e of r.idle) {
     const a = e.nodes.alpha;
     const b = e.nodes.bravo;
+    const heartbeat = r.idle.find((h) => h.system === 'heartbeat' && h.line === e.line);
     rows.push([
       e.system,
+      e.line === 'none' ? '(no serial)' : e.line,
       `${a.cpuSecondsPerMinute.toFixed(2)} / ${b.cpuSecondsPerMinute.toFixed(2)}`,
       `${a.cpuPercentOfCore.toFixed(2)} / ${b.cpuPercentOfCore.toFixed(2)}`,
+      heartbeat && perNode(heartbeat) > 0 ? `${(perNode(e) / perNode(heartbeat)).toFixed(2)} ×` : '-',
       `${a.rssMb.toFixed(1)} / ${b.rssMb.toFixed(1)} (${a.processes}/${b.processes} proc)`,
       `${a.lanBytesPerPacket} B × ${a.lanPacketsPerSecond}/s`,
       e.serialBytesPerHeartbeat === null ? '(no serial)' : `${e.serialBytesPerHeartbeat} B`,
       e.serialUtilisationPercent === null ? '-' : `${e.serialUtilisationPercent} %${e.serialDroppedBytes ? ` (${e.serialDroppedBytes} B overrun)` : ''}`,
+      String(e.loadAverage),
     ]);
   }
   const setting = r.idle[0]?.setting ?? '';
   return {
-    title: `Idle cost per node (alpha / bravo) at ${setting}, over ${r.idleSeconds} s; wire cost per heartbeat`,
-    header: ['system', 'CPU s per min', '% of a core', 'RSS MB, all processes', 'LAN frame × rate', 'serial bytes / heartbeat', '19200-baud line use'],
+    title: `Idle cost per node (alpha / bravo) at ${setting}, over ${r.idleSeconds} s, every system on both serial lines at once (one measurement); wire cost per heartbeat`,
+    header: ['system', 'serial line', 'CPU s per min', '% of a core', 'vs Heartbeat', 'RSS MB, all processes', 'LAN frame × rate', 'serial bytes / heartbeat', '19200-baud line use', 'load (1 min)'],
     rows,
   };
 }
@@ -104,7 +148,7 @@ function targetTable(r: BenchResults): Table {
 }
 
 function tables(r: BenchResults): Table[] {
-  return [outageTable(r), soakTable(r), idleTable(r), frameTable(r), targetTable(r)];
+  return [headlineTable(r), outageTable(r), overheadTable(r), soakTable(r), idleTable(r), frameTable(r), targetTable(r)];
 }
 
 export function machineLine(r: BenchResults): string {

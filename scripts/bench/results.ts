@@ -32,6 +32,10 @@ export interface SoakEntry extends SoakResult {
 export interface IdleEntry extends IdleResult {
   system: SystemName;
   setting: string;
+  /** The serial line of this pair ('none': keepalived). */
+  line: CableKind;
+  /** The machine's 1-minute load average at the end of the measurement (other engineers' work too). */
+  loadAverage: number;
   /** Serial bytes per heartbeat = serial bytes per second × keepalive. */
   serialBytesPerHeartbeat: number | null;
 }

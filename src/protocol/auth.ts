@@ -8,7 +8,7 @@
 // Heartbeat authkeys files load unchanged; twinbeat does not interoperate with Heartbeat on the
 // wire, so truncating its methods breaks nothing.
 // crc: CRC-32 only — detects line noise, gives no protection against anyone on the network.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { AuthKey, AuthMethod } from '../config/types.js';
 import { encodeBytes } from './alphabet.js';
 
@@ -37,6 +37,18 @@ export function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * The HMAC key as a KeyObject, made once per configured key (a reload brings new AuthKey
+ * objects): a heartbeat is signed or checked several times a second, and a key given as a
+ * string is converted and copied into OpenSSL on every call.
+ */
+const secretKeys = new WeakMap<AuthKey, KeyObject>();
+function secretKey(key: AuthKey): KeyObject {
+  let secret = secretKeys.get(key);
+  if (!secret) secretKeys.set(key, (secret = createSecretKey(Buffer.from(key.key, 'utf8'))));
+  return secret;
+}
+
 export function computeTag(key: AuthKey, body: string): string {
   const data = Buffer.from(body, 'latin1');
   if (key.method === 'crc') {
@@ -44,7 +56,7 @@ export function computeTag(key: AuthKey, body: string): string {
     out.writeUInt32BE(crc32(data));
     return encodeBytes(out);
   }
-  const mac = createHmac(key.method, Buffer.from(key.key, 'utf8')).update(data).digest();
+  const mac = createHmac(key.method, secretKey(key)).update(data).digest();
   return encodeBytes(mac.subarray(0, HMAC_TAG_BYTES));
 }
 

@@ -9,14 +9,15 @@
 // re-open attempts are silent: one warning per outage, one notice on recovery. open() itself
 // never fails because the device is missing: it starts the same re-open cycle, so a cable
 // plugged in after the daemon started is picked up.
-import { SerialPort, type SerialPortOpenOptions } from 'serialport';
-import { hangupAwareBinding } from './serial-binding.js';
+import { SerialPort } from 'serialport';
 import { BaseLink } from './base.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
 import { MAX_FRAME_BYTES } from '../protocol/frame.js';
 import { Reopener } from './reopen.js';
 import { LinePacer, type PacerDecision } from './line-pacer.js';
+import { mainThreadBinding } from './serial-binding.js';
+import type { BindingInterface } from '@serialport/bindings-cpp';
 
 export interface SerialLinkOptions {
   device: string;
@@ -40,6 +41,8 @@ export class SerialLink extends BaseLink {
   /** Never more frames than the line's baud can carry (line-pacer.ts). */
   private readonly pacer: LinePacer;
   private flushTimer: NodeJS.Timeout | null = null;
+  /** serialport's binding with main-thread reads and writes (serial-binding.ts). */
+  private readonly binding: BindingInterface;
 
   constructor(
     private readonly options: SerialLinkOptions,
@@ -55,6 +58,8 @@ export class SerialLink extends BaseLink {
     const charMs = 10_000 / options.baud; // 8N1: 10 bits per byte
     this.pacer = LinePacer.forBaud(options.baud);
     this.interByteMs = options.interByteTimeoutMs ?? Math.max(50, 20 * charMs);
+    // A gathering wait stays well inside the inter-byte timeout, so it never expires a line.
+    this.binding = mainThreadBinding(options.baud, this.interByteMs / 2);
     this.splitter = new LineSplitter(MAX_FRAME_BYTES, this.interByteMs, {
       line: (text, bytes) => this.deliver(text, bytes),
       drop: (reason, bytes) => this.dropReceived(bytes, reason),
@@ -116,9 +121,10 @@ export class SerialLink extends BaseLink {
   /** Opens the device once; resolves with the error instead of throwing. */
   private tryOpen(): Promise<Error | null> {
     return new Promise((resolve) => {
-      const options = { path: this.options.device, baudRate: this.options.baud, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, autoOpen: false } as const;
-      // SerialPort's types hide `binding`, but its constructor takes it (serial-binding.ts: why).
-      const port = new SerialPort({ ...options, binding: hangupAwareBinding } as SerialPortOpenOptions<typeof SerialPort.binding>);
+      // SerialPort's options type leaves `binding` out, but the constructor takes it over the
+      // detected one: a variable, not a literal, so the extra property type-checks.
+      const settings = { binding: this.binding, path: this.options.device, baudRate: this.options.baud, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, autoOpen: false } as const;
+      const port = new SerialPort(settings);
       port.open((err) => {
         if (err) return resolve(err);
         if (this.closed) {

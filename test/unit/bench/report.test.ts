@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toMarkdown, toText } from '../../../scripts/bench/report.js';
 import { outagePlot } from '../../../scripts/bench/plot.js';
-import { keepalivedConf } from '../../../scripts/bench/keepalived.js';
+import { keepalivedConf, keepalivedDetectionMs } from '../../../scripts/bench/keepalived.js';
+import { headline } from '../../../scripts/bench/headline.js';
 import type { BenchResults } from '../../../scripts/bench/results.js';
 
 function sample(): BenchResults {
@@ -26,7 +27,10 @@ function sample(): BenchResults {
       { system: 'keepalived', setting: settings[0]!.label, cable: 'none', outagesMs: [300], spread: { n: 1, min: 300, median: 300, max: 300 }, failures: [] },
     ],
     soak: [{ system: 'keepalived', setting: settings[0]!.label, cable: 'none', falseTakeovers: 2, atSeconds: [1.5, 9], primaryDied: false, lossDropped: 30 }],
-    idle: [{ system: 'twinbeat', setting: settings[0]!.label, nodes: { alpha: node, bravo: node }, serialBytesPerSecond: 530, serialUtilisationPercent: 27.6, serialDroppedBytes: 0, serialBytesPerHeartbeat: 53 }],
+    idle: [
+      { system: 'twinbeat', setting: settings[0]!.label, line: '19200 baud', loadAverage: 1.5, nodes: { alpha: node, bravo: node }, serialBytesPerSecond: 530, serialUtilisationPercent: 27.6, serialDroppedBytes: 0, serialBytesPerHeartbeat: 53 },
+      { system: 'heartbeat', setting: settings[0]!.label, line: '19200 baud', loadAverage: 1.5, nodes: { alpha: { ...node, cpuPercentOfCore: 0.66 }, bravo: { ...node, cpuPercentOfCore: 0.66 } }, serialBytesPerSecond: 1900, serialUtilisationPercent: 99, serialDroppedBytes: 10, serialBytesPerHeartbeat: 190 },
+    ],
     frames: [],
     targets: [{ what: 'median outage', target: '≤ 50 ms', measured: '800 ms', pass: false }],
   };
@@ -40,6 +44,43 @@ test('the text table shows min / median / max per system and marks failures and 
   assert.match(text, /2 \(at 1\.5, 9 s\)/);
   assert.match(text, /MISS/);
   assert.match(text, /2 × Test CPU, Linux 6\.1\.0/);
+});
+
+test('takeover overhead is the median outage minus the configured detection time; keepalived detects in 3 × advert + skew', () => {
+  const text = toText(sample());
+  assert.match(text, /100 ms \/ 500 ms\s+unthrottled\s+\+300 ms \(detection 500 ms\)/, 'twinbeat: 800 − 500');
+  assert.match(text, /−61 ms \(detection 361 ms\)/, 'keepalived: 300 − (300 + 156/256 × 100)');
+  assert.equal(keepalivedDetectionMs({ label: '', keepaliveMs: 1000, deadtimeMs: 5000 }), 3000 + (156 / 256) * 1000);
+});
+
+test("the headline takes each system's most aggressive setting without false takeovers, with the ratio to the best peer", () => {
+  const r = sample();
+  const fast = { label: '20 ms / 80 ms', keepaliveMs: 20, deadtimeMs: 80 };
+  r.settings.push(fast);
+  r.outage.push({ system: 'twinbeat', setting: fast.label, cable: '19200 baud', outagesMs: [150], spread: { n: 1, min: 150, median: 150, max: 150 }, failures: [] });
+  r.outage.push({ system: 'keepalived', setting: fast.label, cable: 'none', outagesMs: [75], spread: { n: 1, min: 75, median: 75, max: 75 }, failures: [] });
+  r.soak = [
+    { system: 'twinbeat', setting: fast.label, cable: '19200 baud', falseTakeovers: 0, atSeconds: [], primaryDied: false, lossDropped: 0 },
+    { system: 'twinbeat', setting: r.settings[0]!.label, cable: '19200 baud', falseTakeovers: 0, atSeconds: [], primaryDied: false, lossDropped: 0 },
+    { system: 'keepalived', setting: fast.label, cable: 'none', falseTakeovers: 3, atSeconds: [1], primaryDied: false, lossDropped: 0 },
+    { system: 'keepalived', setting: r.settings[0]!.label, cable: 'none', falseTakeovers: 0, atSeconds: [], primaryDied: false, lossDropped: 0 },
+  ];
+  const rows = headline(r, ['twinbeat', 'heartbeat', 'keepalived']);
+  assert.deepEqual(rows.map((h) => [h.system, h.setting, h.medianMs]), [
+    ['twinbeat', fast.label, 150],
+    ['heartbeat', null, null],
+    ['keepalived', r.settings[0]!.label, 300],
+  ], 'keepalived falls back to 100/500 (false takeovers at 20/80); Heartbeat was not soaked');
+  assert.equal(rows[0]!.ratioToBestPeer, 0.5);
+  assert.equal(rows[2]!.ratioToBestPeer, 2);
+  assert.match(toText(r), /twinbeat\s+20 ms \/ 80 ms\s+19200 baud\s+150 ms\s+0\.50 ×/);
+  assert.match(toText(r), /heartbeat\s+not soaked in this run/, 'no soak entry: not "every setting had false takeovers"');
+});
+
+test('idle cost is shown per serial line with the ratio to Heartbeat on the same line and the load average', () => {
+  const text = toText(sample());
+  assert.match(text, /twinbeat\s+19200 baud\s+0\.20 \/ 0\.20\s+0\.33 \/ 0\.33\s+0\.50 ×/);
+  assert.match(text, /190 B\s+99 % \(10 B overrun\)\s+1\.5/);
 });
 
 test('markdown links the plot and escapes nothing it should not', () => {
