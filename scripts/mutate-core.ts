@@ -48,7 +48,7 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'released-before-stopped', rule: 'a group is released (not held, granted) only once its stop completed', find: 'this.runPlan(g, index, stopPlan(g.group.resources.length, why));', replace: "g.phase = 'stopped'; this.runPlan(g, index, stopPlan(g.group.resources.length, why));" },
   { name: 'no-rollback-after-failed-start', rule: 'a failed start stops, in reverse, what it started', find: 'rollbackPlan(upTo,', replace: 'rollbackPlan(-1,' },
   { name: 'never-release', rule: 'a running group the node should not hold is stopped', find: "g.phase === 'running' && holder !== 'self'", replace: 'false' },
-  { name: 'no-takeover-on-death', rule: "the survivor takes over a dead peer's groups", find: 'return this.gate.isOpen();', replace: 'return false;' },
+  { name: 'no-takeover-on-death', rule: "the survivor takes over a dead peer's groups", find: 'return this.gate.isOpen() &&', replace: 'return false &&' },
   { name: 'heartbeat-only-on-change', rule: 'a status is sent every keepalive', find: '&& this.now - this.lastSentAt < this.config.keepaliveMs', replace: '' },
   // The rules of issue 12's fixes (holes 1, 2, 7, 10):
   { name: 'yield-persisted-as-standby', rule: "yielding to the peer's takeover is not persisted as standby", find: "this.deferring = 'peer-takeover';", replace: "this.deferring = 'peer-takeover'; this.standby = true;" },
@@ -58,6 +58,12 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'standby-never-cancelled', rule: "the death or stop of the peer cancels standby", find: 'cancelStandby(why) {', replace: 'cancelStandby(why) { return;' },
   { name: 'single-hook-lane', rule: 'notifications never sit in front of the fence (two hook lanes)', find: 'return this.lanes[hookLane(hook.hook)].enqueue(hook, nextOpId);', replace: 'return this.lanes.takeover.enqueue(hook, nextOpId);' },
   { name: 'accepted-without-ack', rule: 'our takeover demand is answered only by a status that acknowledges it', find: 'const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);', replace: 'const answered = true;' },
+  // Duplicate-address detection ahead of deadtime (issue 13, core/dad-preprobe.ts). Its other
+  // rule, "only a probe taken after the peer was last heard", has no mutation here: a dead-peer
+  // start comes at least a deadtime after the last frame, so such a probe is always too old and
+  // the age rule refuses it too (test/unit/core/dad-preprobe.test.ts checks it alone).
+  { name: 'dad-probe-any-age', rule: 'a start skips duplicate-address detection only on a probe at most a deadtime old', find: '&& now - probe.issuedAt <= this.maxAgeMs;', replace: ';' },
+  { name: 'dad-probe-reply-ignored', rule: 'a probe that got a reply never lets a start skip duplicate-address detection', find: "return probe.result === 'free' ?", replace: 'return true ?' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

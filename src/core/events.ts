@@ -17,6 +17,7 @@ export const CORE_EVENTS: readonly string[] = [
   'comm-up', 'peer-alive', 'peer-dead', 'peer-restarted', 'peer-goodbye', 'peer-deaf', 'peer-hears-us',
   // taking over from a dead peer
   'takeover-tie-delay', 'takeover-gate-open', 'fence-start', 'fence-not-repeated', 'isolated', 'ping-restored', 'peer-stable',
+  'dad-preprobe-in-use',
   // groups and resources
   'takeover-start', 'release-start', 'group-started', 'group-stopped', 'group-failed', 'failed-mark-cleared',
   'start-failed', 'stop-failed', 'stop-blocked', 'monitor-failed', 'resource-restart', 'resource-restarted', 'monitor-failover',

@@ -34,5 +34,6 @@ export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig 
     pingNodesConfigured: config.ping.length > 0 || config.pingGroups.length > 0,
     fenceBeforeTakeover: config.ext.hooks['fence'] !== undefined,
     escalateOnStopFailure: config.ext.hooks['escalate'] !== undefined,
+    dadPreProbe: config.ext.dadTimeoutMs > 0,
   };
 }

@@ -71,6 +71,7 @@ function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = 
     runResource: async () => ok(),
     runHook: async () => ok(),
     probePing: async () => ({ reachable: 1, total: 1 }),
+    probeAddresses: async () => ({ free: true }),
     reannounce: async () => {},
     persist: async (s) => {
       await new Promise((r) => setTimeout(r, 30));
@@ -203,7 +204,7 @@ test('one timer, re-armed after every event for the core wake time or the regula
   const machine = new ScriptedMachine(() => []);
   machine.nextWakeAt = () => wakeAt;
   const noop = async () => ok();
-  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), reannounce: async () => {}, persist: async () => {} };
+  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), probeAddresses: async () => ({ free: true }), reannounce: async () => {}, persist: async () => {} };
   const loop = new Loop({ machine, links: [], codec, actions: world, clock, log: createLogger({ stdout: new PassThrough() }), tickMs: 50 });
   loop.start();
   await loop.dispatch({ type: 'command', now, command: 'standby' });
