@@ -10,11 +10,16 @@
 //   pending   → the start waits for the answer (it is due within the probe's wait), never longer
 //               than the result could be used.
 // A probe result counts only while it is CURRENT: issued after the last frame heard from the peer
-// (taken during this silence, not before it) and at most `maxAgeMs` before the start. A stale,
+// (taken during this silence, not before it) and at most two deadtimes before the start. Why two:
+// the probe goes out at warntime and the peer is declared dead a deadtime after its last frame —
+// later when our own stalls push the deadline back (awareness.ts) — and on a loaded machine the
+// probe script alone took 70 ms at deadtime 50 (measured in the lab), so one deadtime threw away
+// most answers. Two deadtimes still bound the window in which a silent peer could re-add an
+// address it had dropped (it would have to restart the group while cut off from us). A stale,
 // positive, failed or missing result never skips anything: the start does the full check, as
 // before this module existed. It is judged again at every resource the start reaches (a later
-// one may start after the peer was heard again). A retry after a failed takeover comes a
-// deadtime later, when no probe is young enough: retries do the full check.
+// one may start after the peer was heard again). A probe is used once: a retry after a failed
+// takeover does the full check.
 //
 // Pure bookkeeping: no clock (time is passed in), no effects; the machine emits the probes, logs
 // and decides. May touch only its own state.
@@ -26,6 +31,13 @@ interface PreProbe {
   opId: number;
   issuedAt: number;
   result: PreProbeResult;
+  /** A start has relied on it (or decided without it): no later start may. */
+  used: boolean;
+}
+
+/** The oldest probe a start may rely on: two deadtimes (see above). */
+export function preProbeMaxAgeMs(deadtimeMs: number): number {
+  return 2 * deadtimeMs;
 }
 
 /** What a start may do about duplicate-address detection. */
@@ -35,11 +47,15 @@ export class AddressPreProbe {
   /** The latest probe per group (configuration position). */
   private latest = new Map<number, PreProbe>();
 
-  constructor(private maxAgeMs: number) {}
+  private maxAgeMs: number;
+
+  constructor(deadtimeMs: number) {
+    this.maxAgeMs = preProbeMaxAgeMs(deadtimeMs);
+  }
 
   /** New timings, or groups renumbered by a reload: every probe taken so far is forgotten. */
-  reconfigure(maxAgeMs: number): void {
-    this.maxAgeMs = maxAgeMs;
+  reconfigure(deadtimeMs: number): void {
+    this.maxAgeMs = preProbeMaxAgeMs(deadtimeMs);
     this.latest.clear();
   }
 
@@ -60,7 +76,19 @@ export class AddressPreProbe {
   }
 
   issued(group: number, opId: number, now: number): void {
-    this.latest.set(group, { opId, issuedAt: now, result: 'pending' });
+    this.latest.set(group, { opId, issuedAt: now, result: 'pending', used: false });
+  }
+
+  /** The start of `group` used (or ignored) its probe: a later start (a retry) checks in full. */
+  consume(group: number): void {
+    const probe = this.latest.get(group);
+    if (probe !== undefined) probe.used = true;
+  }
+
+  /** The start that relied on probe `opId` may still skip the check for its next resource. */
+  usable(group: number, opId: number, now: number, lastHeardAt: number): boolean {
+    const probe = this.latest.get(group);
+    return probe !== undefined && probe.opId === opId && probe.result === 'free' && this.current(probe, now, lastHeardAt);
   }
 
   /** The edge answered probe `opId`; returns its group, or null for a probe no longer wanted. */
@@ -80,7 +108,7 @@ export class AddressPreProbe {
    */
   verdict(group: number, now: number, lastHeardAt: number, peerRanIt: boolean): PreProbeVerdict {
     const probe = this.latest.get(group);
-    if (!peerRanIt || probe === undefined || !this.current(probe, now, lastHeardAt)) return { kind: 'check' };
+    if (!peerRanIt || probe === undefined || probe.used || !this.current(probe, now, lastHeardAt)) return { kind: 'check' };
     if (probe.result === 'pending') return { kind: 'wait' };
     return probe.result === 'free' ? { kind: 'skip', probe: probe.opId } : { kind: 'check' };
   }

@@ -158,10 +158,7 @@ export class FailoverMachine {
       emit: (effect) => this.out.push(effect),
       opId: () => this.opId(),
       hook: (kind, detail) => this.enqueueHook(kind, detail),
-      dadProbeUsable: (index, probe) => {
-        const verdict = this.preProbeVerdict(index);
-        return this.peer.state === 'dead' && verdict.kind === 'skip' && verdict.probe === probe;
-      },
+      dadProbeUsable: (index, probe) => this.peer.state === 'dead' && this.peerRan(index) && this.preProbe.usable(index, probe, this.now, this.lastHeardAt()),
     });
     this.links = new LinkTracker(config.links, init.now, this.timing(config));
     this.stall = new StallGuard(init.now, config.keepaliveMs);
@@ -725,6 +722,7 @@ export class FailoverMachine {
   private startGroup(g: GroupRuntime, index: number): void {
     if (this.peer.state !== 'dead') return this.ops.start(g, index, `${this.config.peer} granted it`);
     const verdict = this.preProbeVerdict(index);
+    this.preProbe.consume(index);
     if (verdict.kind !== 'skip') return this.ops.start(g, index, `${this.config.peer} is dead`);
     this.ops.start(g, index, `${this.config.peer} is dead; its addresses got no reply to the duplicate-address probe taken while it was silent`, verdict.probe);
   }

@@ -71,7 +71,7 @@
 //                     no move, and only fencing prevents it.
 //   dad-fresh         (issue 13) a start skips duplicate-address detection only on a probe of
 //                     its own group, answered "free", issued after the node last heard the peer
-//                     (taken during this silence) and at most D before the start.
+//                     (taken during this silence) and at most 2·D before the start.
 //   dad-orphan        (issue 13) a start never skips duplicate-address detection while the other
 //                     machine's killed daemon left that address running (kill -9: it still
 //                     answers ARP, and the probe must have seen it).
@@ -447,8 +447,8 @@ export class Properties {
       this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on probe ${opId}, which ${probe === undefined ? 'it never issued' : probe.free === null ? 'has not answered' : probe.group !== group ? 'was of another group' : 'found the address in use'}`);
     } else if (node.heardAt !== null && probe.issuedAt <= node.heardAt) {
       this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on a probe taken at ${probe.issuedAt}, before it last heard ${node.peer} at ${node.heardAt}`);
-    } else if (now - probe.issuedAt > this.world.options.deadtimeMs) {
-      this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on a probe ${now - probe.issuedAt} ms old (limit: deadtime ${this.world.options.deadtimeMs} ms)`);
+    } else if (now - probe.issuedAt > 2 * this.world.options.deadtimeMs) {
+      this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on a probe ${now - probe.issuedAt} ms old (limit: two deadtimes, ${2 * this.world.options.deadtimeMs} ms)`);
     }
     const peer = this.world.nodes[node.peer];
     if (peer.orphaned && peer.actual.get(resource) === 'running' && resource.startsWith('IPaddr')) {
