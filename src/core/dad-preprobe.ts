@@ -64,6 +64,11 @@ export class AddressPreProbe {
     return probe.issuedAt > lastHeardAt && now - probe.issuedAt <= this.maxAgeMs;
   }
 
+  /** The one rule for skipping: a current probe that got no reply. */
+  private provesFree(probe: PreProbe, now: number, lastHeardAt: number): boolean {
+    return probe.result === 'free' && this.current(probe, now, lastHeardAt);
+  }
+
   /**
    * Whether group `group` (a candidate: the peer is suspect and runs it) needs a new probe now:
    * none current, or the current one answered and is past half its usable age (a peer that stays
@@ -88,7 +93,7 @@ export class AddressPreProbe {
   /** The start that relied on probe `opId` may still skip the check for its next resource. */
   usable(group: number, opId: number, now: number, lastHeardAt: number): boolean {
     const probe = this.latest.get(group);
-    return probe !== undefined && probe.opId === opId && probe.result === 'free' && this.current(probe, now, lastHeardAt);
+    return probe !== undefined && probe.opId === opId && this.provesFree(probe, now, lastHeardAt);
   }
 
   /** The edge answered probe `opId`; returns its group, or null for a probe no longer wanted. */
@@ -110,6 +115,6 @@ export class AddressPreProbe {
     const probe = this.latest.get(group);
     if (!peerRanIt || probe === undefined || probe.used || !this.current(probe, now, lastHeardAt)) return { kind: 'check' };
     if (probe.result === 'pending') return { kind: 'wait' };
-    return probe.result === 'free' ? { kind: 'skip', probe: probe.opId } : { kind: 'check' };
+    return this.provesFree(probe, now, lastHeardAt) ? { kind: 'skip', probe: probe.opId } : { kind: 'check' };
   }
 }
