@@ -48,7 +48,7 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'released-before-stopped', rule: 'a group is released (not held, granted) only once its stop completed', find: 'this.runPlan(g, index, stopPlan(g.group.resources.length, why));', replace: "g.phase = 'stopped'; this.runPlan(g, index, stopPlan(g.group.resources.length, why));" },
   { name: 'no-rollback-after-failed-start', rule: 'a failed start stops, in reverse, what it started', find: 'rollbackPlan(upTo,', replace: 'rollbackPlan(-1,' },
   { name: 'never-release', rule: 'a running group the node should not hold is stopped', find: "g.phase === 'running' && holder !== 'self'", replace: 'false' },
-  { name: 'no-takeover-on-death', rule: "the survivor takes over a dead peer's groups", find: 'return this.gate.isOpen();', replace: 'return false;' },
+  { name: 'no-takeover-on-death', rule: "the survivor takes over a dead peer's groups", find: 'return this.gate.isOpen() &&', replace: 'return false &&' },
   { name: 'heartbeat-only-on-change', rule: 'a status is sent every keepalive', find: '&& this.now - this.lastSentAt < this.config.keepaliveMs', replace: '' },
   // The rules of issue 12's fixes (holes 1, 2, 7, 10):
   { name: 'yield-persisted-as-standby', rule: "yielding to the peer's takeover is not persisted as standby", find: "this.deferring = 'peer-takeover';", replace: "this.deferring = 'peer-takeover'; this.standby = true;" },
@@ -66,6 +66,13 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'stale-ping-after-stall', rule: 'after a local stall an open gate resting on ping evidence older than deadtime probes again first', find: "if (this.state !== 'open' || !this.settings.pingNodesConfigured || now - this.reachableAt <= this.settings.deadtimeMs)", replace: 'if (true)' },
   // Issue 15 (uplink tracking):
   { name: 'uplink-moves-on-equal-score', rule: 'a group moves for the uplink only to a peer with a higher score', find: 'self < peer.score', replace: 'self <= peer.score' },
+  // Duplicate-address detection ahead of deadtime (issue 13, core/dad-preprobe.ts). Its age and
+  // "taken after the peer was last heard" rules have no mutation here: they are backstops the
+  // soak cannot reach (10,000 seeds tried for each, also with stallWhileSuspect) because the
+  // machine probes again while the peer stays suspect (an answer older than one deadtime, a
+  // pending probe older than two, a probe from before the last frame), so a start always finds a
+  // newer probe; test/unit/core/dad-preprobe*.test.ts check both rules directly.
+  { name: 'dad-probe-reply-ignored', rule: 'a probe that got a reply never lets a start skip duplicate-address detection', find: "return probe.result === 'free' &&", replace: 'return' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

@@ -15,6 +15,8 @@ export interface PairOptions {
   timing: Timing;
   /** Serial line speed; 0 = unthrottled. Ignored for systems without a serial medium. */
   baud: number;
+  /** Namespace name base (default LAB_PREFIX), so concurrent users of the machine can tell theirs apart. */
+  prefix?: string;
 }
 
 export class BenchPair {
@@ -27,7 +29,7 @@ export class BenchPair {
   ) {}
 
   static async create(options: PairOptions): Promise<BenchPair> {
-    const prefix = uniquePrefix(LAB_PREFIX);
+    const prefix = uniquePrefix(options.prefix ?? LAB_PREFIX);
     const cable = benchCable(options.baud, `/tmp/${prefix}`);
     let lab: Lab | undefined;
     try {

@@ -20,6 +20,7 @@ export const CORE_EVENTS: readonly string[] = [
   'takeover-tie-delay', 'takeover-gate-open', 'fence-start', 'fence-not-repeated', 'isolated', 'ping-restored', 'peer-stable',
   // uplink tracking (uplink-<change>)
   ...UPLINK_CHANGES.map((c) => `uplink-${c}`), 'uplink-handover-refused',
+  'dad-preprobe-in-use',
   // groups and resources
   'takeover-start', 'release-start', 'group-started', 'group-stopped', 'group-failed', 'failed-mark-cleared',
   'start-failed', 'stop-failed', 'stop-blocked', 'monitor-failed', 'resource-restart', 'resource-restarted', 'monitor-failover',

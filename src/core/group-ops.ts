@@ -19,6 +19,8 @@ export interface OpsHost {
   emit(effect: Effect): void;
   opId(): number;
   hook(kind: HookKind, detail: Record<string, string>): void;
+  /** The duplicate-address probe `probe` still lets a start of group `index` skip its own check. */
+  dadProbeUsable(index: number, probe: number): boolean;
 }
 
 export class GroupOps {
@@ -26,11 +28,16 @@ export class GroupOps {
 
   // ---------------------------------------------------------------- start and release
 
-  /** Start group `g` (stopped here), resource by resource; `how` says why we may. */
-  start(g: GroupRuntime, index: number, how: string): void {
+  /**
+   * Start group `g` (stopped here), resource by resource; `how` says why we may. `dadProbe`: the
+   * pre-probe that found its addresses free (dad-preprobe.ts), passed on to every start step.
+   */
+  start(g: GroupRuntime, index: number, how: string, dadProbe?: number): void {
     this.host.log('info', 'takeover-start', `starting group ${g.group.key}: ${how}`, { group: g.group.key });
     g.phase = 'starting';
-    this.runPlan(g, index, startPlan(g.group.resources.length, how));
+    const plan = startPlan(g.group.resources.length, how);
+    if (dadProbe !== undefined) plan.dadProbe = dadProbe;
+    this.runPlan(g, index, plan);
   }
 
   /** Stop group `g` (running here) in reverse order; `why` is the decision's reason. */
@@ -53,7 +60,10 @@ export class GroupOps {
     const resource = g.group.resources[step.resource]!;
     g.op = { opId: this.host.opId(), resource: step.resource, action: step.action };
     g.resources[step.resource]!.state = step.action === 'start' ? 'starting' : 'stopping';
-    this.host.emit({ type: 'run-resource', opId: g.op.opId, group: index, resource: resource.id, action: step.action });
+    // Checked at every step: a later resource may start after the probe stopped being usable.
+    const probe = g.plan.dadProbe;
+    const checked = step.action === 'start' && probe !== undefined && this.host.dadProbeUsable(index, probe) ? { dadProbe: probe } : {};
+    this.host.emit({ type: 'run-resource', opId: g.op.opId, group: index, resource: resource.id, action: step.action, ...checked });
   }
 
   /** A start or stop of the group's current plan step finished. */

@@ -16,6 +16,8 @@ export interface Plan {
   next: number;
   /** Why the plan runs, for logs and status. */
   reason: string;
+  /** A start whose duplicate-address check is done: the probe that found the addresses free. */
+  dadProbe?: number;
 }
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);

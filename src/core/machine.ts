@@ -87,6 +87,7 @@ import { racesOurDemand } from './takeover-race.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
 import { TransitionTracker } from './transitions.js';
 import { UplinkTracker, type UplinkSettings } from './uplink.js';
+import { AddressPreProbe, type PreProbeVerdict } from './dad-preprobe.js';
 import type { Command, CoreConfig, Effect, Event, HookKind, LogLevel, Outcome, PersistedState } from './types.js';
 
 type Deferral = NonNullable<CoreStatus['self']['deferringToPeer']>;
@@ -120,6 +121,8 @@ export class FailoverMachine {
   private gate: TakeoverGate;
   /** Uplink tracking (ipfail): hands our groups to a peer with a better uplink (uplink.ts). */
   private uplink: UplinkTracker;
+  /** Duplicate-address probes taken while the peer is suspect (issue 13). */
+  private preProbe: AddressPreProbe;
   private hooks = new HookQueue();
   private readonly transitions = new TransitionTracker();
   /** Goodbye sent: only the last notifications may still run out (each killed at its timeout) before `stopped`. */
@@ -166,11 +169,13 @@ export class FailoverMachine {
       emit: (effect) => this.out.push(effect),
       opId: () => this.opId(),
       hook: (kind, detail) => this.enqueueHook(kind, detail),
+      dadProbeUsable: (index, probe) => this.peer.state === 'dead' && this.peerRan(index) && this.preProbe.usable(index, probe, this.now, this.lastHeardAt()),
     });
     this.links = new LinkTracker(config.links, init.now, this.timing(config));
     this.stall = new StallGuard(init.now, config.keepaliveMs);
     this.gate = new TakeoverGate(this.gateSettings(config));
     this.uplink = new UplinkTracker(uplinkSettings(config), init.now);
+    this.preProbe = new AddressPreProbe(config.deadtimeMs);
     this.groups = config.groups.map((group) => newGroupRuntime(group));
     this.useWireOrder();
   }
@@ -203,6 +208,9 @@ export class FailoverMachine {
       case 'ping-result':
         this.uplink.measured(uplinkMeasurement(event));
         this.applyGate(this.gate.pingResult(event.reachable, event.now), `${event.reachable}/${event.total} ping nodes reachable`);
+        break;
+      case 'dad-result':
+        this.onDadResult(event.opId, event.free);
         break;
       case 'command':
         this.onCommand(event.command);
@@ -556,6 +564,7 @@ export class FailoverMachine {
     this.stall.reconfigure(config.keepaliveMs);
     this.gate.reconfigure(this.gateSettings(config));
     this.uplink.reconfigure(uplinkSettings(config), this.now);
+    this.preProbe.reconfigure(config.deadtimeMs);
     this.checkDigest();
     this.log('info', 'config-reloaded', 'configuration reloaded; roles unchanged', { digest: config.configDigest });
   }
@@ -565,6 +574,7 @@ export class FailoverMachine {
   private reconcile(): void {
     for (const change of this.links.tick(this.now)) this.logLinkChange(change);
     this.updatePeerState();
+    this.preProbeSuspectPeer();
     this.updatePeerStability();
     this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
@@ -751,15 +761,59 @@ export class FailoverMachine {
     this.trackConflict(g, index);
     this.trackNoEligibleHolder(g, index);
     if (g.op || g.plan) return;
-    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.ops.start(g, index, this.peer.state === 'dead' ? `${this.config.peer} is dead` : `${this.config.peer} granted it`);
+    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.startGroup(g, index);
     else if (g.phase === 'running' && holder !== 'self') this.ops.release(g, index, why);
   }
 
   private mayStart(g: GroupRuntime, index: number): boolean {
     if (!this.commUp) return false;
-    if (this.peer.state === 'dead') return this.gate.isOpen();
+    if (this.peer.state === 'dead') return this.gate.isOpen() && this.preProbeVerdict(index).kind !== 'wait';
     if (this.peer.state !== 'alive' || g.wantSince === null || this.drifted()) return false;
     return this.peer.declines(index) && this.peer.acknowledges(g.wantSince);
+  }
+
+  private startGroup(g: GroupRuntime, index: number): void {
+    if (this.peer.state !== 'dead') return this.ops.start(g, index, `${this.config.peer} granted it`);
+    const verdict = this.preProbeVerdict(index);
+    this.preProbe.consume(index);
+    if (verdict.kind !== 'skip') return this.ops.start(g, index, `${this.config.peer} is dead`);
+    this.ops.start(g, index, `${this.config.peer} is dead; its addresses got no reply to the duplicate-address probe taken while it was silent`, verdict.probe);
+  }
+
+  // ---------------------------------------------------------------- duplicate-address probes ahead of deadtime
+
+  /** The peer's last frame on any link (-Infinity: never heard). */
+  private lastHeardAt(): number {
+    return this.links.views().reduce((max, l) => Math.max(max, l.lastHeardAt ?? -Infinity), -Infinity);
+  }
+
+  /** By its last status the peer ran group `index`: held it, with nothing in transition. */
+  private peerRan(index: number): boolean {
+    return this.peer.latest?.role === 'active' && this.peer.holds(index);
+  }
+
+  /** The peer is suspect (alive, no link up): probe the addresses of the groups it runs. */
+  private preProbeSuspectPeer(): void {
+    if (!this.config.dadPreProbe || this.peer.state !== 'alive' || this.links.views().some((l) => l.state === 'up')) return;
+    const lastHeard = this.lastHeardAt();
+    this.groups.forEach((g, i) => {
+      if (g.phase !== 'stopped' || !this.peerRan(i) || !this.preProbe.due(i, this.now, lastHeard)) return;
+      const opId = this.opId();
+      this.preProbe.issued(i, opId, this.now);
+      this.out.push({ type: 'dad-probe', opId, group: i });
+    });
+  }
+
+  private preProbeVerdict(index: number): PreProbeVerdict {
+    if (!this.config.dadPreProbe) return { kind: 'check' };
+    return this.preProbe.verdict(index, this.now, this.lastHeardAt(), this.peerRan(index));
+  }
+
+  private onDadResult(opId: number, free: boolean): void {
+    const index = this.preProbe.answered(opId, free);
+    const g = index === null ? undefined : this.groups[index];
+    if (g === undefined || free) return;
+    this.log('warn', 'dad-preprobe-in-use', `${this.config.peer} is silent but an address of group ${g.group.key} still answers: a takeover will run the full duplicate-address check`, { group: g.group.key });
   }
 
   private trackConflict(g: GroupRuntime, index: number): void {

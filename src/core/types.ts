@@ -52,6 +52,11 @@ export interface CoreConfig {
   notifyTransitions?: boolean;
   /** Uplink tracking (uplink.ts); absent: off. */
   uplink?: UplinkSettings;
+  /**
+   * Probe the peer's addresses for duplicates while it is suspect, so a takeover need not wait for
+   * the check after deadtime (dad-preprobe.ts). On when duplicate-address detection is on.
+   */
+  dadPreProbe?: boolean;
 }
 
 /**
@@ -76,6 +81,8 @@ export type Event =
    * count as one), and with uplink tracking the tracked interfaces up of total and what failed.
    */
   | { type: 'ping-result'; now: number; reachable: number; total: number; interfaces?: { up: number; total: number }; failing?: string[] }
+  /** Result of a DadProbe effect: `free` when no address of the group got a reply. */
+  | { type: 'dad-result'; now: number; opId: number; free: boolean }
   | { type: 'command'; now: number; command: Command }
   /** A valid new configuration; applied without a role change. */
   | { type: 'config'; now: number; config: CoreConfig };
@@ -128,8 +135,14 @@ export interface PersistedState {
 export type Effect =
   /** Send this message on these links (all links unless listed). */
   | { type: 'send'; message: Message; links?: string[] }
-  /** Run one resource action. The loop answers with a resource-done event carrying opId. */
-  | { type: 'run-resource'; opId: number; group: number; resource: string; action: ResourceAction }
+  /**
+   * Run one resource action. The loop answers with a resource-done event carrying opId.
+   * `dadProbe`: a start whose duplicate-address check was already done (that probe, taken while
+   * the peer was silent, found every address free): IPaddr skips its own wait.
+   */
+  | { type: 'run-resource'; opId: number; group: number; resource: string; action: ResourceAction; dadProbe?: number }
+  /** Probe the group's addresses for another holder (IPaddr `probe`); answered with dad-result. */
+  | { type: 'dad-probe'; opId: number; group: number }
   /** Run a hook script; the loop answers with hook-done. One hook at a time per lane (hookLane), in order. */
   | { type: 'run-hook'; opId: number; hook: HookKind; env: Record<string, string> }
   /** Ask the edge to probe the ping nodes; answered with ping-result. */

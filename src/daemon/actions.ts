@@ -8,11 +8,20 @@ import { ADDRESS_SCRIPTS } from '../config/haresources.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
 import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
-import type { WorldActions } from './loop.js';
+import type { RunOptions, WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
 import { isTransitionHook, notRun, runTransition } from './notify.js';
 import { saveState } from './state-file.js';
 import { heartbeatEnvironment } from '../resources/environment.js';
+
+/**
+ * The address scripts that know the `probe` action (duplicate-address detection alone): ours in
+ * resources.d. Others (Heartbeat's IPaddr2) are never probed ahead: their start checks as before.
+ */
+export const PROBING_SCRIPTS: readonly string[] = ['IPaddr', 'IPv6addr'];
+
+/** Tells IPaddr start that the duplicate-address check was done ahead of deadtime (no reply). */
+export const DAD_CHECKED_ENV = { TB_DAD_CHECKED: '1' };
 
 /**
  * Environment every resource script gets: Heartbeat's HA_* variables (with the ha.cf env lines),
@@ -127,12 +136,13 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
   const trackedUp = deps.interfaceUp ?? ((name: string) => interfaceUp(name));
   const findResource = (group: number, id: string): ResourceSpec | undefined => deps.config().groups[group]?.resources.find((r) => r.id === id);
 
-  const runResource = async (group: number, resourceId: string, action: ResourceAction): Promise<ScriptResult> => {
+  const runResource = async (group: number, resourceId: string, action: ResourceAction, options: RunOptions = {}): Promise<ScriptResult> => {
     const config = deps.config();
     const spec = findResource(group, resourceId);
     if (spec === undefined) return notFound(`resource ${resourceId} is not in group ${group} of the running configuration`);
     log.debug('resource-action', `${resourceId} ${action}`, { resource: resourceId, action });
-    const result = await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env: scriptEnv(config) });
+    const env = options.dadChecked === true && action === 'start' ? { ...scriptEnv(config), ...DAD_CHECKED_ENV } : scriptEnv(config);
+    const result = await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env });
     log.debug('resource-result', `${resourceId} ${action}: ${result.outcome} in ${Math.round(result.durationMs)}ms${result.reason ? `: ${result.reason}` : ''}`, {
       resource: resourceId,
       action,
@@ -182,6 +192,22 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
         const result = await runResource(group, spec.id, 'start');
         if (result.outcome !== 'ok') throw new Error(`${spec.id}: ${result.outcome} ${result.reason}`);
       }
+    },
+
+    // Every address of the group, probed at once; free only if each probe ran and got no reply
+    // (a script that cannot probe, or fails, is no evidence: the start then checks itself).
+    async probeAddresses(group: number) {
+      const config = deps.config();
+      const addresses = (config.groups[group]?.resources ?? []).filter((r) => ADDRESS_SCRIPTS.includes(r.script));
+      const results = await Promise.all(
+        addresses.map(async (spec) => {
+          if (!PROBING_SCRIPTS.includes(spec.script) || spec.class !== 'heartbeat') return false;
+          const result = await deps.runner.probe(spec, { timeoutMs: config.ext.statusTimeoutMs, env: scriptEnv(config) });
+          log.debug('dad-probe', `${spec.id} probe: ${result.outcome === 'ok' ? 'no reply' : result.reason} in ${Math.round(result.durationMs)}ms`, { resource: spec.id });
+          return result.outcome === 'ok';
+        }),
+      );
+      return { free: results.every(Boolean) };
     },
 
     async persist(state) {

@@ -41,5 +41,6 @@ export function coreConfigFrom(config: Config, linkNames: string[]): CoreConfig 
     notifyTransitions: TRANSITION_SCRIPTS.some((kind) => config.ext.hooks[kind] !== undefined),
     // Probed every keepalive, but not faster than ping's one-second answer wait.
     uplink: { enabled: config.uplink.enabled, delayMs: config.deadpingMs, probeEveryMs: Math.max(config.keepaliveMs, UPLINK_PROBE_MIN_MS) },
+    dadPreProbe: config.ext.dadTimeoutMs > 0,
   };
 }

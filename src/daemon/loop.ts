@@ -22,8 +22,15 @@ export interface CoreMachine {
 }
 
 /** The slow parts of the world, each answering with a promise the loop turns into an event. */
+/** `dadChecked`: the start's duplicate-address check was done ahead of deadtime (core/dad-preprobe.ts). */
+export interface RunOptions {
+  dadChecked?: boolean;
+}
+
 export interface WorldActions {
-  runResource(group: number, resourceId: string, action: ResourceAction): Promise<ScriptResult>;
+  runResource(group: number, resourceId: string, action: ResourceAction, options?: RunOptions): Promise<ScriptResult>;
+  /** Probe the group's addresses for another holder; `free`: no address got a reply. */
+  probeAddresses(group: number): Promise<{ free: boolean }>;
   runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult>;
   /** Ping nodes and ping groups reachable; with uplink tracking also the tracked interfaces (actions.ts). */
   probePing(): Promise<{ reachable: number; total: number; interfaces?: { up: number; total: number }; failing?: string[] }>;
@@ -199,7 +206,7 @@ export class Loop {
         return;
       }
       case 'run-resource':
-        void settle(actions.runResource(effect.group, effect.resource, effect.action)).then((result) =>
+        void settle(actions.runResource(effect.group, effect.resource, effect.action, { dadChecked: effect.dadProbe !== undefined })).then((result) =>
           this.dispatch({ type: 'resource-done', now: clock.now(), opId: effect.opId, outcome: result.outcome, reason: result.reason }),
         );
         return;
@@ -215,6 +222,13 @@ export class Loop {
             this.log.error('ping-probe-failed', `ping probe failed: ${err.message}`);
             return this.dispatch({ type: 'ping-result', now: clock.now(), reachable: 0, total: 0 });
           },
+        );
+        return;
+      case 'dad-probe':
+        // A probe that cannot run is no evidence that the address is free.
+        void actions.probeAddresses(effect.group).then(
+          (r) => this.dispatch({ type: 'dad-result', now: clock.now(), opId: effect.opId, free: r.free }),
+          () => this.dispatch({ type: 'dad-result', now: clock.now(), opId: effect.opId, free: false }),
         );
         return;
       case 'reannounce':

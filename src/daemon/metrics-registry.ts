@@ -220,8 +220,8 @@ export function observedActions(actions: WorldActions, metrics: DaemonMetrics | 
   if (metrics === null) return actions;
   return {
     ...actions,
-    runResource: async (group, resourceId, action) => {
-      const result = await actions.runResource(group, resourceId, action);
+    runResource: async (group, resourceId, action, options) => {
+      const result = await actions.runResource(group, resourceId, action, options);
       metrics.resourceActionDone(resourceId, action, result.durationMs);
       return result;
     },

@@ -111,6 +111,14 @@ export class ScriptRunner {
     return result;
   }
 
+  /**
+   * Run an address script's `probe` action (resources.d/IPaddr: duplicate-address detection alone,
+   * nothing changed): exit 0 is `ok` (no other host answered), anything else `failed`.
+   */
+  probe(spec: ResourceSpec, opts: RunOptions): Promise<ScriptResult> {
+    return this.execute({ path: spec.path, args: [...spec.args, 'probe'], env: { ...opts.env }, timeoutMs: opts.timeoutMs, label: `${spec.id} probe`, judge: judgeProbe });
+  }
+
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
   runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
     return this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook });
@@ -233,6 +241,12 @@ function judgeHook(exit: Exit, _stdout: string, stderr: string): Judgement {
   const told = ocfExitReason(stderr);
   const how = exit.code === null ? `killed by ${exit.signal}` : `exit ${exit.code}`;
   return { outcome: 'failed', reason: told || `hook ${how}` };
+}
+
+function judgeProbe(exit: Exit, _stdout: string, stderr: string): Judgement {
+  if (exit.code === 0) return { outcome: 'ok', reason: '' };
+  const how = exit.code === null ? `killed by ${exit.signal}` : `exit ${exit.code}`;
+  return { outcome: 'failed', reason: ocfExitReason(stderr) || `probe ${how}` };
 }
 
 function unrun(outcome: ScriptResult['outcome'], reason: string, started: number): ScriptResult {

@@ -89,3 +89,46 @@ test('arping failing (device down) does not block the start: warning, address ad
   assert.match(start.stderr, /duplicate-address detection for 192\.168\.90\.7 on .* failed \(arping exit 2/);
   assert.equal((await ipaddrInB(arg, 'stop')).code, 0);
 });
+
+// ---- probe (issue 13): the check alone, run while the peer is suspect; start then skips it.
+
+test('probe of an IP another host answers for: exit 1 naming its MAC, nothing added', { skip, timeout: 60_000 }, async () => {
+  const probe = await ipaddrInB(VIP, 'probe', { TB_DAD_MS: '1000' });
+  assert.equal(probe.code, 1, probe.stdout + probe.stderr);
+  assert.match(probe.stderr, new RegExp(`in use by MAC ${await macOf(a, devA)}`, 'i'));
+  assert.deepEqual(await addressesOfB(), ['192.168.78.2/24'], 'nothing added');
+});
+
+test('probe of a free IP: exit 0 after at most TB_DAD_MS, nothing added, no ARP burst', { skip, timeout: 60_000 }, async () => {
+  const free = '192.168.78.102';
+  const started = Date.now();
+  const probe = await ipaddrInB(free, 'probe', { TB_DAD_MS: '100' });
+  assert.equal(probe.code, 0, probe.stderr);
+  assert.ok(Date.now() - started < 1000, 'bounded by the wait');
+  assert.match(probe.stdout, /no reply/);
+  assert.deepEqual(await addressesOfB(), ['192.168.78.2/24']);
+  assert.equal(existsSync(join(pair.runDir, `IPaddr-${free}.arp.pid`)), false);
+});
+
+test('probe that cannot run (device down) is not "free": exit 1, where start would warn and add', { skip, timeout: 60_000 }, async () => {
+  const dummy = `${prefix}-pn`;
+  await b.exec(['ip', 'link', 'add', dummy, 'type', 'veth', 'peer', 'name', `${prefix}-pp`]);
+  const probe = await ipaddrInB(`192.168.91.7/24/${dummy}`, 'probe', { TB_DAD_MS: '500' });
+  assert.equal(probe.code, 1, probe.stdout + probe.stderr);
+  assert.match(probe.stderr, /cannot tell whether 192\.168\.91\.7 is free/);
+});
+
+test('start with TB_DAD_CHECKED=1 adds at once without its own probe; any other value checks as always', { skip, timeout: 60_000 }, async () => {
+  const free = '192.168.78.103';
+  const started = Date.now();
+  const start = await ipaddrInB(free, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '2000', TB_DAD_CHECKED: '1' });
+  assert.equal(start.code, 0, start.stderr);
+  assert.ok(Date.now() - started < 1500, 'the 2 s wait was skipped');
+  assert.match(start.stdout, /done before the takeover/);
+  assert.equal((await ipaddrInB(free, 'stop')).code, 0);
+  for (const value of ['yes', '0', '1 ', '']) {
+    const refused = await ipaddrInB(VIP, 'start', { TB_ARP_COUNT: '0', TB_DAD_MS: '1000', TB_DAD_CHECKED: value });
+    assert.equal(refused.code, 1, `TB_DAD_CHECKED=${JSON.stringify(value)} must not skip the check`);
+  }
+  assert.deepEqual(await addressesOfB(), ['192.168.78.2/24']);
+});

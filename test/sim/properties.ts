@@ -90,6 +90,12 @@
 //                     does not run the group: a second copy started while the peer kept its own
 //                     (split brain over a cut longer than deadtime, stopped again on the heal) is
 //                     no move, and only fencing prevents it.
+//   dad-fresh         (issue 13) a start skips duplicate-address detection only on a probe of
+//                     its own group, answered "free", issued after the node last heard the peer
+//                     (taken during this silence) and at most 2·D before the start.
+//   dad-orphan        (issue 13) a start never skips duplicate-address detection while the other
+//                     machine's killed daemon left that address running (kill -9: it still
+//                     answers ARP, and the probe must have seen it).
 // Outage accounting: every ms a group runs nowhere while a node is up is counted, split into
 // "nobody eligible" (both standby, failed on both, ...) and the rest; the soak prints the totals.
 //
@@ -247,7 +253,7 @@ export class Properties {
     this.bounds = boundsFor(world.options, this.resources.length);
     world.observer = {
       afterStep: () => this.afterStep(),
-      startIssued: (_w, node, resource) => this.onStart(node, resource),
+      startIssued: (_w, node, resource, dadProbe) => this.onStart(node, resource, dadProbe),
       logged: (_w, node, event, level) => this.onLog(node, event, level),
       hookRun: (_w, node, hook, env) => {
         if (hook === 'fence') this.onFenceStart(node);
@@ -469,8 +475,9 @@ export class Properties {
 
   // ------------------------------------------------------------ starts
 
-  private onStart(node: SimNode, resource: string): void {
+  private onStart(node: SimNode, resource: string, dadProbe?: number): void {
     this.noteDisruption();
+    if (dadProbe !== undefined) this.checkDadSkip(node, resource, dadProbe);
     const group = node.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
     if (group.resources[0]!.id === resource) {
       this.checkGroupStart(node, group.key);
@@ -481,6 +488,24 @@ export class Properties {
     // A dead daemon's leftovers: duplicate-address detection refuses the start (world.ts).
     if (peer.orphaned) return;
     if (peer.running(resource) && !this.stuck(resource)) this.fail('stop-before-start', `(4) ${node.name} starts ${resource} while ${peer.name} has it ${peer.actual.get(resource)}`);
+  }
+
+  /** dad-fresh, dad-orphan: a start that skips duplicate-address detection. */
+  private checkDadSkip(node: SimNode, resource: string, opId: number): void {
+    const now = this.world.now;
+    const probe = node.dadProbes.get(opId);
+    const group = node.config.groups.findIndex((g) => g.resources.some((r) => r.id === resource));
+    if (probe === undefined || probe.group !== group || probe.free !== true) {
+      this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on probe ${opId}, which ${probe === undefined ? 'it never issued' : probe.free === null ? 'has not answered' : probe.group !== group ? 'was of another group' : 'found the address in use'}`);
+    } else if (node.heardAt !== null && probe.issuedAt <= node.heardAt) {
+      this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on a probe taken at ${probe.issuedAt}, before it last heard ${node.peer} at ${node.heardAt}`);
+    } else if (now - probe.issuedAt > 2 * this.world.options.deadtimeMs) {
+      this.fail('dad-fresh', `${node.name} starts ${resource} skipping duplicate-address detection on a probe ${now - probe.issuedAt} ms old (limit: two deadtimes, ${2 * this.world.options.deadtimeMs} ms)`);
+    }
+    const peer = this.world.nodes[node.peer];
+    if (peer.orphaned && peer.actual.get(resource) === 'running' && resource.startsWith('IPaddr')) {
+      this.fail('dad-orphan', `${node.name} starts ${resource} skipping duplicate-address detection while ${peer.name}'s killed daemon left it running`);
+    }
   }
 
   /** flap-damping: a group moves at most twice (there and back) in one clean flapping incident. */

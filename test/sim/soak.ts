@@ -49,6 +49,11 @@ export class Soak {
   /** The final calm has begun: scheduled faults (flapping, delayed commands) stop. */
   private calm = false;
   private readonly faults: [number, Fault][];
+  /**
+   * Draws for the faults added after issue 12 (issue 13's stallWhileSuspect), apart from `plan`
+   * so that every schedule the soak ran before keeps its faults.
+   */
+  private readonly extra: Rng;
 
   constructor(
     readonly seed: number,
@@ -56,6 +61,7 @@ export class Soak {
   ) {
     this.holes = options.holes ?? new Set(HOLES);
     this.plan = mulberry32(seed ^ 0x5bd1e995);
+    this.extra = mulberry32(seed ^ 0x13d0da0);
     const worldOptions: Partial<WorldOptions> = {
       seed,
       transcript: options.transcript ?? false,
@@ -242,6 +248,32 @@ export class Soak {
     return `stale-evidence ${node}: kill ${peer}, ${node}'s takeover fails once, ping lost and paused ${pauseMs} ms at +${lostAfter}`;
   }
 
+  /**
+   * Issue 13: the holder loses power and the survivor stalls (SIGSTOP) around the time it probes
+   * the holder's address, for up to three deadtimes: a probe it took before the stall is too old
+   * to skip duplicate-address detection on (dad-fresh); it must probe again.
+   */
+  private stallWhileSuspect(): string {
+    const w = this.world;
+    const node = pick(this.extra, NODES);
+    const survivor = w.nodes[node].peer;
+    if (!w.options.dad || !w.nodes[node].up || !w.nodes[survivor].up) return 'noop';
+    this.crash(node);
+    const at = w.options.warntimeMs + randInt(this.extra, 0, w.options.keepaliveMs);
+    const ms = randInt(this.extra, 300, 3 * w.options.deadtimeMs);
+    w.schedule(at, () => {
+      if (this.calm || !w.nodes[survivor].up || w.nodes[survivor].paused) return;
+      this.props.touch(survivor);
+      w.pause(survivor);
+      this.props.noteDisruption();
+      w.schedule(ms, () => {
+        this.props.touch(survivor);
+        w.resume(survivor);
+      });
+    });
+    return `kill ${node}, stall ${survivor} ${ms} ms at +${at}`;
+  }
+
   /** Slow but lossless: still counts as working (delay below one keepalive). */
   private delay(): string {
     const w = this.world;
@@ -407,6 +439,7 @@ export class Soak {
       w.advance(randInt(this.plan, 500, 8000));
       log.push(`t=${w.now} ${this.randomFault()}`);
       this.props.noteDisruption();
+      if (w.options.dad && this.extra() < 0.03) log.push(`t=${w.now} ${this.stallWhileSuspect()}`);
     }
     w.advance(randInt(this.plan, 0, 3000));
     // Final calm: every fault undone, both nodes up; the pair must settle.

@@ -9,7 +9,10 @@
 // boot reclaims them, as src/daemon/reclaim.ts does), duplicate-address detection (an IPaddr start
 // fails while the other machine has the address up, as IPaddr's arping probe does), a lost state
 // file (the next boot starts at generation 1 and without standby) and configuration drift (a node
-// configured with its haresources lines in another order).
+// configured with its haresources lines in another order). With duplicate-address detection the
+// machines also probe a suspect peer's addresses ahead of deadtime (dad-probe: the answer says
+// whether the other machine runs the address), and a start that carries such a probe skips the
+// check — what it then doubles is what the dad properties judge (properties.ts).
 //
 // Frames pass through the daemon's codec: encode + sign → link → decode + authenticate → per-link
 // replay window (wire.ts; the soak copies most frames instead, for speed). Nothing is shared by
@@ -61,6 +64,14 @@ export interface WorldOptions {
   notify: boolean;
 }
 
+/** A duplicate-address probe a machine asked for (dad-probe), as the world carried it out. */
+export interface DadProbeRecord {
+  group: number;
+  issuedAt: number;
+  /** null until answered. */
+  free: boolean | null;
+}
+
 export const defaultOptions: WorldOptions = {
   seed: 1,
   autoFailback: 'on',
@@ -90,6 +101,8 @@ const DIRECTION_KEYS: Record<LinkName, Record<NodeName, string>> = {
 
 export const HOOK_MS = 20;
 export const PING_MS = 10;
+/** A duplicate-address probe: one ARP probe and its wait. */
+export const DAD_PROBE_MS = 10;
 export const LINK_DELAY_MS: Record<LinkName, number> = { udp: 1, serial: 15 };
 
 export function makeGroups(monitor: boolean): CoreGroup[] {
@@ -122,6 +135,7 @@ export function makeConfig(self: NodeName, o: WorldOptions, drift = false): Core
     escalateOnStopFailure: o.escalate,
     notifyTransitions: o.notify,
     ...(o.uplink ? { uplink: { enabled: true, delayMs: o.deadtimeMs, probeEveryMs: o.keepaliveMs } } : {}),
+    dadPreProbe: o.dad,
   };
 }
 
@@ -187,6 +201,8 @@ export class SimNode {
   /** When this life's current pause began (null: not paused) and its finished pauses. */
   pausedAt: number | null = null;
   pauses: { from: number; to: number }[] = [];
+  /** This life's duplicate-address probes, by opId. */
+  dadProbes = new Map<number, DadProbeRecord>();
 
   constructor(
     readonly name: NodeName,
@@ -217,8 +233,11 @@ export class ActualMap extends Map<string, Actual> {
 }
 
 export interface WorldObserver {
-  /** A start was issued on `node` for `resource` (checked against the peer's actual state). */
-  startIssued?(world: World, node: SimNode, resource: string): void;
+  /**
+   * A start was issued on `node` for `resource` (checked against the peer's actual state);
+   * `dadProbe`: it skips duplicate-address detection on the strength of that probe.
+   */
+  startIssued?(world: World, node: SimNode, resource: string, dadProbe?: number): void;
   /** A hook was started on `node`, with the environment the machine gave it. */
   hookRun?(world: World, node: SimNode, hook: HookKind, env: Record<string, string>): void;
   /** Called after every processed queue entry. */
@@ -338,6 +357,7 @@ export class World {
     node.heardAt = null;
     node.pausedAt = null;
     node.pauses = [];
+    node.dadProbes = new Map();
     node.hookHungUntil = -Infinity;
     if (node.orphaned) this.reclaim(node);
     node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, now: this.now });
@@ -458,7 +478,9 @@ export class World {
         this.recordSend(node, effect.message);
         return this.transmit(node, effect.message, effect.links ?? LINKS);
       case 'run-resource':
-        return this.runResource(node, effect.opId, effect.resource, effect.action);
+        return this.runResource(node, effect.opId, effect.resource, effect.action, effect.dadProbe);
+      case 'dad-probe':
+        return this.dadProbe(node, effect.opId, effect.group);
       case 'run-hook':
         return this.runHook(node, effect.opId, effect.hook, effect.env);
       case 'ping-probe':
@@ -497,14 +519,15 @@ export class World {
     return base + (this.options.scriptJitterMs > 0 ? Math.floor(this.rng() * this.options.scriptJitterMs) : 0);
   }
 
-  private runResource(node: SimNode, opId: number, resource: string, action: ResourceAction): void {
+  private runResource(node: SimNode, opId: number, resource: string, action: ResourceAction, dadProbe?: number): void {
     const incarnation = node.incarnation;
     let refused = false;
     if (action === 'start') {
-      this.record(node.name, `run start ${resource}`);
-      this.observer.startIssued?.(this, node, resource);
-      // The address probe runs before the address is added: a refused start never holds it.
-      refused = this.options.dad && resource.startsWith('IPaddr') && this.nodes[node.peer].actual.get(resource) === 'running';
+      this.record(node.name, `run start ${resource}${dadProbe !== undefined ? ` (address probed free: probe ${dadProbe})` : ''}`);
+      this.observer.startIssued?.(this, node, resource, dadProbe);
+      // The address probe runs before the address is added: a refused start never holds it. A
+      // start whose check was done ahead (dadProbe) does not probe again, as IPaddr does.
+      refused = this.options.dad && dadProbe === undefined && this.addressInUse(this.nodes[node.peer], resource);
       if (!refused) node.actual.set(resource, 'starting');
     } else if (action === 'stop') {
       this.record(node.name, `run stop ${resource}`);
@@ -538,6 +561,26 @@ export class World {
       return 'ok';
     }
     return node.actual.get(resource) === 'running' ? 'ok' : 'not-running';
+  }
+
+  /** What an ARP probe for the address `resource` sees: the other machine has it up. */
+  private addressInUse(other: SimNode, resource: string): boolean {
+    return resource.startsWith('IPaddr') && other.actual.get(resource) === 'running';
+  }
+
+  /** IPaddr's `probe` of every address of the group, answered after DAD_PROBE_MS. */
+  private dadProbe(node: SimNode, opId: number, group: number): void {
+    const incarnation = node.incarnation;
+    const record: DadProbeRecord = { group, issuedAt: this.now, free: null };
+    node.dadProbes.set(opId, record);
+    this.record(node.name, `dad-probe group ${group}`);
+    this.schedule(DAD_PROBE_MS, () => {
+      if (node.incarnation !== incarnation) return;
+      const resources = node.config.groups[group]?.resources ?? [];
+      record.free = !resources.some((r) => this.addressInUse(this.nodes[node.peer], r.id));
+      this.record(node.name, `dad-result group ${group} ${record.free ? 'free' : 'in-use'}`);
+      this.deliver(node, { type: 'dad-result', now: this.now, opId, free: record.free });
+    });
   }
 
   private runHook(node: SimNode, opId: number, hook: HookKind, env: Record<string, string>): void {

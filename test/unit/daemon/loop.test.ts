@@ -71,6 +71,7 @@ function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = 
     runResource: async () => ok(),
     runHook: async () => ok(),
     probePing: async () => ({ reachable: 1, total: 1 }),
+    probeAddresses: async () => ({ free: true }),
     reannounce: async () => {},
     persist: async (s) => {
       await new Promise((r) => setTimeout(r, 30));
@@ -165,6 +166,41 @@ test('a hook and a ping probe answer with hook-done and ping-result; a throwing 
   assert.deepEqual(ping && { ...ping, now: 0 }, { type: 'ping-result', now: 0, reachable: 2, total: 3 });
 });
 
+test('dad-probe answers with dad-result (a probe that throws is no evidence: not free); a start carrying a probe runs with dadChecked', async () => {
+  let seen = 0;
+  let all!: () => void;
+  const done = new Promise<void>((r) => (all = r));
+  const runs: string[] = [];
+  const { loop, machine } = setup(
+    (e) => {
+      if (e.type === 'command')
+        return [
+          { type: 'dad-probe', opId: 5, group: 0 },
+          { type: 'dad-probe', opId: 6, group: 1 },
+          { type: 'run-resource', opId: 7, group: 0, resource: 'IPaddr::10.0.0.100', action: 'start', dadProbe: 5 },
+          { type: 'run-resource', opId: 8, group: 1, resource: 'IPaddr::10.0.0.101', action: 'start' },
+        ];
+      if (e.type === 'dad-result' || e.type === 'resource-done') if (++seen === 4) all();
+      return [];
+    },
+    {
+      probeAddresses: async (group) => (group === 0 ? { free: true } : Promise.reject(new Error('arping vanished'))),
+      runResource: async (group, id, action, options) => {
+        runs.push(`${id} ${action} ${options?.dadChecked === true ? 'checked' : 'check'}`);
+        return ok();
+      },
+    },
+  );
+  await loop.dispatch({ type: 'command', now: 1, command: 'takeover' });
+  await done;
+  const results = machine.events.filter((e) => e.type === 'dad-result').map((e) => ({ ...e, now: 0 }));
+  assert.deepEqual(results, [
+    { type: 'dad-result', now: 0, opId: 5, free: true },
+    { type: 'dad-result', now: 0, opId: 6, free: false },
+  ]);
+  assert.deepEqual(runs, ['IPaddr::10.0.0.100 start checked', 'IPaddr::10.0.0.101 start check']);
+});
+
 test('stopped resolves the stopped promise and later events are ignored', async () => {
   const { loop, machine } = setup((e) => (e.type === 'command' ? [{ type: 'stopped' }] : []));
   await loop.dispatch({ type: 'command', now: 1, command: 'stop' });
@@ -203,7 +239,7 @@ test('one timer, re-armed after every event for the core wake time or the regula
   const machine = new ScriptedMachine(() => []);
   machine.nextWakeAt = () => wakeAt;
   const noop = async () => ok();
-  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), reannounce: async () => {}, persist: async () => {} };
+  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), probeAddresses: async () => ({ free: true }), reannounce: async () => {}, persist: async () => {} };
   const loop = new Loop({ machine, links: [], codec, actions: world, clock, log: createLogger({ stdout: new PassThrough() }), tickMs: 50 });
   loop.start();
   await loop.dispatch({ type: 'command', now, command: 'standby' });

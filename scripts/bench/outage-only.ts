@@ -1,0 +1,73 @@
+// `node dist/scripts/bench/outage-only.js [--repetitions N] [--prefix P] CASE...`: the bench's
+// power-loss outage (outage.ts) for twinbeat alone, at chosen settings, without the soak and idle
+// runs of `npm run bench` — for measuring one change quickly (issue 13: takeover overhead).
+// --debug runs the daemons with `debug 1`; --logs DIR keeps both daemons' output per case in DIR (the lab's own directory is removed).
+//   CASE  KEEPALIVE/DEADTIME@BAUD[/DAD]: e.g. 10/50@115200, 20/80@19200/0. BAUD 115200 is the
+//         bench's unthrottled cable (the pty is not paced; ha.cf says 115200), 19200 the paced one.
+//         DAD is tb_dad_timeout in ms; default deadtime / 4 (at most 100), as the bench's
+//         aggressive profile; 0 turns duplicate-address detection off.
+// Prints per case the outages, their median and median − deadtime (the takeover overhead). Needs
+// root; runs the lab under namespaces named PREFIX-xxxx (default `tb7`) and removes them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { preflight } from '../lab/preflight.js';
+import { measureOutages } from './outage.js';
+import { BenchPair } from './pair.js';
+import { spread } from './stats.js';
+import { twinbeat, type SystemUnderTest } from './systems.js';
+import { haCfOptions, type Timing } from './timing.js';
+
+interface Case {
+  text: string;
+  timing: Timing;
+  baud: number;
+}
+
+export function parseCase(text: string): Case {
+  const m = /^(\d+)\/(\d+)@(19200|115200)(?:\/(\d+))?$/.exec(text);
+  if (!m) throw new Error(`a case is KEEPALIVE/DEADTIME@BAUD[/DAD] with BAUD 19200 or 115200, e.g. 10/50@115200: not ${JSON.stringify(text)}`);
+  const deadtimeMs = Number(m[2]);
+  const dadTimeoutMs = m[4] === undefined ? Math.min(100, Math.round(deadtimeMs / 4)) : Number(m[4]);
+  return { text, timing: { label: text, keepaliveMs: Number(m[1]), deadtimeMs, dadTimeoutMs }, baud: m[3] === '19200' ? 19200 : 0 };
+}
+
+/** twinbeat with `debug 1`: the logs (--logs) then show every probe and script run. */
+const debugTwinbeat: SystemUnderTest = {
+  ...twinbeat,
+  configure: (lab, timing, serialBaud) =>
+    lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: ['debug 1', ...(timing.dadTimeoutMs === undefined ? [] : [`tb_dad_timeout ${timing.dadTimeoutMs}ms`])] }),
+};
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '5' }, prefix: { type: 'string' }, logs: { type: 'string' }, debug: { type: 'boolean', default: false } } });
+  const cases = positionals.map(parseCase);
+  const repetitions = Number(values.repetitions);
+  if (cases.length === 0 || !(repetitions >= 1)) {
+    process.stderr.write('usage: outage-only [--repetitions N] [--prefix P] [--logs DIR] [--debug] KEEPALIVE/DEADTIME@BAUD[/DAD] ...\n');
+    return 2;
+  }
+  const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
+  if (blocked) {
+    process.stderr.write(`outage-only: ${blocked}\n`);
+    return 2;
+  }
+  for (const c of cases) {
+    const pair = await BenchPair.create({ system: values.debug ? debugTwinbeat : twinbeat, timing: c.timing, baud: c.baud, ...(values.prefix ? { prefix: values.prefix } : {}) });
+    try {
+      const run = await measureOutages(pair, repetitions);
+      const s = spread(run.outagesMs);
+      const overhead = s ? Math.round((s.median - c.timing.deadtimeMs) * 10) / 10 : null;
+      process.stdout.write(`${c.text} (tb_dad_timeout ${c.timing.dadTimeoutMs} ms): outages ${run.outagesMs.join(', ')} ms; median ${s?.median ?? '-'} ms; median − deadtime ${overhead ?? '-'} ms${run.failures.length ? `; failures: ${run.failures.join('; ')}` : ''}\n`);
+    } finally {
+      if (values.logs) {
+        mkdirSync(values.logs, { recursive: true });
+        for (const node of ['alpha', 'bravo'] as const) writeFileSync(join(values.logs, `${c.text.replaceAll('/', '_')}-${node}.log`), pair.lab.daemonLog(node));
+      }
+      await pair.destroy();
+    }
+  }
+  return 0;
+}
+
+process.exitCode = await main();
