@@ -4,6 +4,7 @@
 // Outcome). Nothing here may import node:*, src/daemon, src/transport, src/resources or src/config.
 
 import type { Message } from '../protocol/message.js';
+import type { GroupCommand, Placement } from './placements.js';
 
 export type AutoFailback = 'on' | 'off' | 'legacy';
 
@@ -66,6 +67,8 @@ export type Event =
   /** Result of probing the ping nodes (PingProbe effect). */
   | { type: 'ping-result'; now: number; reachable: number; total: number }
   | { type: 'command'; now: number; command: Command }
+  /** An operator command about one group: move, per-group standby, clear (placements.ts). */
+  | { type: 'group-command'; now: number; command: GroupCommand }
   /** A valid new configuration; applied without a role change. */
   | { type: 'config'; now: number; config: CoreConfig };
 
@@ -111,6 +114,8 @@ export interface PersistedState {
   generation: number;
   standby: boolean;
   role: string;
+  /** Operator moves made on this node (placements.ts), kept until cleared. */
+  placements: Placement[];
 }
 
 export type Effect =
