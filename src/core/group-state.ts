@@ -75,22 +75,19 @@ export function newGroupRuntime(group: CoreGroup): GroupRuntime {
 }
 
 /** `wireBit` is the group's bit in both nodes' claims (claims.ts wireOrder). */
-export function groupStatus(g: GroupRuntime, index: number, wireBit: number, content: SentContent, claims: Claims | undefined, names: { self: string; peer: string }, placement: Placement | null): GroupStatus {
+export function groupStatus(g: GroupRuntime, index: number, wireBit: number, content: SentContent, claims: Claims | undefined, placement: Placement | null): GroupStatus {
   const pending: GroupStatus['pendingHandover'] =
     g.phase === 'stopped' && g.wants && !g.op ? 'awaiting-grant' : g.phase !== 'stopped' && g.desired !== 'self' && g.phase !== 'stop-failed' ? 'releasing' : null;
-  const peerHolds = claims ? has(claims.holds, wireBit) : null;
-  const selfHolds = g.phase !== 'stopped';
   return {
     index,
     key: g.group.key,
-    sitsOn: selfHolds && peerHolds ? [names.self, names.peer] : selfHolds ? [names.self] : peerHolds ? [names.peer] : [],
     placement,
     owner: g.group.owner,
     desired: g.desired,
     phase: g.phase,
     selfHolds: has(content.holds, wireBit),
     selfWants: has(content.wants, wireBit),
-    peerHolds,
+    peerHolds: claims ? has(claims.holds, wireBit) : null,
     peerWants: claims ? has(claims.wants, wireBit) : null,
     pendingHandover: pending,
     failedHere: g.failedHere,

@@ -245,7 +245,7 @@ export class FailoverMachine {
         mediumUp: l.mediumUp,
         mediumReason: l.mediumReason,
       })),
-      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims, { self: this.config.self, peer: this.config.peer }, this.placements.get(g.group.key))),
+      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims, this.placements.get(g.group.key))),
       takeoverGate: this.gate.state,
       configDigestMatch: this.peer.digestMatch,
       takeoverDemandPending: this.demand !== null,

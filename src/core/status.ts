@@ -26,8 +26,6 @@ export interface GroupStatus {
   owner: string;
   /** Where this node thinks the group should be. */
   desired: Holder;
-  /** The nodes that may be running it (ours from our phase, the peer's from its last claims). */
-  sitsOn: string[];
   /** The operator move made on THIS node, kept until cleared (the peer's shows in its own status). */
   placement: Placement | null;
   phase: GroupPhase;

@@ -16,6 +16,7 @@
 // reference between the two machines.
 
 import { FailoverMachine } from '../../src/core/machine.js';
+import type { Placement } from '../../src/core/placements.js';
 import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event, HookKind, Outcome, ResourceAction } from '../../src/core/types.js';
 import type { Message } from '../../src/protocol/message.js';
 import { EventQueue } from './event-queue.js';
@@ -137,6 +138,8 @@ export class SimNode {
   paused = false;
   generation = 0;
   standby = false;
+  /** Operator moves as last persisted (src/core/placements.ts). */
+  placements: Placement[] = [];
   machine: FailoverMachine | null = null;
   /** Bumped at every kill/boot/stop so completions of a previous life are dropped. */
   incarnation = 0;
@@ -319,7 +322,7 @@ export class World {
     node.pauses = [];
     node.hookHungUntil = -Infinity;
     if (node.orphaned) this.reclaim(node);
-    node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, now: this.now });
+    node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, placements: node.placements, now: this.now });
     this.record(name, `boot generation=${node.generation}${node.standby ? ' standby' : ''}`);
     this.scheduleTick(node, node.incarnation, 0);
   }
@@ -332,6 +335,7 @@ export class World {
     const node = this.nodes[name];
     node.generation = 0;
     node.standby = false;
+    node.placements = [];
     this.record(name, 'state file lost');
   }
 
@@ -451,6 +455,7 @@ export class World {
         return;
       case 'persist': {
         node.standby = effect.state.standby;
+        node.placements = effect.state.placements;
         const renumbered = effect.state.generation !== node.generation ? ` generation=${effect.state.generation}` : '';
         node.generation = effect.state.generation;
         return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}${renumbered}`);
