@@ -541,7 +541,9 @@ export class FailoverMachine {
       }
     } else this.placements.clear(group);
     this.lastCommand = { command: name, group, accepted: true, reason: check.message, at: this.now };
-    this.log('info', command.kind === 'clear' ? 'command-move-clear' : `command-${name === 'standby' ? 'group-standby' : 'move'}`, check.message, { command: name, group });
+    const clear = command.kind === 'clear';
+    const standby = command.kind === 'standby';
+    this.log('info', clear ? 'command-move-clear' : standby ? 'command-group-standby' : 'command-move', check.message, { command: name, group });
   }
 
   /** Moves that name a group or node no longer configured are forgotten (said once, at load or reload). */
@@ -562,6 +564,7 @@ export class FailoverMachine {
       selfEligible,
       peerAlive,
       peerUnavailable: peerAlive && this.peer.unavailable(),
+      peerDeaf: peerAlive && this.peer.deaf,
       yieldingToPeer: this.deferring === 'peer-takeover',
       selfHolds,
       peer: bits,

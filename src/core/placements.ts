@@ -16,8 +16,8 @@
 //                   While we do not hold it we decline it (plain grant) like a node in standby.
 //
 // Rules, both nodes evaluating them on their own records and the peer's claims (placedHolder):
-// * a move is honoured only while the peer is alive, available (not standby or stopping) and we
-//   are eligible; otherwise the ordinary rules apply (availability first: a dead peer's groups
+// * a move is honoured only while the peer is alive, available (not standby or stopping), hears
+//   us (not deaf: it would keep what it holds whatever we say) and we are eligible; otherwise the ordinary rules apply (availability first: a dead peer's groups
 //   are taken whatever a move says). The record stays and applies again once both can.
 // * both nodes moved G "here" at once: the node whose name sorts first keeps it (as for takeover).
 // * both moved G "away" at once, or the target cannot take G (failed there): the peer keeps
@@ -63,6 +63,8 @@ export interface PlacementInput {
   selfEligible: boolean;
   peerAlive: boolean;
   peerUnavailable: boolean;
+  /** The peer cannot hear us (one-way failure): it will keep what it holds, so the ordinary rules yield to it. */
+  peerDeaf: boolean;
   /** We yield to the peer's takeover: our "here" moves wait. */
   yieldingToPeer: boolean;
   selfHolds: boolean;
@@ -97,7 +99,7 @@ export function claimBits(claims: { holds: number; wants: number; grants: number
  */
 export function placedHolder(input: PlacementInput): PlacementDecision | null {
   const d = (holder: Holder, reason: string, announce: PlacementDecision['announce'] = null): PlacementDecision => ({ holder, reason, announce });
-  if (!input.peerAlive || input.peerUnavailable || !input.selfEligible) return null;
+  if (!input.peerAlive || input.peerUnavailable || input.peerDeaf || !input.selfEligible) return null;
   const { peer } = input;
   if (input.target === 'self' && !input.yieldingToPeer) {
     if (peerDemands(peer) && !input.winsTie) return d('peer', 'moved here by our operator, but the peer\'s operator moved it there at the same time: the peer wins by name order');

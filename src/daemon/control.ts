@@ -81,7 +81,6 @@ export function parseRequest(line: string): ControlRequest | string {
     if (node !== undefined) request.node = node as string;
     if (clear === true) request.clear = true;
   }
-  if (request.cmd === 'move' && request.group === undefined) return 'move needs a group';
   return request;
 }
 
