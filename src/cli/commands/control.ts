@@ -50,10 +50,7 @@ function simpleCommand(name: 'standby' | 'online' | 'takeover' | 'reload', summa
   };
 }
 
-export const standbyCommand = simpleCommand(
-  'standby',
-  'give every resource group (or one GROUP) to the peer and stay standby (persists across restarts)',
-  `usage: twinbeat standby [GROUP]
+const STANDBY_HELP = `usage: twinbeat standby [GROUP | --local | --foreign]
 
 Puts this node in standby: it releases every resource group it holds (stopping resources in
 reverse order) so the peer can take them, and wants none until \`twinbeat online\` or
@@ -62,10 +59,46 @@ Refused while the peer is dead, in standby or stopping (nobody could take the gr
 peer dies or stops later, standby is cancelled and this node takes over: availability first.
 The command returns once the daemon accepted the request; follow progress with \`twinbeat status\`.
 With GROUP, only that group: the same as \`twinbeat move GROUP PEER\` (Heartbeat's hb_standby for
-one group); \`twinbeat online GROUP\` or \`twinbeat move GROUP --clear\` ends it.
-Exit status: 0 accepted, 1 refused, 3 daemon not running.`,
-  true,
-);
+one group); \`twinbeat online GROUP\` or \`twinbeat move GROUP --clear\` ends it. --local puts
+every group this node is the preferred node of in standby that way, --foreign every group the
+peer is the preferred node of (Heartbeat's \`hb_standby local\` and \`hb_standby foreign\`).
+Exit status: 0 accepted, 1 refused, 3 daemon not running.`;
+
+/** The groups whose preferred node is (`local`) or is not (`foreign`) this node, from the daemon's status. */
+async function groupsOf(global: GlobalOptions, io: Io, set: 'local' | 'foreign'): Promise<string[] | number> {
+  const answer = await ask(global, 'status', io);
+  if (typeof answer === 'number') return answer;
+  const report = answer.data as { self?: { name?: unknown }; groups?: { key?: unknown; owner?: unknown }[] } | undefined;
+  const self = report?.self?.name;
+  return (report?.groups ?? []).filter((g) => typeof g.key === 'string' && (g.owner === self) === (set === 'local')).map((g) => g.key as string);
+}
+
+export const standbyCommand: CliCommand = {
+  name: 'standby',
+  summary: 'give every resource group (or one GROUP, --local, --foreign) to the peer and stay standby (persists across restarts)',
+  help: STANDBY_HELP,
+  async run(global, args, io) {
+    const parsed = parseCommandArgs(args, { flags: { '--local': 'local', '--foreign': 'foreign' }, maxPositionals: 1 }, io, 'standby', STANDBY_HELP);
+    if (typeof parsed === 'number') return parsed;
+    const set = parsed.flags.has('local') ? 'local' : parsed.flags.has('foreign') ? 'foreign' : null;
+    const group = parsed.positionals[0];
+    if ((set !== null && group !== undefined) || parsed.flags.size > 1) return usageError(io, 'standby', 'give one GROUP, --local or --foreign', STANDBY_HELP);
+    if (set === null) {
+      const answer = await ask(global, 'standby', io, group === undefined ? {} : { group });
+      return typeof answer === 'number' ? answer : print(global, io, answer);
+    }
+    const groups = await groupsOf(global, io, set);
+    if (typeof groups === 'number') return groups;
+    for (const key of groups) {
+      const answer = await ask(global, 'standby', io, { group: key });
+      if (typeof answer === 'number') return answer;
+      if (!global.json) io.out(`${answer.message ?? 'done'}\n`);
+    }
+    if (global.json) io.out(`${JSON.stringify({ ok: true, groups })}\n`);
+    else if (groups.length === 0) io.out(`no ${set} resource group: nothing to do\n`);
+    return ExitCode.ok;
+  },
+};
 
 export const onlineCommand = simpleCommand(
   'online',
