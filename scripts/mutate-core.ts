@@ -58,6 +58,9 @@ export const MUTATIONS: readonly Mutation[] = [
   { name: 'standby-never-cancelled', rule: "the death or stop of the peer cancels standby", find: 'cancelStandby(why) {', replace: 'cancelStandby(why) { return;' },
   { name: 'single-hook-lane', rule: 'notifications never sit in front of the fence (two hook lanes)', find: 'return this.lanes[hookLane(hook.hook)].enqueue(hook, nextOpId);', replace: 'return this.lanes.takeover.enqueue(hook, nextOpId);' },
   { name: 'accepted-without-ack', rule: 'our takeover demand is answered only by a status that acknowledges it', find: 'const answered = !this.ownTakeoverSeqPending && this.peer.acknowledges(this.ownTakeoverSeq);', replace: 'const answered = true;' },
+  // Per-group moves (issue 15, src/core/placements.ts):
+  { name: 'move-here-ignored', rule: 'a group moved to a node runs there once both are up and it is eligible', find: "if (input.target === 'self' && !input.yieldingToPeer) {", replace: 'if (false) {' },
+  { name: 'move-race-both-yield', rule: 'both operators moving a group to their own node at once: the node whose name sorts first gets it', find: 'if (peerDemands(peer) && !input.winsTie)', replace: 'if (peerDemands(peer))' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 
