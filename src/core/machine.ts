@@ -737,6 +737,7 @@ export class FailoverMachine {
   private computeDesired(g: GroupRuntime, index: number): { holder: Holder; why: string } {
     const peer = this.peer;
     const eligibility = this.eligible(g);
+    g.announce = null; // set again below when an operator move applies (placements.ts)
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       return g.phase !== 'stopped'
@@ -746,7 +747,7 @@ export class FailoverMachine {
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
     const placed = this.placedDecision(g, index, eligibility.ok, peerAlive);
-    g.announce = placed?.announce ?? null;
+    if (placed) g.announce = placed.announce;
     if (placed) return { holder: placed.holder, why: placed.reason };
     const decision = desiredHolder({
       selfIsOwner: g.group.owner === this.config.self,
