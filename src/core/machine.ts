@@ -80,7 +80,7 @@ import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
 import { LinkTracker, type LinkChange } from './links.js';
 import { PeerView, type PeerState } from './peer-view.js';
-import { checkGroupCommand, claimBits, formatAt, peerDeclines, placedHolder, Placements, type GroupCommand, type Placement } from './placements.js';
+import { checkGroupCommand, claimBits, peerDeclines, placedHolder, Placements, type GroupCommand, type Placement } from './placements.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { TakeoverGate, type GateAction, type GateSettings } from './takeover-gate.js';
@@ -573,7 +573,7 @@ export class FailoverMachine {
       deadtimeMs: this.config.deadtimeMs,
     });
     if (!placed || !record) return placed;
-    return { ...placed, reason: `${placed.reason} (${record.how === 'standby' ? 'standby' : 'move'} to ${record.node} at ${formatAt(record.at)})` };
+    return { ...placed, reason: `${placed.reason} (${record.how === 'standby' ? 'standby' : 'move'} to ${record.node}, recorded here: see the group's move)` };
   }
 
   private onConfig(config: CoreConfig): void {

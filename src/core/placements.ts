@@ -51,10 +51,7 @@ export interface GroupCommand {
 
 export const MAX_GROUP_NAME = 256;
 
-/** An operator's wall-clock time as ISO text; a time that is not one says so instead of throwing. */
-export function formatAt(at: number): string {
-  return Number.isFinite(at) && Math.abs(at) <= 8.64e15 ? new Date(at).toISOString() : 'an unknown time';
-}
+
 
 /** What placedHolder needs to know about one group. */
 export interface PlacementInput {

@@ -5,7 +5,6 @@
 import type { LinkStats } from '../transport/link.js';
 import type { CoreStatus, GroupStatus } from '../core/status.js';
 import { supportedDeadtimeMs } from '../transport/stats.js';
-import { formatAt } from '../core/placements.js';
 
 export const STATUS_REPORT_VERSION = 1;
 
@@ -102,6 +101,11 @@ export interface DaemonView {
   uptimeMs: number;
   configDir: string;
   stateFile: string;
+}
+
+/** An operator's wall-clock time as ISO text; a time that is not one says so instead of throwing. */
+export function formatAt(at: number): string {
+  return Number.isFinite(at) && Math.abs(at) <= 8.64e15 ? new Date(at).toISOString() : 'an unknown time';
 }
 
 export interface StatusReport {

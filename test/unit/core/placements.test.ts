@@ -2,7 +2,7 @@
 // our own move and the peer's claims, and which operator commands are refused and why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkGroupCommand, placedHolder, Placements, formatAt, type CommandContext, type PlacementInput } from '../../../src/core/placements.js';
+import { checkGroupCommand, placedHolder, Placements, type CommandContext, type PlacementInput } from '../../../src/core/placements.js';
 
 const none = { holds: false, wants: false, grants: false };
 const base: PlacementInput = { target: null, selfEligible: true, peerAlive: true, peerUnavailable: false, peerDeaf: false, yieldingToPeer: false, selfHolds: false, peer: none, refusedFor: null, winsTie: true, deadtimeMs: 10_000 };
@@ -80,8 +80,3 @@ test('group commands: accepted moves carry the resolved node; refusals name why'
   assert.equal(ok({ peerAlive: false }, { kind: 'clear', group: 'httpd', at: 0 }).ok, true, 'a clear is always possible');
 });
 
-test('formatAt never throws on a time that is not one', () => {
-  assert.equal(formatAt(0), '1970-01-01T00:00:00.000Z');
-  assert.equal(formatAt(Number.NaN), 'an unknown time');
-  assert.equal(formatAt(1e300), 'an unknown time');
-});

@@ -104,3 +104,10 @@ test('a state file with a broken moves line is refused naming the field', () => 
     assert.throws(() => parseState(text(bad), '/var/lib/twinbeat/state'), (err: Error) => err instanceof StateFileError && /\/var\/lib\/twinbeat\/state: moves: /.test(err.message), bad);
   }
 });
+
+test('status shows a move time as ISO text, and a time that is not one without throwing', async () => {
+  const { formatAt } = await import('../../../src/daemon/status-report.js');
+  assert.equal(formatAt(0), '1970-01-01T00:00:00.000Z');
+  assert.equal(formatAt(Number.NaN), 'an unknown time');
+  assert.equal(formatAt(1e300), 'an unknown time');
+});
