@@ -61,7 +61,7 @@ export const MUTATIONS: readonly Mutation[] = [
   // Issue 12's core holes (drift with other group sets, stale demands, deafness during a flap):
   { name: 'drift-freeze-off', rule: 'a peer listing other groups is not read by its claims (drifted())', find: "return this.peer.state === 'alive' && this.peer.groupsMatch === false;", replace: 'return false;' },
   { name: 'drift-keeps-split-brain-copy', rule: 'under drift a group we hold but do not own goes back to its owner once it holds groups', find: 'if (input.selfIsOwner || !input.peerHoldsAny || input.peerUnavailable)', replace: 'if (true)' },
-  { name: 'stale-demand-honoured', rule: 'a peer demand that had seen ours is a race decided by name, also after ours timed out', find: 'if (this.demand || raced)', replace: 'if (this.demand)' },
+  { name: 'stale-demand-honoured', rule: 'a peer demand that had seen ours is a race decided by name, also after ours timed out', find: 'if (this.demand || raced ||', replace: 'if (this.demand ||' },
   { name: 'deaf-from-silence', rule: "a peer-deaf verdict needs the peer's frames arriving since the status it should acknowledge", find: 'const evidence = this.deafNow || (heardSince !== null && reference !== undefined && heardSince <= reference.at);', replace: 'const evidence = true;' },
   { name: 'stale-ping-after-stall', rule: 'after a local stall an open gate resting on ping evidence older than deadtime probes again first', find: "if (this.state !== 'open' || !this.settings.pingNodesConfigured || now - this.reachableAt <= this.settings.deadtimeMs)", replace: 'if (true)' },
   // Issue 15 (uplink tracking):
@@ -73,6 +73,9 @@ export const MUTATIONS: readonly Mutation[] = [
   // pending probe older than two, a probe from before the last frame), so a start always finds a
   // newer probe; test/unit/core/dad-preprobe*.test.ts check both rules directly.
   { name: 'dad-probe-reply-ignored', rule: 'a probe that got a reply never lets a start skip duplicate-address detection', find: "return probe.result === 'free' &&", replace: 'return' },
+  // Per-group moves (issue 15, src/core/placements.ts):
+  { name: 'move-here-ignored', rule: 'a group moved to a node runs there once both are up and it is eligible', find: "if (input.target === 'self' && !input.yieldingToPeer) {", replace: 'if (false) {' },
+  { name: 'move-race-both-yield', rule: 'both operators moving a group to their own node at once: the node whose name sorts first gets it', find: 'if (peerDemands(peer) && !input.winsTie)', replace: 'if (peerDemands(peer))' },
   { name: 'monitor-failures-ignored', rule: 'a resource that keeps failing its monitor is restarted, then failed over', find: 'if (r.monitorFailures < monitor.failuresBeforeRestart)', replace: 'if (true)' },
 ];
 

@@ -14,16 +14,17 @@ _twinbeat() {
     esac
   done
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W "start stop status standby online takeover reload check keygen resource-test export -c --config --node --json -h --help -V --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "start stop status standby online takeover move reload check keygen resource-test export -c --config --node --json -h --help -V --version" -- "$cur"))
     return
   fi
   case $cmd in
     start) opts="-f --foreground" ;;
     stop) opts="--timeout" ;;
     status) opts="--check" ;;
-    standby) opts="" ;;
+    standby) opts="--local --foreign" ;;
     online) opts="" ;;
     takeover) opts="" ;;
+    move) opts="--clear" ;;
     reload) opts="" ;;
     check) opts="--strict" ;;
     keygen) opts="--force" ;;

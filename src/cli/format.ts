@@ -72,6 +72,7 @@ export function renderStatusHuman(r: StatusReport): string {
     const lastWord = g.peerHeldAtLastContact ? `${r.peer.name} held it when last heard and may still` : null;
     const extra = [g.pendingHandover, g.why, lastWord].filter((x) => x !== null && x !== '').join('; ');
     lines.push(`  ${g.key}: held by ${held}, here ${g.phase} (preferred: ${g.owner})${extra ? ` - ${extra}` : ''}`);
+    if (g.move !== null) lines.push(`    moved by operator here: ${g.move.how === 'standby' ? 'standby, ' : ''}to ${g.move.node} at ${g.move.at} (clear: twinbeat move ${g.key} --clear)`);
     if (g.noEligibleHolder !== null) lines.push(`    NO ELIGIBLE HOLDER: ${g.noEligibleHolder}`);
     for (const res of g.resources) {
       const monitor = res.monitorFailures > 0 || res.restarts > 0 ? ` (monitor failures ${res.monitorFailures}, restarts ${res.restarts})` : '';

@@ -7,6 +7,9 @@
 // a takeover demand ("operator ran `takeover` on me: please enter standby"). A normal node never
 // wants and grants the same group (grant means "the desired holder is you"), so the combination
 // is unambiguous; a plain grant is therefore `grants & ~wants`.
+// Per-group operator moves (placements.ts) use two more combinations: wants+grants on SOME bits
+// is a per-group demand ("my operator moved this group here"), and holds+grants without wants an
+// offer ("my operator moved it to you; I keep it running until you want it").
 
 export const bit = (index: number): number => (1 << index) >>> 0;
 

@@ -30,6 +30,8 @@ export const CORE_EVENTS: readonly string[] = [
   // operator commands (command-<name> when accepted)
   'command-refused', ...COMMANDS.map((c) => `command-${c}`), 'takeover-accepted', 'takeover-timeout', 'takeover-race-lost',
   'yield-to-peer-takeover', 'yield-ended', 'standby-cancelled',
+  // per-group moves (placements.ts)
+  'command-move', 'command-group-standby', 'command-move-clear', 'move-forgotten',
   // graceful stop
   'release-all', 'stopped',
 ];

@@ -7,6 +7,7 @@ import type { Holder } from './desired.js';
 import type { Plan } from './group-plan.js';
 import type { GroupPhase, GroupStatus, ResourceState } from './status.js';
 import type { CoreGroup } from './types.js';
+import type { Placement } from './placements.js';
 
 export interface ResourceRuntime {
   state: ResourceState;
@@ -38,6 +39,8 @@ export interface GroupRuntime {
   noHolder: { since: number | null; reported: string | null };
   desired: Holder;
   why: string;
+  /** How our claims state an operator move (placements.ts): a per-group demand, or an offer. */
+  announce: 'demand' | 'offer' | null;
 }
 
 /** What a status announces; compared with the last one sent to decide whether to send at once. */
@@ -67,16 +70,18 @@ export function newGroupRuntime(group: CoreGroup): GroupRuntime {
     noHolder: { since: null, reported: null },
     desired: 'none',
     why: '',
+    announce: null,
   };
 }
 
 /** `wireBit` is the group's bit in both nodes' claims (claims.ts wireOrder). */
-export function groupStatus(g: GroupRuntime, index: number, wireBit: number, content: SentContent, claims: Claims | undefined): GroupStatus {
+export function groupStatus(g: GroupRuntime, index: number, wireBit: number, content: SentContent, claims: Claims | undefined, placement: Placement | null): GroupStatus {
   const pending: GroupStatus['pendingHandover'] =
     g.phase === 'stopped' && g.wants && !g.op ? 'awaiting-grant' : g.phase !== 'stopped' && g.desired !== 'self' && g.phase !== 'stop-failed' ? 'releasing' : null;
   return {
     index,
     key: g.group.key,
+    placement,
     owner: g.group.owner,
     desired: g.desired,
     phase: g.phase,

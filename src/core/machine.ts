@@ -81,6 +81,7 @@ import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
 import { LinkTracker, type LinkChange } from './links.js';
 import { PeerView, type PeerState } from './peer-view.js';
+import { checkGroupCommand, claimBits, peerDeclines, placedHolder, Placements, type GroupCommand, type Placement } from './placements.js';
 import type { CoreStatus } from './status.js';
 import { groupStatus, newGroupRuntime, type GroupRuntime, type SentContent } from './group-state.js';
 import { racesOurDemand } from './takeover-race.js';
@@ -136,6 +137,7 @@ export class FailoverMachine {
   private lastSentAt = -Infinity;
   private lastSent: SentContent | null = null;
   private lastPersisted: PersistedState | null = null;
+  private persistedPlacements = 0;
   /** The peer remembers a generation of ours we cannot exceed: said once. */
   private generationExhaustedLogged = false;
   private demand: { since: number | null; startedAt: number } | null = null;
@@ -154,12 +156,15 @@ export class FailoverMachine {
   private peerStableNow = false;
   /** The peer died since it was last stable: its return ends the incident only once it is stable. */
   private inIncident = false;
+  /** Operator moves made on this node (placements.ts); persisted. */
+  private readonly placements: Placements;
 
-  constructor(config: CoreConfig, init: { generation: number; standby: boolean; now: number }) {
+  constructor(config: CoreConfig, init: { generation: number; standby: boolean; now: number; placements?: readonly Placement[] }) {
     this.config = config;
     this.generation = init.generation;
     this.standby = init.standby;
     this.now = init.now;
+    this.placements = new Placements(init.placements);
     this.peer = new PeerView(init.generation);
     this.ops = new GroupOps({
       now: () => this.now,
@@ -215,6 +220,9 @@ export class FailoverMachine {
       case 'command':
         this.onCommand(event.command);
         break;
+      case 'group-command':
+        this.onGroupCommand(event.command);
+        break;
       case 'config':
         this.onConfig(event.config);
         break;
@@ -267,7 +275,7 @@ export class FailoverMachine {
         mediumUp: l.mediumUp,
         mediumReason: l.mediumReason,
       })),
-      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims)),
+      groups: this.groups.map((g, i) => groupStatus(g, i, this.wireBits[i]!, content, latest?.claims, this.placements.get(g.group.key))),
       takeoverGate: this.gate.state,
       uplink: this.uplink.status(),
       configDigestMatch: this.peer.digestMatch,
@@ -325,6 +333,7 @@ export class FailoverMachine {
   private announceStart(): void {
     this.started = true;
     const standby = this.standby ? ' (in standby, as persisted)' : '';
+    this.prunePlacements();
     this.log('info', 'core-start', `generation ${this.generation}${standby}: waiting for ${this.config.peer} or initdead (${this.config.initdeadMs} ms)`, { generation: this.generation });
     if (this.config.autoFailback === 'legacy') {
       this.log('warn', 'auto-failback-legacy', 'auto_failback legacy is handled like auto_failback on (groups return to their owner); set on or off explicitly');
@@ -391,6 +400,7 @@ export class FailoverMachine {
     this.ownTakeoverSeq = 0;
     this.lastDemandSeq = 0;
     this.ownTakeoverSeqPending = this.demand !== null;
+    this.placements.renumbered();
     this.log('warn', 'generation-behind', `${this.config.peer} remembers generation ${remembered} of ours but we started as ${before} (state file lost or restored): continuing as generation ${this.generation}`, { from: before, to: this.generation });
     this.persistNow();
   }
@@ -429,7 +439,8 @@ export class FailoverMachine {
     if (this.peer.groupsMatch === false || !this.peer.demandsTakeover(this.groups.length)) return;
     if (!this.peer.acknowledges(this.ownTakeoverSeq)) return;
     const raced = racesOurDemand(message.ackGeneration, message.ackSeq, { generation: this.generation, firstSeq: this.ownTakeoverSeq, lastSeq: this.lastDemandSeq });
-    if (this.demand || raced) {
+    // A per-group move here (placements.ts) is a standing demand too: the same race.
+    if (this.demand || raced || this.groups.some((g) => g.announce === 'demand')) {
       if (this.winsTakeoverRace()) return;
       this.log('warn', 'takeover-race-lost', `${this.config.peer} demanded a takeover at the same time as we did: ${this.config.peer} wins by name order, yielding`);
     }
@@ -526,6 +537,7 @@ export class FailoverMachine {
     const uplink = this.uplink.operatorTakeover(this.now);
     if (uplink) this.log('info', 'uplink-cancelled', uplink.why);
     for (const g of this.groups) this.ops.clearFailedMark(g, 'operator takeover');
+    for (const p of this.placements.list()) if (p.node !== this.config.self) this.placements.clear(p.group);
     if (this.peer.state !== 'alive') {
       this.demand = null;
       return this.accept('takeover', `takeover: ${this.config.peer} is not alive: taking every group (the takeover gate still applies)`);
@@ -541,6 +553,72 @@ export class FailoverMachine {
     this.demand = null;
     this.lastCommand = { command: 'stop', accepted: true, reason: 'graceful stop', at: this.now };
     this.log('info', 'release-all', `graceful stop: releasing every group in reverse order`);
+  }
+
+  // ---------------------------------------------------------------- operator moves (placements.ts)
+
+  private onGroupCommand(command: GroupCommand): void {
+    const check = checkGroupCommand(command, {
+      self: this.config.self,
+      peer: this.config.peer,
+      groups: this.groups.map((g) => g.group.key),
+      peerAlive: this.peer.state === 'alive',
+      peerUnavailable: this.peer.unavailable(),
+      drifted: this.drifted(),
+      standby: this.standby,
+      leaving: this.leaving,
+      isolated: this.gate.isIsolated(),
+      holdsHere: (key) => this.groups.some((g) => g.group.key === key && g.phase !== 'stopped'),
+      peerHolds: (key) => this.peer.state === 'alive' && this.peer.holds(this.groups.findIndex((g) => g.group.key === key)),
+    });
+    const name = command.kind === 'standby' ? 'standby' : 'move';
+    const group = typeof command.group === 'string' ? command.group.slice(0, 256) : '';
+    if (!check.ok) {
+      this.lastCommand = { command: name, group, accepted: false, reason: check.reason, at: this.now };
+      this.log('warn', 'command-refused', `${name} ${command.kind === 'clear' ? '--clear ' : ''}refused: ${check.reason}`, { command: name });
+      return;
+    }
+    if (check.placement) {
+      this.placements.set(check.placement);
+      if (check.placement.node === this.config.self) {
+        const g = this.groups.find((x) => x.group.key === group);
+        if (g) this.ops.clearFailedMark(g, 'operator moved it here');
+      }
+    } else this.placements.clear(group);
+    this.lastCommand = { command: name, group, accepted: true, reason: check.message, at: this.now };
+    const clear = command.kind === 'clear';
+    const standby = command.kind === 'standby';
+    this.log('info', clear ? 'command-move-clear' : standby ? 'command-group-standby' : 'command-move', check.message, { command: name, group });
+  }
+
+  /** Moves that name a group or node no longer configured are forgotten (said once, at load or reload). */
+  private prunePlacements(): void {
+    for (const p of this.placements.prune(new Set(this.groups.map((g) => g.group.key)), [this.config.self, this.config.peer])) {
+      this.log('warn', 'move-forgotten', `move of ${p.group} to ${p.node} forgotten: the group or node is no longer configured`, { group: p.group });
+    }
+  }
+
+  private placedDecision(g: GroupRuntime, index: number, selfEligible: boolean, peerAlive: boolean): { holder: Holder; reason: string; announce: 'demand' | 'offer' | null } | null {
+    const record = this.placements.get(g.group.key);
+    const target = record === null ? null : record.node === this.config.self ? 'self' : 'peer';
+    const bits = claimBits(peerAlive ? this.peer.latest?.claims : undefined, this.wireBits[index]!);
+    const selfHolds = g.phase !== 'stopped';
+    const refusedFor = this.placements.refusedFor(g.group.key, peerAlive && target === 'peer' && !selfHolds, peerDeclines(bits), this.seq + 1, (seq) => this.peer.acknowledges(seq), this.now);
+    const placed = placedHolder({
+      target,
+      selfEligible,
+      peerAlive,
+      peerUnavailable: peerAlive && this.peer.unavailable(),
+      peerDeaf: peerAlive && this.peer.deaf,
+      yieldingToPeer: this.deferring === 'peer-takeover',
+      selfHolds,
+      peer: bits,
+      refusedFor,
+      winsTie: this.winsTakeoverRace(),
+      deadtimeMs: this.config.deadtimeMs,
+    });
+    if (!placed || !record) return placed;
+    return { ...placed, reason: `${placed.reason} (${record.how === 'standby' ? 'standby' : 'move'} to ${record.node}, recorded here: see the group's move)` };
   }
 
   private onConfig(config: CoreConfig): void {
@@ -559,6 +637,7 @@ export class FailoverMachine {
     }
     this.config = config;
     this.groups = kept;
+    this.prunePlacements();
     this.useWireOrder();
     this.links.reconfigure(config.links, this.now, this.timing(config));
     this.stall.reconfigure(config.keepaliveMs);
@@ -723,6 +802,7 @@ export class FailoverMachine {
   private computeDesired(g: GroupRuntime, index: number): { holder: Holder; why: string } {
     const peer = this.peer;
     const eligibility = this.eligible(g);
+    g.announce = null; // set again below when an operator move applies (placements.ts)
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
@@ -730,6 +810,9 @@ export class FailoverMachine {
     }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
+    const placed = this.placedDecision(g, index, eligibility.ok, peerAlive);
+    if (placed) g.announce = placed.announce;
+    if (placed) return { holder: placed.holder, why: placed.reason };
     const decision = desiredHolder({
       selfIsOwner: g.group.owner === this.config.self,
       selfEligible: eligibility.ok,
@@ -903,8 +986,10 @@ export class FailoverMachine {
     this.groups.forEach((g, i) => {
       const wire = bit(this.wireBits[i]!);
       if (g.phase !== 'stopped') holds |= wire;
-      if (g.wants) wants |= wire;
+      if (g.announce === 'offer') grants |= wire; // held, kept running, offered: see placements.ts
+      else if (g.wants) wants |= wire;
       else if (g.phase === 'stopped' && this.commUp) grants |= wire;
+      if (g.announce === 'demand') grants |= wire;
     });
     if (this.demand) {
       wants = allGroups(this.groups.length);
@@ -959,15 +1044,16 @@ export class FailoverMachine {
     // Roles in transition are not worth a write; a standby change is, at once: a standby command,
     // or its cancellation when the peer died, must survive a crash in the middle of the moves.
     // So is a new generation (catchUpGeneration persists it itself, before sending).
-    const unchanged = last !== null && last.standby === this.standby && last.generation === this.generation;
+    const unchanged = last !== null && last.standby === this.standby && last.generation === this.generation && this.persistedPlacements === this.placements.version;
     if (role === 'transition' && unchanged) return;
     if (unchanged && last.role === role) return;
     this.persistNow();
   }
 
   private persistNow(): void {
-    const state: PersistedState = { generation: this.generation, standby: this.standby, role: this.role() };
+    const state: PersistedState = { generation: this.generation, standby: this.standby, role: this.role(), placements: this.placements.list() };
     this.lastPersisted = state;
+    this.persistedPlacements = this.placements.version;
     this.out.push({ type: 'persist', state });
   }
 

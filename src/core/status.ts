@@ -6,6 +6,7 @@ import type { Holder } from './desired.js';
 import type { LinkState } from './links.js';
 import type { Command } from './types.js';
 import type { UplinkStatus } from './uplink.js';
+import type { Placement } from './placements.js';
 
 export type GroupPhase = 'stopped' | 'starting' | 'running' | 'stopping' | 'stop-failed';
 
@@ -26,6 +27,8 @@ export interface GroupStatus {
   owner: string;
   /** Where this node thinks the group should be. */
   desired: Holder;
+  /** The operator move made on THIS node, kept until cleared (the peer's shows in its own status). */
+  placement: Placement | null;
   phase: GroupPhase;
   /** Claims as last announced by this node, and as last reported by the peer. */
   selfHolds: boolean;
@@ -97,5 +100,5 @@ export interface CoreStatus {
   takeoverDemandPending: boolean;
   /** Running hooks (at most one per lane, takeover lane first) and those waiting. */
   hooks: { running: string[]; queued: string[] };
-  lastCommand: { command: Command; accepted: boolean; reason: string; at: number } | null;
+  lastCommand: { command: Command | 'move'; group?: string; accepted: boolean; reason: string; at: number } | null;
 }

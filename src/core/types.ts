@@ -5,6 +5,7 @@
 
 import type { Message } from '../protocol/message.js';
 import type { UplinkSettings } from './uplink.js';
+import type { GroupCommand, Placement } from './placements.js';
 
 export type AutoFailback = 'on' | 'off' | 'legacy';
 
@@ -84,6 +85,8 @@ export type Event =
   /** Result of a DadProbe effect: `free` when no address of the group got a reply. */
   | { type: 'dad-result'; now: number; opId: number; free: boolean }
   | { type: 'command'; now: number; command: Command }
+  /** An operator command about one group: move, per-group standby, clear (placements.ts). */
+  | { type: 'group-command'; now: number; command: GroupCommand }
   /** A valid new configuration; applied without a role change. */
   | { type: 'config'; now: number; config: CoreConfig };
 
@@ -130,6 +133,8 @@ export interface PersistedState {
   generation: number;
   standby: boolean;
   role: string;
+  /** Operator moves made on this node (placements.ts), kept until cleared. */
+  placements: Placement[];
 }
 
 export type Effect =

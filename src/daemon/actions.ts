@@ -212,7 +212,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
 
     async persist(state) {
       // The generation comes from the core: it changes when the peer remembers a higher one.
-      await saveState(deps.stateFile, { generation: state.generation, role: state.role, standby: state.standby });
+      await saveState(deps.stateFile, { generation: state.generation, role: state.role, standby: state.standby, moves: state.placements });
     },
   };
 }

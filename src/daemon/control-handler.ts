@@ -1,5 +1,5 @@
 // What the running daemon does for an operator: answer `status`, `reload` the configuration,
-// and pass `standby`/`takeover`/`stop` to the core. The control socket (control.ts) and the
+// and pass `standby`/`takeover`/`stop` and the per-group `move`/`standby GROUP`/`online GROUP` to the core. The control socket (control.ts) and the
 // signals (signals.ts) both act through the DaemonControl made here. Touches nothing itself:
 // the configuration is read through loadConfig, everything else goes through the loop and codec
 // it is given.
@@ -16,6 +16,7 @@ import type { ControlRequest, ControlResponse } from './control.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
 import { coreConfigFrom } from './core-config.js';
 import { packageVersion } from './version.js';
+import type { GroupCommand } from '../core/placements.js';
 
 export interface DaemonControlDeps {
   configDir: string;
@@ -91,6 +92,16 @@ export function createDaemonControl(deps: DaemonControlDeps): DaemonControl {
     return { ok: true, message: `${name} accepted${last?.reason ? `: ${last.reason}` : ''}` };
   };
 
+  /** A per-group command (move, standby GROUP, online GROUP): the core checks and answers. */
+  const groupCommand = async (request: ControlRequest & { group: string }): Promise<ControlResponse> => {
+    const kind = request.cmd === 'standby' ? 'standby' : request.cmd === 'online' || request.clear ? 'clear' : 'move';
+    const command: GroupCommand = { kind, group: request.group, at: Date.now(), ...(request.node !== undefined ? { node: request.node } : {}) };
+    await loop.dispatch({ type: 'group-command', now: clock.now(), command });
+    const last = loop.status().lastCommand;
+    if (last === null || last.group !== request.group.slice(0, 256)) return { ok: false, error: 'the daemon did not answer the command' };
+    return last.accepted ? { ok: true, message: last.reason } : { ok: false, error: last.reason };
+  };
+
   const statusReport = (): StatusReport =>
     buildStatusReport(
       loop.status(),
@@ -115,6 +126,12 @@ export function createDaemonControl(deps: DaemonControlDeps): DaemonControl {
           return { ok: true, data: statusReport() };
         case 'reload':
           return reload();
+        case 'move':
+        case 'standby':
+        case 'online':
+          if (request.group !== undefined) return groupCommand({ ...request, group: request.group });
+          if (request.cmd === 'move') return { ok: false, error: 'move needs a group' };
+          return command(request.cmd);
         default:
           return command(request.cmd);
       }

@@ -7,12 +7,22 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { chmodSync, chownSync, unlinkSync, readFileSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { guardConnections, type ConnectionLimits } from './connection-limits.js';
+import { MAX_GROUP_NAME, validGroupName } from '../core/placements.js';
 
-export type ControlCommand = 'status' | 'standby' | 'online' | 'takeover' | 'reload' | 'stop';
-export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'online', 'takeover', 'reload', 'stop'];
+export type ControlCommand = 'status' | 'standby' | 'online' | 'takeover' | 'reload' | 'stop' | 'move';
+export const CONTROL_COMMANDS: readonly ControlCommand[] = ['status', 'standby', 'online', 'takeover', 'reload', 'stop', 'move'];
+
+/** Commands that may name one resource group (per-group moves, src/core/placements.ts). */
+const GROUP_COMMANDS: readonly ControlCommand[] = ['standby', 'online', 'move'];
 
 export interface ControlRequest {
   cmd: ControlCommand;
+  /** standby/online/move: one resource group (its key, as status lists it). Required for move. */
+  group?: string;
+  /** move: the node to move it to (default: the node that does not run it now). */
+  node?: string;
+  /** move: forget the group's move instead (like `crm resource clear`). */
+  clear?: boolean;
 }
 
 export interface ControlAccepted {
@@ -58,7 +68,20 @@ export function parseRequest(line: string): ControlRequest | string {
   if (typeof cmd !== 'string' || !(CONTROL_COMMANDS as readonly string[]).includes(cmd)) {
     return `unknown command ${JSON.stringify(cmd)}; expected one of ${CONTROL_COMMANDS.join(', ')}`;
   }
-  return { cmd: cmd as ControlCommand };
+  const { group, node, clear } = value as { group?: unknown; node?: unknown; clear?: unknown };
+  const request: ControlRequest = { cmd: cmd as ControlCommand };
+  if (group !== undefined || node !== undefined || clear !== undefined) {
+    if (!GROUP_COMMANDS.includes(request.cmd)) return `${cmd} takes no group, node or clear`;
+    // Names go into logs and status: printable ASCII only, bounded (a newline or a control
+    // character could forge log lines; the core checks the name against haresources).
+    if (group !== undefined && !validGroupName(group)) return `group must be a resource group name (printable, 1-${MAX_GROUP_NAME} characters)`;
+    if (node !== undefined && (request.cmd !== 'move' || !validGroupName(node))) return 'node must be a node name, and only with move';
+    if (clear !== undefined && (request.cmd !== 'move' || typeof clear !== 'boolean' || node !== undefined)) return 'clear must be true or false, only with move and without node';
+    if (group !== undefined) request.group = group;
+    if (node !== undefined) request.node = node as string;
+    if (clear === true) request.clear = true;
+  }
+  return request;
 }
 
 /** The gid of a group name from /etc/group (Node has no getgrnam), or a numeric gid as given. */

@@ -138,7 +138,7 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     const links = wiring.createLinks(config.current, clock, log);
     const linkNames = links.map((l) => l.name);
     const codec = wiring.createCodec(config.current);
-    const machine = new FailoverMachine(coreConfigFrom(config.current, linkNames), { generation: state.generation, standby: state.standby, now: clock.now() });
+    const machine = new FailoverMachine(coreConfigFrom(config.current, linkNames), { generation: state.generation, standby: state.standby, placements: state.moves, now: clock.now() });
     // Metrics (tb_metrics_port) observe frames and script runs as they happen; off: no observers.
     const metrics: DaemonMetrics | null = ext.metricsPort > 0
       ? new DaemonMetrics({ report: () => control.statusReport(), coreEvents: () => loop.coreEvents() }, {

@@ -87,6 +87,12 @@ export interface GroupView {
    * declines it), after a deadtime of that; null otherwise. Logged as ERROR no-eligible-holder.
    */
   noEligibleHolder: string | null;
+  /**
+   * The operator move made on this node (`twinbeat move`, `twinbeat standby GROUP`), kept until
+   * cleared: where to, how, and when (ISO time); null when none. A move made on the peer shows
+   * in the peer's status (here only in `why`).
+   */
+  move: { node: string; how: string; at: string } | null;
   resources: { id: string; state: string; monitorFailures: number; restarts: number }[];
 }
 
@@ -98,6 +104,11 @@ export interface DaemonView {
   stateFile: string;
 }
 
+/** An operator's wall-clock time as ISO text; a time that is not one says so instead of throwing. */
+export function formatAt(at: number): string {
+  return Number.isFinite(at) && Math.abs(at) <= 8.64e15 ? new Date(at).toISOString() : 'an unknown time';
+}
+
 export interface StatusReport {
   version: typeof STATUS_REPORT_VERSION;
   daemon: DaemonView;
@@ -107,7 +118,7 @@ export interface StatusReport {
   takeoverGate: string;
   /** Uplink tracking (ipfail): absent when the core reports none (hand-made snapshots). */
   uplink?: UplinkView;
-  lastCommand: { command: string; accepted: boolean; reason: string; ageMs: number } | null;
+  lastCommand: { command: string; group?: string; accepted: boolean; reason: string; ageMs: number } | null;
   links: LinkView[];
   groups: GroupView[];
   /** Sum of every link's drops by reason. */
@@ -191,7 +202,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
     lastCommand:
       core.lastCommand === null
         ? null
-        : { command: core.lastCommand.command, accepted: core.lastCommand.accepted, reason: core.lastCommand.reason, ageMs: Math.max(0, Math.round(core.now - core.lastCommand.at)) },
+        : { command: core.lastCommand.command, ...(core.lastCommand.group !== undefined ? { group: core.lastCommand.group } : {}), accepted: core.lastCommand.accepted, reason: core.lastCommand.reason, ageMs: Math.max(0, Math.round(core.now - core.lastCommand.at)) },
     links: linkViews,
     groups: core.groups.map((g) => ({
       index: g.index,
@@ -205,6 +216,7 @@ export function buildStatusReport(core: CoreStatus, links: readonly LinkFacts[],
       why: g.why,
       failedHere: g.failedHere,
       noEligibleHolder: g.noEligibleHolder,
+      move: g.placement === null ? null : { node: g.placement.node, how: g.placement.how, at: formatAt(g.placement.at) },
       resources: g.resources.map((r) => ({ id: r.id, state: r.state, monitorFailures: r.monitorFailures, restarts: r.restarts })),
     })),
     drops: sumDrops(linkViews.map((l) => l.drops)),

@@ -107,14 +107,22 @@
 //                         or another group set (even seeds: an extra group owned by a or b).
 //   notify (hole 7)       property notify-delay.
 //   flap (hole 10)        properties flap-damping and flap-owner.
+//   moves (issue 15)      fault: per-group move/standby/clear commands (also on both nodes at
+//                         once); property move-honoured: after the final calm, a group that the
+//                         operators moved (one move, or moves that agree on the node) runs on
+//                         that node when both are up and it is eligible there (not in standby,
+//                         not failed there, not isolated, not yielding to the peer's takeover,
+//                         no takeover demand pending on the other); both nodes moving it "here"
+//                         at once: on a, first by name. Moves both "away" are checked only by
+//                         `settled` (exactly one holder: the one that had it keeps it).
 
 import { LINK_DELAY_MS, LINKS, NODES, PING_MS, World, type NodeName, type SimNode, type WorldOptions } from './world.js';
 import { MessageType, sameGroups } from '../../src/protocol/message.js';
 import { hookLane, type HookKind } from '../../src/core/types.js';
 import type { CoreStatus, GroupStatus } from '../../src/core/status.js';
 
-export type Hole = 'standby' | 'generation' | 'drift' | 'notify' | 'flap';
-export const HOLES: readonly Hole[] = ['standby', 'generation', 'drift', 'notify', 'flap'];
+export type Hole = 'standby' | 'generation' | 'drift' | 'notify' | 'flap' | 'moves';
+export const HOLES: readonly Hole[] = ['standby', 'generation', 'drift', 'notify', 'flap', 'moves'];
 
 /** SOAK_HOLES: unset, `1` or `all` = every hole (the default soak); `none` or `0` = none; else a comma list. */
 export function parseHoles(value: string | undefined): ReadonlySet<Hole> {
@@ -807,6 +815,7 @@ export class Properties {
     this.checked.settled += 1;
     this.checkExactlyOne('settled', 'settled after 30 s of calm', this.holes.has('standby'));
     if (w.options.notify) for (const n of NODES) this.checkToldState(w.nodes[n]);
+    if (this.holes.has('moves')) this.checkMovesHonoured();
   }
 
   // ------------------------------------------------------------ notify-order
@@ -849,6 +858,28 @@ export class Properties {
     const nodeState = states.includes('FAULT') ? 'FAULT' : states.includes('MASTER') ? 'MASTER' : 'BACKUP';
     const said = told.get(`node:${node.name}`);
     if (said !== nodeState) this.fail('notify-order', `after the calm ${node.name} last told itself ${said ?? 'nothing'}, but it is ${nodeState}`);
+  }
+
+  /** move-honoured: see the header (issue 15, per-group moves). */
+  private checkMovesHonoured(): void {
+    const w = this.world;
+    const statuses = NODES.map((n) => w.nodes[n].machine!.status());
+    if (statuses.some((s) => s.groups.some((g) => g.stopFailed) || s.peer.state !== 'alive' || s.configDigestMatch === false)) return;
+    for (const group of w.nodes.a.config.groups) {
+      const moves = NODES.map((n, i) => ({ by: n, to: this.groupStatus(statuses[i]!, group.key).placement?.node ?? null })).filter((m) => m.to !== null);
+      if (moves.length === 0) continue;
+      const agree = moves.every((m) => m.to === moves[0]!.to);
+      const bothHere = moves.length === 2 && moves.every((m) => m.to === m.by);
+      if (!agree && !bothHere) continue;
+      const target = (agree ? moves[0]!.to : 'a') as NodeName;
+      const t = statuses[NODES.indexOf(target)]!;
+      const other = statuses[NODES.indexOf(target === 'a' ? 'b' : 'a')]!;
+      if (t.self.standby || t.self.leaving || other.self.leaving || t.takeoverGate === 'isolated' || this.groupStatus(t, group.key).failedHere) continue;
+      if (t.self.deferringToPeer === 'peer-takeover' || other.takeoverDemandPending || t.takeoverDemandPending) continue;
+      for (const r of group.resources) {
+        if (!w.nodes[target].running(r.id)) this.fail('move-honoured', `settled after 30 s of calm: ${group.key} was moved to ${target} (${moves.map((m) => `by ${m.by} to ${m.to}`).join(', ')}) and ${target} can run it, but ${r.id} does not run there`);
+      }
+    }
   }
 
   /**

@@ -45,6 +45,8 @@ export class Soak {
   readonly world: World;
   readonly props: Properties;
   private readonly plan: Rng;
+  /** Per-group moves draw from their own stream, so the other faults' schedules stay the same. */
+  private readonly moveRng: Rng;
   private readonly holes: ReadonlySet<Hole>;
   /** The final calm has begun: scheduled faults (flapping, delayed commands) stop. */
   private calm = false;
@@ -62,6 +64,7 @@ export class Soak {
     this.holes = options.holes ?? new Set(HOLES);
     this.plan = mulberry32(seed ^ 0x5bd1e995);
     this.extra = mulberry32(seed ^ 0x13d0da0);
+    this.moveRng = mulberry32(seed ^ 0x3c6ef372);
     const worldOptions: Partial<WorldOptions> = {
       seed,
       transcript: options.transcript ?? false,
@@ -288,7 +291,24 @@ export class Soak {
   private commands(): string {
     const rng = this.plan;
     const targets: NodeName[] = rng() < 0.3 ? [...NODES] : [this.node()];
-    return targets.map((n) => this.operatorCommand(n, pick(rng, ['standby', 'takeover', 'takeover', 'stop'] as const))).join(', ');
+    return targets
+      .map((n) => {
+        const command = pick(rng, ['standby', 'takeover', 'takeover', 'stop'] as const);
+        return this.holes.has('moves') && this.moveRng() < 0.4 ? this.groupCommand(n) : this.operatorCommand(n, command);
+      })
+      .join(', ');
+  }
+
+  /** A per-group move, standby or clear (issue 15) on a random group, to a random node or none. */
+  private groupCommand(node: NodeName): string {
+    const w = this.world;
+    const rng = this.moveRng;
+    const group = pick(rng, w.nodes[node].config.groups.map((g) => g.key));
+    const kind = pick(rng, ['move', 'move', 'move', 'standby', 'clear'] as const);
+    const to = kind === 'move' && rng() < 0.7 ? pick(rng, NODES) : undefined;
+    w.deliver(w.nodes[node], { type: 'group-command', now: w.now, command: { kind, group, at: 1_790_000_000_000 + w.now, ...(to !== undefined ? { node: to } : {}) } });
+    this.props.commanded(node, `group-${kind}`, false);
+    return `cmd ${node} ${kind} ${group}${to !== undefined ? ` ${to}` : ''}`;
   }
 
   /**

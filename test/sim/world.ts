@@ -19,6 +19,7 @@
 // reference between the two machines.
 
 import { FailoverMachine } from '../../src/core/machine.js';
+import type { Placement } from '../../src/core/placements.js';
 import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event, HookKind, Outcome, ResourceAction } from '../../src/core/types.js';
 import type { Message } from '../../src/protocol/message.js';
 import { EventQueue } from './event-queue.js';
@@ -172,6 +173,8 @@ export class SimNode {
   paused = false;
   generation = 0;
   standby = false;
+  /** Operator moves as last persisted (src/core/placements.ts). */
+  placements: Placement[] = [];
   machine: FailoverMachine | null = null;
   /** Bumped at every kill/boot/stop so completions of a previous life are dropped. */
   incarnation = 0;
@@ -360,7 +363,7 @@ export class World {
     node.dadProbes = new Map();
     node.hookHungUntil = -Infinity;
     if (node.orphaned) this.reclaim(node);
-    node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, now: this.now });
+    node.machine = new FailoverMachine(node.config, { generation: node.generation, standby: node.standby, placements: node.placements, now: this.now });
     this.record(name, `boot generation=${node.generation}${node.standby ? ' standby' : ''}`);
     this.scheduleTick(node, node.incarnation, 0);
   }
@@ -373,6 +376,7 @@ export class World {
     const node = this.nodes[name];
     node.generation = 0;
     node.standby = false;
+    node.placements = [];
     this.record(name, 'state file lost');
   }
 
@@ -494,6 +498,7 @@ export class World {
         return;
       case 'persist': {
         node.standby = effect.state.standby;
+        node.placements = effect.state.placements;
         const renumbered = effect.state.generation !== node.generation ? ` generation=${effect.state.generation}` : '';
         node.generation = effect.state.generation;
         return this.record(node.name, `persist standby=${effect.state.standby} role=${effect.state.role}${renumbered}`);

@@ -3,7 +3,7 @@ import type { CliCommand } from '../command.js';
 import type { Wiring } from '../../daemon/main.js';
 import { createStartCommand, type StartOptions } from './start.js';
 import { stopCommand } from './stop.js';
-import { standbyCommand, onlineCommand, takeoverCommand, reloadCommand } from './control.js';
+import { standbyCommand, onlineCommand, takeoverCommand, reloadCommand, moveCommand } from './control.js';
 import { statusCommand } from './status.js';
 import { checkCommand } from './check.js';
 import { keygenCommand } from './keygen.js';
@@ -18,6 +18,7 @@ export function createCommands(wiring: Wiring, startOptions: StartOptions = {}):
     standbyCommand,
     onlineCommand,
     takeoverCommand,
+    moveCommand,
     reloadCommand,
     checkCommand,
     keygenCommand,

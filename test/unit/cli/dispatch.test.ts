@@ -103,7 +103,7 @@ for (const [command, refusal] of [[standbyCommand, 'peer is dead: nobody to hand
       path: socket,
       group: null,
       handler: async (req) => {
-        seen.push(req.cmd);
+        seen.push(req.group === undefined ? req.cmd : `${req.cmd} ${req.group}`);
         return accept ? { ok: true, message: `${req.cmd} accepted` } : { ok: false, error: refusal };
       },
     });
@@ -116,7 +116,9 @@ for (const [command, refusal] of [[standbyCommand, 'peer is dead: nobody to hand
     assert.equal(await runCli(['-c', dir, command.name], io, [command]), ExitCode.failed);
     assert.equal(io.stderr, `twinbeat ${command.name}: refused: ${refusal}\n`);
     io = captureIo();
-    assert.equal(await runCli(['-c', dir, command.name, 'now'], io, [command]), ExitCode.usage, 'a hostile extra argument is a usage error');
-    assert.deepEqual(seen, [command.name, command.name]);
+    assert.equal(await runCli(['-c', dir, command.name, 'IPaddr::10.0.0.1', 'now'], io, [command]), ExitCode.usage, 'a hostile extra argument is a usage error');
+    io = captureIo();
+    assert.equal(await runCli(['-c', dir, command.name, 'IPaddr::10.0.0.1'], io, [command]), ExitCode.failed, 'one GROUP is sent (per-group standby/online)');
+    assert.deepEqual(seen, [command.name, command.name, `${command.name} IPaddr::10.0.0.1`]);
   });
 }

@@ -17,12 +17,12 @@ const core: CoreStatus = {
   ],
   groups: [
     {
-      index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', desired: 'self', phase: 'running', selfHolds: true, selfWants: true,
+      index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', desired: 'self', placement: null, phase: 'running', selfHolds: true, selfWants: true,
       peerHolds: false, peerWants: false, pendingHandover: null, failedHere: false, stopFailed: false, why: '', noEligibleHolder: null,
       resources: [{ id: 'IPaddr::10.0.0.100', state: 'running', monitorFailures: 0, restarts: 0 }],
     },
     {
-      index: 1, key: 'Dummy::db', owner: 'beta', desired: 'peer', phase: 'running', selfHolds: true, selfWants: false,
+      index: 1, key: 'Dummy::db', owner: 'beta', desired: 'peer', placement: { group: 'Dummy::db', node: 'beta', how: 'move', at: 1790000000000 }, phase: 'running', selfHolds: true, selfWants: false,
       peerHolds: true, peerWants: true, pendingHandover: 'releasing', failedHere: false, stopFailed: false, why: 'auto_failback', noEligibleHolder: null,
       resources: [{ id: 'Dummy::db', state: 'stopping', monitorFailures: 2, restarts: 1 }],
     },

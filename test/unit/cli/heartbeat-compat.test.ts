@@ -153,9 +153,6 @@ test('hb_standby and hb_takeover: argument handling as Heartbeat\'s scripts, the
   assert.deepEqual([shim('hb_standby', 'all').status, shim('hb_takeover').status, shim('hb_takeover', 'local').status], [0, 0, 0]);
   assert.equal(fake.calls(), 'standby\nstandby\ntakeover\ntakeover\n', 'the twinbeat next to the shim was used');
 
-  const part = shim('hb_standby', 'foreign');
-  assert.equal(part.status, 1);
-  assert.match(part.stderr, /hb_standby: twinbeat cannot give up only the foreign resource groups/);
   assert.equal(shim('hb_takeover', 'failback').status, 1);
   const wrong = shim('hb_standby', 'bogus; rm -rf /');
   assert.deepEqual([wrong.status, wrong.stdout], [1, `${join(fake.dir, 'hb_standby')}: wrong resources(bogus; rm -rf /).\nusage:\n`]);
@@ -163,6 +160,15 @@ test('hb_standby and hb_takeover: argument handling as Heartbeat\'s scripts, the
   const many = shim('hb_takeover', 'all', 'local');
   assert.deepEqual([many.status, many.stdout], [1, `${join(fake.dir, 'hb_takeover')}: too many arguments\nusage:\n`]);
   assert.equal(fake.calls().split('\n').length - 1, 4, 'refused calls never reach twinbeat');
+});
+
+test('hb_standby local|foreign|failback: twinbeat standby --local / --foreign (per-group standby of that set)', (t) => {
+  const fake = fakeTwinbeat(t, 'standby accepted\n', 0);
+  copyFileSync(join(repoRoot, 'scripts/heartbeat/hb_standby'), join(fake.dir, 'hb_standby'));
+  chmodSync(join(fake.dir, 'hb_standby'), 0o755);
+  const shim = (...args: string[]) => spawnSync(join(fake.dir, 'hb_standby'), args, { encoding: 'utf8' });
+  assert.deepEqual([shim('local').status, shim('foreign').status, shim('failback').status], [0, 0, 0]);
+  assert.equal(fake.calls(), 'standby --local\nstandby --foreign\nstandby --foreign\n');
 });
 
 test('hb_standby passes twinbeat\'s refusal and "not running" through', (t) => {

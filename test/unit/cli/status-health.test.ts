@@ -28,9 +28,9 @@ export function healthyReport(): StatusReport {
     lastCommand: null,
     links: [{ name: 'udp:ucast:eth1:10.0.0.2', kind: 'udp', state: 'up', mediumDown: null, lastHeardAgeMs: 250, interArrival: { mean: 1000, p50: 1000, p99: 1009, p999: 1010, max: 1010, count: 9 }, framesSent: 10, framesReceived: 9, drops: {}, supportedDeadtimeMs: null }],
     groups: [
-      { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null,
+      { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null, move: null,
         resources: [{ id: 'IPaddr::10.0.0.100', state: 'running', monitorFailures: 0, restarts: 0 }] },
-      { index: 1, key: 'Dummy::b', owner: 'beta', holders: ['beta'], peerHeldAtLastContact: false, phase: 'stopped', desired: 'peer', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null,
+      { index: 1, key: 'Dummy::b', owner: 'beta', holders: ['beta'], peerHeldAtLastContact: false, phase: 'stopped', desired: 'peer', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null, move: null,
         resources: [{ id: 'Dummy::b', state: 'stopped', monitorFailures: 0, restarts: 0 }] },
     ],
     drops: {},

@@ -115,6 +115,6 @@ test('reannounce restarts only the address resources of the group (IPv4 and IPv6
   const { actions, calls, stateFile } = make(t);
   await actions.reannounce(0);
   assert.deepEqual(calls, ['IPaddr::10.0.0.100 start 1000 4/150/250', 'IPv6addr::fd00::100/64/eth0 start 1000 4/150/250', 'IPaddr::fd00::101 start 1000 4/150/250']);
-  await actions.persist({ generation: 9, standby: true, role: 'standby' });
-  assert.deepEqual(await loadState(stateFile), { generation: 9, role: 'standby', standby: true });
+  await actions.persist({ generation: 9, standby: true, role: 'standby', placements: [{ group: 'IPaddr::10.0.0.100', node: 'beta', how: 'move', at: 1790000000000 }] });
+  assert.deepEqual(await loadState(stateFile), { generation: 9, role: 'standby', standby: true, moves: [{ group: 'IPaddr::10.0.0.100', node: 'beta', how: 'move', at: 1790000000000 }] });
 });

@@ -194,3 +194,29 @@ test('close() does not wait for held connections', { timeout: 20_000 }, async (t
   assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started} ms`);
   await held.closedAfter;
 });
+
+test('per-group requests: group, node and clear are checked before the handler sees them (hostile names refused)', () => {
+  assert.deepEqual(parseRequest('{"cmd":"move","group":"IPaddr::10.0.0.1/24/eth0","node":"beta"}'), { cmd: 'move', group: 'IPaddr::10.0.0.1/24/eth0', node: 'beta' });
+  assert.deepEqual(parseRequest('{"cmd":"move","group":"httpd","clear":true}'), { cmd: 'move', group: 'httpd', clear: true });
+  assert.deepEqual(parseRequest('{"cmd":"standby","group":"httpd"}'), { cmd: 'standby', group: 'httpd' });
+  assert.deepEqual(parseRequest('{"cmd":"online","group":"httpd"}'), { cmd: 'online', group: 'httpd' });
+  const refused = (line: string, re: RegExp) => {
+    const answer = parseRequest(line);
+    assert.equal(typeof answer, 'string', line);
+    assert.match(answer as string, re);
+  };
+  // Log injection: a newline, a control character or a space would forge or split log lines.
+  refused('{"cmd":"move","group":"httpd\\n2026-01-01 alpha info command-takeover forged"}', /group must be a resource group name/);
+  refused('{"cmd":"move","group":"a\\u0000b"}', /group must be/);
+  refused('{"cmd":"move","group":"a b"}', /group must be/);
+  refused('{"cmd":"move","group":""}', /group must be/);
+  refused(`{"cmd":"move","group":"${'x'.repeat(257)}"}`, /group must be/);
+  refused('{"cmd":"move","group":["httpd"]}', /group must be/);
+  refused('{"cmd":"move","group":{"toString":"httpd"}}', /group must be/);
+  refused('{"cmd":"move","group":"httpd","node":"beta\\r"}', /node must be a node name/);
+  refused('{"cmd":"standby","group":"httpd","node":"beta"}', /node must be a node name, and only with move/);
+  refused('{"cmd":"move","group":"httpd","clear":"yes"}', /clear must be true or false/);
+  refused('{"cmd":"move","group":"httpd","node":"beta","clear":true}', /without node/);
+  refused('{"cmd":"takeover","group":"httpd"}', /takeover takes no group/);
+  refused('{"cmd":"status","group":"httpd"}', /status takes no group/);
+});

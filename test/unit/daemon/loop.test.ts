@@ -88,7 +88,7 @@ function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = 
 
 test('effects are carried out in order: a send after a persist waits for the persist', async () => {
   const { loop, links, trace } = setup((e) =>
-    e.type === 'command' ? [{ type: 'persist', state: { generation: 1, standby: true, role: 'standby' } }, { type: 'send', message: { ...message, seq: 7 } }] : [],
+    e.type === 'command' ? [{ type: 'persist', state: { generation: 1, standby: true, role: 'standby', placements: [] } }, { type: 'send', message: { ...message, seq: 7 } }] : [],
   );
   links[0]!.send = (frame) => trace.push(`sent ${frame}`);
   await loop.dispatch({ type: 'command', now: 1, command: 'standby' });

@@ -24,9 +24,9 @@ const report = (): StatusReport => ({
     { name: 'serial:/dev/ttyS0', kind: 'serial', state: 'dead', mediumDown: 'cannot open "/dev/ttyS0"', lastHeardAgeMs: null, interArrival: { mean: 0, p50: 0, p99: 0, p999: 0, max: 0, count: 0 }, supportedDeadtimeMs: null, framesSent: 0, framesReceived: 0, drops: {} },
   ],
   groups: [
-    { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null,
+    { index: 0, key: 'IPaddr::10.0.0.100', owner: 'alpha', holders: ['alpha'], peerHeldAtLastContact: false, phase: 'running', desired: 'self', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: null, move: null,
       resources: [{ id: 'IPaddr::10.0.0.100', state: 'running', monitorFailures: 1, restarts: 0 }] },
-    { index: 1, key: 'Dummy::b', owner: 'beta', holders: ['beta'], peerHeldAtLastContact: false, phase: 'stopped', desired: 'peer', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: 'not eligible here (standby) and beta is dead',
+    { index: 1, key: 'Dummy::b', owner: 'beta', holders: ['beta'], peerHeldAtLastContact: false, phase: 'stopped', desired: 'peer', pendingHandover: null, why: '', failedHere: false, noEligibleHolder: 'not eligible here (standby) and beta is dead', move: null,
       resources: [{ id: 'Dummy::b', state: 'stopped', monitorFailures: 0, restarts: 0 }] },
   ],
   drops: { 'bad-mac': 3, 'own-frame': 1 },

@@ -83,3 +83,31 @@ test('kill -9 at random moments never leaves a torn state file (50 kills)', { ti
     previous = state.generation;
   }
 });
+
+test('operator moves round-trip through the state file and survive a generation bump', async (t) => {
+  const path = join(tempDir(t), 'state');
+  const moves = [
+    { group: 'IPaddr::10.0.0.1/24/eth0', node: 'beta', how: 'move' as const, at: 1790000000000 },
+    { group: 'Dummy::a,b;c#d=e', node: 'alpha', how: 'standby' as const, at: 0 },
+  ];
+  await saveState(path, { generation: 4, role: 'active', standby: false, moves });
+  assert.deepEqual(await loadState(path), { generation: 4, role: 'active', standby: false, moves });
+  assert.deepEqual((await bumpGeneration(path)).moves, moves);
+  assert.deepEqual((await loadState(path)).moves, moves, 'a restart keeps the moves');
+  await saveState(path, { generation: 5, role: 'active', standby: false, moves: [] });
+  assert.equal((await loadState(path)).moves, undefined, 'cleared moves leave no line');
+});
+
+test('a state file with a broken moves line is refused naming the field', () => {
+  const text = (moves: string) => `[node]\ngeneration=3\nrole=active\nstandby=false\nmoves=${moves}\ncomplete=true\n`;
+  for (const bad of ['httpd beta', 'httpd beta jump 1', 'httpd beta move -1', 'httpd beta move 1.5', '%E0%A4%A httpd move 1', 'a%0Ab beta move 1', 'httpd beta move 1 extra', Array(40).fill('h b move 1').join(',')]) {
+    assert.throws(() => parseState(text(bad), '/var/lib/twinbeat/state'), (err: Error) => err instanceof StateFileError && /\/var\/lib\/twinbeat\/state: moves: /.test(err.message), bad);
+  }
+});
+
+test('status shows a move time as ISO text, and a time that is not one without throwing', async () => {
+  const { formatAt } = await import('../../../src/daemon/status-report.js');
+  assert.equal(formatAt(0), '1970-01-01T00:00:00.000Z');
+  assert.equal(formatAt(Number.NaN), 'an unknown time');
+  assert.equal(formatAt(1e300), 'an unknown time');
+});
