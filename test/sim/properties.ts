@@ -74,7 +74,8 @@
 //   flap-owner        in a flapping incident in which nothing but the links changes, from the flap's
 //                     first heal on (earlier link faults are reset then), a node never begins to
 //                     stop a group it owns while eligible, not deferring and not asked to by a
-//                     takeover demand.
+//                     takeover demand or a per-group move (move/standby GROUP recorded on either
+//                     node that sends the group to the other machine).
 //   notify-order      with transition notifications (every other seed), each node runs one
 //                     notification at a time (the notify lane), never tells a group or itself the
 //                     same state twice in a row, and after the final calm the last state it told
@@ -708,9 +709,12 @@ export class Properties {
     if (!this.holes.has('flap') || !this.inCleanIncident() || this.world.now < this.flapOnlyFrom) return;
     const s = node.machine?.status();
     if (!s || s.self.deferringToPeer !== null || s.self.standby || s.self.leaving) return;
-    // A demand the peer's operator made before the flap is honoured as usual.
-    const excused = (why: string) => why.includes('not eligible') || why.includes('demands a takeover');
-    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g.why));
+    // A demand the peer's operator made before the flap is honoured as usual, and so is a
+    // per-group move (issue 15): the group's record on either node sends it to the other machine.
+    const peer = this.world.nodes[node.name === 'a' ? 'b' : 'a'].machine?.status();
+    const movedAway = (g: GroupStatus) => g.why.startsWith('moved') && [g.placement, peer?.groups.find((p) => p.key === g.key)?.placement].some((m) => m != null && m.node !== node.name);
+    const excused = (g: GroupStatus) => g.why.includes('not eligible') || g.why.includes('demands a takeover') || movedAway(g);
+    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g));
     if (own) this.fail('flap-owner', `${node.name} stops its own group ${own.key} during a flapping incident (${own.why})`);
   }
 
