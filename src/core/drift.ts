@@ -15,6 +15,12 @@
 // is up and running what it knows. The worst outcome is no holder, the second worst two: a peer
 // that holds nothing (it just restarted, standby, stopping) is never given a group this way.
 //
+// A peer that cannot hear us (one-way failure, peer-view.ts) believes us dead and runs every group
+// it knows: we yield what we hold once it holds groups, as desired.ts does without drift (its
+// bits cannot be read, so a group only we know stops too and runs nowhere until the
+// configurations agree: one group without a holder rather than the shared ones running twice
+// for as long as the link stays one-way).
+//
 // Known limits: if the two configurations name different owners for the same group, both keep
 // (or both give up) their copy: the owner part of haresources must agree; and a copy given back
 // to an owner that holds other groups but failed this one runs nowhere until the configurations
@@ -32,10 +38,17 @@ export interface DriftInput {
   peerHoldsAny: boolean;
   /** The peer is in standby or stopping: it takes nothing. */
   peerUnavailable: boolean;
+  /** The peer has not acknowledged our frames for a deadtime: it cannot hear us (one-way failure). */
+  peerDeaf: boolean;
 }
 
 export function driftHolder(input: DriftInput): { holder: Holder; why: string } {
   if (!input.selfHolds) return { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+  // One-way failure: the peer cannot hear us, believes us dead and took over every group it
+  // knows (holding groups shows it is up): the node that cannot be heard yields, as without drift.
+  if (input.peerDeaf && input.peerHoldsAny && !input.peerUnavailable) {
+    return { holder: 'peer', why: 'configuration drift, and the peer cannot hear us and holds groups: it took over what it knows, our copy goes' };
+  }
   if (input.selfIsOwner || !input.peerHoldsAny || input.peerUnavailable) {
     return { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' };
   }
