@@ -703,7 +703,8 @@ export class Properties {
 
   /**
    * flap-owner: in a clean flapping incident a node never begins to stop a group it owns and may
-   * hold (eligible, not deferring to the peer): the flap ends each split brain on the owner.
+   * hold (eligible, not deferring to the peer, not moved away by an operator): the flap ends each
+   * split brain on the owner.
    */
   private checkOwnerKeepsThroughFlap(node: SimNode): void {
     if (!this.holes.has('flap') || !this.inCleanIncident() || this.world.now < this.flapOnlyFrom) return;
