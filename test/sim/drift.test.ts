@@ -117,3 +117,30 @@ for (const extraOwner of ['a', 'b'] as const) {
     }
   });
 }
+
+// Found by the soak (seeds 2124, 9974): other group sets and a one-way failure. The peer that
+// cannot hear b believes it dead and takes over every group it knows; b, still hearing it,
+// judged it deaf but kept the group it owns (the drift rule came before the one-way rule), so
+// both ran it until the link healed. Rule (src/core/drift.ts): the node that cannot be heard
+// yields what it holds once the deaf peer holds groups.
+test('other group sets, every link loses b→a: b (unheard) yields, every shared group ends on a alone', () => {
+  for (const seed of [1, 2, 3]) {
+    const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
+    world.nodes.b.config = withOtherGroups(world.nodes.b.config, 'b');
+    // b alone first: it takes over everything it knows, and under drift a (booted later) starts nothing.
+    world.boot('b');
+    world.advance(15000);
+    world.boot('a');
+    world.advance(10000);
+    const shared = makeGroups(false).flatMap((g) => g.resources.map((r) => r.id));
+    for (const id of shared) assert.equal(runsOn(world, id), 'b', `seed ${seed}: ${id} on b before the cut`);
+    world.setLinks([...LINKS], ['b'], { cut: true });
+    // a declares b dead after D and takes over; b judges a deaf after a further D of unacknowledged frames.
+    world.advance(3 * world.options.deadtimeMs);
+    const doubles = watchDoubleRuns(world);
+    world.advance(10000);
+    assert.deepEqual(doubles, [], `seed ${seed}: a group runs on both nodes while b cannot be heard`);
+    for (const id of shared) assert.equal(runsOn(world, id), 'a', `seed ${seed}: ${id} on a, the node that is heard`);
+    assert.equal(runsOn(world, EXTRA_GROUP_KEY), 'nobody', 'known limit: b cannot tell which groups a knows, so it yields its own extra group too');
+  }
+});
