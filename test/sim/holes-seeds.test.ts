@@ -22,6 +22,7 @@ const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'all', what: 'a flap: the links died one after the other and the silence between was taken for deafness, the owner stopped its own group', seeds: [16631] },
   // Found after per-group moves (issue 15) joined the default soak:
   { hole: 'all', what: 'other group sets on the two nodes and a one-way failure: the node that could not be heard kept the groups it owns, both ran them', seeds: [2124, 9974] },
+  { hole: 'all', what: 'a node its peer could not hear ran `takeover`: its demand kept the group the deaf peer held, both ran it until the demand timed out', seeds: [34927] },
   { hole: 'all', what: "a flap while the owner hands its group over by its operator's per-group move or standby (allowed: flap-owner excuses it)", seeds: [791, 1206] },
 ];
 
