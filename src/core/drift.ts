@@ -4,22 +4,33 @@
 // the machine knows; machine.ts asks it instead of desired.ts while drifted() holds. Touches
 // nothing but its arguments.
 //
-// Nothing starts by a drifted peer's claims (a grant could name another group), so what runs
-// stays where it runs, with one exception that ends a split brain: during a partition both nodes
-// take over (the peer is dead, no claims needed), and after the heal each would keep its copy
-// forever. So: a group we hold but do NOT own (haresources names the peer first) goes back to
-// its owner once the owner is alive, available and holds groups itself: it took over everything
-// it knows on its side of the partition, so it runs its own groups again. A group we own stays
-// (the normal tie-break, the owner, applied without reading claims). A group only we know is ours
-// to keep unless our haresources gives it to the peer, and then the peer holding groups shows it
-// is up and running what it knows. The worst outcome is no holder, the second worst two: a peer
-// that holds nothing (it just restarted, standby, stopping) is never given a group this way.
+// Nothing starts by a drifted peer's grants (a grant could name another group). What a node can
+// read whatever the ordering is an all-zero claim set, so a group that runs nowhere starts by it:
+// - a group we own (our haresources names us first) starts once the peer answered us holding
+//   nothing and has seen our own answer (PeerView.answeredEmpty: both nodes wait for the other's
+//   empty answer, so when they come up together each sees the other empty whoever starts first).
+//   What the peer holds after such an answer it started by this same rule, its own groups, never
+//   a copy of ours; a peer that answered holding groups (it took ours over while we were away)
+//   keeps them, and we start nothing: no holder is worse than two, two is worse than a late owner;
+// - any group starts while the peer is in standby or stopping and holds nothing (it takes none).
+// A dead peer is taken over as usual (not drift: no claims needed).
 //
-// Known limits: if the two configurations name different owners for the same group, both keep
-// (or both give up) their copy: the owner part of haresources must agree; and a copy given back
-// to an owner that holds other groups but failed this one runs nowhere until the configurations
-// agree (claims that would say so cannot be read). `status` shows the
-// drift as a problem (`configuration drift` in every group's reason, config-drift in the log).
+// One exception ends a split brain: during a partition both nodes take over (the peer is dead,
+// no claims needed), and after the heal each would keep its copy forever. So: a group we hold but
+// do NOT own goes back to its owner once the owner is alive, available and holds groups itself:
+// it took over everything it knows on its side of the partition, so it runs its own groups again.
+// A group we own stays (the normal tie-break, the owner, applied without reading claims). A group
+// only we know is ours to keep unless our haresources gives it to the peer, and then the peer
+// holding groups shows it is up and running what it knows. A peer that holds nothing (it just
+// restarted, standby, stopping) is never given a group this way.
+//
+// Known limits (the wire names no group under drift, so a node cannot tell a group of the peer's
+// from one of its own): if the two configurations name different owners for the same group, both
+// owners run it (or, if each names the other, neither does) until the configurations agree;
+// a group our haresources gives to the peer but the peer does not list runs nowhere; after a
+// restart of the owner while the peer held its groups, they stay on the peer; a copy given back
+// to an owner that holds other groups but failed this one runs nowhere. `status` shows the drift
+// as a problem (`configuration drift` in every group's reason, config-drift in the log).
 
 import type { Holder } from './desired.js';
 
@@ -32,10 +43,16 @@ export interface DriftInput {
   peerHoldsAny: boolean;
   /** The peer is in standby or stopping: it takes nothing. */
   peerUnavailable: boolean;
+  /** The peer answered us holding nothing and saw our answer (PeerView.answeredEmpty). */
+  peerAnsweredEmpty: boolean;
 }
 
 export function driftHolder(input: DriftInput): { holder: Holder; why: string } {
-  if (!input.selfHolds) return { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+  if (!input.selfHolds) {
+    if (input.selfIsOwner && input.peerAnsweredEmpty) return { holder: 'self', why: 'configuration drift: ours, and the peer answered holding nothing (it runs only its own groups)' };
+    if (input.peerUnavailable && !input.peerHoldsAny) return { holder: 'self', why: 'configuration drift: the peer is in standby or stopping and holds nothing' };
+    return { holder: 'none', why: 'configuration drift: no group moves until both nodes run the same configuration' };
+  }
   if (input.selfIsOwner || !input.peerHoldsAny || input.peerUnavailable) {
     return { holder: 'self', why: 'configuration drift: keeping it where it runs until both nodes run the same configuration' };
   }

@@ -560,6 +560,7 @@ export class FailoverMachine {
     this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
     this.expireDemand();
+    if (this.standby || this.leaving) this.peer.forgetEmptyAnswer();
     this.groups.forEach((g, i) => this.reconcileGroup(g, i));
     this.groups.forEach((g, i) => this.ops.runMonitors(g, i));
     this.maybeSend();
@@ -676,8 +677,9 @@ export class FailoverMachine {
    * The peer is alive but its configuration lists other resource groups than ours (the group part
    * of the digest differs): its claims may speak of other groups (claims.ts), so nothing moves by
    * them. Drift in timings or policy only is reported (config-drift) and changes nothing here. We keep what runs here, start nothing
-   * on a grant, honour no demand; only a dead peer (all links silent, or its goodbye) or our own
-   * ineligibility (stop, standby, failure) moves a group. Never a double run; the operator fixes
+   * on a grant, honour no demand; a group runs nowhere only until an all-zero claim set (readable
+   * whatever the ordering) lets drift.ts start it; otherwise only a dead peer (all links silent, or
+   * its goodbye) or our own ineligibility (stop, standby, failure) moves a group. The operator fixes
    * the configuration, and status and the config-drift error say so.
    */
   private drifted(): boolean {
@@ -690,7 +692,7 @@ export class FailoverMachine {
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
-      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable() });
+      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerAnsweredEmpty: peer.answeredEmpty() });
     }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
@@ -725,14 +727,16 @@ export class FailoverMachine {
     this.trackConflict(g, index);
     this.trackNoEligibleHolder(g, index);
     if (g.op || g.plan) return;
-    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.ops.start(g, index, this.peer.state === 'dead' ? `${this.config.peer} is dead` : `${this.config.peer} granted it`);
+    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.ops.start(g, index, this.peer.state === 'dead' ? `${this.config.peer} is dead` : this.drifted() ? why : `${this.config.peer} granted it`);
     else if (g.phase === 'running' && holder !== 'self') this.ops.release(g, index, why);
   }
 
   private mayStart(g: GroupRuntime, index: number): boolean {
     if (!this.commUp) return false;
     if (this.peer.state === 'dead') return this.gate.isOpen();
-    if (this.peer.state !== 'alive' || g.wantSince === null || this.drifted()) return false;
+    // Under drift computeDesired (drift.ts) wanted it only on evidence the peer does not hold it.
+    if (this.drifted()) return true;
+    if (this.peer.state !== 'alive' || g.wantSince === null) return false;
     return this.peer.declines(index) && this.peer.acknowledges(g.wantSince);
   }
 
