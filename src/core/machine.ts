@@ -560,7 +560,7 @@ export class FailoverMachine {
     this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
     this.expireDemand();
-    if (this.standby || this.leaving) this.peer.forgetEmptyAnswer();
+    if (this.standby || this.leaving || this.peer.deaf) this.peer.forgetEmptyAnswer();
     this.groups.forEach((g, i) => this.reconcileGroup(g, i));
     this.groups.forEach((g, i) => this.ops.runMonitors(g, i));
     this.maybeSend();
@@ -692,7 +692,7 @@ export class FailoverMachine {
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
-      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerAnsweredEmpty: peer.answeredEmpty() });
+      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerAnsweredEmpty: peer.answeredEmpty(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
     }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
