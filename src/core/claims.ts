@@ -7,10 +7,17 @@
 // a takeover demand ("operator ran `takeover` on me: please enter standby"). A normal node never
 // wants and grants the same group (grant means "the desired holder is you"), so the combination
 // is unambiguous; a plain grant is therefore `grants & ~wants`.
+//
+// Under configuration drift (other group sets: bits unreadable) a node's grants carry one
+// readable word instead: OWN_GROUPS_ONLY (all 32 bits) when every group it holds is one its own
+// haresources gives it, else 0 (see drift.ts). A drifted receiver reads no grant bit.
 
 export const bit = (index: number): number => (1 << index) >>> 0;
 
 export const has = (set: number, index: number): boolean => ((set >>> index) & 1) === 1;
+
+/** Under drift, the grants word of a node that holds only groups it owns (drift.ts). */
+export const OWN_GROUPS_ONLY = 0xffffffff;
 
 export const allGroups = (count: number): number => (count >= 32 ? 0xffffffff : bit(count) - 1) >>> 0;
 

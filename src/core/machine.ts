@@ -73,7 +73,7 @@
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import { allGroups, bit, wireOrder } from './claims.js';
+import { OWN_GROUPS_ONLY, allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
 import { driftHolder } from './drift.js';
 import { GroupOps } from './group-ops.js';
@@ -560,7 +560,6 @@ export class FailoverMachine {
     this.updatePeerDeafness();
     this.applyGate(this.gate.tick(this.now), 'tie delay over');
     this.expireDemand();
-    if (this.standby || this.leaving || this.peer.deaf) this.peer.forgetEmptyAnswer();
     this.groups.forEach((g, i) => this.reconcileGroup(g, i));
     this.groups.forEach((g, i) => this.ops.runMonitors(g, i));
     this.maybeSend();
@@ -692,7 +691,7 @@ export class FailoverMachine {
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
-      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerAnsweredEmpty: peer.answeredEmpty(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
+      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerHoldsOnlyOwn: peer.holdsOnlyOwn(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
     }
     if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
@@ -830,6 +829,9 @@ export class FailoverMachine {
     if (this.demand) {
       wants = allGroups(this.groups.length);
       grants = allGroups(this.groups.length);
+    } else if (this.drifted()) {
+      // The peer cannot read our grant bits: say instead whether we hold only our own groups (drift.ts).
+      grants = this.groups.every((g) => g.phase === 'stopped' || g.group.owner === this.config.self) ? OWN_GROUPS_ONLY : 0;
     }
     return { role: this.role(), standby: this.standby, holds: holds >>> 0, wants: wants >>> 0, grants: grants >>> 0 };
   }

@@ -6,7 +6,7 @@
 // and core/claims.ts.
 
 import { MessageType, sameGroups, type StatusMessage } from '../protocol/message.js';
-import { allGroups, has, isTakeoverDemand, plainGrants } from './claims.js';
+import { OWN_GROUPS_ONLY, allGroups, has, isTakeoverDemand, plainGrants } from './claims.js';
 
 export type PeerState = 'unknown' | 'alive' | 'dead';
 
@@ -28,13 +28,6 @@ export class PeerView {
   private deafNow = false;
   /** (seq, time) of our recent statuses, to tell whether the peer still hears us. */
   private sentLog: { seq: number; at: number }[] = [];
-
-  /**
-   * Start evidence under drift (drift.ts), for this alive period of the peer: it answered us (a
-   * status acknowledging our generation) holding nothing, and then acknowledged a status of ours
-   * sent after that answer (`ourSeqAfter`), so it has seen us answer before we start anything.
-   */
-  private emptyAnswer: { ourSeqAfter: number | null } | null = null;
 
   /** For each group (configuration order) its bit in the peer's claims: see claims.ts wireOrder. */
   private bits: readonly number[] = [];
@@ -58,7 +51,6 @@ export class PeerView {
   renumber(generation: number): void {
     this.generation = generation;
     this.sentLog = [];
-    this.emptyAnswer = null;
   }
 
   /** The newest status (or goodbye) accepted from the peer, null before it was first heard. */
@@ -90,8 +82,6 @@ export class PeerView {
     const before = this.latestStatus;
     if (!isNewer(before, message)) return null;
     this.latestStatus = message;
-    if (before && message.generation > before.generation) this.emptyAnswer = null;
-    if (this.emptyAnswer === null && message.ackGeneration === this.generation && message.ackSeq > 0 && message.claims.holds === 0) this.emptyAnswer = { ourSeqAfter: null };
     return {
       restartedFrom: before && message.generation > before.generation ? before.generation : null,
       claimsChanged: !before || claimsChanged(before, message),
@@ -125,7 +115,6 @@ export class PeerView {
     const before = this.stateNow;
     this.stateNow = next;
     this.aliveSince = next === 'alive' ? now : null;
-    if (next !== 'alive') this.emptyAnswer = null;
     return { before };
   }
 
@@ -140,22 +129,11 @@ export class PeerView {
   /** Record that we sent status `seq` at `now`. */
   sent(seq: number, now: number): void {
     this.sentLog.push({ seq, at: now });
-    if (this.emptyAnswer && this.emptyAnswer.ourSeqAfter === null) this.emptyAnswer.ourSeqAfter = seq;
   }
 
-  /**
-   * Under drift (drift.ts): in this alive period the peer answered us holding nothing, and has
-   * since acknowledged one of our later statuses. Both nodes wait for this before starting their
-   * own groups, so each sees the other's empty answer whoever starts first: the peer's groups
-   * then are ones it started by this same rule (its own), not copies of ours it took over.
-   */
-  answeredEmpty(): boolean {
-    return this.emptyAnswer !== null && this.emptyAnswer.ourSeqAfter !== null && this.acknowledges(this.emptyAnswer.ourSeqAfter);
-  }
-
-  /** We are in standby or leaving: the peer may take our groups, an earlier empty answer no longer says it holds none of them. */
-  forgetEmptyAnswer(): void {
-    this.emptyAnswer = null;
+  /** Under drift: the peer's latest status says every group it holds is its own (claims.ts OWN_GROUPS_ONLY). */
+  holdsOnlyOwn(): boolean {
+    return this.latestStatus?.type === MessageType.Status && this.latestStatus.claims.grants === OWN_GROUPS_ONLY;
   }
 
   /**
