@@ -57,6 +57,6 @@ export function driftHolder(input: DriftInput): { holder: Holder; why: string } 
   }
   if (input.peerUnavailable && (input.selfHolds || !input.peerHoldsAny)) return decide('self', 'the peer is in standby or stopping');
   if (!input.selfHolds) return decide('none', 'no group moves by the peer\'s claims until both nodes run the same configuration');
-  if (!input.peerStable) return decide('self', 'the owner is not yet stable (damping)');
-  return decide('peer', 'its owner is alive, available and stable: our copy goes back');
+  if (input.peerStable) return decide('peer', 'its owner is alive, available and stable: our copy goes back');
+  return decide('self', 'the owner is not yet stable (damping)');
 }
