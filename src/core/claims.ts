@@ -10,10 +10,17 @@
 // Per-group operator moves (placements.ts) use two more combinations: wants+grants on SOME bits
 // is a per-group demand ("my operator moved this group here"), and holds+grants without wants an
 // offer ("my operator moved it to you; I keep it running until you want it").
+//
+// Under configuration drift (other group sets: bits unreadable) a node's grants carry one
+// readable word instead: OWN_GROUPS_ONLY (all 32 bits) when every group it holds is one its own
+// haresources gives it, else 0 (see drift.ts). A drifted receiver reads no grant bit.
 
 export const bit = (index: number): number => (1 << index) >>> 0;
 
 export const has = (set: number, index: number): boolean => ((set >>> index) & 1) === 1;
+
+/** Under drift, the grants word of a node that holds only groups it owns (drift.ts). */
+export const OWN_GROUPS_ONLY = 0xffffffff;
 
 export const allGroups = (count: number): number => (count >= 32 ? 0xffffffff : bit(count) - 1) >>> 0;
 

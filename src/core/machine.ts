@@ -73,7 +73,7 @@
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import { allGroups, bit, wireOrder } from './claims.js';
+import { OWN_GROUPS_ONLY, allGroups, bit, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
 import { driftHolder } from './drift.js';
 import { GroupOps } from './group-ops.js';
@@ -791,8 +791,9 @@ export class FailoverMachine {
    * The peer is alive but its configuration lists other resource groups than ours (the group part
    * of the digest differs): its claims may speak of other groups (claims.ts), so nothing moves by
    * them. Drift in timings or policy only is reported (config-drift) and changes nothing here. We keep what runs here, start nothing
-   * on a grant, honour no demand; only a dead peer (all links silent, or its goodbye) or our own
-   * ineligibility (stop, standby, failure) moves a group. Never a double run; the operator fixes
+   * on a grant, honour no demand; a group runs nowhere only until an all-zero claim set (readable
+   * whatever the ordering) lets drift.ts start it; otherwise only a dead peer (all links silent, or
+   * its goodbye) or our own ineligibility (stop, standby, failure) moves a group. The operator fixes
    * the configuration, and status and the config-drift error say so.
    */
   private drifted(): boolean {
@@ -806,7 +807,7 @@ export class FailoverMachine {
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
-      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerDeaf: peer.deaf });
+      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerHoldsOnlyOwn: peer.holdsOnlyOwn(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
     }
     // A demand the peer cannot hear never outranks the one-way rule: it believes us dead and keeps
     // what it holds (desired.ts rule 2), so holding on until the demand times out runs it twice.
@@ -847,19 +848,21 @@ export class FailoverMachine {
     this.trackConflict(g, index);
     this.trackNoEligibleHolder(g, index);
     if (g.op || g.plan) return;
-    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.startGroup(g, index);
+    if (g.phase === 'stopped' && wants && this.mayStart(g, index)) this.startGroup(g, index, why);
     else if (g.phase === 'running' && holder !== 'self') this.ops.release(g, index, why);
   }
 
   private mayStart(g: GroupRuntime, index: number): boolean {
     if (!this.commUp) return false;
     if (this.peer.state === 'dead') return this.gate.isOpen() && this.preProbeVerdict(index).kind !== 'wait';
-    if (this.peer.state !== 'alive' || g.wantSince === null || this.drifted()) return false;
+    // Under drift computeDesired (drift.ts) wanted it only on evidence the peer does not hold it.
+    if (this.drifted()) return true;
+    if (this.peer.state !== 'alive' || g.wantSince === null) return false;
     return this.peer.declines(index) && this.peer.acknowledges(g.wantSince);
   }
 
-  private startGroup(g: GroupRuntime, index: number): void {
-    if (this.peer.state !== 'dead') return this.ops.start(g, index, `${this.config.peer} granted it`);
+  private startGroup(g: GroupRuntime, index: number, why: string): void {
+    if (this.peer.state !== 'dead') return this.ops.start(g, index, this.drifted() ? why : `${this.config.peer} granted it`);
     const verdict = this.preProbeVerdict(index);
     this.preProbe.consume(index);
     if (verdict.kind !== 'skip') return this.ops.start(g, index, `${this.config.peer} is dead`);
@@ -997,6 +1000,9 @@ export class FailoverMachine {
     if (this.demand) {
       wants = allGroups(this.groups.length);
       grants = allGroups(this.groups.length);
+    } else if (this.drifted()) {
+      // The peer cannot read our grant bits: say instead whether we hold only our own groups (drift.ts).
+      grants = this.groups.every((g) => g.phase === 'stopped' || g.group.owner === this.config.self) ? OWN_GROUPS_ONLY : 0;
     }
     return { role: this.role(), standby: this.standby, holds: holds >>> 0, wants: wants >>> 0, grants: grants >>> 0 };
   }

@@ -6,7 +6,7 @@
 // and core/claims.ts.
 
 import { MessageType, sameGroups, type StatusMessage } from '../protocol/message.js';
-import { allGroups, has, isTakeoverDemand, plainGrants } from './claims.js';
+import { OWN_GROUPS_ONLY, allGroups, has, isTakeoverDemand, plainGrants } from './claims.js';
 
 export type PeerState = 'unknown' | 'alive' | 'dead';
 
@@ -129,6 +129,11 @@ export class PeerView {
   /** Record that we sent status `seq` at `now`. */
   sent(seq: number, now: number): void {
     this.sentLog.push({ seq, at: now });
+  }
+
+  /** Under drift: the peer's latest status says every group it holds is its own (claims.ts OWN_GROUPS_ONLY). */
+  holdsOnlyOwn(): boolean {
+    return this.latestStatus?.type === MessageType.Status && this.latestStatus.claims.grants === OWN_GROUPS_ONLY;
   }
 
   /**

@@ -53,25 +53,81 @@ for (const autoFailback of ['on', 'off'] as const) {
   });
 }
 
-test('different group sets on the two nodes: nothing moves by claims, no double run, no frame storm; a dead peer is still taken over', () => {
-  const world = new World({ transcript: false });
-  const other: CoreGroup = { index: 1, key: 'IPaddr::10.0.0.9/24/eth0', owner: 'b', resources: [{ id: 'IPaddr::10.0.0.9/24/eth0' }] };
+// Other group SETS at a cold start: nothing moves by the peer's grants, but an all-zero claim
+// set is readable whatever the ordering (src/core/drift.ts): each node starts the groups it owns
+// once the peer answered it holding nothing. Before, nothing started at all (issue 12's drift).
+const NINE = 'IPaddr::10.0.0.9/24/eth0';
+const withNine = (world: World): void => {
+  const other: CoreGroup = { index: 1, key: NINE, owner: 'b', resources: [{ id: NINE }] };
   world.nodes.b.config = { ...world.nodes.b.config, configDigest: 'bbbbbb', groups: [world.nodes.b.config.groups[0]!, other] };
-  const doubles = watchDoubleRuns(world);
+};
+
+for (const staggerMs of [0, 1, 30, 500, 3000, 7000]) {
+  test(`different group sets, b boots ${staggerMs} ms after a (within initdead): each owner starts its own groups at once, never both, no frame storm`, () => {
+    for (const seed of [1, 2, 3]) {
+      const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
+      withNine(world);
+      const doubles = watchDoubleRuns(world);
+      world.boot('a');
+      world.advance(staggerMs);
+      world.boot('b');
+      const sends = countSends(world);
+      // Normal start-up: a few keepalives and the scripts (under 1 s each), far below initdead.
+      world.advance(4000);
+      assert.equal(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'a', `seed ${seed}: a's own group runs on a within 4 s`);
+      assert.equal(runsOn(world, 'httpd'), 'a', `seed ${seed}: all of it`);
+      assert.equal(runsOn(world, NINE), 'b', `seed ${seed}: b's own group (only b lists it) runs on b within 4 s`);
+      world.advance(16000);
+      assert.deepEqual(doubles, [], `seed ${seed}: never both`);
+      const statusA = world.nodes.a.machine!.status();
+      assert.equal(statusA.configDigestMatch, false, 'status shows the drift');
+      assert.ok(statusA.groups.every((g) => g.why.includes('configuration drift')), 'every group says why it does not move');
+      // Heartbeats every keepalive from both nodes over 20 s, plus a few state changes: no endless trading.
+      assert.ok(sends() <= 2 * 20 + 12, `${sends()} statuses sent in 20 s`);
+      // a lists 10.0.0.2 as b's, b does not list it: a cannot tell it from a group b runs (known limit).
+      assert.equal(runsOn(world, 'IPaddr::10.0.0.2/24/eth0'), 'nobody');
+      world.kill('a');
+      world.advance(20000);
+      assert.equal(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'b', 'the dead peer is taken over as usual');
+    }
+  });
+}
+
+test('different group sets, a took over while b was away: once b is back and stable a stops its copy, then b starts its own groups (never both)', () => {
+  for (const seed of [4, 5, 6]) {
+    const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
+    world.nodes.b.config = withOtherGroups(world.nodes.b.config, 'b');
+    const doubles = watchDoubleRuns(world);
+    world.boot('a');
+    world.advance(12000);
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.2/24/eth0'), 'a', `seed ${seed}: a alone took every group after initdead`);
+    world.boot('b');
+    // Stable after a deadtime (4 s), then a stop and a start (each under 1 s).
+    world.advance(8000);
+    assert.deepEqual(doubles, [], `seed ${seed}: never both`);
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'a', `seed ${seed}: a keeps its own group`);
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.2/24/eth0'), 'b', `seed ${seed}: b's group is back on b`);
+    assert.equal(runsOn(world, EXTRA_GROUP_KEY), 'b', `seed ${seed}: the group only b lists runs on b`);
+    world.advance(20000);
+    assert.deepEqual(doubles, [], `seed ${seed}: never both`);
+  }
+});
+
+// Known limit (src/core/drift.ts): under drift the wire names no group, so a node cannot tell a
+// group the peer runs because its haresources names the peer as owner from one it started as its
+// own by ANOTHER owner line. Both configurations below give 10.0.0.1 to their own node; a and b
+// see exactly what they would see if b listed 10.0.0.9 instead (then both copies must run), so
+// no rule on what the wire carries can end this double run. It needs group identities on the
+// wire (a protocol change), or the operator fixing the owner line; status shows the drift.
+test('conflicting owner lines under drift end on exactly one node', { todo: 'needs group identities on the wire: indistinguishable from two distinct groups (see drift.ts known limits)' }, () => {
+  const world = new World({ transcript: false, seed: 5 });
+  const groups = world.nodes.b.config.groups.map((g) => (g.index === 0 ? { ...g, owner: 'b' as const } : g));
+  world.nodes.b.config = { ...world.nodes.b.config, configDigest: 'cccccc', groups };
   world.boot('a');
   world.boot('b');
-  const sends = countSends(world);
-  world.advance(20000);
-  assert.deepEqual(doubles, []);
-  const statusA = world.nodes.a.machine!.status();
-  assert.equal(statusA.configDigestMatch, false, 'status shows the drift');
-  assert.ok(statusA.groups.every((g) => g.why.includes('configuration drift')), 'every group says why it does not move');
-  // Heartbeats every keepalive from both nodes over 20 s, plus a few state changes: no endless trading.
-  assert.ok(sends() <= 2 * 20 + 10, `${sends()} statuses sent in 20 s`);
-  for (const id of world.resourceIds()) assert.equal(runsOn(world, id), 'nobody', `${id}: nothing starts on claims of a drifted peer`);
-  world.kill('a');
-  world.advance(20000);
-  assert.equal(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'b', 'the dead peer is taken over as usual');
+  world.advance(30000);
+  assert.notEqual(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'a+b');
+  assert.notEqual(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'nobody');
 });
 
 test('drift in timings or policy only (same group part of the digest): reported, and groups still move', () => {
@@ -118,22 +174,22 @@ for (const extraOwner of ['a', 'b'] as const) {
   });
 }
 
-// Found by the soak (seeds 2124, 9974): other group sets and a one-way failure. The peer that
-// cannot hear b believes it dead and takes over every group it knows; b, still hearing it,
-// judged it deaf but kept the group it owns (the drift rule came before the one-way rule), so
-// both ran it until the link healed. Rule (src/core/drift.ts): the node that cannot be heard
-// yields what it holds once the deaf peer holds groups.
+// Other group sets and a one-way failure (soak seeds 2124, 9974 before drift.ts yielded to a
+// deaf peer): the peer that cannot hear b believes it dead and takes over every group it knows;
+// b, still hearing it, must yield what it holds once the deaf peer holds groups, or both run the
+// shared groups until the link heals.
 test('other group sets, every link loses b→a: b (unheard) yields, every shared group ends on a alone', () => {
   for (const seed of [1, 2, 3]) {
     const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
     world.nodes.b.config = withOtherGroups(world.nodes.b.config, 'b');
-    // b alone first: it takes over everything it knows, and under drift a (booted later) starts nothing.
-    world.boot('b');
-    world.advance(15000);
     world.boot('a');
-    world.advance(10000);
+    world.boot('b');
+    world.advance(20000);
     const shared = makeGroups(false).flatMap((g) => g.resources.map((r) => r.id));
-    for (const id of shared) assert.equal(runsOn(world, id), 'b', `seed ${seed}: ${id} on b before the cut`);
+    for (const group of makeGroups(false)) {
+      for (const r of group.resources) assert.equal(runsOn(world, r.id), group.owner, `seed ${seed}: ${r.id} on its owner before the cut`);
+    }
+    assert.ok(makeGroups(false).some((g) => g.owner === 'b'), 'b runs a shared group before the cut');
     world.setLinks([...LINKS], ['b'], { cut: true });
     // a declares b dead after D and takes over; b judges a deaf after a further D of unacknowledged frames.
     world.advance(3 * world.options.deadtimeMs);

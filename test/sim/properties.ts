@@ -68,6 +68,9 @@
 //                     heal (and after the final calm) no resource runs on both, and one that ran on
 //                     both at the heal (split brain) runs on exactly one (nothing starts by a drifted
 //                     peer's claims, so "runs nowhere" is otherwise excused).
+//   drift-start       other group sets: after the final calm (both nodes up) a group both nodes
+//                     list with the same owner does not run nowhere while that owner is eligible
+//                     (before, a cold start of both with drift started nothing at all).
 //   deaf-evidence     a peer-deaf verdict (one-way failure) is drawn only after the peer's frames
 //                     kept arriving (no gap over W + K) for D (silence is the peer-dead rule's to
 //                     judge; links dying one after the other in a flap once made it fire).
@@ -891,6 +894,14 @@ export class Properties {
    * Every resource runs on at most one machine, and on exactly one if some node is eligible.
    * `strict`: a node in a standby its operator did not ask for counts as eligible (standby-trap).
    */
+  /** Both nodes list `group` with the same owner, and that owner is up and eligible for it. */
+  private ownerEligible(statuses: CoreStatus[], group: { key: string; owner: string }): boolean {
+    const w = this.world;
+    if (!NODES.every((n) => w.nodes[n].up && w.nodes[n].config.groups.some((g) => g.key === group.key && g.owner === group.owner))) return false;
+    const s = statuses[NODES.indexOf(group.owner as NodeName)]!;
+    return eligibleFor(s, this.groupStatus(s, group.key));
+  }
+
   private checkExactlyOne(property: string, when: string, strict = false, onBothAtHeal: ReadonlySet<string> = new Set()): void {
     const w = this.world;
     const statuses = NODES.map((n) => w.nodes[n].machine!.status());
@@ -908,6 +919,9 @@ export class Properties {
         const runners = NODES.filter((n) => w.nodes[n].running(r.id));
         if (runners.length > 1) this.fail(drift ? 'drift-heal' : property, `${when}: ${r.id} runs on both nodes${drift ? ' (other group sets)' : ''}`);
         if (drift && runners.length === 0 && onBothAtHeal.has(r.id) && eligible) this.fail('drift-heal', `${when}: ${r.id} ran on both at the heal and now runs nowhere (other group sets)`);
+        // Both nodes up after the calm, the group listed by both with this owner: an eligible owner
+        // runs it, or the peer kept it (an all-zero claim set starts it, src/core/drift.ts).
+        if (drift && runners.length === 0 && property === 'settled' && this.ownerEligible(statuses, group)) this.fail('drift-start', `${when}: ${r.id} runs nowhere though its owner ${group.owner} is up and eligible (other group sets)`);
         if (drift || runners.length > 0 || (!eligible && !trapped)) continue;
         const standby = `standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby}`;
         this.fail(eligible ? property : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);

@@ -107,3 +107,16 @@ test('claim queries read the latest status', () => {
   peer.accept(status(3, { role: 'leaving' }));
   assert.equal(peer.unavailable(), true);
 });
+
+test('holdsOnlyOwn: only the exact all-32-bits grant word of a status counts (drift.ts), not a goodbye or a near miss', () => {
+  const peer = new PeerView(OUR_GENERATION);
+  assert.equal(peer.holdsOnlyOwn(), false, 'nothing heard yet');
+  peer.accept(status(1, { claims: { holds: 0b1, wants: 0b1, grants: 0xffffffff } }));
+  assert.equal(peer.holdsOnlyOwn(), true);
+  peer.accept(status(2, { claims: { holds: 0b1, wants: 0b1, grants: 0x7fffffff } }));
+  assert.equal(peer.holdsOnlyOwn(), false, 'a normal grant set (here 31 groups) is no such word');
+  peer.accept(status(3, { claims: { holds: 0b1, wants: 0b1, grants: 0 } }));
+  assert.equal(peer.holdsOnlyOwn(), false, 'holding a copy of a group it does not own');
+  peer.accept(status(4, { type: MessageType.Goodbye, claims: { holds: 0, wants: 0, grants: 0xffffffff } }));
+  assert.equal(peer.holdsOnlyOwn(), false, 'a goodbye is the peer-dead rule\'s');
+});
