@@ -78,7 +78,8 @@
 //                     first heal on (earlier link faults are reset then), a node never begins to
 //                     stop a group it owns while eligible, not deferring and not asked to by a
 //                     takeover demand or a per-group move (move/standby GROUP recorded on either
-//                     node that sends the group to the other machine).
+//                     node that sends the group to the other machine), nor on a peer-deaf verdict
+//                     drawn before the flap began (a real one-way failure: it stands by design).
 //   notify-order      with transition notifications (every other seed), each node runs one
 //                     notification at a time (the notify lane), never tells a group or itself the
 //                     same state twice in a row, and after the final calm the last state it told
@@ -200,6 +201,8 @@ interface NodeWatch {
   fencedLife: number | null;
   /** Persisted standby as last seen (standby-operators). */
   persistedStandby: boolean;
+  /** Since when the node's standing peer-deaf verdict holds (null: none) (flap-owner). */
+  deafSince: number | null;
   /** The peer's frames have arrived since this time without a gap longer than W + K (deaf-evidence). */
   heardRunFrom: number | null;
   heardSeen: number | null;
@@ -211,6 +214,7 @@ const newWatch = (): NodeWatch => ({
   pingLostAt: -Infinity,
   pingChangedAt: -Infinity,
   operatorStandbyAt: null,
+  deafSince: null,
   failedMarkAt: -Infinity,
   fencedLife: null,
   persistedStandby: false,
@@ -568,7 +572,12 @@ export class Properties {
         if (level === 'warn') this.checkFreshEvidence(node);
         return;
       case 'peer-deaf':
+        watch.deafSince ??= this.world.now;
         this.checkDeafEvidence(node);
+        return;
+      case 'peer-hears-us':
+      case 'core-start': // a new life of the daemon starts without a verdict
+        watch.deafSince = null;
         return;
       case 'release-start':
         this.checkOwnerKeepsThroughFlap(node);
@@ -720,7 +729,11 @@ export class Properties {
     // per-group move (issue 15): the group's record on either node sends it to the other machine.
     const peer = this.world.nodes[node.name === 'a' ? 'b' : 'a'].machine?.status();
     const movedAway = (g: GroupStatus) => g.why.startsWith('moved') && [g.placement, peer?.groups.find((p) => p.key === g.key)?.placement].some((m) => m != null && m.node !== node.name);
-    const excused = (g: GroupStatus) => g.why.includes('not eligible') || g.why.includes('demands a takeover') || movedAway(g);
+    // A one-way failure found before the flap began (a real earlier fault: its verdict stands
+    // through the flap's silences by design, peer-view.ts) is not the flap's doing either.
+    const deafSince = this.watch[node.name].deafSince;
+    const deafBefore = (g: GroupStatus) => g.why.includes('cannot hear us') && deafSince !== null && deafSince < this.incidentStart;
+    const excused = (g: GroupStatus) => g.why.includes('not eligible') || g.why.includes('demands a takeover') || movedAway(g) || deafBefore(g);
     const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g));
     if (own) this.fail('flap-owner', `${node.name} stops its own group ${own.key} during a flapping incident (${own.why})`);
   }
