@@ -25,6 +25,7 @@ const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'all', what: 'a node its peer could not hear ran `takeover`: its demand kept the group the deaf peer held, both ran it until the demand timed out', seeds: [34927] },
   { hole: 'all', what: 'standby, stop and takeover queued during a pause: the refused takeover hid the accepted standby from standby-operators (property)', seeds: [21882] },
   { hole: 'all', what: 'a real one-way failure found just before a flap: the standing peer-deaf verdict made the owner yield at the first heal (allowed: flap-owner excuses a verdict older than the flap)', seeds: [31520] },
+  { hole: 'all', what: "takeover on both while the winner's ping node was lost: uplink tracking handed the groups on afterwards (allowed: race-winner leaves that to uplink-move)", seeds: [47742] },
   { hole: 'all', what: "a flap while the owner hands its group over by its operator's per-group move or standby (allowed: flap-owner excuses it)", seeds: [791, 1206] },
 ];
 

@@ -779,6 +779,9 @@ export class Properties {
       if (this.lastDisruptedAt >= at || NODES.some((x) => this.lastTouched[x] > at) || this.watch.a.failedMarkAt >= at) return;
       const winner = w.nodes.a;
       if (winner.machine!.status().groups.some((g) => g.failedHere) || NODES.some((x) => w.nodes[x].machine!.status().groups.some((g) => g.stopFailed))) return;
+      // Uplink tracking moved the groups on after the race (the winner's ping node was lost): uplink-move judges that.
+      const uplink = winner.machine!.status().uplink;
+      if (uplink && (uplink.state === 'worse' || uplink.state === 'handing-over' || (uplink.lastHandover?.at ?? -Infinity) >= at)) return;
       for (const id of this.resources) if (!winner.running(id)) this.fail('race-winner', `takeover on both nodes at t=${at}: a, first by name, does not run ${id} ${w.now - at} ms later`);
     });
   }
