@@ -583,6 +583,9 @@ export class FailoverMachine {
       if (check.placement.node === this.config.self) {
         const g = this.groups.find((x) => x.group.key === group);
         if (g) this.ops.clearFailedMark(g, 'operator moved it here');
+        // Newer than the peer's takeover we yielded to, as a takeover here would be: our move's
+        // demand goes out, and if the two overlapped the race is decided by name order.
+        if (this.deferring === 'peer-takeover') this.endDeferral(`operator moved ${group} here`);
       }
     } else this.placements.clear(group);
     this.lastCommand = { command: name, group, accepted: true, reason: check.message, at: this.now };
