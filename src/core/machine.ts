@@ -812,7 +812,10 @@ export class FailoverMachine {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
       return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerHoldsOnlyOwn: peer.holdsOnlyOwn(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
     }
-    if (this.demand && eligibility.ok && peer.state === 'alive') return { holder: 'self', why: 'takeover demanded' };
+    // A demand the peer cannot hear never outranks the one-way rule: it believes us dead and keeps
+    // what it holds (desired.ts rule 2), so holding on until the demand times out runs it twice.
+    const unheard = peer.deaf && peer.holds(index);
+    if (this.demand && eligibility.ok && peer.state === 'alive' && !unheard) return { holder: 'self', why: 'takeover demanded' };
     const peerAlive = peer.state === 'alive' && peer.latest !== null;
     const placed = this.placedDecision(g, index, eligibility.ok, peerAlive);
     if (placed) g.announce = placed.announce;

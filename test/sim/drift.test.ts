@@ -173,3 +173,30 @@ for (const extraOwner of ['a', 'b'] as const) {
     }
   });
 }
+
+// Other group sets and a one-way failure (soak seeds 2124, 9974 before drift.ts yielded to a
+// deaf peer): the peer that cannot hear b believes it dead and takes over every group it knows;
+// b, still hearing it, must yield what it holds once the deaf peer holds groups, or both run the
+// shared groups until the link heals.
+test('other group sets, every link loses b→a: b (unheard) yields, every shared group ends on a alone', () => {
+  for (const seed of [1, 2, 3]) {
+    const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
+    world.nodes.b.config = withOtherGroups(world.nodes.b.config, 'b');
+    world.boot('a');
+    world.boot('b');
+    world.advance(20000);
+    const shared = makeGroups(false).flatMap((g) => g.resources.map((r) => r.id));
+    for (const group of makeGroups(false)) {
+      for (const r of group.resources) assert.equal(runsOn(world, r.id), group.owner, `seed ${seed}: ${r.id} on its owner before the cut`);
+    }
+    assert.ok(makeGroups(false).some((g) => g.owner === 'b'), 'b runs a shared group before the cut');
+    world.setLinks([...LINKS], ['b'], { cut: true });
+    // a declares b dead after D and takes over; b judges a deaf after a further D of unacknowledged frames.
+    world.advance(3 * world.options.deadtimeMs);
+    const doubles = watchDoubleRuns(world);
+    world.advance(10000);
+    assert.deepEqual(doubles, [], `seed ${seed}: a group runs on both nodes while b cannot be heard`);
+    for (const id of shared) assert.equal(runsOn(world, id), 'a', `seed ${seed}: ${id} on a, the node that is heard`);
+    assert.equal(runsOn(world, EXTRA_GROUP_KEY), 'nobody', 'known limit: b cannot tell which groups a knows, so it yields its own extra group too');
+  }
+});

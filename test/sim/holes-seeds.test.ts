@@ -20,6 +20,13 @@ const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'all', what: 'a stale takeover demand honoured after a pause: both nodes yield at once (tolerated during the disruption only)', seeds: [7432] },
   { hole: 'all', what: 'takeover on both over slow lossy links: demand frames arriving after both timed out made both yield for good', seeds: [15343] },
   { hole: 'all', what: 'a flap: the links died one after the other and the silence between was taken for deafness, the owner stopped its own group', seeds: [16631] },
+  // Found after per-group moves (issue 15) joined the default soak:
+  { hole: 'all', what: 'other group sets on the two nodes and a one-way failure: the node that could not be heard kept the groups it owns, both ran them', seeds: [2124, 9974] },
+  { hole: 'all', what: 'a node its peer could not hear ran `takeover`: its demand kept the group the deaf peer held, both ran it until the demand timed out', seeds: [34927] },
+  { hole: 'all', what: 'standby, stop and takeover queued during a pause: the refused takeover hid the accepted standby from standby-operators (property)', seeds: [21882] },
+  { hole: 'all', what: 'a real one-way failure found just before a flap: the standing peer-deaf verdict made the owner yield at the first heal (allowed: flap-owner excuses a verdict older than the flap)', seeds: [31520] },
+  { hole: 'all', what: "takeover on both while the winner's ping node was lost: uplink tracking handed the groups on afterwards (allowed: race-winner leaves that to uplink-move)", seeds: [47742] },
+  { hole: 'all', what: "a flap while the owner hands its group over by its operator's per-group move or standby (allowed: flap-owner excuses it)", seeds: [791, 1206] },
 ];
 
 for (const { hole, what, seeds } of KNOWN) {

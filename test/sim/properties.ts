@@ -77,7 +77,9 @@
 //   flap-owner        in a flapping incident in which nothing but the links changes, from the flap's
 //                     first heal on (earlier link faults are reset then), a node never begins to
 //                     stop a group it owns while eligible, not deferring and not asked to by a
-//                     takeover demand.
+//                     takeover demand or a per-group move (move/standby GROUP recorded on either
+//                     node that sends the group to the other machine), nor on a peer-deaf verdict
+//                     drawn before the flap began (a real one-way failure: it stands by design).
 //   notify-order      with transition notifications (every other seed), each node runs one
 //                     notification at a time (the notify lane), never tells a group or itself the
 //                     same state twice in a row, and after the final calm the last state it told
@@ -199,6 +201,8 @@ interface NodeWatch {
   fencedLife: number | null;
   /** Persisted standby as last seen (standby-operators). */
   persistedStandby: boolean;
+  /** Since when the node's standing peer-deaf verdict holds (null: none) (flap-owner). */
+  deafSince: number | null;
   /** The peer's frames have arrived since this time without a gap longer than W + K (deaf-evidence). */
   heardRunFrom: number | null;
   heardSeen: number | null;
@@ -210,6 +214,7 @@ const newWatch = (): NodeWatch => ({
   pingLostAt: -Infinity,
   pingChangedAt: -Infinity,
   operatorStandbyAt: null,
+  deafSince: null,
   failedMarkAt: -Infinity,
   fencedLife: null,
   persistedStandby: false,
@@ -567,7 +572,12 @@ export class Properties {
         if (level === 'warn') this.checkFreshEvidence(node);
         return;
       case 'peer-deaf':
+        watch.deafSince ??= this.world.now;
         this.checkDeafEvidence(node);
+        return;
+      case 'peer-hears-us':
+      case 'core-start': // a new life of the daemon starts without a verdict
+        watch.deafSince = null;
         return;
       case 'release-start':
         this.checkOwnerKeepsThroughFlap(node);
@@ -622,7 +632,10 @@ export class Properties {
       const watch = this.watch[n];
       if (node.standby && !watch.persistedStandby && node.machine) {
         const last = node.machine.status().lastCommand;
-        if (last?.command !== 'standby' || !last.accepted) this.fail('standby-operators', `(5) ${n} persisted standby without its own standby command (last: ${last?.command ?? 'none'})`);
+        // Commands queued during a pause are handled in one step: a later refused one (takeover
+        // during the stop that followed) is then lastCommand, but the standby was accepted now.
+        const acceptedNow = watch.operatorStandbyAt === this.world.now;
+        if ((last?.command !== 'standby' || !last.accepted) && !acceptedNow) this.fail('standby-operators', `(5) ${n} persisted standby without its own standby command (last: ${last?.command ?? 'none'})`);
       }
       watch.persistedStandby = node.standby;
     }
@@ -705,15 +718,23 @@ export class Properties {
 
   /**
    * flap-owner: in a clean flapping incident a node never begins to stop a group it owns and may
-   * hold (eligible, not deferring to the peer): the flap ends each split brain on the owner.
+   * hold (eligible, not deferring to the peer, not moved away by an operator): the flap ends each
+   * split brain on the owner.
    */
   private checkOwnerKeepsThroughFlap(node: SimNode): void {
     if (!this.holes.has('flap') || !this.inCleanIncident() || this.world.now < this.flapOnlyFrom) return;
     const s = node.machine?.status();
     if (!s || s.self.deferringToPeer !== null || s.self.standby || s.self.leaving) return;
-    // A demand the peer's operator made before the flap is honoured as usual.
-    const excused = (why: string) => why.includes('not eligible') || why.includes('demands a takeover');
-    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g.why));
+    // A demand the peer's operator made before the flap is honoured as usual, and so is a
+    // per-group move (issue 15): the group's record on either node sends it to the other machine.
+    const peer = this.world.nodes[node.name === 'a' ? 'b' : 'a'].machine?.status();
+    const movedAway = (g: GroupStatus) => g.why.startsWith('moved') && [g.placement, peer?.groups.find((p) => p.key === g.key)?.placement].some((m) => m != null && m.node !== node.name);
+    // A one-way failure found before the flap began (a real earlier fault: its verdict stands
+    // through the flap's silences by design, peer-view.ts) is not the flap's doing either.
+    const deafSince = this.watch[node.name].deafSince;
+    const deafBefore = (g: GroupStatus) => g.why.includes('cannot hear us') && deafSince !== null && deafSince < this.incidentStart;
+    const excused = (g: GroupStatus) => g.why.includes('not eligible') || g.why.includes('demands a takeover') || movedAway(g) || deafBefore(g);
+    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g));
     if (own) this.fail('flap-owner', `${node.name} stops its own group ${own.key} during a flapping incident (${own.why})`);
   }
 
@@ -758,6 +779,9 @@ export class Properties {
       if (this.lastDisruptedAt >= at || NODES.some((x) => this.lastTouched[x] > at) || this.watch.a.failedMarkAt >= at) return;
       const winner = w.nodes.a;
       if (winner.machine!.status().groups.some((g) => g.failedHere) || NODES.some((x) => w.nodes[x].machine!.status().groups.some((g) => g.stopFailed))) return;
+      // Uplink tracking moved the groups on after the race (the winner's ping node was lost): uplink-move judges that.
+      const uplink = winner.machine!.status().uplink;
+      if (uplink && (uplink.state === 'worse' || uplink.state === 'handing-over' || (uplink.lastHandover?.at ?? -Infinity) >= at)) return;
       for (const id of this.resources) if (!winner.running(id)) this.fail('race-winner', `takeover on both nodes at t=${at}: a, first by name, does not run ${id} ${w.now - at} ms later`);
     });
   }
