@@ -343,6 +343,7 @@ export class FailoverMachine {
   private forgiveLocalStall(ms: number): void {
     this.links.extend(ms);
     this.applyGate(this.gate.stalled(this.now), 'ping evidence older than deadtime after the stall');
+    this.uplink.stalled(this.now);
     this.log('warn', 'local-stall', `our own events arrived ${ms} ms apart: deadlines extended, the peer is not blamed for our stall`, { stallMs: ms });
   }
 

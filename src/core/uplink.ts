@@ -159,6 +159,15 @@ export class UplinkTracker {
     }
   }
 
+  /**
+   * Our own process stalled (machine.ts forgiveLocalStall): the time spent "worse" passed while we
+   * were not looking, and the peer's score we compare with may be as old as the stall (its newer
+   * frames are still queued). A pending handover waits a full delay again from now.
+   */
+  stalled(now: number): void {
+    this.since = this.state === 'worse' ? now : this.since;
+  }
+
   /** The operator ran takeover here: the scores as they are now do not move our groups away. */
   operatorTakeover(now: number): UplinkChange | null {
     if (!this.settings.enabled) return null;

@@ -27,6 +27,7 @@ const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'all', what: 'a real one-way failure found just before a flap: the standing peer-deaf verdict made the owner yield at the first heal (allowed: flap-owner excuses a verdict older than the flap)', seeds: [31520] },
   { hole: 'all', what: "takeover on both while the winner's ping node was lost: uplink tracking handed the groups on afterwards (allowed: race-winner leaves that to uplink-move)", seeds: [47742] },
   { hole: 'all', what: "a flap while the owner hands its group over by its operator's per-group move or standby (allowed: flap-owner excuses it)", seeds: [791, 1206] },
+  { hole: 'all', what: "uplink tracking after a SIGSTOP longer than deadping: the time spent 'worse' ran out during the stall and the groups were handed over on the peer's score from before it (its newer frames still queued)", seeds: [43076] },
 ];
 
 for (const { hole, what, seeds } of KNOWN) {

@@ -116,3 +116,20 @@ test('an operator takeover overrides the uplink until a score changes', () => {
   assert.equal(t.update(10 * D + 2, alive(1))?.kind, 'worse');
   assert.equal(new UplinkTracker({ ...on, enabled: false }, 0).operatorTakeover(0), null);
 });
+
+test('a local stall restarts a pending handover delay: time spent stopped is no evidence (soak seed 43076)', () => {
+  const t = tracker(1);
+  assert.equal(t.update(0, alive(2))?.kind, 'worse');
+  // SIGSTOPped from D/2 to 3D: when we run again the delay has "passed", but the peer's score we
+  // hold is from before the stall. The stall guard reports the stall before anything is decided.
+  t.stalled(3 * D);
+  assert.equal(t.update(3 * D, alive(2)), null, 'no handover on the first step after the stall');
+  assert.equal(t.update(3 * D + 10, alive(1))?.kind, 'better-again', "the peer's newer frame says it lost its uplink too");
+  assert.equal(t.status().handovers, 0);
+  // Still worse after a full delay from the stall: then it hands over.
+  const u = tracker(1);
+  u.update(0, alive(2));
+  u.stalled(3 * D);
+  assert.equal(u.update(4 * D - 1, alive(2)), null);
+  assert.equal(u.update(4 * D, alive(2))?.kind, 'hand-over');
+});
