@@ -101,5 +101,5 @@ export function agreedOwner(input: OwnerClaims): Holder {
 /** The status text for a group under owners-only drift: what each side's haresources says, and who owns it now. */
 export function ownersDriftWhy(selfClaims: boolean, peerClaims: boolean, owner: string): string {
   const how = selfClaims === peerClaims ? (selfClaims ? 'both haresources name their own node owner' : 'each haresources names the other node owner') : 'both haresources name the same owner';
-  return `configuration drift (owner lines differ): ${how}; owner ${owner}${selfClaims === peerClaims ? ' (the first node name)' : ''}`;
+  return `configuration drift (same group keys): ${how}; owner ${owner}${selfClaims === peerClaims ? ' (the first node name)' : ''}`;
 }

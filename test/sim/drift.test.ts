@@ -156,7 +156,7 @@ for (const c of OWNER_CASES) {
         for (const name of NODES) {
           const status = world.nodes[name].machine!.status();
           assert.equal(status.configDigestMatch, false, `${name}: status shows the drift`);
-          assert.ok(status.groups.every((g) => g.why.includes('configuration drift (owner lines differ)')), `${name}: every group says so: ${status.groups.map((g) => g.why).join(' | ')}`);
+          assert.ok(status.groups.every((g) => g.why.includes('configuration drift (same group keys)')), `${name}: every group says so: ${status.groups.map((g) => g.why).join(' | ')}`);
         }
         // The agreed owner dies: the other node takes the contested group over, once.
         const other = c.agreed === 'a' ? 'b' : 'a';

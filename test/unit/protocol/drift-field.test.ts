@@ -82,7 +82,7 @@ test('the tag covers the drift word: turning d into o breaks the signature', () 
   assert.deepEqual(decodeFrame(line.replace(' d0005', ' o0005'), atBob), { ok: false, reason: 'bad-mac' });
 });
 
-// src/protocol/README.md "Drift field": what the word adds to the worst-case heartbeat between
+// src/protocol/README.md "Wire format" (the drift field): what the word adds to the worst-case heartbeat between
 // 16-character names (serial newline included): 87 bytes for up to 8 groups, 103 for 32.
 test('the drift word adds at most 8 bytes for up to 8 groups and 12 for 32 to the worst-case frame', () => {
   const nodes = ['node-a.example.c', 'node-b.example.c'];
