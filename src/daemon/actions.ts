@@ -1,6 +1,7 @@
 // The daemon's WorldActions: what the loop delegates to when the core asks for something slow —
 // resource scripts, hooks, ping probes, re-announcing addresses (gratuitous ARP, unsolicited
 // neighbour advertisements), persisting state.
+// Runs scripts, hooks and probes as child processes and writes the state file; nothing else.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Config, ResourceSpec } from '../config/types.js';

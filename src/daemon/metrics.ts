@@ -2,7 +2,7 @@
 // daemon's registry renders (metrics-registry.ts, prom-client). Off unless ha.cf sets
 // tb_metrics_port; bound to 127.0.0.1 unless it names another address.
 // The server is bounded (connection-limits.ts): a scraper that floods or holds connections
-// costs a few descriptors, never the ones a takeover needs.
+// costs a few descriptors, never the ones a takeover needs. Touches only its listening socket.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardConnections, type ConnectionLimits } from './connection-limits.js';

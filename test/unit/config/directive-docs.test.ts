@@ -1,4 +1,4 @@
-// The generator behind the sample ha.cf and the README's directive tables.
+// The generator behind the sample ha.cf and the README's directive tables. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { directives } from '../../../src/config/directives.js';
