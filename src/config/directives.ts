@@ -705,7 +705,11 @@ const fallbackByKey: ReadonlyMap<string, unknown> = new Map(directives.flatMap((
  */
 export function settingOrDefault<K extends ScalarKey>(values: HaCfValues, key: K): ValueOf<K> {
   const set = values[key] as Setting<ValueOf<K>> | undefined;
-  if (set) return set.value;
+  return set ? set.value : directiveDefault(key);
+}
+
+/** The directive table's default for `key` (a field whose directive has a fixed default). */
+export function directiveDefault<K extends ScalarKey>(key: K): ValueOf<K> {
   if (!fallbackByKey.has(key)) throw new Error(`the directive table has no default for ${key}`);
   return fallbackByKey.get(key) as ValueOf<K>;
 }
