@@ -2,6 +2,7 @@
 // daemon (the real composition root with a silent peer), without a daemon, on a usage error;
 // `check --json` of a valid and an invalid configuration. And the schemas are not vacuous: a
 // report missing a field or with an impossible value is rejected.
+// Runs the daemon in-process with memory links; touches only temp directories it creates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Shared messages and contexts for the protocol tests.
+// Shared messages and contexts for the protocol tests. Pure data.
 import type { AuthConfig } from '../../../src/config/types.js';
 import { encodeFrame, type FrameContext } from '../../../src/protocol/frame.js';
 import { computeTag, tagLength } from '../../../src/protocol/auth.js';
