@@ -1,6 +1,7 @@
 // The optional drift field of a heartbeat frame (src/protocol/frame.ts), sent only under group
 // drift (src/core/drift.ts): round trip, with and without the uplink field, absence in every
 // frame without drift, hostile variants dropped, the tag covers it, and its size.
+// Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, MAX_KEY_SET } from '../../../src/protocol/frame.js';
