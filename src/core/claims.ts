@@ -14,6 +14,9 @@
 // Under configuration drift (other group sets: bits unreadable) a node's grants carry one
 // readable word instead: OWN_GROUPS_ONLY (all 32 bits) when every group it holds is one its own
 // haresources gives it, else 0 (see drift.ts). A drifted receiver reads no grant bit.
+// Unless only the owners differ: both nodes then list the same keys (equal keySetDigest, carried
+// in the drift word of every drifted frame), so every bit means the same group on both, and the
+// claims are plain bits again (drift.ts "Owners only").
 
 export const bit = (index: number): number => (1 << index) >>> 0;
 
@@ -41,3 +44,17 @@ export const plainGrants = (wants: number, grants: number): number => (grants & 
 /** True when the claims carry a takeover demand for every group. */
 export const isTakeoverDemand = (wants: number, grants: number, groupCount: number): boolean =>
   groupCount > 0 && (wants & grants) >>> 0 === allGroups(groupCount);
+
+/**
+ * A 24-bit digest of a configuration's group keys, whatever their order (FNV-1a over the sorted
+ * keys): two nodes with equal digests give every group the same claim bit (wireOrder). Not a
+ * security measure (frames are signed): it tells apart honest configurations.
+ */
+export function keySetDigest(keys: readonly string[]): number {
+  let hash = 0x811c9dc5;
+  for (const char of [...keys].sort().join('\n')) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return (hash ^ (hash >>> 24)) & 0xffffff;
+}

@@ -50,6 +50,11 @@ export interface SentContent {
   holds: number;
   wants: number;
   grants: number;
+  /**
+   * The drift word we attach (drift.ts): none without group drift; readable when the peer lists
+   * our group keys (our grants are plain bits), unreadable otherwise (OWN_GROUPS_ONLY word).
+   */
+  drift: 'none' | 'readable' | 'unreadable';
 }
 
 export function newGroupRuntime(group: CoreGroup): GroupRuntime {

@@ -73,9 +73,9 @@
 // * `heard` only for frames that decoded, authenticated and passed the link's replay window.
 
 import { MAX_GENERATION, MessageType, type Role, type StatusMessage } from '../protocol/message.js';
-import { OWN_GROUPS_ONLY, allGroups, bit, wireOrder } from './claims.js';
+import { OWN_GROUPS_ONLY, allGroups, bit, keySetDigest, wireOrder } from './claims.js';
 import { desiredHolder, type Holder } from './desired.js';
-import { driftHolder } from './drift.js';
+import { agreedOwner, driftHolder, ownersDriftWhy } from './drift.js';
 import { GroupOps } from './group-ops.js';
 import { HookQueue } from './hooks.js';
 import { StallGuard } from './awareness.js';
@@ -132,6 +132,8 @@ export class FailoverMachine {
   private groups: GroupRuntime[];
   /** Each group's bit in the claims (claims.ts wireOrder), by configuration position. */
   private wireBits: number[] = [];
+  /** keySetDigest of our group keys: the peer's drift word names the same groups when equal. */
+  private keySet = 0;
   private nextOp = 1;
   private now: number;
   private lastSentAt = -Infinity;
@@ -290,6 +292,7 @@ export class FailoverMachine {
   private useWireOrder(): void {
     this.wireBits = wireOrder(this.groups.map((g) => g.group.key));
     this.peer.useWireOrder(this.wireBits);
+    this.keySet = keySetDigest(this.groups.map((g) => g.group.key));
   }
 
   private timing(config: CoreConfig) {
@@ -499,11 +502,11 @@ export class FailoverMachine {
     if (command === 'standby') {
       if (this.peer.state !== 'alive') return this.refuse(command, `${this.config.peer} is not alive: nobody could take the groups`);
       if (this.peer.unavailable()) return this.refuse(command, `${this.config.peer} is in standby or stopping: nobody could take the groups`);
-      if (this.drifted()) return this.refuse(command, DRIFT_REFUSAL(this.config.peer));
+      if (this.groupDrift()) return this.refuse(command, DRIFT_REFUSAL(this.config.peer));
       return this.enterStandby();
     }
     if (command === 'online') return this.goOnline();
-    if (this.drifted()) return this.refuse(command, DRIFT_REFUSAL(this.config.peer));
+    if (this.groupDrift()) return this.refuse(command, DRIFT_REFUSAL(this.config.peer));
     this.startTakeover();
   }
 
@@ -565,7 +568,7 @@ export class FailoverMachine {
       groups: this.groups.map((g) => g.group.key),
       peerAlive: this.peer.state === 'alive',
       peerUnavailable: this.peer.unavailable(),
-      drifted: this.drifted(),
+      drifted: this.groupDrift(),
       standby: this.standby,
       leaving: this.leaving,
       isolated: this.gate.isIsolated(),
@@ -759,7 +762,7 @@ export class FailoverMachine {
       this.out.push({ type: 'ping-probe' });
     }
     const latest = this.peer.latest;
-    const canTake = this.peer.state === 'alive' && latest !== null && !this.peer.unavailable() && !this.drifted();
+    const canTake = this.peer.state === 'alive' && latest !== null && !this.peer.unavailable() && !this.groupDrift();
     const change = this.uplink.update(this.now, { score: latest?.uplink ?? null, canTake });
     if (!change) return;
     const level = change.kind === 'hand-over' ? 'warn' : 'info';
@@ -801,7 +804,33 @@ export class FailoverMachine {
    * the configuration, and status and the config-drift error say so.
    */
   private drifted(): boolean {
+    return this.groupDrift() && !this.ownersDrift();
+  }
+
+  /** The peer is alive and its digest names other resource groups (any kind of group drift). */
+  private groupDrift(): boolean {
     return this.peer.state === 'alive' && this.peer.groupsMatch === false;
+  }
+
+  /**
+   * Group drift in owner lines only (drift.ts "Owners only"): the peer lists our group keys, so
+   * its claim bits mean our groups, and it reads ours. Then the want/grant handshake runs as
+   * without drift, with the owner both nodes agree on (agreedOwner) for each group.
+   */
+  private ownersDrift(): boolean {
+    return this.sameKeysDrift() && this.peer.readsOurClaims();
+  }
+
+  /** Group drift and the peer lists our group keys: we read its bits and send plain grants. */
+  private sameKeysDrift(): boolean {
+    return this.groupDrift() && this.peer.sameKeys(this.keySet);
+  }
+
+  /** Whether group `index` is ours: by our haresources, or under owners-only drift as both nodes agree. */
+  private ownedHere(g: GroupRuntime, index: number): boolean {
+    const ours = g.group.owner === this.config.self;
+    if (!this.ownersDrift()) return ours;
+    return agreedOwner({ self: this.config.self, peer: this.config.peer, selfClaims: ours, peerClaims: this.peer.claimsOwnership(index) }) === 'self';
   }
 
   private computeDesired(g: GroupRuntime, index: number): { holder: Holder; why: string } {
@@ -811,7 +840,12 @@ export class FailoverMachine {
     if (!this.commUp) return { holder: 'none', why: 'start-up: waiting for initdead or the peer' };
     if (this.drifted() && eligibility.ok) {
       const peerHoldsAny = (peer.latest?.claims.holds ?? 0) !== 0;
-      return driftHolder({ selfHolds: g.phase !== 'stopped', selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerHoldsOnlyOwn: peer.holdsOnlyOwn(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
+      const selfHolds = g.phase !== 'stopped';
+      const decision = driftHolder({ selfHolds, selfIsOwner: g.group.owner === this.config.self, peerHoldsAny, peerUnavailable: peer.unavailable(), peerHoldsOnlyOwn: peer.holdsOnlyOwn(), peerDeaf: peer.deaf, peerStable: this.peerStableNow });
+      // Same keys, but the peer does not read our bits yet (it has not seen our drift word): we
+      // already send plain grants, so we start nothing until the handshake runs (drift.ts).
+      if (this.sameKeysDrift() && decision.holder === 'self' && !selfHolds) return { holder: 'none', why: 'configuration drift: owners differ; waiting until the peer reads our claims' };
+      return decision;
     }
     // A demand the peer cannot hear never outranks the one-way rule: it believes us dead and keeps
     // what it holds (desired.ts rule 2), so holding on until the demand times out runs it twice.
@@ -822,7 +856,7 @@ export class FailoverMachine {
     if (placed) g.announce = placed.announce;
     if (placed) return { holder: placed.holder, why: placed.reason };
     const decision = desiredHolder({
-      selfIsOwner: g.group.owner === this.config.self,
+      selfIsOwner: this.ownedHere(g, index),
       selfEligible: eligibility.ok,
       peerAlive,
       peerUnavailable: peerAlive && peer.unavailable(),
@@ -835,7 +869,8 @@ export class FailoverMachine {
       peerHolds: peerAlive && peer.holds(index),
       autoFailback: this.config.autoFailback,
     });
-    const why = !eligibility.ok ? `${decision.reason} (${eligibility.why})` : decision.reason;
+    const reason = this.ownersDrift() ? `${decision.reason}; ${ownersDriftWhy(g.group.owner === this.config.self, this.peer.claimsOwnership(index), this.ownedHere(g, index) ? this.config.self : this.config.peer)}` : decision.reason;
+    const why = !eligibility.ok ? `${reason} (${eligibility.why})` : reason;
     return { holder: decision.holder, why };
   }
 
@@ -1004,11 +1039,12 @@ export class FailoverMachine {
     if (this.demand) {
       wants = allGroups(this.groups.length);
       grants = allGroups(this.groups.length);
-    } else if (this.drifted()) {
+    } else if (this.drifted() && !this.sameKeysDrift()) {
       // The peer cannot read our grant bits: say instead whether we hold only our own groups (drift.ts).
       grants = this.groups.every((g) => g.phase === 'stopped' || g.group.owner === this.config.self) ? OWN_GROUPS_ONLY : 0;
     }
-    return { role: this.role(), standby: this.standby, holds: holds >>> 0, wants: wants >>> 0, grants: grants >>> 0 };
+    const drift = !this.groupDrift() ? 'none' : this.sameKeysDrift() ? 'readable' : 'unreadable';
+    return { role: this.role(), standby: this.standby, holds: holds >>> 0, wants: wants >>> 0, grants: grants >>> 0, drift };
   }
 
   private maybeSend(): void {
@@ -1036,6 +1072,7 @@ export class FailoverMachine {
     };
     const uplink = this.uplink.announced();
     if (uplink !== null) message.uplink = uplink;
+    if (content.drift !== 'none') message.drift = { keySet: this.keySet, owned: this.ownedBits(), readable: content.drift === 'readable' };
     this.out.push({ type: 'send', message });
     this.peer.sent(this.seq, this.now);
     this.lastSent = content;
@@ -1049,6 +1086,11 @@ export class FailoverMachine {
       this.ownTakeoverSeqPending = false;
     }
     if (this.demand) this.lastDemandSeq = this.seq;
+  }
+
+  /** Claim bits of the groups our haresources gives us (the drift word's `owned`). */
+  private ownedBits(): number {
+    return this.groups.reduce((set, g, i) => (g.group.owner === this.config.self ? set | bit(this.wireBits[i]!) : set), 0) >>> 0;
   }
 
   private maybePersist(): void {
@@ -1075,7 +1117,7 @@ export class FailoverMachine {
     if (this.groups.some((g) => g.phase !== 'stopped' || g.op || g.plan)) return;
     if (!this.goodbyeSent) {
       this.noteTransitions();
-      this.send(MessageType.Goodbye, { role: 'leaving', standby: this.standby, holds: 0, wants: 0, grants: allGroups(this.groups.length) });
+      this.send(MessageType.Goodbye, { role: 'leaving', standby: this.standby, holds: 0, wants: 0, grants: allGroups(this.groups.length), drift: 'none' });
       this.log('info', 'stopped', 'All resources relinquished; goodbye sent');
       this.goodbyeSent = true;
     }

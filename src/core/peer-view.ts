@@ -133,7 +133,26 @@ export class PeerView {
 
   /** Under drift: the peer's latest status says every group it holds is its own (claims.ts OWN_GROUPS_ONLY). */
   holdsOnlyOwn(): boolean {
-    return this.latestStatus?.type === MessageType.Status && this.latestStatus.claims.grants === OWN_GROUPS_ONLY;
+    return this.latestStatus?.type === MessageType.Status && this.latestStatus.claims.grants === OWN_GROUPS_ONLY && this.latestStatus.drift?.readable !== true;
+  }
+
+  /**
+   * Under group drift: the peer lists the same group keys as ours (its drift word carries our
+   * key-set digest), so its claim bits mean our groups and only owner lines differ (drift.ts).
+   */
+  sameKeys(ourKeySet: number): boolean {
+    return this.latestStatus?.drift?.keySet === ourKeySet;
+  }
+
+  /** Its drift word says it reads our claim bits: its grants are plain grant bits again. */
+  readsOurClaims(): boolean {
+    return this.latestStatus?.drift?.readable === true;
+  }
+
+  /** Its drift word says its haresources gives group `index` to itself. */
+  claimsOwnership(index: number): boolean {
+    const drift = this.latestStatus?.drift;
+    return drift !== undefined && has(drift.owned, this.bitOf(index));
   }
 
   /**
@@ -207,5 +226,6 @@ function isNewer(latest: StatusMessage | null, message: StatusMessage): boolean 
 function claimsChanged(before: StatusMessage, after: StatusMessage): boolean {
   const x = before.claims;
   const y = after.claims;
-  return before.type !== after.type || before.role !== after.role || before.standby !== after.standby || x.holds !== y.holds || x.wants !== y.wants || x.grants !== y.grants;
+  const driftChanged = before.drift?.readable !== after.drift?.readable || before.drift?.keySet !== after.drift?.keySet || before.drift?.owned !== after.drift?.owned;
+  return before.type !== after.type || before.role !== after.role || before.standby !== after.standby || x.holds !== y.holds || x.wants !== y.wants || x.grants !== y.grants || driftChanged;
 }

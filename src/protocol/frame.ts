@@ -24,12 +24,17 @@
 //            says "unknown". A receiver before uplink tracking drops six-field frames as
 //            malformed, so both nodes must run a version with uplink tracking before it is turned
 //            on (NOTES/README: "Uplink tracking").
+// Optional field after it, only while the two digests name other resource groups (drift, see
+// src/core/drift.ts; never in a frame between nodes with the same groups):
+//   drift    `o` (the sender reads our claim bits and sends plain grants) or `d` (it does not),
+//            the 24-bit digest of the sender's group keys (4 digits), then the claim bits of the
+//            groups its haresources gives the sender, in the same alphabet (`o3kZ93`).
 //
 // Worst realistic heartbeat between 16-character node names (generation ≤ 99999, seq and ack
 // up to 10^9, 128-bit tag): 79 bytes with the serial newline for up to 8 resource groups, 91 with
 // all 32 groups in every set (scripts/bench/frame-size.ts measures it).
 import type { AuthConfig } from '../config/types.js';
-import { MessageType, PROTOCOL_VERSION, ROLE_CODES, type Message, type Role } from './message.js';
+import { MessageType, PROTOCOL_VERSION, ROLE_CODES, type DriftWord, type Message, type Role } from './message.js';
 import { DIGITS, decodeFixed, decodeNumber, digitValue, encodeFixed, encodeNumber } from './alphabet.js';
 import { computeTag, tagLength, verifyTag } from './auth.js';
 import type { DropReason } from './drops.js';
@@ -57,10 +62,16 @@ const MAX_NAME = 64;
 
 const ROLE_BY_CODE = new Map<string, Role>(Object.entries(ROLE_CODES).map(([role, code]) => [code, role as Role]));
 const KNOWN_TYPES = new Set<number>(Object.values(MessageType));
-const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){4,5}$/;
+const PRINTABLE_LINE = /^[\x21-\x7e]+(?: [\x21-\x7e]+){4,6}$/;
 /** The highest uplink score on the wire: far above any real count of ping nodes and interfaces. */
 export const MAX_UPLINK_SCORE = 1000;
 const UPLINK_PREFIX = 'u';
+/** Drift field prefixes: the sender reads our claim bits, or it does not. */
+const DRIFT_READABLE = 'o';
+const DRIFT_UNREADABLE = 'd';
+const KEY_SET_DIGITS = 4; // 24 bits
+/** The largest key-set digest (24 bits). */
+export const MAX_KEY_SET = 0xffffff;
 
 /** The part of a config digest that travels: what a receiver compares against its own. */
 export function wireDigest(digest: string): string {
@@ -95,7 +106,8 @@ export function encodeFrame(message: Message, ctx: FrameContext): string {
   const { holds, wants, grants } = message.claims;
   const claims = `${encodeMask(holds, 'holds')}.${encodeMask(wants, 'wants')}.${encodeMask(grants, 'grants')}`;
   const uplink = message.uplink === undefined ? '' : ` ${encodeUplink(message.uplink)}`;
-  const body = `${header} ${message.from} ${numbers} ${claims}${uplink} ${encodeFixed(BigInt(parseInt(digest, 16)), DIGEST_DIGITS * 6)}`;
+  const drift = message.drift === undefined ? '' : ` ${encodeDrift(message.drift)}`;
+  const body = `${header} ${message.from} ${numbers} ${claims}${uplink}${drift} ${encodeFixed(BigInt(parseInt(digest, 16)), DIGEST_DIGITS * 6)}`;
   return body + computeTag(key, body);
 }
 
@@ -111,6 +123,40 @@ function decodeUplink(field: string): number | null {
   return score === null || score > MAX_UPLINK_SCORE ? null : score;
 }
 
+function encodeDrift(word: DriftWord): string {
+  if (!Number.isInteger(word.keySet) || word.keySet < 0 || word.keySet > MAX_KEY_SET) throw new RangeError(`key-set digest must be 24 bits, got ${word.keySet}`);
+  const prefix = word.readable ? DRIFT_READABLE : DRIFT_UNREADABLE;
+  return prefix + encodeFixed(BigInt(word.keySet), KEY_SET_DIGITS * 6) + encodeMask(word.owned, 'owned groups');
+}
+
+/** The drift word of a `o…`/`d…` field; null for anything encodeFrame would not write. */
+function decodeDrift(field: string): DriftWord | null {
+  const prefix = field[0];
+  if (prefix !== DRIFT_READABLE && prefix !== DRIFT_UNREADABLE) return null;
+  const keySet = decodeFixed(field.slice(1, 1 + KEY_SET_DIGITS));
+  const owned = decodeNumber(field.slice(1 + KEY_SET_DIGITS));
+  if (field.length < 2 + KEY_SET_DIGITS || keySet === null || keySet > BigInt(MAX_KEY_SET) || owned === null || owned > MAX_MASK) return null;
+  return { keySet: Number(keySet), owned, readable: prefix === DRIFT_READABLE };
+}
+
+/** The optional fields between claims and tail: an uplink score, then a drift word, each at most once. */
+function decodeOptional(fields: readonly string[]): { uplink?: number; drift?: DriftWord } | null {
+  const found: { uplink?: number; drift?: DriftWord } = {};
+  let rest = fields;
+  if (rest[0]?.[0] === UPLINK_PREFIX) {
+    const uplink = decodeUplink(rest[0]);
+    if (uplink === null) return null;
+    found.uplink = uplink;
+    rest = rest.slice(1);
+  }
+  if (rest.length > 0) {
+    const drift = rest.length === 1 ? decodeDrift(rest[0]!) : null;
+    if (drift === null) return null;
+    found.drift = drift;
+  }
+  return found;
+}
+
 const drop = (reason: DropReason): DecodeResult => ({ ok: false, reason });
 
 /** Never throws: every line, however broken, becomes a message or a drop reason. */
@@ -123,8 +169,8 @@ export function decodeFrame(line: string, ctx: FrameContext): DecodeResult {
   const fields = line.split(' ');
   const [header, from, numberField, claimField] = fields as [string, string, string, string];
   const tail = fields[fields.length - 1]!;
-  const uplink = fields.length === 6 ? decodeUplink(fields[4]!) : undefined;
-  if (header.length !== 5 || from.length > MAX_NAME || uplink === null) return drop('malformed');
+  const optional = decodeOptional(fields.slice(4, -1));
+  if (header.length !== 5 || from.length > MAX_NAME || optional === null) return drop('malformed');
 
   const type = digitValue(header[2]!);
   const roleCode = header[3]!;
@@ -158,6 +204,7 @@ export function decodeFrame(line: string, ctx: FrameContext): DecodeResult {
     standby: roleCode !== roleCode.toUpperCase(),
     configDigest: digest,
   };
-  if (uplink !== undefined) message.uplink = uplink;
+  if (optional.uplink !== undefined) message.uplink = optional.uplink;
+  if (optional.drift !== undefined) message.drift = optional.drift;
   return { ok: true, message, keyIndex };
 }

@@ -89,6 +89,25 @@ export interface StatusMessage {
    * uplink tracking on and once measured; absent: unknown (src/core/uplink.ts).
    */
   uplink?: number;
+  /**
+   * Sent only while the receiver's digest names other resource groups than the sender's
+   * (group drift, src/core/drift.ts): what lets two nodes whose haresources differ in owners
+   * only keep reading each other's claims. Absent in every frame without group drift.
+   */
+  drift?: DriftWord;
+}
+
+/** The sender's side of a group drift (src/core/drift.ts "Owners only"). */
+export interface DriftWord {
+  /** 24-bit digest of the sender's group keys (src/core/claims.ts keySetDigest): equal → same bits. */
+  keySet: number;
+  /** Claim bits of the groups the sender's haresources gives the sender (its owner lines). */
+  owned: number;
+  /**
+   * The sender reads our claim bits (our key sets match) and its grants are plain grant bits;
+   * false: its grants word says only whether it holds its own groups (claims.ts OWN_GROUPS_ONLY).
+   */
+  readable: boolean;
 }
 
 export type Message = StatusMessage;

@@ -113,21 +113,85 @@ test('different group sets, a took over while b was away: once b is back and sta
   }
 });
 
-// Known limit (src/core/drift.ts): under drift the wire names no group, so a node cannot tell a
-// group the peer runs because its haresources names the peer as owner from one it started as its
-// own by ANOTHER owner line. Both configurations below give 10.0.0.1 to their own node; a and b
-// see exactly what they would see if b listed 10.0.0.9 instead (then both copies must run), so
-// no rule on what the wire carries can end this double run. It needs group identities on the
-// wire (a protocol change), or the operator fixing the owner line; status shows the drift.
-test('conflicting owner lines under drift end on exactly one node', { todo: 'needs group identities on the wire: indistinguishable from two distinct groups (see drift.ts known limits)' }, () => {
-  const world = new World({ transcript: false, seed: 5 });
-  const groups = world.nodes.b.config.groups.map((g) => (g.index === 0 ? { ...g, owner: 'b' as const } : g));
-  world.nodes.b.config = { ...world.nodes.b.config, configDigest: 'cccccc', groups };
-  world.boot('a');
-  world.boot('b');
-  world.advance(30000);
-  assert.notEqual(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'a+b');
-  assert.notEqual(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'nobody');
+// Owner lines that differ (the same group keys): every frame under group drift carries a drift
+// word with the sender's key-set digest and the groups its haresources gives it, so both nodes
+// read each other's bits and agree on one owner per group (src/core/drift.ts "Owners only"): the
+// node both configurations name, else the node whose name sorts first (a). Before, a group both
+// configurations gave to their own node ran on both, and one each gave to the other on neither.
+type OwnerCase = { name: string; a: [string, string]; b: [string, string]; contested: number; agreed: string };
+const OWNER_CASES: OwnerCase[] = [
+  { name: 'both name themselves owner of group 0', a: ['a', 'b'], b: ['b', 'b'], contested: 0, agreed: 'a' },
+  { name: 'each names the other owner of group 0 (mirror)', a: ['b', 'b'], b: ['a', 'b'], contested: 0, agreed: 'a' },
+  { name: 'both name themselves owner of group 1', a: ['a', 'a'], b: ['a', 'b'], contested: 1, agreed: 'a' },
+  { name: 'each names the other owner of group 1 (mirror)', a: ['a', 'b'], b: ['a', 'a'], contested: 1, agreed: 'a' },
+];
+
+function withOwners(world: World, owners: { a: [string, string]; b: [string, string] }): void {
+  for (const name of NODES) {
+    const node = world.nodes[name];
+    const groups = node.config.groups.map((g) => ({ ...g, owner: owners[name][g.index]! }));
+    const digest = owners[name].join('') === 'ab' ? 'aaaaaa' : `${owners[name].join('')}${name}0aa`;
+    node.config = { ...node.config, configDigest: digest, groups };
+  }
+}
+
+const GROUP_IDS = [['IPaddr::10.0.0.1/24/eth0', 'httpd'], ['IPaddr::10.0.0.2/24/eth0']] as const;
+
+for (const c of OWNER_CASES) {
+  for (const autoFailback of ['on', 'off'] as const) {
+    test(`conflicting owner lines under drift (${c.name}, auto_failback ${autoFailback}): each group ends on exactly one node, status shows the drift`, () => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const world = new World({ transcript: false, seed, autoFailback, scriptJitterMs: 150 });
+        withOwners(world, c);
+        const doubles = watchDoubleRuns(world);
+        world.boot('a');
+        world.advance(seed * 300);
+        world.boot('b');
+        world.advance(30000);
+        assert.deepEqual(doubles, [], `seed ${seed}: never both`);
+        for (const [index, ids] of GROUP_IDS.entries()) {
+          const expected = index === c.contested ? c.agreed : c.a[index]!;
+          for (const id of ids) assert.equal(runsOn(world, id), expected, `seed ${seed}: ${id} on ${expected}`);
+        }
+        for (const name of NODES) {
+          const status = world.nodes[name].machine!.status();
+          assert.equal(status.configDigestMatch, false, `${name}: status shows the drift`);
+          assert.ok(status.groups.every((g) => g.why.includes('configuration drift (same group keys)')), `${name}: every group says so: ${status.groups.map((g) => g.why).join(' | ')}`);
+        }
+        // The agreed owner dies: the other node takes the contested group over, once.
+        const other = c.agreed === 'a' ? 'b' : 'a';
+        world.kill(c.agreed as 'a' | 'b');
+        world.advance(20000);
+        for (const id of GROUP_IDS[c.contested]!) assert.equal(runsOn(world, id), other, `seed ${seed}: ${id} taken over by ${other}`);
+        // It comes back: never both, and the contested group runs somewhere.
+        world.boot(c.agreed as 'a' | 'b');
+        world.advance(30000);
+        assert.deepEqual(doubles, [], `seed ${seed}: never both after the owner's return`);
+        for (const id of GROUP_IDS[c.contested]!) assert.notEqual(runsOn(world, id), 'nobody', `seed ${seed}: ${id} runs after the return`);
+      }
+    });
+  }
+}
+
+test('conflicting owner lines under drift: a partition heals to exactly one copy, and standby stays refused', () => {
+  for (const seed of [1, 2, 3]) {
+    const world = new World({ transcript: false, seed, scriptJitterMs: 150 });
+    withOwners(world, OWNER_CASES[0]!);
+    world.boot('a');
+    world.boot('b');
+    world.advance(15000);
+    world.setLinks([...LINKS], [...NODES], { cut: true });
+    world.advance(15000);
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'a+b', `seed ${seed}: a partition runs both copies (no fencing here)`);
+    world.setLinks([...LINKS], [...NODES], { cut: false });
+    world.advance(20000);
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.1/24/eth0'), 'a', `seed ${seed}: one copy after the heal, on the agreed owner`);
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.2/24/eth0'), 'b', `seed ${seed}: the uncontested group stays on b`);
+    world.deliver(world.nodes.b, { type: 'command', now: world.now, command: 'standby' });
+    world.advance(5000);
+    assert.equal(world.nodes.b.machine!.status().lastCommand?.accepted, false, 'standby refused under drift');
+    assert.equal(runsOn(world, 'IPaddr::10.0.0.2/24/eth0'), 'b');
+  }
 });
 
 test('drift in timings or policy only (same group part of the digest): reported, and groups still move', () => {

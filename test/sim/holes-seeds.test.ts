@@ -28,6 +28,7 @@ const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'all', what: "takeover on both while the winner's ping node was lost: uplink tracking handed the groups on afterwards (allowed: race-winner leaves that to uplink-move)", seeds: [47742] },
   { hole: 'all', what: "a flap while the owner hands its group over by its operator's per-group move or standby (allowed: flap-owner excuses it)", seeds: [791, 1206] },
   { hole: 'all', what: "uplink tracking after a SIGSTOP longer than deadping: the time spent 'worse' ran out during the stall and the groups were handed over on the peer's score from before it (its newer frames still queued)", seeds: [43076] },
+  { hole: 'all', what: 'other group sets and a flap with fencing: a failed takeover and its two retries on the same node were counted as three moves (flap-damping counts a retry as the same move)', seeds: [13910] },
 ];
 
 for (const { hole, what, seeds } of KNOWN) {

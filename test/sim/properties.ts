@@ -71,6 +71,13 @@
 //   drift-start       other group sets: after the final calm (both nodes up) a group both nodes
 //                     list with the same owner does not run nowhere while that owner is eligible
 //                     (before, a cold start of both with drift started nothing at all).
+//   drift-owner       the two haresources list the same groups but name different owners for one
+//                     (owners-only drift: each names itself, or each names the other): that
+//                     contested group never runs on both nodes while a link works both ways (past
+//                     the heal bound, as safety (1)), and at a heal or settled check it runs on
+//                     exactly one node when one is eligible (src/core/drift.ts "Owners only": the
+//                     agreed owner is the first node name, a). Owners-only drift gets every other
+//                     check too (heal, settled), unlike other group sets.
 //   deaf-evidence     a peer-deaf verdict (one-way failure) is drawn only after the peer's frames
 //                     kept arriving (no gap over W + K) for D (silence is the peer-dead rule's to
 //                     judge; links dying one after the other in a flap once made it fire).
@@ -92,7 +99,9 @@
 //                     are caught by safety (1): a ping change is no disruption.
 //   flap-damping      in a flapping incident in which nothing but the links changes, a group moves
 //                     at most twice (there and back). A move is a start while the other machine
-//                     does not run the group: a second copy started while the peer kept its own
+//                     does not run the group, on another machine than the group's last move in
+//                     the incident went to (a retry after a failed start is the same move; seed
+//                     13910 counted a takeover and its two retries as three): a second copy started while the peer kept its own
 //                     (split brain over a cut longer than deadtime, stopped again on the heal) is
 //                     no move, and only fencing prevents it.
 //   dad-fresh         (issue 13) a start skips duplicate-address detection only on a probe of
@@ -109,7 +118,9 @@
 //   standby (holes 1, 2)  property standby-trap.
 //   generation (hole 3)   fault: a node restarts without its state file (a lower generation).
 //   drift (hole 4)        fault: node b lists the haresources lines in reverse order (odd seeds)
-//                         or another group set (even seeds: an extra group owned by a or b).
+//                         or another group set (even seeds: an extra group owned by a or b);
+//                         else sometimes owner lines that differ (soak.ts conflictingOwners):
+//                         property drift-owner.
 //   notify (hole 7)       property notify-delay.
 //   flap (hole 10)        properties flap-damping and flap-owner.
 //   moves (issue 15)      fault: per-group move/standby/clear commands (also on both nodes at
@@ -245,6 +256,8 @@ export class Properties {
   /** The flap's first heal: from then on only the flap acts on the links (earlier faults were reset). */
   private flapOnlyFrom = Infinity;
   private startsThisIncident = new Map<string, number>();
+  /** Where each group's last counted move of this incident went (a retry there is no move). */
+  private movedToThisIncident = new Map<string, NodeName>();
   private commands = 0;
   private watch: Record<NodeName, NodeWatch> = { a: newWatch(), b: newWatch() };
   private disruptedCache = { version: -1, value: false, oneWay: false, oneWaySince: -Infinity };
@@ -329,6 +342,7 @@ export class Properties {
     this.flapOnlyFrom = this.world.now + firstCycleMs;
     this.incidentEnd = this.world.now + ms + this.world.options.deadtimeMs;
     this.startsThisIncident.clear();
+    this.movedToThisIncident.clear();
   }
 
   /** `node` crashed or was killed (daemon or machine): check what it persisted, then watch the survivor. */
@@ -412,6 +426,27 @@ export class Properties {
     return NODES.some((n) => group.resources.some((r) => this.world.nodes[n].stopFailed.has(r.id)));
   }
 
+  /**
+   * Owners-only drift: both nodes list group `key` (and the same keys), their owner lines differ.
+   * Its owner is then the first node name on both (src/core/drift.ts agreedOwner).
+   */
+  private contested(key: string): boolean {
+    const { a, b } = this.world.nodes;
+    const ownerOn = (groups: readonly { key: string; owner: string }[]) => groups.find((g) => g.key === key)?.owner;
+    return this.sameKeySets() && ownerOn(a.config.groups) !== ownerOn(b.config.groups);
+  }
+
+  /** Both configurations list the same group keys (any order): claim bits readable both ways. */
+  private sameKeySets(): boolean {
+    const keys = (n: NodeName) => this.world.nodes[n].config.groups.map((g) => g.key).sort().join('\n');
+    return keys('a') === keys('b');
+  }
+
+  /** The owner both nodes act on: a's owner line, or under owners-only drift the first node name. */
+  private agreedOwner(key: string, owner: string): string {
+    return this.contested(key) ? NODES[0]! : owner;
+  }
+
   private groupOf(resource: string) {
     return this.world.nodes.a.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
   }
@@ -440,7 +475,7 @@ export class Properties {
     if (this.disruptedCache.oneWay) this.checkDeafYield();
     else if (this.doubleSince.size > 0) this.doubleSince.clear();
     if (this.doubles.length === 0 || this.inAftermath()) return;
-    for (const id of this.doubles) this.fail('safety', `(1) ${id} runs on both nodes (a=${a.actual.get(id)}, b=${b.actual.get(id)}) while a link works both ways`);
+    for (const id of this.doubles) this.fail(this.contested(this.groupOf(id).key) ? 'drift-owner' : 'safety', `(1) ${id} runs on both nodes (a=${a.actual.get(id)}, b=${b.actual.get(id)}) while a link works both ways`);
   }
 
   private checkDeafYield(): void {
@@ -497,7 +532,7 @@ export class Properties {
     const group = node.config.groups.find((g) => g.resources.some((r) => r.id === resource))!;
     if (group.resources[0]!.id === resource) {
       this.checkGroupStart(node, group.key);
-      if (!this.world.nodes[node.peer].running(resource)) this.countIncidentMove(group.key);
+      if (!this.world.nodes[node.peer].running(resource)) this.countIncidentMove(group.key, node.name);
     }
     if (this.inAftermath()) return;
     const peer = this.world.nodes[node.peer];
@@ -525,8 +560,12 @@ export class Properties {
   }
 
   /** flap-damping: a group moves at most twice (there and back) in one clean flapping incident. */
-  private countIncidentMove(key: string): void {
+  private countIncidentMove(key: string, to: NodeName): void {
     if (!this.inCleanIncident()) return;
+    // A start where the group last moved to is a retry of that move (its start failed, or a
+    // takeover retry after a failed one: machine.ts MAX_TAKEOVER_RETRIES), not another move.
+    if (this.movedToThisIncident.get(key) === to) return;
+    this.movedToThisIncident.set(key, to);
     const starts = (this.startsThisIncident.get(key) ?? 0) + 1;
     this.startsThisIncident.set(key, starts);
     if (this.holes.has('flap') && starts === 3) this.fail('flap-damping', `group ${key} moved a 3rd time in one flapping incident`);
@@ -734,7 +773,7 @@ export class Properties {
     const deafSince = this.watch[node.name].deafSince;
     const deafBefore = (g: GroupStatus) => g.why.includes('cannot hear us') && deafSince !== null && deafSince < this.incidentStart;
     const excused = (g: GroupStatus) => g.why.includes('not eligible') || g.why.includes('demands a takeover') || movedAway(g) || deafBefore(g);
-    const own = s.groups.find((g) => g.owner === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g));
+    const own = s.groups.find((g) => this.agreedOwner(g.key, g.owner) === node.name && g.phase === 'stopping' && g.desired !== 'self' && !g.failedHere && !excused(g));
     if (own) this.fail('flap-owner', `${node.name} stops its own group ${own.key} during a flapping incident (${own.why})`);
   }
 
@@ -926,9 +965,11 @@ export class Properties {
     const statuses = NODES.map((n) => w.nodes[n].machine!.status());
     if (statuses.some((s) => s.groups.some((g) => g.stopFailed))) return;
     // Other group sets: nothing starts by the peer's claims, so a group may rightly run nowhere;
-    // but one that ran on both at the heal (split brain) ends on exactly one (drift-heal).
-    const drift = !sameGroups(w.nodes.a.config.configDigest, w.nodes.b.config.configDigest);
+    // but one that ran on both at the heal (split brain) ends on exactly one (drift-heal). Owner
+    // lines that differ under the same keys are no excuse: the handshake runs (drift-owner).
+    const drift = !sameGroups(w.nodes.a.config.configDigest, w.nodes.b.config.configDigest) && !this.sameKeySets();
     for (const group of w.nodes.a.config.groups) {
+      const name = this.contested(group.key) ? 'drift-owner' : property;
       const eligible = statuses.some((s) => eligibleFor(s, this.groupStatus(s, group.key)));
       const trapped = strict && NODES.some((n, i) => {
         const s = statuses[i]!;
@@ -936,14 +977,14 @@ export class Properties {
       });
       for (const r of group.resources) {
         const runners = NODES.filter((n) => w.nodes[n].running(r.id));
-        if (runners.length > 1) this.fail(drift ? 'drift-heal' : property, `${when}: ${r.id} runs on both nodes${drift ? ' (other group sets)' : ''}`);
+        if (runners.length > 1) this.fail(drift ? 'drift-heal' : name, `${when}: ${r.id} runs on both nodes${drift ? ' (other group sets)' : ''}`);
         if (drift && runners.length === 0 && onBothAtHeal.has(r.id) && eligible) this.fail('drift-heal', `${when}: ${r.id} ran on both at the heal and now runs nowhere (other group sets)`);
         // Both nodes up after the calm, the group listed by both with this owner: an eligible owner
         // runs it, or the peer kept it (an all-zero claim set starts it, src/core/drift.ts).
         if (drift && runners.length === 0 && property === 'settled' && this.ownerEligible(statuses, group)) this.fail('drift-start', `${when}: ${r.id} runs nowhere though its owner ${group.owner} is up and eligible (other group sets)`);
         if (drift || runners.length > 0 || (!eligible && !trapped)) continue;
         const standby = `standby a=${statuses[0]!.self.standby} b=${statuses[1]!.self.standby}`;
-        this.fail(eligible ? property : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);
+        this.fail(eligible ? name : 'standby-trap', `${when}: ${r.id} runs nowhere${eligible ? '' : ` (nobody eligible but a standby the peer imposed: ${standby})`}`);
       }
     }
   }

@@ -14,11 +14,11 @@
 //
 // The holes of issue 12 (all fixed) are part of the default fault model: state files lost (a
 // restart with a lower generation), haresources lines in a different order on the two nodes or
-// other group sets (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
+// other group sets or owner lines that differ (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
 // flaps reach the one-fence rule), and the stricter properties; `holes` (SOAK_HOLES, see
 // properties.ts) leaves some out for comparison.
 
-import { LINKS, NODES, World, addFault, makeConfig, withOtherGroups, type LinkName, type NodeName, type WorldOptions } from './world.js';
+import { LINKS, NODES, World, addFault, makeConfig, withOtherGroups, withOwnerLine, type LinkName, type NodeName, type WorldOptions } from './world.js';
 import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
@@ -86,10 +86,12 @@ export class Soak {
     this.world = new World(worldOptions);
     // Drift: odd seeds list b's haresources lines in reverse order (the same groups), even seeds
     // give b another group SET (an extra group, owned by a or b): claims unreadable both ways.
+    // Else, from a stream of their own (so no other schedule changes), sometimes owner lines
+    // that differ under the same keys (conflictingOwners).
     if (this.holes.has('drift') && this.plan() < 0.3) {
       const b = makeConfig('b', this.world.options, seed % 2 === 1);
       this.world.nodes.b.config = seed % 2 === 1 ? b : withOtherGroups(b, seed % 4 === 0 ? 'a' : 'b');
-    }
+    } else if (this.holes.has('drift')) this.conflictingOwners(mulberry32(seed ^ 0x0c0ffee));
     this.props = new Properties(this.world, seed, this.holes);
     this.faults = [
       [20, () => this.cut()],
@@ -112,6 +114,22 @@ export class Soak {
       [1, () => this.staleEvidence()],
       [7, () => 'quiet'],
     ];
+  }
+
+  /**
+   * Owners-only drift (src/core/drift.ts): for one group, both haresources name their own node
+   * owner (the non-owner's changes), or each names the other (the owner's changes); half of
+   * them with b's lines in reverse order too. Property drift-owner (properties.ts).
+   */
+  private conflictingOwners(rng: Rng): void {
+    if (rng() >= 0.15) return;
+    const group = pick(rng, this.world.nodes.a.config.groups);
+    const owner = group.owner as NodeName;
+    const other: NodeName = owner === 'a' ? 'b' : 'a';
+    const mirror = rng() < 0.5;
+    if (rng() < 0.5) this.world.nodes.b.config = makeConfig('b', this.world.options, true);
+    const changed = this.world.nodes[mirror ? owner : other];
+    changed.config = withOwnerLine(changed.config, group.key, mirror ? other : changed.name);
   }
 
   get violations(): string[] {

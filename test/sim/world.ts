@@ -153,6 +153,16 @@ export function withOtherGroups(config: CoreConfig, owner: NodeName): CoreConfig
   return { ...config, configDigest: 'bbbb' + config.configDigest.slice(4), groups: [...config.groups, extra] };
 }
 
+/**
+ * Owner lines that differ (the same keys): `config` with group `key` given to `owner`, under a
+ * digest whose group part differs (src/protocol/message.ts sameGroups), so the two nodes are in
+ * group drift but list the same keys (src/core/drift.ts "Owners only").
+ */
+export function withOwnerLine(config: CoreConfig, key: string, owner: NodeName): CoreConfig {
+  const groups = config.groups.map((g) => (g.key === key ? { ...g, owner } : g));
+  return { ...config, configDigest: 'cccc' + config.configDigest.slice(4), groups };
+}
+
 interface Direction {
   cut: boolean;
   loss: number;

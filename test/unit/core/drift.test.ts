@@ -2,7 +2,8 @@
 // group sets. Pure function, no machine: every input combination that decides differently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { driftHolder, type DriftInput } from '../../../src/core/drift.js';
+import { agreedOwner, driftHolder, type DriftInput } from '../../../src/core/drift.js';
+import { keySetDigest, wireOrder } from '../../../src/core/claims.js';
 
 const base: DriftInput = { selfHolds: false, selfIsOwner: true, peerHoldsAny: true, peerUnavailable: false, peerHoldsOnlyOwn: true, peerDeaf: false, peerStable: true };
 const holder = (over: Partial<DriftInput>) => driftHolder({ ...base, ...over }).holder;
@@ -30,4 +31,35 @@ test('a peer in standby or stopping takes nothing; a deaf peer holding groups to
   assert.equal(holder({ selfHolds: true, peerDeaf: true }), 'peer', 'yield even our own: it runs it already');
   assert.equal(holder({ selfHolds: true, peerDeaf: true, peerHoldsAny: false }), 'self');
   assert.match(driftHolder(base).why, /^configuration drift: /, 'status shows the drift in every reason');
+});
+
+// Owners-only drift: the same keys, owner lines that differ (src/core/drift.ts "Owners only").
+test('agreedOwner: both nodes reach the same node for every pair of owner lines', () => {
+  for (const [x, y] of [['a', 'b'], ['node-b', 'node-a']]) {
+    for (const xClaims of [true, false]) {
+      for (const yClaims of [true, false]) {
+        const atX = agreedOwner({ self: x!, peer: y!, selfClaims: xClaims, peerClaims: yClaims });
+        const atY = agreedOwner({ self: y!, peer: x!, selfClaims: yClaims, peerClaims: xClaims });
+        const ownerAtX = atX === 'self' ? x : y;
+        const ownerAtY = atY === 'self' ? y : x;
+        assert.equal(ownerAtX, ownerAtY, `${x} claims ${xClaims}, ${y} claims ${yClaims}`);
+        const expected = xClaims !== yClaims ? (xClaims ? x : y) : [x!, y!].sort()[0];
+        assert.equal(ownerAtX, expected, 'the one both name, else the first node name');
+        assert.notEqual(atX, 'none');
+      }
+    }
+  }
+});
+
+test('keySetDigest: the same keys in any order give the same 24-bit digest, another key set another digest', () => {
+  const keys = ['IPaddr::10.0.0.1/24/eth0', 'IPaddr::10.0.0.2/24/eth0', 'drbddisk::r0'];
+  const digest = keySetDigest(keys);
+  assert.ok(Number.isInteger(digest) && digest >= 0 && digest <= 0xffffff);
+  assert.equal(keySetDigest([...keys].reverse()), digest);
+  assert.deepEqual(wireOrder(keys).map((bit, i) => [keys[i], bit]).sort(), wireOrder([...keys].reverse()).map((bit, i) => [[...keys].reverse()[i], bit]).sort(), 'same keys: same bits');
+  for (const other of [keys.slice(1), [...keys, 'IPaddr::10.0.0.3/24/eth0'], keys.map((k) => k.replace('10.0.0.2', '10.0.0.9')), []]) {
+    assert.notEqual(keySetDigest(other), digest, other.join(','));
+  }
+  // Keys are joined with a newline: one key is not two keys that concatenate to it.
+  assert.notEqual(keySetDigest(['ab']), keySetDigest(['a', 'b']));
 });

@@ -1,6 +1,7 @@
 // Shared messages and contexts for the protocol tests. Pure data.
 import type { AuthConfig } from '../../../src/config/types.js';
-import type { FrameContext } from '../../../src/protocol/frame.js';
+import { encodeFrame, type FrameContext } from '../../../src/protocol/frame.js';
+import { computeTag, tagLength } from '../../../src/protocol/auth.js';
 import { MessageType, type Message } from '../../../src/protocol/message.js';
 
 export const ALICE = 'alice-0123456789'; // 16 characters
@@ -45,4 +46,18 @@ export function allGroups(groups: number): number {
 export function worstCaseStatus(groups: number): Message {
   const all = allGroups(groups);
   return status({ generation: 99_999, seq: 1_000_000_000, ackGeneration: 99_999, ackSeq: 1_000_000_000, claims: { holds: all, wants: all, grants: all }, role: 'transition', standby: true });
+}
+
+/**
+ * Alice's status frame with the fields before the tail edited by `edit`, signed again: only the
+ * edit, not the tag, can make it fail (hostile optional fields, correctly signed).
+ */
+export function resigned(edit: (fields: string[]) => string[]): string {
+  const line = encodeFrame(status(), ctxFor(ALICE));
+  const key = sha256Auth.keys[0]!;
+  const fields = line.split(' ');
+  const tail = fields[fields.length - 1]!;
+  const digest = tail.slice(0, tail.length - tagLength(key.method));
+  const body = [...edit(fields.slice(0, -1)), digest].join(' ');
+  return body + computeTag(key, body);
 }

@@ -4,22 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, MAX_UPLINK_SCORE } from '../../../src/protocol/frame.js';
-import { computeTag, tagLength } from '../../../src/protocol/auth.js';
-import { ALICE, BOB, asReceived, ctxFor, sha256Auth, status } from './fixtures.js';
+import { ALICE, BOB, asReceived, ctxFor, resigned, status } from './fixtures.js';
 
 const atAlice = ctxFor(ALICE);
 const atBob = ctxFor(BOB);
-
-/** Re-sign a hand-edited frame body so only the edit, not the tag, can make it fail. */
-function resigned(edit: (fields: string[]) => string[]): string {
-  const line = encodeFrame(status(), atAlice);
-  const key = sha256Auth.keys[0]!;
-  const fields = line.split(' ');
-  const tail = fields[fields.length - 1]!;
-  const digest = tail.slice(0, tail.length - tagLength(key.method));
-  const body = [...edit(fields.slice(0, -1)), digest].join(' ');
-  return body + computeTag(key, body);
-}
 
 test('an uplink score round-trips as a sixth field u<score>', () => {
   for (const uplink of [0, 1, 3, 63, 64, MAX_UPLINK_SCORE]) {
