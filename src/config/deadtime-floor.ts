@@ -60,6 +60,8 @@ export interface FloorInput {
   /** Method of the signing key (its tag length); the longest (sha256-sized) when unknown. */
   authMethod: AuthMethod | null;
   media: readonly Medium[];
+  /** Uplink tracking is on (ipfail, tb_track_interface): every frame carries a score field. */
+  uplink?: boolean;
 }
 
 export interface LinkCadence {
@@ -105,7 +107,7 @@ export function serialCadence(frameBytes: number, baud: number, keepaliveMs: num
 
 export function timingFloor(input: FloorInput): TimingFloor {
   const latenessMs = input.realtime ? TIMER_LATENESS_MS.realtime : TIMER_LATENESS_MS.normal;
-  const frameBytes = input.nodes.length === 0 ? 0 : worstCaseFrameBytes(input.nodes, input.groups, input.authMethod ?? 'sha256');
+  const frameBytes = input.nodes.length === 0 ? 0 : worstCaseFrameBytes(input.nodes, input.groups, input.authMethod ?? 'sha256', input.uplink ?? false);
   const links = input.media.map((medium): LinkCadence => {
     if (medium.kind !== 'serial') return { link: describe(medium), medium, frameBytes: null, wireMs: null, intervalMs: input.keepaliveMs };
     return { link: describe(medium), medium, frameBytes, ...serialCadence(frameBytes, medium.baud, input.keepaliveMs) };

@@ -118,6 +118,7 @@ export function buildConfig(input: BuildInput): BuildResult {
     const floorInput = {
       keepaliveMs, warntimeMs, deadtimeMs, nodes: nodeNames, groups: input.groups.length, media,
       realtime: settingOrDefault(hacf, 'realtime'),
+      uplink: hacf.ipfail !== undefined || hacf.trackInterfaces.length > 0,
       authMethod: input.auth?.keys.find((k) => k.index === input.auth?.signIndex)?.method ?? null,
     };
     const blamed = { keepalive: hacf.keepalive, deadtime: hacf.deadtime ?? hacf.keepalive, warntime: hacf.warntime ?? hacf.deadtime ?? hacf.keepalive };

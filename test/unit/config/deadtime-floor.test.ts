@@ -71,6 +71,19 @@ test('the frame that counts is this configuration\'s: longer node names and more
   assert.equal(worstCaseFrameBytes(['alpha', long], 1, 'sha256'), worstCaseFrameBytes([long, 'alpha'], 1, 'sha256'), 'the longer name counts, whichever node it is');
 });
 
+test('uplink tracking: every frame carries its score field, and the floor counts it', () => {
+  assert.equal(worstCaseFrameBytes(['alpha', 'bravo'], 1, 'sha256', true), 65 + 3, 'a space, `u` and one score digit');
+  const serial: Medium = { kind: 'serial', device: '/dev/ttyS0', baud: 19200, origin: 'default' };
+  const input: FloorInput = { keepaliveMs: 20, realtime: false, nodes: ['alpha', 'bravo'], groups: 1, authMethod: 'sha256', media: [serial] };
+  const plain = timingFloor(input);
+  const tracked = timingFloor({ ...input, uplink: true });
+  assert.equal(tracked.links[0]!.frameBytes, plain.links[0]!.frameBytes! + 3);
+  assert.ok(tracked.deadtimeMinMs > plain.deadtimeMinMs, 'a longer frame needs a longer deadtime on a slow line');
+  // check's refusal comes from the same model: with ipfail it names the longer frame.
+  const { errors } = build(labHaCf('10ms', '50ms', 19200, 'ping 10.0.0.254\nrespawn hacluster /usr/lib/heartbeat/ipfail\n'));
+  assert.ok(errors.some((e) => /68-byte frames take 35\.4 ms/.test(e)), errors.join('\n'));
+});
+
 test('UDP only: the floor is the stall guard and the timer lateness, realtime or not', () => {
   const udp = (ka: string, dt: string, extra = '') => build(`keepalive ${ka}\ndeadtime ${dt}\nucast eth0 10.0.0.2\nbcast eth1\nnode alpha\nnode bravo\n${extra}`);
   assert.deepEqual(udp('10ms', '50ms').errors, []);
