@@ -22,6 +22,7 @@ import { figuresPath } from '../../../src/daemon/inter-arrival-file.js';
 import { silentPairConfig, silentWiring, SilentLink } from '../daemon/memory-wiring.js';
 import { repoRoot } from '../../support/paths.js';
 import { validStatus, validCheck, assertValid, schemaHoles } from '../../support/json-schemas.js';
+import { LINK_STATES, PEER_STATES, ROLES, UPLINK_STATES } from '../../../src/daemon/metrics-registry.js';
 
 async function cli(argv: string[]) {
   let out = '';
@@ -194,4 +195,14 @@ test('check --json validates: a valid configuration with a warning and saved int
   assert.equal(validCheck({ ...doc, plan: undefined }), false, 'valid without a plan');
   assert.equal(validCheck({ ...doc, brandNew: 1 }), false, 'an undocumented field');
   assert.equal(validCheck({ ...doc, warnings: [{ ...(doc.warnings[0] as object), lost: 5 }] }), false, 'a wrong-typed warning');
+});
+
+test('status.schema.json and the metrics name the same states and roles (the schema adds "unknown" where a value may not be known yet)', () => {
+  const defs = statusSchema.$defs as unknown as Record<string, { properties: Record<string, { enum?: unknown[] }> }>;
+  const without = (list: unknown[] | undefined, extra: string[]) => (list ?? []).filter((v) => !extra.includes(v as string));
+  assert.deepEqual(without(defs['link']!.properties['state']!.enum, ['unknown']), [...LINK_STATES]);
+  assert.deepEqual(defs['peer']!.properties['state']!.enum, [...PEER_STATES]);
+  assert.deepEqual(defs['uplink']!.properties['state']!.enum, [...UPLINK_STATES]);
+  assert.deepEqual(without(defs['self']!.properties['role']!.enum, ['unknown']), ROLES);
+  assert.deepEqual(defs['self']!.properties['role']!.enum, defs['peer']!.properties['role']!.enum);
 });
