@@ -4,6 +4,7 @@
 // keeps both ttys: the line goes quiet, as a real serial line does when the peer has no power.
 // Heartbeat's serial reader spins on EOF when a pty's other side vanishes, which would measure
 // the lab, not the system.
+// Spawns socat and the relay and reads its stats file; touches only the processes and ptys it creates.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

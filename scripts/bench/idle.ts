@@ -1,6 +1,7 @@
 // Items 4 and 5 measured on running pairs: idle CPU and memory of each node's daemon (its whole
 // process tree), and what the heartbeats cost on the wire: Ethernet bytes per packet sent on the
 // LAN port and bytes per second on the serial line (counted by the baud relay).
+// Reads /proc and interface counters of the lab it is given; touches nothing else.
 import { NODES, type NodeName } from '../lab/lab-config.js';
 import { LAB_NET } from '../lab/addresses.js';
 import { sleep } from '../lab/process.js';

@@ -3,6 +3,7 @@
 // routed LAN uses), alpha MASTER with the higher priority (preempting, like auto_failback on),
 // the floating IP as virtual_ipaddress. Sub-second advert_int needs VRRPv3 (RFC 5798, in
 // centiseconds). keepalived has no serial medium.
+// Writes keepalived.conf into the lab's run directory and starts keepalived in a node's namespace.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';

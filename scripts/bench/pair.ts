@@ -1,5 +1,6 @@
 // One system under test running as a pair in its own lab: the lab (scripts/lab), the bench's
 // serial cable, and the daemons' root PIDs (for CPU and memory accounting).
+// Creates and removes its lab (namespaces, processes, run directories); touches nothing else.
 import type { ChildProcess } from 'node:child_process';
 import { Lab, type NodeName } from '../lab/lab.js';
 import { NODES } from '../lab/lab-config.js';

@@ -1,5 +1,5 @@
 // Item 6's plot, drawn by hand as SVG: the median outage per setting, serial link and system as a
-// bar on a logarithmic axis, with a whisker from min to max.
+// bar on a logarithmic axis, with a whisker from min to max. Pure: returns SVG text.
 import type { BenchResults, CableKind } from './results.js';
 import type { SystemName } from './systems.js';
 

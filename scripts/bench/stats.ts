@@ -1,4 +1,4 @@
-// Summary statistics for repeated measurements.
+// Summary statistics for repeated measurements. Pure.
 
 export interface Spread {
   n: number;

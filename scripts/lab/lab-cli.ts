@@ -6,6 +6,7 @@
 //   node dist/scripts/lab/lab-cli.js status
 //   node dist/scripts/lab/lab-cli.js cut|heal link NODE | udp [NODE] | serial | ping NODE
 //   node dist/scripts/lab/lab-cli.js down
+// Touches only the lab it makes (namespaces, processes, /tmp/tb-lab).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Lab, destroyLabState, labPaths, type LabState } from './lab.js';

@@ -178,13 +178,13 @@ function aptInstall(packages: readonly string[]): { ok: boolean; output: string 
   }
 }
 
-export type Outcome = { ok: true; installed: string[] } | { ok: false; message: string };
+export type EnsureResult = { ok: true; installed: string[] } | { ok: false; message: string };
 
 /**
  * Makes sure `purpose` finds every command it runs: installs what is missing when it can (root,
  * apt-get), after telling `say` in one line; otherwise returns the exact command to run.
  */
-export function ensureRequirements(purpose: Purpose, say: (line: string) => void, probe: Probe = here): Outcome {
+export function ensureRequirements(purpose: Purpose, say: (line: string) => void, probe: Probe = here): EnsureResult {
   const missing = missingFor(purpose, probe);
   if (missing.length === 0) return { ok: true, installed: [] };
   const packages = packagesOf(missing);

@@ -1,6 +1,6 @@
 // The small argument parser every twinbeat subcommand shares: boolean flags and options with one
 // value, `--name=value` accepted, `--` ends options. Anything else starting with `-` is a usage
-// error, reported the same way by every command.
+// error, reported the same way by every command. Pure: parses argv.
 import { ExitCode, type Io } from './command.js';
 
 export interface ArgSpec {

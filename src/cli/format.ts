@@ -1,5 +1,5 @@
 // The human rendering of a StatusReport (the JSON one is in commands/status.ts), meant for a
-// terminal at 3 a.m.: who holds what first, then the links, then the numbers.
+// terminal at 3 a.m.: who holds what first, then the links, then the numbers. Pure: returns text.
 import type { StatusReport, LinkView } from '../daemon/status-report.js';
 import { ADVICE_MIN_SAMPLES, INTER_ARRIVAL_WINDOW } from '../transport/stats.js';
 

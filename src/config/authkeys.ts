@@ -1,6 +1,7 @@
 // authkeys text → AuthConfig (Heartbeat auth.c:parse_authfile()): `auth N` picks the key that
 // signs outgoing messages; `N METHOD [KEY]` lines define keys 0-15, all accepted on input so keys
 // can be rolled over. Only a leading `#` is a comment: a `#` inside a key belongs to the key.
+// Pure: parses text (load.ts reads the file).
 import { lex, printableLines } from './lexer.js';
 import { type ConfigError, type Notice, clipped, didYouMean, shown } from './errors.js';
 import type { AuthConfig, AuthKey, AuthMethod } from './types.js';

@@ -130,14 +130,14 @@ export interface TimingProblem {
 }
 
 /** Why the slowest link sets the floor, in words. */
-function because(f: TimingFloor, keepaliveMs: number): string {
-  const s = f.slowest;
-  const late = `${formatDuration(f.latenessMs)} timer lateness`;
-  if (s === null || s.wireMs === null || s.frameBytes === null) return `a heartbeat every keepalive, ${late}`;
-  const wire = `${s.frameBytes}-byte frames take ${s.wireMs.toFixed(1)} ms on ${s.link}`;
-  return keepaliveMs >= s.wireMs
+function because(floor: TimingFloor, keepaliveMs: number): string {
+  const slowest = floor.slowest;
+  const late = `${formatDuration(floor.latenessMs)} timer lateness`;
+  if (slowest === null || slowest.wireMs === null || slowest.frameBytes === null) return `a heartbeat every keepalive, ${late}`;
+  const wire = `${slowest.frameBytes}-byte frames take ${slowest.wireMs.toFixed(1)} ms on ${slowest.link}`;
+  return keepaliveMs >= slowest.wireMs
     ? `${wire}, a heartbeat every keepalive, ${late}`
-    : `${wire}, so the line carries one every ${s.intervalMs.toFixed(1)} ms however short the keepalive, ${late}`;
+    : `${wire}, so the line carries one every ${slowest.intervalMs.toFixed(1)} ms however short the keepalive, ${late}`;
 }
 
 /**
@@ -160,36 +160,36 @@ function smallestSetting(input: FloorInput, f: TimingFloor): string {
  * Deadtime and warntime are judged at the configured keepalive.
  */
 export function timingProblems(input: FloorInput & { warntimeMs: number; deadtimeMs: number }): TimingProblem[] {
-  const f = timingFloor(input);
+  const floor = timingFloor(input);
   const out: TimingProblem[] = [];
-  const ms = (v: number) => formatDuration(Math.ceil(v));
+  const roundedUp = (floorMs: number) => formatDuration(Math.ceil(floorMs));
   // Durations are parsed from decimal seconds (2.002 × 1000 = 2001.9999999999998): compare at
   // the microsecond resolution they are written and shown in.
-  const below = (value: number, floor: number) => Math.round(value * 1000) < floor * 1000;
+  const below = (value: number, minimum: number) => Math.round(value * 1000) < minimum * 1000;
   const realtime = input.realtime ? 'under realtime (SCHED_FIFO)' : 'without realtime';
-  if (below(input.keepaliveMs, f.keepaliveMinMs)) {
+  if (below(input.keepaliveMs, floor.keepaliveMinMs)) {
     out.push({
       directive: 'keepalive',
-      expected: `at least ${ms(f.keepaliveMinMs)}`,
+      expected: `at least ${roundedUp(floor.keepaliveMinMs)}`,
       got: formatDuration(input.keepaliveMs),
-      hint: `timers fire up to ${formatDuration(f.latenessMs)} late ${realtime}; the local-stall guard needs keepalive/2 plus that to fit in keepalive${input.realtime ? '' : ' (realtime on allows less)'}`,
+      hint: `timers fire up to ${formatDuration(floor.latenessMs)} late ${realtime}; the local-stall guard needs keepalive/2 plus that to fit in keepalive${input.realtime ? '' : ' (realtime on allows less)'}`,
     });
   }
-  const best = smallestSetting(input, f);
-  if (below(input.deadtimeMs, f.deadtimeMinMs)) {
+  const best = smallestSetting(input, floor);
+  if (below(input.deadtimeMs, floor.deadtimeMinMs)) {
     out.push({
       directive: 'deadtime',
-      expected: `at least ${ms(f.deadtimeMinMs)} at keepalive ${formatDuration(input.keepaliveMs)} (2 frame intervals, each with timer lateness, so one lost frame never kills a link)`,
+      expected: `at least ${roundedUp(floor.deadtimeMinMs)} at keepalive ${formatDuration(input.keepaliveMs)} (2 frame intervals, each with timer lateness, so one lost frame never kills a link)`,
       got: formatDuration(input.deadtimeMs),
-      hint: `${because(f, input.keepaliveMs)}; ${best}`,
+      hint: `${because(floor, input.keepaliveMs)}; ${best}`,
     });
   }
-  if (below(input.warntimeMs, f.warntimeMinMs)) {
+  if (below(input.warntimeMs, floor.warntimeMinMs)) {
     out.push({
       directive: 'warntime',
-      expected: `at least ${ms(f.warntimeMinMs)} at keepalive ${formatDuration(input.keepaliveMs)} (one frame interval plus timer lateness, so a link on time never looks late)`,
+      expected: `at least ${roundedUp(floor.warntimeMinMs)} at keepalive ${formatDuration(input.keepaliveMs)} (one frame interval plus timer lateness, so a link on time never looks late)`,
       got: formatDuration(input.warntimeMs),
-      hint: because(f, input.keepaliveMs),
+      hint: because(floor, input.keepaliveMs),
     });
   }
   return out;

@@ -1,5 +1,5 @@
 // The effective configuration as (setting, value, origin) rows, for `twinbeat check`: every
-// value twinbeat will use, including defaults, and where it came from.
+// value twinbeat will use, including defaults, and where it came from. Pure.
 import type { Config, Medium, Origin } from './types.js';
 import { formatDuration } from './duration.js';
 

@@ -1,10 +1,11 @@
 // The directive documentation generated from the table in directives.ts, so the sample ha.cf and
-// the README's directive tables cannot drift from what the parser and the daemon do:
+// the README directive tables cannot drift from what the parser and the daemon do:
 //   - the sample ha.cf keeps its preamble and each directive's example lines, and gets every
 //     heading and description from the table, grouped in sections by kind;
-//   - the README part keeps its prose and gets the rows of its three directive tables.
+//   - markdownRow is one directive's README table row; scripts/readme-blocks.ts puts the rows in
+//     the READMEs' generated blocks (the one way README tables are made).
 // scripts/config-docs.ts applies both to files; test/unit/config/samples.test.ts checks the
-// repository's ha.cf is up to date.
+// repository's ha.cf is up to date. Pure: text in, text out.
 import { directives, type Directive, type DirectiveKind } from './directives.js';
 
 const WIDTH = 98;
@@ -12,7 +13,7 @@ const WIDTH = 98;
 export interface Section {
   kind: DirectiveKind;
   banner: string[];
-  /** The README heading whose table lists this kind. */
+  /** The section's title (README heading, man page section) for this kind. */
   heading: string;
 }
 
@@ -107,24 +108,4 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 export function markdownRow(directive: Directive): string {
   const { name, syntax, repeatable, doc } = directive;
   return `| \`${name}\` | ${cell(syntax)}${repeatable ? ' (repeatable)' : ''} | ${cell(directive.default)} | ${cell(doc)} |`;
-}
-
-/**
- * `markdown` with the rows of the table under each section heading replaced by the table's
- * directives of that kind. Prose around the tables is kept. Throws if a heading or its table is
- * missing, so a renamed heading cannot silently stop the regeneration.
- */
-export function renderDirectiveTables(markdown: string): string {
-  const lines = markdown.split('\n');
-  for (const section of sections) {
-    const at = lines.indexOf(section.heading);
-    if (at < 0) throw new Error(`heading not found: ${section.heading}`);
-    const separator = lines.findIndex((l, i) => i > at && l.startsWith('|---'));
-    if (separator < 0 || lines.slice(at + 1, separator).some((l) => l.startsWith('### '))) throw new Error(`no table under ${section.heading}`);
-    let end = separator + 1;
-    while (end < lines.length && lines[end]!.startsWith('|')) end++;
-    const rows = directives.filter((directive) => directive.kind === section.kind).map(markdownRow);
-    lines.splice(separator + 1, end - separator - 1, ...rows);
-  }
-  return lines.join('\n');
 }

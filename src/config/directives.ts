@@ -49,7 +49,7 @@ export interface HaCfValues {
   ping: Setting<string>[];
   pingGroups: Setting<{ name: string; addresses: string[] }>[];
   monitors: Setting<MonitorSpec>[];
-  hooks: Setting<{ kind: HookKind; path: string }>[];
+  hooks: Setting<{ kind: TbHookKind; path: string }>[];
   /** `env NAME=VALUE`: exported to scripts as HA_NAME (Heartbeat config.c set_env). */
   env: Setting<{ name: string; value: string }>[];
   /** `respawn USER …/ipfail …` as written: turns uplink tracking on (src/core/uplink.ts). */
@@ -91,8 +91,8 @@ export const DAEMON_SET_HA_NAMES: readonly string[] = ['CURHOST', 'DIR', 'FUNCS'
  * plus `notify`, keepalived's generic notify script, which the edge runs beside every
  * master/backup/fault/stop notification (src/daemon/actions.ts).
  */
-export const hookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure', 'master', 'backup', 'fault', 'stop', 'notify'] as const;
-export type HookKind = (typeof hookKinds)[number];
+export const tbHookKinds = ['fence', 'escalate', 'local-failure', 'remote-failure', 'master', 'backup', 'fault', 'stop', 'notify'] as const;
+export type TbHookKind = (typeof tbHookKinds)[number];
 
 export const standardBauds = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800];
 
@@ -649,13 +649,13 @@ export const directives: readonly Directive[] = [
     name: 'tb_hook', kind: 'extension', repeatable: true, syntax: 'fence|escalate|local-failure|remote-failure|master|backup|fault|stop|notify PATH', default: '—',
     doc: 'Executable run on an event, with details in TWINBEAT_* environment variables; hooks run in two lanes, one at a time per lane and in order: fence and escalate (killed after tb_stop_timeout), the notifications local-failure, remote-failure, master, backup, fault, stop (killed after tb_notify_timeout, or tb_stop_timeout if shorter), so a hung notifier never delays a fence, a takeover or a release. fence: before taking over from a peer declared dead (not after a goodbye from a peer holding nothing), TWINBEAT_TARGET=peer; nothing starts until it exits 0, and a failure is retried after keepalive + deadtime/2. escalate: a resource failed to stop (TWINBEAT_GROUP, TWINBEAT_RESOURCE, TWINBEAT_REASON=stop-failed). local-failure: a group was marked failed here after a failed start or tb_monitor giving up (TWINBEAT_GROUP, TWINBEAT_REASON). remote-failure: the peer was declared dead without a goodbye (TWINBEAT_REASON=peer-dead). master, backup, fault, stop (keepalived notify_master/_backup/_fault/_stop): a group, or this node as a whole, changed state (TWINBEAT_TYPE=group|node, TWINBEAT_NAME, TWINBEAT_GROUP, TWINBEAT_STATE, TWINBEAT_PREVIOUS_STATE, TWINBEAT_PRIORITY, TWINBEAT_REASON) and gets keepalived\'s arguments INSTANCE|GROUP NAME STATE PRIORITY; notify: keepalived\'s generic notify script, run after the state\'s own script for every such change with the same arguments; notifications of one group or node arrive in order, and a newer one replaces one still waiting. PATH must be an executable file that only root can change, in directories only root can change (checked when the configuration loads and again before each run).',
     apply(words, ctx) {
-      if (words.length !== 2) return ctx.error(`${hookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
+      if (words.length !== 2) return ctx.error(`${tbHookKinds.join('|')} PATH`, words.length === 0 ? 'nothing' : shown(words.join(' ')));
       const [kind, path] = words as [string, string];
-      if (!(hookKinds as readonly string[]).includes(kind)) return ctx.error(hookKinds.join(', '), shown(kind));
+      if (!(tbHookKinds as readonly string[]).includes(kind)) return ctx.error(tbHookKinds.join(', '), shown(kind));
       if (absolutePath([path], ctx) === undefined) return;
       const earlier = ctx.values.hooks.find((h) => h.value.kind === kind);
       if (earlier) return ctx.error(`one ${kind} hook (already at ${earlier.origin.file}:${earlier.origin.line})`, shown(path));
-      ctx.values.hooks.push({ value: { kind: kind as HookKind, path }, origin: ctx.origin });
+      ctx.values.hooks.push({ value: { kind: kind as TbHookKind, path }, origin: ctx.origin });
     },
   }),
   scalar({ name: 'tb_notify_timeout', kind: 'extension', syntax: 'TIME', fallback: 30000, show: formatDuration, doc: 'A notification hook (local-failure, remote-failure, master, backup, fault, stop, notify) running longer, or longer than tb_stop_timeout, is killed (its whole process group) and counted as timed out; the next notification then runs.' }, 'notifyTimeout', (words, ctx) => duration(words, ctx)),
@@ -705,7 +705,11 @@ const fallbackByKey: ReadonlyMap<string, unknown> = new Map(directives.flatMap((
  */
 export function settingOrDefault<K extends ScalarKey>(values: HaCfValues, key: K): ValueOf<K> {
   const set = values[key] as Setting<ValueOf<K>> | undefined;
-  if (set) return set.value;
+  return set ? set.value : directiveDefault(key);
+}
+
+/** The directive table's default for `key` (a field whose directive has a fixed default). */
+export function directiveDefault<K extends ScalarKey>(key: K): ValueOf<K> {
   if (!fallbackByKey.has(key)) throw new Error(`the directive table has no default for ${key}`);
   return fallbackByKey.get(key) as ValueOf<K>;
 }

@@ -1,6 +1,6 @@
 // Heartbeat's time values (cluster-glue cl_misc.c:cl_get_msec()): a bare number is seconds and
 // may have a fraction; `ms`/`msec` are milliseconds, `us`/`usec` microseconds. twinbeat also
-// takes an explicit `s`. Anything else is rejected rather than guessed.
+// takes an explicit `s`. Anything else is rejected rather than guessed. Pure.
 
 export type DurationResult = { ok: true; ms: number } | { ok: false; expected: string };
 

@@ -38,28 +38,28 @@ export interface Resolution {
   notices: Notice[];
 }
 
-type Outcome = { ok: true; addresses: string[] } | { ok: false; reason: string };
+type Lookup = { ok: true; addresses: string[] } | { ok: false; reason: string };
 
 const isLoopback = (address: string) => address.startsWith('127.');
 
 /** Resolve each distinct name once, all at once, each bounded by `timeoutMs`. */
-async function lookUpAll(names: string[], resolve: Resolver, timeoutMs: number): Promise<Map<string, Outcome>> {
+async function lookUpAll(names: string[], resolve: Resolver, timeoutMs: number): Promise<Map<string, Lookup>> {
   const distinct = [...new Set(names)];
   const outcomes = await Promise.all(
-    distinct.map(async (name, i): Promise<Outcome> => {
+    distinct.map(async (name, i): Promise<Lookup> => {
       if (i >= mostHostNames) return { ok: false, reason: `not looked up: more than ${mostHostNames} different host names` };
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<Outcome>((done) => {
+      const timeout = new Promise<Lookup>((done) => {
         timer = setTimeout(() => done({ ok: false, reason: `no answer within ${formatDuration(timeoutMs)}` }), timeoutMs);
       });
       const answer = resolve(name).then(
-        (found): Outcome => {
+        (found): Lookup => {
           // Whatever a resolver returns, only IPv4 addresses count; loopback last (see below).
           const addresses = found.filter(isIPv4);
           if (addresses.length === 0) return { ok: false, reason: 'it has no IPv4 address' };
           return { ok: true, addresses: [...addresses.filter((a) => !isLoopback(a)), ...addresses.filter(isLoopback)] };
         },
-        (err: unknown): Outcome => ({ ok: false, reason: lookupFailure(err) }),
+        (err: unknown): Lookup => ({ ok: false, reason: lookupFailure(err) }),
       );
       try {
         return await Promise.race([answer, timeout]);

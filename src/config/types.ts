@@ -1,5 +1,5 @@
 // The parsed, validated configuration of one node: what src/config produces from a config
-// directory (ha.cf, haresources, authkeys) and every other layer consumes.
+// directory (ha.cf, haresources, authkeys) and every other layer consumes. Types only.
 
 export type Origin = { file: string; line: number } | 'default';
 

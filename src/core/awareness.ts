@@ -5,6 +5,7 @@
 //
 // Contract with the loop: a tick arrives at least every keepaliveMs / 2. A gap between two
 // consecutive events longer than keepaliveMs is a stall; the whole gap is forgiven.
+// Pure: time is passed in.
 
 export class StallGuard {
   private lastEventAt: number;

@@ -1,6 +1,6 @@
 // Who should hold a group. Both nodes evaluate the same rules on what they know (their own state
 // and the peer's latest status); where their views differ for a moment, safety still comes from
-// the want/grant handshake in machine.ts, never from this function agreeing.
+// the want/grant handshake in machine.ts, never from this function agreeing. Pure.
 
 import type { AutoFailback } from './types.js';
 

@@ -1,7 +1,7 @@
 // The order in which a group's resources are started and stopped, as ResourceManager does it:
 // start left to right, stop right to left. A plan is a list of steps carried out one at a time;
 // when a start fails, the plan turns into "stop what may be running, in reverse" and the group is
-// released (and marked failed here) instead of being left half up.
+// released (and marked failed here) instead of being left half up. Pure.
 
 export type PlanKind = 'start' | 'stop' | 'restart' | 'rollback';
 

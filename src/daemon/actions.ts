@@ -1,10 +1,12 @@
 // The daemon's WorldActions: what the loop delegates to when the core asks for something slow —
 // resource scripts, hooks, ping probes, re-announcing addresses (gratuitous ARP, unsolicited
 // neighbour advertisements), persisting state.
+// Runs scripts, hooks and probes as child processes and writes the state file; nothing else.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
+import { directiveDefault } from '../config/directives.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
 import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
 import type { ScriptRunner } from '../resources/runner.js';
@@ -71,12 +73,12 @@ function warnFailure(log: Logger, what: string, result: ScriptResult, fields: Re
 }
 
 /**
- * tb_notify_timeout's default. Notification hooks (local-failure, remote-failure, master, backup,
+ * tb_notify_timeout's default, from the directive table. Notification hooks (local-failure, remote-failure, master, backup,
  * fault, stop, notify) are killed after tb_notify_timeout, or tb_stop_timeout if shorter: they run
  * in their own lane (core/hooks.ts), so a hung notifier never delays a fence, but their reports
  * must not pile up either. Fence and escalate get tb_stop_timeout.
  */
-export const NOTIFY_HOOK_TIMEOUT_MS = 30_000;
+export const NOTIFY_HOOK_TIMEOUT_MS = directiveDefault('notifyTimeout');
 
 export function hookTimeoutMs(config: Config, hook: HookKind): number {
   return hookLane(hook) === 'notify' ? Math.min(config.ext.stopTimeoutMs, config.ext.notifyTimeoutMs) : config.ext.stopTimeoutMs;

@@ -7,7 +7,7 @@
 import type { Effect, Event, HookKind, PersistedState, ResourceAction } from '../core/types.js';
 import type { CoreStatus } from '../core/status.js';
 import type { FrameCodec } from '../protocol/frame-codec.js';
-import { DropCounters, type DropReason } from '../protocol/drops.js';
+import { DropCounters, type DropCounts } from '../protocol/drops.js';
 import type { Link } from '../transport/link.js';
 import type { ScriptResult } from '../resources/result.js';
 import type { Clock, Timer } from './clock.js';
@@ -117,7 +117,7 @@ export class Loop {
   }
 
   /** Frames dropped after the link handed them over (decode, auth, replay), by reason. */
-  protocolDrops(link: string): Partial<Record<DropReason, number>> {
+  protocolDrops(link: string): DropCounts {
     return this.drops.get(link)?.nonZero() ?? {};
   }
 

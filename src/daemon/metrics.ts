@@ -2,12 +2,14 @@
 // daemon's registry renders (metrics-registry.ts, prom-client). Off unless ha.cf sets
 // tb_metrics_port; bound to 127.0.0.1 unless it names another address.
 // The server is bounded (connection-limits.ts): a scraper that floods or holds connections
-// costs a few descriptors, never the ones a takeover needs.
+// costs a few descriptors, never the ones a takeover needs. Touches only its listening socket.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardConnections, type ConnectionLimits } from './connection-limits.js';
+import { directiveDefault } from '../config/directives.js';
 
-export const METRICS_ADDRESS = '127.0.0.1';
+/** Where the endpoint listens unless told otherwise: tb_metrics_port's default, from the directive table. */
+export const METRICS_ADDRESS = directiveDefault('metricsAddress');
 /** Prometheus text exposition 0.0.4 (prom-client's Registry.PROMETHEUS_CONTENT_TYPE). */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -1,5 +1,6 @@
 // The real transport and protocol edge for the daemon: one Link per ha.cf medium (UDP ucast,
 // bcast, mcast; serial) and the signed frame codec with per-link replay windows (FrameCodec).
+// Reads the host's interface addresses; the links it builds open their own sockets and devices.
 import { networkInterfaces } from 'node:os';
 import type { Config, Medium } from '../config/types.js';
 import type { Link } from '../transport/link.js';

@@ -29,6 +29,9 @@ export const DROP_REASONS = [
 
 export type DropReason = (typeof DROP_REASONS)[number];
 
+/** Drops by reason, only the reasons seen (DropCounters.nonZero()). */
+export type DropCounts = Partial<Record<DropReason, number>>;
+
 /** What each reason means, in an operator's words (one README table row each). */
 export const DROP_REASON_DOCS: Record<DropReason, string> = {
   'too-long': `frame (or serial line) longer than ${MAX_FRAME_BYTES} bytes`,
@@ -68,8 +71,8 @@ export class DropCounters {
   }
 
   /** Only the reasons seen at least once (what status and metrics list per link). */
-  nonZero(): Partial<Record<DropReason, number>> {
-    const out: Partial<Record<DropReason, number>> = {};
+  nonZero(): DropCounts {
+    const out: DropCounts = {};
     for (const reason of DROP_REASONS) {
       const n = this.counts.get(reason);
       if (n) out[reason] = n;

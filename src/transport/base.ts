@@ -1,5 +1,6 @@
 // What every Link implementation shares: listeners, statistics, the receive screening, and
 // medium up/down reporting that fires once per change (the core starts from "up").
+// No I/O of its own: the subclasses own the sockets and devices.
 import type { Link, LinkEvent, LinkKind, LinkStats } from './link.js';
 import type { LinkDeps } from './log.js';
 import { LinkStatsRecorder, screenFrame } from './stats.js';

@@ -1,7 +1,7 @@
 // One small interface for every medium that carries heartbeat frames: UDP, serial, and the
 // in-memory pairs used by simulation. A Link moves opaque single-line frames (no trailing
 // newline); it never decodes them — src/protocol does — so every link is tested by one contract
-// suite (test/contract/link.contract.ts).
+// suite (test/contract/link.contract.ts). Types only.
 
 export type LinkKind = 'udp' | 'serial' | 'memory';
 

@@ -1,5 +1,5 @@
 // What a link needs from the daemon: a monotonic clock and a place to say that its medium
-// failed or came back. The daemon's Logger satisfies LinkLog as it is.
+// failed or came back. The daemon's Logger satisfies LinkLog as it is. Types only.
 
 export type LogFields = Record<string, unknown>;
 

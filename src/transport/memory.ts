@@ -2,6 +2,7 @@
 // jitter, duplication, reordering and one- or two-way partitions. Time belongs to the caller:
 // deliveries go through an injected scheduler, so a deterministic simulation decides when (and
 // in which order) frames arrive. realTimeScheduler() is the convenience for real-time tests.
+// Pure: in memory, no socket or device.
 import { BaseLink } from './base.js';
 import type { LinkDeps } from './log.js';
 import { silentLog } from './log.js';

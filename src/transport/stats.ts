@@ -1,5 +1,6 @@
 // Per-link counters shared by every Link implementation, plus the screening every received
 // frame passes before it is handed on: size and printable characters, the same on all media.
+// Pure: counters in memory, time passed in.
 import type { LinkStats } from './link.js';
 import { DropCounters, type DropReason } from '../protocol/drops.js';
 import { MAX_FRAME_BYTES } from '../protocol/frame.js';

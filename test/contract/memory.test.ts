@@ -1,3 +1,5 @@
+// The link contract suite (link.contract.ts) run against the in-memory link pair that the
+// simulation and unit tests use, on real timers. Touches nothing outside the process.
 import { createMemoryPair, realTimeScheduler } from '../../src/transport/memory.js';
 import { linkContract } from './link.contract.js';
 

@@ -1,5 +1,6 @@
 // Serial links over a socat pty pair (a null-modem cable in software; no root needed), and the
 // cable-pulled-and-plugged-back recovery the daemon relies on.
+// Touches only the socat processes, ptys and temp directories it creates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';

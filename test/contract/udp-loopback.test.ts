@@ -1,5 +1,5 @@
 // UDP ucast between two links on loopback: distinct local addresses (127.0.0.2 and 127.0.0.3)
-// sharing one port, exactly like two nodes sharing `udpport`.
+// sharing one port, exactly like two nodes sharing `udpport`. Sends only to loopback addresses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';

@@ -1,5 +1,6 @@
 // Planned moves: a graceful stop hands over without waiting for deadtime; standby and takeover
 // move the service and back.
+// Root: runs in a lab of network namespaces it creates and removes (scripts/lab).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab } from '../../scripts/lab/lab.js';

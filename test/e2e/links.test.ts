@@ -1,5 +1,6 @@
 // Losing one of the two heartbeat media is not a reason to fail over: the link is reported dead,
 // the service stays put, and the link comes back when the medium does.
+// Root: runs in a lab of network namespaces it creates and removes (scripts/lab).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type StatusReport } from '../../scripts/lab/lab.js';

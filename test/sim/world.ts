@@ -547,7 +547,7 @@ export class World {
     });
   }
 
-  private finishResource(node: SimNode, resource: string, action: 'start' | 'stop' | 'status' | 'monitor'): Outcome {
+  private finishResource(node: SimNode, resource: string, action: ResourceAction): Outcome {
     if (action === 'start') {
       if (consumeFault(node.failStart, resource)) {
         node.actual.set(resource, 'stopped');

@@ -1,4 +1,5 @@
 // Test helper (not a test): a TCP port on 127.0.0.1 that was free a moment ago (bind 0, close).
+// Touches only that loopback socket.
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {

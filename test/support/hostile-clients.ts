@@ -1,7 +1,9 @@
 // Hostile clients for the daemon's servers (control socket, metrics endpoint): connections that
 // are held without a byte, requests dribbled a byte at a time, floods. Each one records what it
-// received and when the server closed it, so tests can assert on both.
+// received and when the server closed it, so tests can assert on both. Touches only the
+// connections it opens.
 import { connect, type Socket } from 'node:net';
+import { sleep, waitFor } from '../../scripts/lab/process.js';
 
 export interface Observed {
   socket: Socket;
@@ -60,15 +62,11 @@ export async function dribble(o: Observed, text: string, everyMs: number): Promi
   return sent;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
-/** Polls `condition` every 20 ms; throws after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(20);
-  }
+/** Polls `condition` every 20 ms; throws after `timeoutMs` (the lab's waitFor, polled faster). */
+export function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  return waitFor('the condition', condition, timeoutMs, 20);
 }
 
 /** Destroys every client (test cleanup). */

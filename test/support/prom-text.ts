@@ -1,6 +1,7 @@
 // Test helper (not a test): parse Prometheus text exposition into series → value, and evaluate
 // the simple alert expressions README documents (a gauge compared with a threshold, increase()
 // of a counter between two scrapes), so the documented alerts are checked against real output.
+// Pure.
 
 export type Labels = Record<string, string>;
 export interface Sample {

@@ -1,5 +1,6 @@
 // Test helper (not a test): poll an async condition until it yields a value, or fail naming
 // what was awaited. Generous by default: the machine running the tests may be loaded.
+// Pure: only waits.
 
 export async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

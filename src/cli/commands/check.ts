@@ -2,6 +2,7 @@
 // use (every value with the line it came from, or "default"), the warnings (a protection Heartbeat
 // gave that twinbeat does not), the notices, and the resource plan per node; or every error at
 // once. Exit 0 valid, 1 invalid (or, with --strict, valid with warnings), 2 usage.
+// Reads the config directory (and the daemon's saved figures); writes only to its output.
 import type { CliCommand, GlobalOptions, Io } from '../command.js';
 import { ExitCode } from '../command.js';
 import { parseArgs, usageError, UsageError } from '../args.js';

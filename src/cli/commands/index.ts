@@ -1,4 +1,4 @@
-// Every `twinbeat` subcommand, in the order `twinbeat --help` lists them.
+// Every `twinbeat` subcommand, in the order `twinbeat --help` lists them. Pure: a list.
 import type { CliCommand } from '../command.js';
 import type { Wiring } from '../../daemon/main.js';
 import { createStartCommand, type StartOptions } from './start.js';

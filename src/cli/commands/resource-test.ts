@@ -13,6 +13,7 @@ import { ExitCode } from '../command.js';
 import type { ResourceSpec } from '../../config/types.js';
 import { ADDRESS_SCRIPTS, parseResource } from '../../config/haresources.js';
 import { parseHaCf } from '../../config/hacf.js';
+import { settingOrDefault } from '../../config/directives.js';
 import type { Outcome, ResourceAction } from '../../core/types.js';
 import { heldOutputWarning, type ScriptResult } from '../../resources/result.js';
 import { ScriptRunner } from '../../resources/runner.js';
@@ -230,20 +231,21 @@ async function runResourceTest(deps: ResourceTestDeps, global: GlobalOptions, ar
  */
 function daemonEnvironment(global: GlobalOptions): Record<string, string> {
   const file = join(global.configDir, 'ha.cf');
-  let values: ReturnType<typeof parseHaCf>['values'] | null = null;
+  let values: ReturnType<typeof parseHaCf>['values'];
   try {
     values = parseHaCf(readFileSync(file, 'utf8'), file).values;
   } catch {
-    values = null;
+    // Nothing readable: every value is the directive table's default, as for an empty ha.cf.
+    values = parseHaCf('', file).values;
   }
   return heartbeatEnvironment({
     self: (global.node || hostname()).toLowerCase(),
     dir: global.configDir,
-    logfile: values?.logfile?.value ?? null,
-    debugfile: values?.debugfile?.value ?? null,
-    logfacility: values?.logfacility?.value ?? null,
-    debug: values?.debug?.value ?? 0,
-    env: Object.fromEntries((values?.env ?? []).map((e) => [`HA_${e.value.name}`, e.value.value])),
+    logfile: values.logfile?.value ?? null,
+    debugfile: values.debugfile?.value ?? null,
+    logfacility: settingOrDefault(values, 'logfacility'),
+    debug: settingOrDefault(values, 'debug'),
+    env: Object.fromEntries(values.env.map((e) => [`HA_${e.value.name}`, e.value.value])),
   });
 }
 

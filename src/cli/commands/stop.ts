@@ -1,6 +1,7 @@
 // `twinbeat stop`: ask the daemon to stop gracefully — it releases its resource groups in
 // reverse order, says goodbye to the peer so it takes over at once, and exits — then wait until
 // the process is gone.
+// Talks to the daemon over the control socket and reads its pid file; touches nothing else.
 import { ExitCode, type CliCommand } from '../command.js';
 import { parseCommandArgs, usageError } from '../args.js';
 import { runtimePaths } from '../runtime-paths.js';

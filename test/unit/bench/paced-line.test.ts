@@ -1,3 +1,6 @@
+// The bench's paced serial line (scripts/bench/paced-line.ts): frames take their time at the
+// baud rate, arrive in order, and a writer faster than the line is dropped and counted.
+// Pure: in-process timing only, touches no file or device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PacedDirection } from '../../../scripts/bench/paced-line.js';

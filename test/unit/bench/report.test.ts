@@ -1,3 +1,6 @@
+// The benchmark report (scripts/bench/report.ts, plot.ts, headline.ts, keepalived.ts): text and
+// markdown tables, the plot, the headline and keepalived's detection time from hand-made
+// results. Pure: builds strings, touches no file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toMarkdown, toText } from '../../../scripts/bench/report.js';

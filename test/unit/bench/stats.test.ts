@@ -1,3 +1,5 @@
+// The bench's summary statistics (scripts/bench/stats.ts): min, median and max, and nothing
+// measured. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spread } from '../../../scripts/bench/stats.js';

@@ -2,6 +2,7 @@
 // heartbeat-v1-migration: nice_failback, host names in ucast and ping, stonith_host, watchdog,
 // respawn of ipfail): the mapped auto_failback with its origin, the resolved addresses, the
 // warnings in their own section and in --json, and --strict failing on them.
+// Touches only temp copies of the fixture (config/stage.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // `twinbeat -c DIR check` finds haresources scripts in DIR/resource.d (Heartbeat keeps its
 // resource directory in its config directory) and says where it looked; the search path
 // itself is src/resources/locate.ts scriptSearchPath.
+// Touches only temp config directories it creates (config/stage.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // The deadtime advisor in `twinbeat status`: per link, the inter-arrival distribution of accepted
 // frames and the deadtime it supports, in the JSON (shape and values) and the human rendering.
+// Pure: hand-made link statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStatusReport } from '../../../src/daemon/status-report.js';

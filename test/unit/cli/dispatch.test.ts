@@ -1,3 +1,6 @@
+// The CLI dispatcher (src/cli/dispatch.ts): global options, --help/--version, usage errors and
+// exit codes, and control commands against a fake daemon on a control socket. Touches only temp
+// directories it creates (config files, the socket) and removes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

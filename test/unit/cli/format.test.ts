@@ -1,3 +1,5 @@
+// `twinbeat status` rendering: the StatusReport built from core verdicts, link counters and
+// protocol drops, its human and --json forms and the health verdict. Pure: strings only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStatusReport } from '../../../src/daemon/status-report.js';

@@ -1,3 +1,6 @@
+// The flags the CLI's executable passes to node (src/cli/node-flags.ts): the shebang carries
+// them and node accepts them silently. Reads the compiled CLI and spawns it with node; writes
+// nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
 // `twinbeat resource-test`, in process, against the real Dummy template and a broken script.
+// Runs scripts copied into temp directories it creates and removes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

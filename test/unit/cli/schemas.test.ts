@@ -1,10 +1,11 @@
 // The shipped JSON Schemas (src/cli/schemas) against real output: `status --json` from a running
-// daemon (the real composition root with a silent peer) starting up, holding its group, with an
-// operator move, in standby with nobody eligible; without a daemon; on a usage error; the report
-// of a real machine with uplink tracking; `check --json` of a valid configuration with saved
-// inter-arrival figures and a warning, and of an invalid one. The schemas are exact: every object
-// refuses fields it does not list, every field is typed and required unless declared optional,
-// so a field added to the code but not to the schema fails these tests.
+// daemon (the real composition root with a silent peer) starting up, holding its group, after an
+// operator move, with a group that fails to start and that nobody may hold; without a daemon; on
+// a usage error; the report builder with every optional field filled; `check --json` of a valid
+// configuration with a warning and saved (or broken) inter-arrival figures, and of an invalid one.
+// The schemas are exact: every object refuses fields it does not list, every field is typed and
+// required unless declared optional, so a field added to the code but not to the schema fails.
+// Runs the daemon in-process with memory links; touches only temp directories it creates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

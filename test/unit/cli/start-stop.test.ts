@@ -1,4 +1,5 @@
 // start (detached), status, stop as real processes, against the silent-peer wiring.
+// Touches only the temp config directory it stages and the daemons it starts and stops.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

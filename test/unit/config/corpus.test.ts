@@ -1,5 +1,6 @@
 // Whole config directories through loadConfig: every valid fixture loads; every broken one
 // reports exactly the lines in its expected.txt (paths relative to the config directory).
+// Touches only temp copies of the fixtures (config/stage.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

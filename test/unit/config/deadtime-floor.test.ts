@@ -2,6 +2,7 @@
 // refused at the line of the offending directive, with the smallest setting that works; the
 // three settings issue 13 names (10/50 at 19200 refused; 10/50 at 115200 and 20/80 at 19200
 // accepted) on the lab's own configuration (alpha/bravo, one group, sha256).
+// Pure: configurations built in memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHaCf } from '../../../src/config/hacf.js';

@@ -1,5 +1,5 @@
 // Each default lives once, in the directive table: the documented text, the loaded Config and
-// the CLI's runtime paths all come from it.
+// the CLI's runtime paths all come from it. Touches only temp config directories it creates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

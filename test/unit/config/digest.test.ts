@@ -1,7 +1,7 @@
 // The shared-configuration digest: what makes two nodes' configurations "the same" to each other.
 // Its first GROUPS_DIGEST_HEX characters stand for the resource groups alone (in key order), so
 // haresources lines in another order are no drift, and a node can tell group drift (claims
-// unreadable) from timing drift (reported only).
+// unreadable) from timing drift (reported only). Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configDigest, type SharedPart } from '../../../src/config/digest.js';

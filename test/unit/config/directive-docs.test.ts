@@ -1,9 +1,9 @@
-// The generator behind the sample ha.cf and the README's directive tables.
+// The generator behind the sample ha.cf and the README's directive tables. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { directives } from '../../../src/config/directives.js';
 import { parseHaCf } from '../../../src/config/hacf.js';
-import { haCfHeading, markdownRow, renderDirectiveTables, renderHaCfSample, wrapComment } from '../../../src/config/directive-docs.js';
+import { haCfHeading, markdownRow, renderHaCfSample, wrapComment } from '../../../src/config/directive-docs.js';
 
 test('wrapComment fills lines up to the width and never splits a word', () => {
   const lines = wrapComment('aaa bbb ccc ddd', '#   ', 11);
@@ -21,15 +21,9 @@ test('renderHaCfSample keeps the preamble and examples and takes headings and te
   assert.equal(renderHaCfSample(out), out, 'idempotent');
 });
 
-test('renderDirectiveTables replaces the rows of the three tables and keeps the prose', () => {
-  const table = '| directive | value | default | what twinbeat does |\n|---|---|---|---|\n| `stale` | x | y | z |';
-  const md = ['### ha.cf directives twinbeat acts on', '', table, '', 'prose A', '', '### ha.cf directives accepted but not acted on', '', 'intro', '', table, '', '### twinbeat extensions to ha.cf', '', table, '', 'prose B'].join('\n');
-  const out = renderDirectiveTables(md);
-  assert.ok(!out.includes('`stale`'));
-  for (const text of ['prose A', 'intro', 'prose B']) assert.ok(out.includes(text), text);
-  for (const d of directives) assert.equal(out.split('\n').filter((l) => l === markdownRow(d)).length, 1, d.name);
+test('markdownRow is one table row per directive, its pipes escaped', () => {
+  for (const d of directives) assert.equal(markdownRow(d).split('\n').length, 1, d.name);
   assert.match(markdownRow(directives.find((d) => d.name === 'auto_failback')!), /on\\\|off\\\|legacy/, 'pipes escaped');
-  assert.throws(() => renderDirectiveTables('### something else\n'), /heading not found/);
 });
 
 test('ping, ping_group and deadping (uplink tracking) are acted on (no notice); log_badpack says it is not', () => {

@@ -1,7 +1,7 @@
 // haresources with IPv6 floating addresses: the address scripts (IPaddr, IPaddr2, IPv6addr) keep
 // everything after the first `::` as their one argument, so the literal's own `::` survives;
 // hostile spellings (zone ids, dotted tails, over-long text, shell metacharacters) are refused
-// with the line number before any script could see them.
+// with the line number before any script could see them. Pure: parses text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHaresources, parseResource, ipv6Groups } from '../../../src/config/haresources.js';

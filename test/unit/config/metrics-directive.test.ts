@@ -1,4 +1,5 @@
 // tb_metrics_port PORT [IPv4]: the port, and where to listen (loopback unless named).
+// Pure: parses text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHaCf } from '../../../src/config/hacf.js';

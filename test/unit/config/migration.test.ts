@@ -1,6 +1,7 @@
 // Migration from Heartbeat v1 in src/config: nice_failback mapped as Heartbeat 3.0.6 maps it,
 // host names in ucast/ping/ping_group resolved at load (fake resolvers; one real lookup of
 // localhost from /etc/hosts), and warnings for the lines whose protection twinbeat does not give.
+// Touches only temp copies of the fixtures (config/stage.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';

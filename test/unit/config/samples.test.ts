@@ -1,5 +1,6 @@
 // The repository's sample ha.cf and haresources: they load as a complete configuration, document
 // every directive in the table, and every commented-out example in them is itself valid.
+// Reads the samples; writes only temp copies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,5 @@
+// The local-stall guard (src/core/awareness.ts): which gaps between our own events count as a
+// stall, and time going backwards. Pure: time is passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StallGuard } from '../../../src/core/awareness.js';

@@ -1,7 +1,7 @@
 // FailoverMachine with duplicate-address probes ahead of deadtime (issue 13), stepped by hand at
 // the lab's aggressive timing (keepalive 10, warntime 30, deadtime 50 ms): the probe goes out when
 // the peer becomes suspect, and the takeover at deadtime carries it only when it found the
-// addresses free; pending, it waits for it.
+// addresses free; pending, it waits for it. Pure: time is passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailoverMachine } from '../../../src/core/machine.js';

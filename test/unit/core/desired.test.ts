@@ -1,3 +1,5 @@
+// Who should hold a group (src/core/desired.ts), rule by rule: a dead peer, eligibility,
+// demands and auto_failback on, off and legacy. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { desiredHolder as decide, type DesiredInput } from '../../../src/core/desired.js';

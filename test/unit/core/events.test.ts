@@ -3,6 +3,7 @@
 // appear only on its first occurrence (an increase() alert then misses it). This scans the core's
 // sources for log calls — this.log(level, EVENT, …) and host.log(level, EVENT, …) — and checks
 // every event name they can produce, including both arms of a conditional.
+// Reads src/core; writes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

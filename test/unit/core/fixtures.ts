@@ -1,5 +1,5 @@
 // Shared messages for the core tests: a status from peer `b` (generation 5) as the machine
-// under test (`a`) would hear it.
+// under test (`a`) would hear it. Pure data.
 import { MessageType, type StatusMessage } from '../../../src/protocol/message.js';
 
 export function peerStatus(seq: number, over: Partial<StatusMessage> = {}): StatusMessage {

@@ -1,3 +1,5 @@
+// The order of a group's resource actions (src/core/group-plan.ts): start left to right, stop,
+// rollback and restart. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { restartPlan, rollbackPlan, startPlan, stopPlan, type Plan } from '../../../src/core/group-plan.js';

@@ -1,4 +1,5 @@
 // HookQueue: two lanes, one hook at a time per lane, in order; a bounded notification backlog.
+// Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HookQueue, MAX_WAITING_NOTIFICATIONS } from '../../../src/core/hooks.js';

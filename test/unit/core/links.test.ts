@@ -1,3 +1,5 @@
+// Link liveness in the core (src/core/links.ts): init, late at warntime, dead at deadtime, the
+// peer dead only when every link is, and a local stall forgiven. Pure: time is passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinkTracker } from '../../../src/core/links.js';

@@ -1,4 +1,5 @@
 // Edge cases of FailoverMachine stepped by hand (the simulation covers the behaviour end to end).
+// Pure: time is passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailoverMachine } from '../../../src/core/machine.js';

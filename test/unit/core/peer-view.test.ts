@@ -1,5 +1,5 @@
 // PeerView stepped by hand: which frames it accepts (hostile orderings: replays, older
-// generations), what it reports as changed, acknowledgements across generations, deafness.
+// generations), what it reports as changed, acknowledgements across generations, deafness. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PeerView } from '../../../src/core/peer-view.js';

@@ -1,5 +1,5 @@
 // The per-group move rules of src/core/placements.ts as a table: who should hold a group given
-// our own move and the peer's claims, and which operator commands are refused and why.
+// our own move and the peer's claims, and which operator commands are refused and why. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkGroupCommand, placedHolder, Placements, type CommandContext, type PlacementInput } from '../../../src/core/placements.js';

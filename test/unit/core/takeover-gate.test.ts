@@ -1,3 +1,5 @@
+// The takeover gate (src/core/takeover-gate.ts): the tie delay, ping nodes and the fence hook
+// before a takeover of a dead peer's groups. Pure: time and probe results are passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TakeoverGate, type GateSettings } from '../../../src/core/takeover-gate.js';

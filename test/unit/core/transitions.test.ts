@@ -1,5 +1,5 @@
 // TransitionTracker: which state a group and the node are in for a notifier, and which changes are
-// reported (once each, groups before the node, with keepalived's priority and the reason).
+// reported (once each, groups before the node, with keepalived's priority and the reason). Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TransitionTracker, groupNotifyState, nodeNotifyState, OWNER_PRIORITY, DEFAULT_PRIORITY } from '../../../src/core/transitions.js';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hookKinds as coreHookKinds, type HookKind as CoreHookKind } from '../../../src/core/types.js';
-import { hookKinds as configHookKinds, type HookKind as ConfigHookKind } from '../../../src/config/directives.js';
+import { tbHookKinds as configHookKinds, type TbHookKind as ConfigHookKind } from '../../../src/config/directives.js';
 import { GENERIC_NOTIFY, TRANSITION_HOOKS } from '../../../src/daemon/notify.js';
 import { notifyStates } from '../../../src/core/transitions.js';
 

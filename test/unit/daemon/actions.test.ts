@@ -1,3 +1,6 @@
+// The daemon's WorldActions (src/daemon/actions.ts): timeouts and settings per resource action
+// and hook, the ping probe and tracked interfaces, with a fake script runner. Touches only temp
+// directories it creates (state file, a fake sysfs) and removes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';

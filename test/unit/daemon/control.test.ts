@@ -1,3 +1,6 @@
+// The control socket (src/daemon/control.ts): request/response, permissions and group
+// ownership, stale sockets, request parsing and hostile clients (slow, oversized, many). Touches
+// only unix sockets and files in temp directories it creates, and child processes it spawns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';

@@ -2,6 +2,7 @@
 // hand-driven clock, the real FrameCodec (authentication, replay window) and the daemon loop.
 // An attacker's forged, replayed and garbage frames arrive between genuine heartbeats; the
 // numbers operators tune deadtime with must stay those of the genuine ones.
+// Pure: in-process, no socket.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';

@@ -1,3 +1,6 @@
+// The daemon's logger (src/daemon/logger.ts, rate-limit.ts): line format, rate limiting of
+// repeats, log and debug files, stdout, and syslog over a unix datagram socket (socat, when
+// installed). Touches only temp directories and processes it creates and removes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';

@@ -1,3 +1,6 @@
+// The daemon loop (src/daemon/loop.ts) with a scripted core, fake links and fake actions: effect
+// order, sends, frames decoded or counted as drops per link and reason, resource results.
+// Pure: in-process fakes only, a hand-driven clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';

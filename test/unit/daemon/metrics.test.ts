@@ -1,5 +1,6 @@
 // The Prometheus endpoint: the exposition text built from a status report, the HTTP server on
 // loopback (ephemeral port), and the daemon serving it when ha.cf sets tb_metrics_port.
+// Runs the daemon in-process with memory links; touches only temp directories and loopback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';

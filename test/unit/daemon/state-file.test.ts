@@ -1,3 +1,6 @@
+// The persisted state file (src/daemon/state-file.ts): missing, round trip, generation bump,
+// garbled files refused, operator moves, and kill -9 of a writer never tearing the file. Touches
+// only temp directories it creates and the node child processes it spawns and kills.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';

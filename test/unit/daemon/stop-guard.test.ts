@@ -1,6 +1,6 @@
 // The stop guard on its own, with a hand-driven clock: when a graceful stop counts as stuck, and
 // that a stop which never gets stuck (a hung hook) still ends at the deadline, counted from the
-// moment the core reports it is leaving.
+// moment the core reports it is leaving. Pure: a hand-driven clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StopGuard, stopDeadlineMs, stuckStop } from '../../../src/daemon/stop-guard.js';

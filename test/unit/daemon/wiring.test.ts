@@ -1,3 +1,6 @@
+// The real transport/protocol edge (src/daemon/wiring.ts, core-config.ts): the codec built from
+// the Config, which ha.cf media become links, and the settings that reach the core. Reads this
+// host's interface addresses; opens no link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameCodec } from '../../../src/protocol/frame-codec.js';

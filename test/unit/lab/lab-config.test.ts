@@ -1,5 +1,6 @@
 // The lab's generated node configs are valid twinbeat/Heartbeat configs, and the probe's summary
 // finds the outage and the switch-overs in a list of answers.
+// Writes only temp directories it creates; no namespace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Shared messages and contexts for the protocol tests.
+// Shared messages and contexts for the protocol tests. Pure data.
 import type { AuthConfig } from '../../../src/config/types.js';
 import type { FrameContext } from '../../../src/protocol/frame.js';
 import { MessageType, type Message } from '../../../src/protocol/message.js';

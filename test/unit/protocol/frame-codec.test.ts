@@ -1,3 +1,5 @@
+// FrameCodec (src/protocol/frame-codec.ts): replay windows per link, authentication before the
+// window, own frames, key changes on reload. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameCodec } from '../../../src/protocol/frame-codec.js';

@@ -1,3 +1,5 @@
+// The wire format (src/protocol/frame.ts): round trips of every field and claim set, size
+// bounds, tags, key rollover, every codec drop reason, and odd input that must not throw. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, MAX_FRAME_BYTES, wireDigest } from '../../../src/protocol/frame.js';

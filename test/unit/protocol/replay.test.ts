@@ -1,3 +1,5 @@
+// The replay window (src/protocol/replay.ts): repeats, reordering inside the window, jumps and
+// generations. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REPLAY_WINDOW, ReplayWindow } from '../../../src/protocol/replay.js';

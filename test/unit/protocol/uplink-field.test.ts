@@ -1,5 +1,6 @@
 // The optional uplink field of a heartbeat frame (src/protocol/frame.ts): round trip, absence
 // means unknown, and hostile variants (bad prefix, out of range, a seventh field) are dropped.
+// Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, MAX_UPLINK_SCORE } from '../../../src/protocol/frame.js';

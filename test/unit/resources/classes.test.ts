@@ -1,3 +1,5 @@
+// Script classes (src/resources/classes.ts): how heartbeat, LSB and OCF scripts are called and
+// how their exit codes and status text are judged. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actionWord, buildInvocation, heartbeatStatusFromStdout, judge, ocfExitReason } from '../../../src/resources/classes.js';

@@ -1,3 +1,6 @@
+// Finding resource scripts (src/resources/locate.ts): the search path and order, and the safety
+// check (owner, mode, symlinks) with its fix. Touches only temp directories it creates (files,
+// modes, owners) and removes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,6 @@
+// The script runner (src/resources/runner.ts) on real scripts (test/fixtures/scripts copied to a
+// temp directory): argv and environment per class, exit codes, timeouts that kill the process
+// group, bounded output. Runs only those scripts, and removes the directory and what they leave.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';

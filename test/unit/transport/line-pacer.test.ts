@@ -1,3 +1,5 @@
+// The serial line pacer (src/transport/line-pacer.ts): a frame holds the line for its wire time
+// and only the latest waiting frame goes out. Pure: time is passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinePacer } from '../../../src/transport/line-pacer.js';

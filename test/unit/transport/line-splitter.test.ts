@@ -1,3 +1,6 @@
+// The serial line splitter (src/transport/line-splitter.ts): lines across chunks, overlong lines
+// discarded while streaming, noise, partial lines after the inter-byte timeout. Pure: bytes and
+// time are passed in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineSplitter } from '../../../src/transport/line-splitter.js';

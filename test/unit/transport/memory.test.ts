@@ -1,4 +1,4 @@
-// The programmable in-memory network under a deterministic scheduler.
+// The programmable in-memory network under a deterministic scheduler. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMemoryPair, type NetworkScheduler } from '../../../src/transport/memory.js';

@@ -1,3 +1,5 @@
+// Per-link statistics and the receive screening (src/transport/stats.ts): inter-arrival
+// figures of accepted frames only, drops by reason, the deadtime advice. Pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADVICE_MIN_SAMPLES, INTER_ARRIVAL_WINDOW, LinkStatsRecorder, percentile, screenFrame, supportedDeadtimeMs } from '../../../src/transport/stats.js';
