@@ -11,6 +11,7 @@ import { join, relative } from 'node:path';
 import { directives, type DirectiveKind } from '../src/config/directives.js';
 import { markdownRow } from '../src/config/directive-docs.js';
 import { DROP_REASONS, DROP_REASON_DOCS } from '../src/protocol/drops.js';
+import { metricsTable, statusFieldTable } from './reference-tables.js';
 
 function directiveTable(kind: DirectiveKind): string[] {
   return ['| directive | value | default | what twinbeat does |', '|---|---|---|---|', ...directives.filter((d) => d.kind === kind).map(markdownRow)];
@@ -38,6 +39,8 @@ export const GENERATED_BLOCKS: Readonly<Record<string, () => string[]>> = {
   'directives-extensions': () => directiveTable('extension'),
   'drop-reasons': dropReasonTable,
   'directive-warnings': warningTable,
+  'status-json-fields': statusFieldTable,
+  metrics: metricsTable,
 };
 
 const begin = /^<!-- generated:([a-z-]+)(?: .*)? -->$/;

@@ -41,21 +41,41 @@ export function assessStatus(r: StatusReport): Health {
   const warning: string[] = [];
   for (const g of r.groups) {
     if (g.holders.length > 1) critical.push(`split brain: ${g.key} runs on ${g.holders.join(' and ')}`);
-    else if (unheld(r, g)) critical.push(`${g.key} runs nowhere`);
+    else if (unheld(r, g)) critical.push(`${g.key} runs nowhere${g.noEligibleHolder !== null ? `: ${g.noEligibleHolder}` : ''}`);
     else if (g.holders.length === 0 && g.peerHeldAtLastContact) warning.push(`${g.key}: ${r.peer.name} held it when last heard and may still`);
     if (g.failedHere) warning.push(`${g.key} failed on ${r.self.name}`);
     if (g.phase === 'stop-failed') warning.push(`${g.key} failed to stop on ${r.self.name}: operator action needed`);
   }
   if (r.self.role === 'init') warning.push(`${r.self.name} is starting up`);
+  if (r.self.standby === true) warning.push(`${r.self.name} is in standby: it takes no group over`);
   if (r.peer.state !== 'alive') warning.push(`peer ${r.peer.name} is ${r.peer.state}${r.peer.leftGracefully ? ' (stopped gracefully)' : ''}: no failover possible`);
+  else if (r.peer.role === 'failed') warning.push(`peer ${r.peer.name} failed to stop a group: operator action needed there`);
+  else if (r.peer.standby === true) warning.push(`peer ${r.peer.name} is in standby: no failover possible`);
   for (const l of r.links) {
     if (l.mediumDown !== null) warning.push(`link ${l.name} medium down: ${l.mediumDown}`);
     else if (l.state !== 'up' && r.peer.state === 'alive') warning.push(`link ${l.name} is ${l.state}`);
   }
   if (r.configDigest.match === false) warning.push(`configuration differs from ${r.peer.name}'s (digest ${r.configDigest.self})`);
+  warning.push(...uplinkProblems(r));
   const problems = [...critical.map((text) => ({ level: 'critical' as const, text })), ...warning.map((text) => ({ level: 'warning' as const, text }))];
   const level: HealthLevel = critical.length > 0 ? 'critical' : warning.length > 0 ? 'warning' : 'ok';
   return { level, code: HEALTH_EXIT[level], problems };
+}
+
+/**
+ * Uplink tracking's warnings: this node misses part of its uplink (with the reason groups move
+ * or will move, while they do), or the peer announces a lower score than ours. Equal losses on
+ * both nodes move nothing but are still each node's own warning.
+ */
+function uplinkProblems(r: StatusReport): string[] {
+  const u = r.uplink;
+  if (u === undefined || u.state === 'off') return [];
+  const out: string[] = [];
+  const moving = u.state === 'worse' || u.state === 'handing-over' ? `: ${u.why}` : '';
+  if (u.self !== null && u.self.failing.length > 0) out.push(`uplink of ${r.self.name} ${u.self.score}/${u.self.total} (failing: ${u.self.failing.join(', ')})${moving}`);
+  else if (moving !== '') out.push(`uplink of ${r.self.name} ${u.state}${moving}`);
+  if (u.self !== null && u.peer !== null && r.peer.state === 'alive' && u.peer < u.self.score) out.push(`uplink of ${r.peer.name} worse than ${r.self.name}'s (${u.peer} < ${u.self.score})`);
+  return out;
 }
 
 /** Nagios plugin output: one line, `TWINBEAT LEVEL - summary | perfdata`. */

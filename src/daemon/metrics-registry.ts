@@ -13,6 +13,7 @@ import { CORE_EVENTS } from '../core/events.js';
 import { hookKinds, type HookKind, type Outcome, type ResourceAction } from '../core/types.js';
 import { ran } from './notify.js';
 import type { UplinkState } from '../core/uplink.js';
+import type { LinkState } from '../core/links.js';
 import type { StatusReport } from './status-report.js';
 import type { WorldActions } from './loop.js';
 
@@ -43,11 +44,17 @@ export interface DaemonMetricsOptions {
  */
 export const METRICS_EVENT_LOOP_SAMPLE_MS = 1000;
 
+/**
+ * `list` as given, when it names every member of the union T: a member added to the type but not
+ * to a list below is a compile error, so its series could not be missing at the first scrape.
+ */
+const everyOf = <T extends string>() => <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> })): L => list;
+
 export const ROLES = Object.keys(ROLE_CODES);
-export const PEER_STATES = ['alive', 'dead', 'unknown'] as const;
-export const UPLINK_STATES: readonly UplinkState[] = ['off', 'ok', 'worse', 'handing-over', 'recovering'];
-export const LINK_STATES = ['init', 'up', 'late', 'dead'] as const;
-export const RESOURCE_ACTIONS: readonly ResourceAction[] = ['start', 'stop', 'status', 'monitor'];
+export const PEER_STATES = everyOf<StatusReport['peer']['state']>()(['alive', 'dead', 'unknown']);
+export const UPLINK_STATES = everyOf<UplinkState>()(['off', 'ok', 'worse', 'handing-over', 'recovering']);
+export const LINK_STATES = everyOf<LinkState>()(['init', 'up', 'late', 'dead']);
+export const RESOURCE_ACTIONS = everyOf<ResourceAction>()(['start', 'stop', 'status', 'monitor']);
 /** What a hook run can come to (the runner's outcomes for hooks). */
 export const HOOK_OUTCOMES: readonly Outcome[] = ['ok', 'failed', 'timed-out', 'not-installed'];
 

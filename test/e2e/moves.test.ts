@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Lab } from '../../scripts/lab/lab.js';
 import { rootSkipReason } from '../../scripts/lab/netns.js';
 import { sleep } from '../../scripts/lab/process.js';
+import { assertStatusJson } from '../support/json-schemas.js';
 
 interface Report {
   peer: { state: string };
@@ -42,6 +43,8 @@ test('move GROUP bravo on alpha: bravo takes it, a restart of alpha keeps the mo
   const alpha = (await lab.status('alpha')) as Report;
   assert.equal(alpha.groups[0]!.move?.node, 'bravo');
   assert.match(alpha.groups[0]!.move!.at, /^\d{4}-\d\d-\d\dT/);
+  // The real report with a move and a command naming the group: valid against the shipped schema.
+  for (const node of ['alpha', 'bravo'] as const) assertStatusJson((await lab.cli(node, ['status', '--json'])).stdout, `${node} after the move`);
   const human = await lab.cli('alpha', ['status']);
   assert.match(human.stdout, /moved by operator here: to bravo at /);
 

@@ -26,9 +26,10 @@ health verdict.
 Exit status (status only; README "Reading twinbeat status"):
   0 healthy
   1 degraded: peer or a link not up, a medium down, configuration drift, a group failed or
-    failed to stop here, starting up
-  2 critical: split brain, or a group runs nowhere although the pair is past start-up;
-    also a usage error
+    failed to stop here (or the peer reports a failed stop), starting up, either node in
+    standby, an uplink target lost here or a lower uplink score on the peer
+  2 critical: split brain, or a group runs nowhere although the pair is past start-up
+    (with the reason when nobody may hold it); also a usage error
   3 unknown: the daemon is not running or cannot be asked (permission, timeout)`;
 
 /** Why there is no report: `running` false when no daemon answers, null when it may run. */

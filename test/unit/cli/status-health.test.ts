@@ -14,7 +14,7 @@ import { statusCommand } from '../../../src/cli/commands/status.js';
 import { runCli } from '../../../src/cli/dispatch.js';
 import { startControlServer, controlRequest, CONTROL_COMMANDS, type ControlRequest, type ControlHandler } from '../../../src/daemon/control.js';
 import { startStatusSocket, statusSocketPath } from '../../../src/daemon/status-socket.js';
-import type { StatusReport } from '../../../src/daemon/status-report.js';
+import type { StatusReport, UplinkView } from '../../../src/daemon/status-report.js';
 import { cliPath } from '../../support/paths.js';
 
 export function healthyReport(): StatusReport {
@@ -37,6 +37,10 @@ export function healthyReport(): StatusReport {
   };
 }
 
+function uplink(over: Partial<UplinkView>): UplinkView {
+  return { state: 'ok', self: null, peer: null, why: '', sinceAgeMs: 1000, lastHandover: null, handovers: 0, ...over };
+}
+
 const variant = (change: (r: StatusReport) => void): StatusReport => {
   const r = healthyReport();
   change(r);
@@ -54,6 +58,14 @@ test('health: healthy → ok 0; each degradation → warning 1; split brain and 
     ['peer dead, we hold everything', (r) => { r.peer.state = 'dead'; r.links[0]!.state = 'dead'; r.groups[1]!.holders = ['alpha']; }, /peer beta is dead: no failover possible/],
     ['starting up', (r) => { r.self.role = 'init'; r.groups.forEach((g) => (g.holders = [])); }, /alpha is starting up/],
     ['cut cable: the peer may still hold it', (r) => { r.peer.state = 'dead'; r.groups[1]!.holders = []; r.groups[1]!.peerHeldAtLastContact = true; }, /beta held it when last heard/],
+    ['standby here', (r) => { r.self.standby = true; r.self.role = 'standby'; r.groups[0]!.holders = ['beta']; }, /^alpha is in standby: it takes no group over$/],
+    ['peer in standby', (r) => { r.peer.standby = true; r.peer.role = 'standby'; r.groups[1]!.holders = ['alpha']; }, /^peer beta is in standby: no failover possible$/],
+    ['peer failed a stop', (r) => void (r.peer.role = 'failed'), /^peer beta failed to stop a group: operator action needed there$/],
+    ['uplink: a ping node lost here, nothing moves (equal scores)', (r) => void (r.uplink = uplink({ state: 'ok', self: { score: 1, total: 2, failing: ['ping 10.0.0.1'] }, peer: 1 })),
+      /^uplink of alpha 1\/2 \(failing: ping 10\.0\.0\.1\)$/],
+    ['uplink: handing the groups over', (r) => void (r.uplink = uplink({ state: 'handing-over', self: { score: 0, total: 1, failing: ['interface eth1'] }, peer: 1, why: "our uplink score 0, the peer's 1" })),
+      /^uplink of alpha 0\/1 \(failing: interface eth1\): our uplink score 0, the peer's 1$/],
+    ['uplink: the peer announces less than ours', (r) => void (r.uplink = uplink({ state: 'ok', self: { score: 2, total: 2, failing: [] }, peer: 1 })), /^uplink of beta worse than alpha's \(1 < 2\)$/],
   ];
   for (const [name, change, why] of warnings) {
     const health = assessStatus(variant(change));
@@ -68,6 +80,16 @@ test('health: healthy → ok 0; each degradation → warning 1; split brain and 
   assert.equal(nowhere.code, 2);
   assert.deepEqual(nowhere.problems.map((p) => p.level), ['critical', 'warning']);
   assert.equal(nowhere.problems[0]!.text, 'Dummy::b runs nowhere');
+  // Nobody may hold it (the core's no-eligible-holder): critical, with the core's reason.
+  const orphan = assessStatus(variant((r) => { r.self.standby = true; r.self.role = 'standby'; r.peer.state = 'dead'; r.links[0]!.state = 'dead';
+    r.groups.forEach((g) => { g.holders = []; g.noEligibleHolder = 'not eligible here (standby) and beta is dead'; }); }));
+  assert.equal(orphan.code, 2);
+  assert.equal(orphan.problems[0]!.text, 'IPaddr::10.0.0.100 runs nowhere: not eligible here (standby) and beta is dead');
+  // Uplink tracking on with full scores on both nodes, or off: nothing to say.
+  for (const u of [uplink({ state: 'ok', self: { score: 2, total: 2, failing: [] }, peer: 2 }), uplink({ state: 'off', self: null, peer: null }), uplink({ state: 'recovering', self: { score: 2, total: 2, failing: [] }, peer: 2 })])
+    assert.deepEqual(assessStatus(variant((r) => void (r.uplink = u))), { level: 'ok', code: 0, problems: [] }, u.state);
+  // A per-group move (the group on the node it was moved to) is not a problem.
+  assert.equal(assessStatus(variant((r) => { r.groups[1]!.move = { node: 'beta', how: 'move', at: '2026-01-01T00:00:00.000Z' }; })).level, 'ok');
   // Not critical: during start-up, during a graceful stop, during a handover.
   for (const [name, change] of [
     ['init', (r: StatusReport) => { r.self.role = 'init'; r.groups[1]!.holders = []; }],

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runCli } from '../../../src/cli/dispatch.js';
 import { statusCommand } from '../../../src/cli/commands/status.js';
 import { cliPath } from '../../support/paths.js';
+import { assertStatusJson } from '../../support/json-schemas.js';
 
 function configDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-status-perm-'));
@@ -44,4 +45,17 @@ test('status: an ha.cf that cannot be read for another reason says that; a missi
   const missing = await cli(['-c', dir, 'status']);
   assert.equal(missing.code, 3);
   assert.match(missing.err, /not running \(no control socket at \/run\/twinbeat\/control\.sock\)/);
+});
+
+test('status --json and --check when ha.cf cannot be read: still one JSON document (schema-valid, error config) or one UNKNOWN line, exit 3', async (t) => {
+  const dir = configDir(t);
+  mkdirSync(join(dir, 'ha.cf'));
+  let out = '';
+  const json = await runCli(['-c', dir, 'status', '--json'], { out: (s) => void (out += s), err: () => {} }, [statusCommand]);
+  assert.equal(json, 3);
+  const doc = assertStatusJson(out, 'unreadable ha.cf');
+  assert.deepEqual([doc['running'], doc['error']], [null, 'config']);
+  out = '';
+  assert.equal(await runCli(['-c', dir, 'status', '--check'], { out: (s) => void (out += s), err: () => {} }, [statusCommand]), 3);
+  assert.equal(out, `TWINBEAT UNKNOWN - cannot read ${join(dir, 'ha.cf')}: EISDIR\n`);
 });
