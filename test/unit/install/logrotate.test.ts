@@ -1,0 +1,87 @@
+// scripts/twinbeat.logrotate as install.sh renders it, run by the real logrotate against a real
+// `twinbeat start -f` (silent-peer wiring): the rotated files keep the old lines, the daemon
+// writes its next lines (logfile and debugfile) into new files at the same paths because
+// postrotate's `twinbeat reload` reopened them, a second rotation compresses the first, and a
+// stopped daemon is no error. Temp files only (tb-a14o-logrotate-*).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../support/paths.js';
+import { missingSkipReason } from '../../../scripts/lab/requirements.js';
+import { silentPairConfig } from '../daemon/memory-wiring.js';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '../cli/silent-peer-cli.js');
+const shipped = readFileSync(join(repoRoot, 'scripts/twinbeat.logrotate'), 'utf8');
+/** The paths the shipped file rotates: the sample ha.cf's and Heartbeat's usual ones. */
+const SHIPPED_PATHS = '/var/log/twinbeat.log /var/log/twinbeat-debug.log /var/log/ha-log /var/log/ha-debug';
+
+async function until(what: string, fn: () => boolean, detail: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('the shipped logrotate file names the sample ha.cf\'s and Heartbeat\'s log files and reloads in postrotate', () => {
+  const ha = readFileSync(join(repoRoot, 'ha.cf'), 'utf8');
+  assert.ok(shipped.includes(`${SHIPPED_PATHS} {`), 'the path line the rotation test replaces');
+  const samples = [...ha.matchAll(/^#?(logfile|debugfile)[ \t]+(\/\S+)/gm)];
+  assert.equal(samples.length, 2, 'the sample ha.cf shows a logfile and a debugfile');
+  for (const m of samples) assert.ok(SHIPPED_PATHS.split(' ').includes(m[2]!), `${m[1]} ${m[2]} of the sample ha.cf is rotated`);
+  assert.match(shipped, /postrotate\n\t\t@BINDIR@\/twinbeat -c @CONFDIR@ reload >\/dev\/null 2>&1 \|\| true\n\tendscript/);
+});
+
+test('logrotate rotates the logs of a running daemon; its next lines go to new files', { skip: missingSkipReason(['logrotate']), timeout: 120_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const debug = join(cfg.dir, 'ha-debug');
+  appendFileSync(join(cfg.dir, 'ha.cf'), `debugfile ${debug}\n`);
+  // install.sh's @BINDIR@/twinbeat: here the CLI with the silent-peer wiring, as node alpha.
+  const bin = join(cfg.dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'twinbeat'), `#!/bin/sh\nexec '${process.execPath}' '${cli}' --node alpha "$@"\n`);
+  chmodSync(join(bin, 'twinbeat'), 0o755);
+  const conf = join(cfg.dir, 'logrotate.conf');
+  writeFileSync(conf, shipped.replaceAll('@BINDIR@', bin).replaceAll('@CONFDIR@', cfg.dir).replace(SHIPPED_PATHS, `${cfg.log} ${debug}`), { mode: 0o644 });
+  // -f: rotate now, whatever `weekly` says; -s: our own state file, never /var/lib/logrotate's.
+  const logrotate = () => spawnSync('logrotate', ['-f', '-s', join(cfg.dir, 'logrotate.state'), conf], { encoding: 'utf8', timeout: 60_000 });
+
+  const daemon = spawn(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  daemon.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  daemon.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  await until('daemon-ready in the log', () => /event=daemon-ready/.test(read(cfg.log)), () => output);
+
+  const first = logrotate();
+  assert.equal(first.status, 0, first.stderr);
+  // delaycompress: the newest rotated file stays plain text.
+  for (const [path, old] of [[cfg.log, /event=daemon-ready/], [debug, /event=daemon-ready/]] as const) {
+    assert.match(read(`${path}.1`), old, `${path}.1 keeps the lines written before`);
+    // postrotate's reload waited for the daemon, which reopened first: its answer is in the new file.
+    assert.match(read(path), /event=reload-applied/, `${path}: the next lines`);
+    assert.doesNotMatch(read(path), /event=daemon-start/);
+  }
+  assert.doesNotMatch(read(`${cfg.log}.1`), /event=reload-applied/, 'nothing written to the renamed file after the reopen');
+
+  const second = logrotate();
+  assert.equal(second.status, 0, second.stderr);
+  assert.ok(existsSync(`${cfg.log}.2.gz`), 'compress: the older file is gzipped');
+  assert.match(read(`${cfg.log}.1`), /event=reload-applied/);
+  await until('the second reload in the newest file', () => /event=reload-applied/.test(read(cfg.log)), () => output);
+
+  daemon.kill('SIGTERM');
+  assert.equal(await exited, 0, output);
+  assert.match(read(cfg.log), /event=daemon-stopped/);
+  // A stopped daemon: postrotate's reload fails, `|| true` keeps logrotate from reporting an error.
+  const stopped = logrotate();
+  assert.equal(stopped.status, 0, stopped.stderr);
+  assert.match(read(`${cfg.log}.1`), /event=daemon-stopped/);
+});
