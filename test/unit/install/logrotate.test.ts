@@ -1,8 +1,8 @@
 // scripts/twinbeat.logrotate as install.sh renders it, run by the real logrotate against a real
 // `twinbeat start -f` (silent-peer wiring): the rotated files keep the old lines, the daemon
 // writes its next lines (logfile and debugfile) into new files at the same paths because
-// postrotate's `twinbeat reload` reopened them, a second rotation compresses the first, and a
-// stopped daemon is no error. Temp files only (tb-a14o-logrotate-*).
+// postrotate's `twinbeat reload` reopened them (also when it refuses a half-edited ha.cf), a
+// second rotation compresses the first, and a stopped daemon is no error. Temp files only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -71,11 +71,16 @@ test('logrotate rotates the logs of a running daemon; its next lines go to new f
   }
   assert.doesNotMatch(read(`${cfg.log}.1`), /event=reload-applied/, 'nothing written to the renamed file after the reopen');
 
+  // An ha.cf half-edited when the weekly rotation comes: the reload is refused, the files are reopened all the same.
+  const haCf = readFileSync(join(cfg.dir, 'ha.cf'), 'utf8');
+  writeFileSync(join(cfg.dir, 'ha.cf'), `${haCf}keepalive 5\n`);
   const second = logrotate();
   assert.equal(second.status, 0, second.stderr);
+  writeFileSync(join(cfg.dir, 'ha.cf'), haCf);
   assert.ok(existsSync(`${cfg.log}.2.gz`), 'compress: the older file is gzipped');
   assert.match(read(`${cfg.log}.1`), /event=reload-applied/);
-  await until('the second reload in the newest file', () => /event=reload-applied/.test(read(cfg.log)), () => output);
+  assert.match(read(cfg.log), /event=reload-rejected/, 'a refused reload still reopened the log');
+  assert.doesNotMatch(read(`${cfg.log}.1`), /event=reload-rejected/);
 
   daemon.kill('SIGTERM');
   assert.equal(await exited, 0, output);
