@@ -1,11 +1,12 @@
 // A real `twinbeat start -f` (silent-peer wiring) as systemd runs it: NOTIFY_SOCKET and
 // WATCHDOG_USEC set, a fake systemd-notify first on PATH. Checks READY once the daemon is up,
-// watchdog pings at the asked rate and not per heartbeat, STOPPING on SIGTERM, and that the log
-// file logrotate moved away is reopened on SIGHUP and on `twinbeat reload`. Temp files only.
+// watchdog pings at the asked rate and not per heartbeat, STOPPING on SIGTERM, that the log
+// file logrotate moved away is reopened on SIGHUP and on `twinbeat reload`, and that stdout
+// under JOURNAL_STREAM carries `<N>` priorities. Temp files only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentPairConfig } from './memory-wiring.js';
@@ -66,4 +67,33 @@ test('under systemd: READY, watchdog pings, STOPPING; logs reopened on SIGHUP an
   assert.match(calls(), /\|STOPPING=1 STATUS=SIGTERM: releasing resources/);
   assert.match(log(), /event=daemon-stopped/);
   assert.doesNotMatch(output, /systemd-notify-failed/);
+});
+
+test('under the journal (JOURNAL_STREAM names stdout): every line of a real daemon carries its priority, numbers are rounded', { timeout: 120_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const journal = join(cfg.dir, 'journal');
+  const fd = openSync(journal, 'w');
+  const st = fstatSync(fd);
+  const daemon = spawn(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], {
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, JOURNAL_STREAM: `${st.dev}:${st.ino}` },
+  });
+  closeSync(fd);
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  const text = () => readFileSync(journal, 'utf8');
+  // The peer never answers: after initdead it is declared dead, a warning.
+  await until('the peer declared dead', () => /event=peer-dead/.test(text()), text);
+  daemon.kill('SIGTERM');
+  assert.equal(await exited, 0, text());
+  const lines = text().split('\n').filter((l) => l !== '');
+  assert.ok(lines.length >= 5, text());
+  for (const line of lines) assert.match(line, /^<[3467]>(ERROR|WARN|INFO|DEBUG) event=/, line);
+  assert.match(text(), /^<4>WARN event=peer-dead /m, 'journalctl -p warning finds it');
+  assert.match(text(), /^<6>INFO event=daemon-ready /m);
+  assert.doesNotMatch(text(), /\d\.\d{4,}/, 'no unrounded numbers');
+  // The logfile keeps its own shape: a timestamp, no priority prefix.
+  assert.match(readFileSync(cfg.log, 'utf8'), /^\d{4}-\d\d-\d\dT[\d:.]+Z WARN event=peer-dead /m);
 });
