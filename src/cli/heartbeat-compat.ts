@@ -115,6 +115,12 @@ export function clStatus(argv: readonly string[], state: StatusReport | null | R
   const [sub, ...rest] = argv;
   const known = CL_STATUS_SUBCOMMANDS.find((s) => s.name === sub);
   if (known === undefined) return failure(`${sub}: invalid sub-command.\n${clStatusUsage()}`, CL_STATUS_EXIT.usage);
+  const refused = state !== null && 'refused' in state ? state.refused : null;
+  const report = refused === null ? (state as StatusReport | null) : null;
+  // cl_status signs on before it reads the sub-command's options: without a daemon every
+  // sub-command but hbstatus fails with exit 1, whatever its arguments.
+  const notSignedOn = () => failure(`Cannot signon with heartbeat\nREASON: ${refused ?? 'twinbeat is not running'}`, CL_STATUS_EXIT.failed);
+  if (sub !== 'hbstatus' && report === null) return notSignedOn();
   const flags = new Set<string>();
   const params: string[] = [];
   for (const arg of rest) {
@@ -129,8 +135,6 @@ export function clStatus(argv: readonly string[], state: StatusReport | null | R
   if (params.length < needed) return failure(known.missing ?? 'Not enough parameters.', CL_STATUS_EXIT.usage);
   const human = flags.has('m');
 
-  const refused = state !== null && 'refused' in state ? state.refused : null;
-  const report = refused === null ? (state as StatusReport | null) : null;
   if (sub === 'hbstatus') {
     // -v adds why the daemon could not be asked, in parentheses, as cl_status does.
     const why = flags.has('v') ? `(${refused ?? 'twinbeat is not running'})\n` : '';
@@ -141,7 +145,7 @@ export function clStatus(argv: readonly string[], state: StatusReport | null | R
     const head = human ? `Heartbeat version ${version}\nResources controlled by "haresources"\n` : `version:\t${version}\nmanaged by:\t"haresources"\n`;
     return answer(`${head}${verboseNodes(report)}`);
   }
-  if (report === null) return failure(`Cannot signon with heartbeat\nREASON: ${refused ?? 'twinbeat is not running'}`, CL_STATUS_EXIT.failed);
+  if (report === null) return notSignedOn();
 
   switch (sub) {
     case 'listnodes': {

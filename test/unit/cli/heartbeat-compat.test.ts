@@ -50,6 +50,8 @@ test('hbstatus, listnodes, nodestatus: Heartbeat\'s words and exit codes', () =>
   // cl_status: node_status() answers NULL for a node it does not know: a parameter error (11).
   assert.deepEqual(clStatus(['nodestatus', 'gamma'], report()), { out: '', err: 'Error. May be due to incorrect node name\n', code: 11 });
   assert.deepEqual(clStatus(['nodestatus', 'beta'], null), { out: '', err: 'Cannot signon with heartbeat\nREASON: twinbeat is not running\n', code: 1 });
+  // As the real cl_status answered here with Heartbeat stopped: signon fails before arguments are read.
+  for (const argv of [['nodestatus'], ['listhblinks'], ['nodestatus', '-v', 'beta']]) assert.equal(clStatus(argv, null).code, 1, argv.join(' '));
   const refused = { refused: 'twinbeat status: permission denied on /run/twinbeat/control.sock' };
   assert.deepEqual(clStatus(['hbstatus'], refused), { out: 'Heartbeat is apparently running on this machine, but refuses my connection\n', err: '', code: 0 });
   assert.deepEqual(clStatus(['rscstatus'], refused), { out: '', err: `Cannot signon with heartbeat\nREASON: ${refused.refused}\n`, code: 1 });
