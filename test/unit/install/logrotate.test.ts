@@ -5,26 +5,17 @@
 // second rotation compresses the first, and a stopped daemon is no error. Temp files only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { repoRoot } from '../../support/paths.js';
 import { missingSkipReason } from '../../../scripts/lab/requirements.js';
 import { silentPairConfig } from '../daemon/memory-wiring.js';
+import { silentCli, startForeground, waitUntil } from '../daemon/silent-daemon.js';
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../cli/silent-peer-cli.js');
 const shipped = readFileSync(join(repoRoot, 'scripts/twinbeat.logrotate'), 'utf8');
 /** The paths the shipped file rotates: the sample ha.cf's and Heartbeat's usual ones. */
 const SHIPPED_PATHS = '/var/log/twinbeat.log /var/log/twinbeat-debug.log /var/log/ha-log /var/log/ha-debug';
-
-async function until(what: string, fn: () => boolean, detail: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('the shipped logrotate file names the sample ha.cf\'s and Heartbeat\'s log files and reloads in postrotate', () => {
   const ha = readFileSync(join(repoRoot, 'ha.cf'), 'utf8');
@@ -42,23 +33,16 @@ test('logrotate rotates the logs of a running daemon; its next lines go to new f
   // install.sh's @BINDIR@/twinbeat: here the CLI with the silent-peer wiring, as node alpha.
   const bin = join(cfg.dir, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'twinbeat'), `#!/bin/sh\nexec '${process.execPath}' '${cli}' --node alpha "$@"\n`);
+  writeFileSync(join(bin, 'twinbeat'), `#!/bin/sh\nexec '${process.execPath}' '${silentCli}' --node alpha "$@"\n`);
   chmodSync(join(bin, 'twinbeat'), 0o755);
   const conf = join(cfg.dir, 'logrotate.conf');
   writeFileSync(conf, shipped.replaceAll('@BINDIR@', bin).replaceAll('@CONFDIR@', cfg.dir).replace(SHIPPED_PATHS, `${cfg.log} ${debug}`), { mode: 0o644 });
   // -f: rotate now, whatever `weekly` says; -s: our own state file, never /var/lib/logrotate's.
   const logrotate = () => spawnSync('logrotate', ['-f', '-s', join(cfg.dir, 'logrotate.state'), conf], { encoding: 'utf8', timeout: 60_000 });
 
-  const daemon = spawn(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  daemon.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  daemon.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
-  t.after(() => {
-    if (daemon.exitCode === null) daemon.kill('SIGKILL');
-  });
+  const { process: daemon, output, exited } = startForeground(t, cfg.dir);
   const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
-  await until('daemon-ready in the log', () => /event=daemon-ready/.test(read(cfg.log)), () => output);
+  await waitUntil('daemon-ready in the log', () => /event=daemon-ready/.test(read(cfg.log)), output);
 
   const first = logrotate();
   assert.equal(first.status, 0, first.stderr);
@@ -83,7 +67,7 @@ test('logrotate rotates the logs of a running daemon; its next lines go to new f
   assert.doesNotMatch(read(`${cfg.log}.1`), /event=reload-rejected/);
 
   daemon.kill('SIGTERM');
-  assert.equal(await exited, 0, output);
+  assert.equal(await exited, 0, output());
   assert.match(read(cfg.log), /event=daemon-stopped/);
   // A stopped daemon: postrotate's reload fails, `|| true` keeps logrotate from reporting an error.
   const stopped = logrotate();
