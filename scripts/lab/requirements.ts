@@ -74,6 +74,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'pcs', package: 'pcs', usedBy: 'tests', why: 'the Pacemaker export test runs the generated pcs script offline' },
   { command: 'systemd-analyze', package: 'systemd', usedBy: 'tests', why: 'scripts/twinbeat.service: systemd-analyze verify' },
   { command: 'systemd-notify', package: 'systemd', usedBy: 'tests', why: "the systemd notifier's test against a stand-in NOTIFY_SOCKET (the daemon runs it only under systemd)" },
+  { command: 'logrotate', package: 'logrotate', usedBy: 'tests', why: 'scripts/twinbeat.logrotate rotates the logs of a running daemon (its postrotate reload)' },
   { command: 'man', package: 'man-db', usedBy: 'tests', why: 'the generated man pages render (and the unit\'s Documentation=man: links resolve)' },
   { command: 'npm', package: 'npm', usedBy: 'tests', why: 'install.sh and npm pack --dry-run: what the package ships' },
   { command: 'nft', package: 'nftables', usedBy: 'bench', why: "the soak's packet loss" },

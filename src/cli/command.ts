@@ -4,8 +4,13 @@
 export interface GlobalOptions {
   /** Config directory (`-c DIR`, default /etc/ha.d). */
   configDir: string;
-  /** This node's name (`--node NAME`, default `uname -n`). */
+  /** This node's name (`--node NAME`, default: the config directory's nodeinfo, else `uname -n`). */
   node: string;
+  /**
+   * True when --node was not given and `node` came from configDir's nodeinfo or uname -n: a
+   * command's own `-c DIR` then reads DIR/nodeinfo instead.
+   */
+  nodeFromDefault?: boolean;
   /** `--json` where the command supports it. */
   json: boolean;
 }

@@ -1,7 +1,9 @@
 // `twinbeat [GLOBAL OPTIONS] COMMAND [ARGS]`: global options, help, version, and dispatch to the
 // CliCommand modules. In-process and side-effect free apart from what the command does, so
 // tests run the whole CLI with captured output.
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { ExitCode, type CliCommand, type GlobalOptions, type Io } from './command.js';
 import { UnreadableConfigError } from './runtime-paths.js';
 import { usageError } from './args.js';
@@ -9,9 +11,27 @@ import { didYouMean } from '../config/errors.js';
 import { packageVersion } from '../daemon/version.js';
 import { DEFAULT_CONFIG_DIR } from '../config/config-dir.js';
 
-/** uname -n, lower-cased: how Heartbeat names the local node. */
+/** uname -n, lower-cased. */
 export function defaultNodeName(): string {
   return hostname().toLowerCase();
+}
+
+/**
+ * This node's name when --node is not given, as Heartbeat 3.0.6 finds it (heartbeat.c
+ * get_localnodeinfo()): the first line of the configuration directory's `nodeinfo` when that
+ * file holds a complete, non-empty first line, else uname -n; lower-cased. (Heartbeat keeps
+ * spaces, which no node line can match; they are trimmed here.)
+ */
+export function localNodeName(configDir: string): string {
+  let text = '';
+  try {
+    text = readFileSync(join(configDir, 'nodeinfo'), { encoding: 'utf8', flag: 'r' }).slice(0, 256);
+  } catch {
+    // no nodeinfo (the usual case), or unreadable: uname -n, as Heartbeat
+  }
+  const newline = text.indexOf('\n');
+  const first = newline > 0 ? text.slice(0, newline).trim() : '';
+  return first !== '' ? first.toLowerCase() : defaultNodeName();
 }
 
 export function globalHelp(commands: readonly CliCommand[]): string {
@@ -25,7 +45,8 @@ ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 global options (also accepted after COMMAND):
   -c, --config DIR   configuration directory (default ${DEFAULT_CONFIG_DIR})
-  --node NAME        this node's name (default: uname -n, lower-cased)
+  --node NAME        this node's name (default: the first line of DIR/nodeinfo if
+                     there is one, else uname -n; lower-cased, as Heartbeat)
   --json             machine-readable output where the command supports it
   -h, --help         this help; \`twinbeat COMMAND --help\` for a command's
   -V, --version      print the version
@@ -47,7 +68,7 @@ interface Split {
  * command's own arguments in order. Throws a message string on a malformed global option.
  */
 export function splitArgv(argv: readonly string[]): Split {
-  const split: Split = { global: { configDir: DEFAULT_CONFIG_DIR, node: defaultNodeName(), json: false }, command: null, rest: [], help: false, version: false };
+  const split: Split = { global: { configDir: DEFAULT_CONFIG_DIR, node: '', json: false }, command: null, rest: [], help: false, version: false };
   let passthrough = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -73,7 +94,20 @@ export function splitArgv(argv: readonly string[]): Split {
     else if (split.command === null) throw `unknown option ${arg}`;
     else split.rest.push(arg);
   }
+  if (split.global.node === '') {
+    split.global.node = localNodeName(split.global.configDir);
+    split.global.nodeFromDefault = true;
+  }
   return split;
+}
+
+/**
+ * The node a command that takes its own `-c DIR` runs as: its own --node, else the global one
+ * when given, else DIR's nodeinfo or uname -n.
+ */
+export function nodeFor(global: GlobalOptions, dir: string, own: string | undefined): string {
+  if (own !== undefined) return own.toLowerCase();
+  return global.nodeFromDefault === true && dir !== global.configDir ? localNodeName(dir) : global.node;
 }
 
 export async function runCli(argv: readonly string[], io: Io, commands: readonly CliCommand[]): Promise<number> {

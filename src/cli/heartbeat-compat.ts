@@ -4,23 +4,31 @@
 // code out. Only the subset in CL_STATUS_SUBCOMMANDS; the rest are refused as parameter errors.
 import type { LinkView, StatusReport } from '../daemon/status-report.js';
 
-/** cl_status's exit codes: 0 ok, 1 "normal failure" (node/link down, stopped), 11 parameter error. */
+/**
+ * cl_status's exit codes: 0 ok, 1 "normal failure" (node/link down, stopped), 11 parameter error
+ * (also an unknown node for nodestatus), 12 timeout, 13 "unknown error" (also an unknown node or
+ * link for listhblinks and hblinkstatus: the daemon's walk or query fails).
+ */
 export const CL_STATUS_EXIT = { ok: 0, failed: 1, usage: 11, timeout: 12, unknown: 13 } as const;
 
 export interface ClStatusSubcommand {
   name: string;
   args: string;
   summary: string;
+  /** The option letters cl_status's getopt accepts for it (its `optstr`); any other is a parameter error. */
+  options: string;
+  /** What it says when an operand is missing: cl_status's words differ by sub-command. */
+  missing?: string;
 }
 
 /** The subcommands answered, in cl_status's order; the man page and completion list them. */
 export const CL_STATUS_SUBCOMMANDS: readonly ClStatusSubcommand[] = [
-  { name: 'hbstatus', args: '[-v]', summary: 'is the daemon running here: "Heartbeat is running on this machine." (0) or "... stopped ..." (1)' },
-  { name: 'listnodes', args: '[-n|-p|-v]', summary: 'the two nodes, one per line (there are no ping nodes: -p lists none)' },
-  { name: 'nodestatus', args: 'NODE', summary: 'active, up, init or dead; exit 0 for active and up, else 1' },
-  { name: 'rscstatus', args: '', summary: 'which resource groups this node holds: none, local, foreign, all, or transition' },
-  { name: 'listhblinks', args: '[-v] NODE', summary: 'the heartbeat links as Heartbeat names them (interface or serial device), one per line after a tab' },
-  { name: 'hblinkstatus', args: 'NODE LINK', summary: 'up (0) or dead (1)' },
+  { name: 'hbstatus', args: '[-v]', options: 'mv', summary: 'is the daemon running here: "Heartbeat is running on this machine." (0) or "... stopped ..." (1)' },
+  { name: 'listnodes', args: '[-n|-p|-v]', options: 'mpnv', summary: 'the two nodes, one per line (there are no ping nodes: -p lists none)' },
+  { name: 'nodestatus', args: 'NODE', options: 'm', missing: 'Not enough parameters.', summary: 'active, up, init or dead; exit 0 for active and up, else 1 (11: no such node)' },
+  { name: 'rscstatus', args: '', options: 'm', summary: 'which resource groups this node holds: none, local, foreign, all, or transition' },
+  { name: 'listhblinks', args: '[-v] NODE', options: 'mv', missing: 'No enough parameter.', summary: 'the heartbeat links as Heartbeat names them (interface or serial device), one per line after a tab (13: no such node)' },
+  { name: 'hblinkstatus', args: 'NODE LINK', options: 'm', missing: 'No enough parameter.', summary: 'up (0) or dead (1); 13: no such node or link' },
 ];
 
 export interface ClStatusAnswer {
@@ -80,6 +88,11 @@ function nodes(r: StatusReport): string[] {
   return [r.self.name, r.peer.name].sort();
 }
 
+/** cl_status without a sub-command, or with only -h: its help on stdout, exit 0. */
+function help(): ClStatusAnswer {
+  return answer(`${clStatusUsage()}\n`);
+}
+
 function verboseNodes(r: StatusReport): string {
   return nodes(r)
     .map((n) => `\n${n}\t${nodeStatus(r, n)}\t(nodetype: normal)\n${[...linksOf(r, n)].map(([l, s]) => `\t${l}\t${s}\n`).join('')}`)
@@ -96,41 +109,55 @@ export interface Refused {
  * is not running, or why it refused the request.
  */
 export function clStatus(argv: readonly string[], state: StatusReport | null | Refused): ClStatusAnswer {
-  const flags = new Set<string>();
-  const words: string[] = [];
-  for (const arg of argv) {
-    if (/^-[mvpn]+$/.test(arg)) for (const f of arg.slice(1)) flags.add(f);
-    else if (arg.startsWith('-') && arg !== '-') return failure(`cl_status: invalid option ${JSON.stringify(arg)}\n${clStatusUsage()}`, CL_STATUS_EXIT.usage);
-    else words.push(arg);
-  }
-  const [sub, ...params] = words;
-  if (sub === undefined) return failure(clStatusUsage(), CL_STATUS_EXIT.usage);
+  // Like cl_status: the sub-command is the first word; getopt then reads the options of that
+  // sub-command anywhere after it.
+  if (argv.length === 0 || (argv.length === 1 && argv[0] === '-h')) return help();
+  const [sub, ...rest] = argv;
   const known = CL_STATUS_SUBCOMMANDS.find((s) => s.name === sub);
   if (known === undefined) return failure(`${sub}: invalid sub-command.\n${clStatusUsage()}`, CL_STATUS_EXIT.usage);
-  const needed = known.args.split(' ').filter((a) => /^[A-Z]+$/.test(a)).length;
-  if (params.length < needed) return failure('Not enough parameters.', CL_STATUS_EXIT.usage);
-  const human = flags.has('m');
-
   const refused = state !== null && 'refused' in state ? state.refused : null;
   const report = refused === null ? (state as StatusReport | null) : null;
-  if (sub === 'hbstatus') {
-    if (refused !== null) return answer('Heartbeat is apparently running on this machine, but refuses my connection\n');
-    if (report === null) return answer('Heartbeat is stopped on this machine.\n', CL_STATUS_EXIT.failed);
-    const verbose = flags.has('v') ? `version:\ttwinbeat ${report.daemon.version}\nmanaged by:\t"haresources"\n${verboseNodes(report)}` : '';
-    return answer(`Heartbeat is running on this machine.\n${verbose}`);
+  // cl_status signs on before it reads the sub-command's options: without a daemon every
+  // sub-command but hbstatus fails with exit 1, whatever its arguments.
+  const notSignedOn = () => failure(`Cannot signon with heartbeat\nREASON: ${refused ?? 'twinbeat is not running'}`, CL_STATUS_EXIT.failed);
+  if (sub !== 'hbstatus' && report === null) return notSignedOn();
+  const flags = new Set<string>();
+  const params: string[] = [];
+  for (const arg of rest) {
+    if (/^-[a-zA-Z]+$/.test(arg)) {
+      const wrong = [...arg.slice(1)].find((f) => !known.options.includes(f));
+      if (wrong !== undefined) return failure(`cl_status: invalid option -- '${wrong}'`, CL_STATUS_EXIT.usage);
+      for (const f of arg.slice(1)) flags.add(f);
+    } else if (arg.startsWith('-') && arg !== '-') return failure(`cl_status: invalid option ${JSON.stringify(arg.slice(0, 40))}`, CL_STATUS_EXIT.usage);
+    else params.push(arg);
   }
-  if (report === null) return failure(`Cannot signon with heartbeat\nREASON: ${refused ?? 'twinbeat is not running'}`, CL_STATUS_EXIT.failed);
+  const needed = known.args.split(' ').filter((a) => /^[A-Z]+$/.test(a)).length;
+  if (params.length < needed) return failure(known.missing ?? 'Not enough parameters.', CL_STATUS_EXIT.usage);
+  const human = flags.has('m');
+
+  if (sub === 'hbstatus') {
+    // -v adds why the daemon could not be asked, in parentheses, as cl_status does.
+    const why = flags.has('v') ? `(${refused ?? 'twinbeat is not running'})\n` : '';
+    if (refused !== null) return answer(`Heartbeat is apparently running on this machine, but refuses my connection\n${why}`);
+    if (report === null) return answer(`Heartbeat is stopped on this machine.\n${why}`, CL_STATUS_EXIT.failed);
+    if (!flags.has('v')) return answer('Heartbeat is running on this machine.\n');
+    const version = `twinbeat ${report.daemon.version}`;
+    const head = human ? `Heartbeat version ${version}\nResources controlled by "haresources"\n` : `version:\t${version}\nmanaged by:\t"haresources"\n`;
+    return answer(`${head}${verboseNodes(report)}`);
+  }
+  if (report === null) return notSignedOn();
 
   switch (sub) {
     case 'listnodes': {
-      if (flags.has('p')) return answer('');
+      // -p and -n together list every node, as in cl_status.
+      if (flags.has('p') && !flags.has('n')) return answer('');
       if (flags.has('v')) return answer(verboseNodes(report));
       return answer(`${human ? 'The nodes are as follow:\n' : ''}${nodes(report).join('\n')}\n`);
     }
     case 'nodestatus': {
       const node = params[0]!.toLowerCase();
       const status = nodeStatus(report, node);
-      if (status === null) return failure('Error. Maybe due to incorrect node name.', CL_STATUS_EXIT.failed);
+      if (status === null) return failure('Error. May be due to incorrect node name', CL_STATUS_EXIT.usage);
       const ok = status === 'active' || status === 'up';
       return answer(human ? `The cluster node ${node} is ${status}\n` : `${status}\n`, ok ? CL_STATUS_EXIT.ok : CL_STATUS_EXIT.failed);
     }
@@ -140,7 +167,7 @@ export function clStatus(argv: readonly string[], state: StatusReport | null | R
     }
     case 'listhblinks': {
       const node = params[0]!.toLowerCase();
-      if (nodeStatus(report, node) === null) return failure('Cannot start heartbeat link interface walk.', CL_STATUS_EXIT.failed);
+      if (nodeStatus(report, node) === null) return failure(`Cannot start heartbeat link interface walk.\nREASON: unknown node ${node.slice(0, 64)}`, CL_STATUS_EXIT.unknown);
       const lines = [...linksOf(report, node)].map(([l, s]) => (flags.has('v') ? `\t${l}\t${s}\n` : `\t${l}\n`));
       return answer(`${human ? '\tthis node has the following heartbeat links:\n' : ''}${lines.join('')}`);
     }
@@ -151,7 +178,7 @@ export function clStatus(argv: readonly string[], state: StatusReport | null | R
       const links = nodeStatus(report, node) === null ? new Map<string, string>() : linksOf(report, node);
       const full = report.links.find((l) => l.name === link);
       const status = links.get(full !== undefined ? heartbeatLinkName(full.name) : link);
-      if (status === undefined) return failure('Cannot get heartbeat link status', CL_STATUS_EXIT.failed);
+      if (status === undefined) return failure(`Cannot get heartbeat link status\nREASON: no link ${link.slice(0, 64)} to node ${node.slice(0, 64)}`, CL_STATUS_EXIT.unknown);
       return answer(human ? `The node ${node}'s heartbeat link ${link} is ${status}\n` : `${status}\n`, status === 'up' ? CL_STATUS_EXIT.ok : CL_STATUS_EXIT.failed);
     }
   }

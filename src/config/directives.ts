@@ -430,7 +430,7 @@ export const directives: readonly Directive[] = [
   // ---- acted on: membership and timing ----
   entry({
     name: 'node', kind: 'acted', repeatable: true, shape: 'tokens', syntax: 'NAME [NAME]', default: '— (required)',
-    doc: 'A cluster member, lower-cased like Heartbeat. twinbeat needs exactly two, one of them this node (uname -n or --node).',
+    doc: 'A cluster member, lower-cased like Heartbeat. twinbeat needs exactly two, one of them this node (--node, else the first line of nodeinfo in the configuration directory, else uname -n).',
     apply(words, ctx) {
       const name = single(words, ctx, 'a node name');
       if (name === undefined) return;

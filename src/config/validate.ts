@@ -73,7 +73,7 @@ export function buildConfig(input: BuildInput): BuildResult {
   if (nodeNames.length === 2) {
     nodes = [nodeNames[0]!, nodeNames[1]!];
     if (!nodeNames.includes(self)) {
-      fail({ file, line: hacf.nodes[0]!.origin.line }, 'node', `this node (${self}) to be one of the two nodes`, nodeNames.join(', '), didYouMean(self, nodeNames) ?? 'name this node with --node, or fix the node lines: names must match uname -n');
+      fail({ file, line: hacf.nodes[0]!.origin.line }, 'node', `this node (${self}) to be one of the two nodes`, nodeNames.join(', '), didYouMean(self, nodeNames) ?? 'name this node with --node (or in nodeinfo), or fix the node lines: names must match uname -n');
       nodes = null;
     }
   } else if (nodeNames.length > 2) {

@@ -6,6 +6,7 @@
 import type { CliCommand, GlobalOptions, Io } from '../command.js';
 import { ExitCode } from '../command.js';
 import { parseArgs, usageError, UsageError } from '../args.js';
+import { nodeFor } from '../dispatch.js';
 import { loadConfig } from '../../config/load.js';
 import type { Resolver } from '../../config/hostnames.js';
 import type { Config } from '../../config/types.js';
@@ -61,13 +62,13 @@ export const checkCommand: CliCommand = createCheckCommand();
 
 async function runCheck(deps: CheckDeps, global: GlobalOptions, args: string[], io: Io): Promise<number> {
   let dir = global.configDir;
-  let node = global.node;
+  let node: string;
   let json = global.json;
   let strict = false;
   try {
     const parsed = parseArgs(args, { flags: { '--json': 'json', '--strict': 'strict' }, values: { '-c': 'dir', '--config': 'dir', '--node': 'node' } });
     dir = parsed.values.get('dir') ?? dir;
-    node = parsed.values.get('node') ?? node;
+    node = nodeFor(global, dir, parsed.values.get('node'));
     json = json || parsed.flags.has('json');
     strict = parsed.flags.has('strict');
   } catch (err) {

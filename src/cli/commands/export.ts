@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { CliCommand, GlobalOptions, Io } from '../command.js';
 import { ExitCode } from '../command.js';
 import { parseCommandArgs, usageError } from '../args.js';
-import { defaultNodeName } from '../dispatch.js';
+import { localNodeName, nodeFor } from '../dispatch.js';
 import { loadConfig } from '../../config/load.js';
 import { scriptChecks } from '../../resources/locate.js';
 import { formatError } from '../../config/errors.js';
@@ -19,7 +19,7 @@ export interface ExportDeps {
   searchPath?: string[];
   /** This host's IPv4 addresses by interface; default: os.networkInterfaces(). */
   interfaces?: () => Record<string, string[]>;
-  /** The host's own node name; default: uname -n. Interfaces are used only when --node is this host. */
+  /** The host's own node name; default: DIR/nodeinfo, else uname -n. Interfaces are used only when --node is this host. */
   hostNode?: () => string;
 }
 
@@ -42,7 +42,7 @@ Load cib.xml into the running cluster with
   (or: cibadmin --replace --scope configuration --xml-file cib.xml)
 Fencing is left as a placeholder that fences nothing: configure a real device before production.
 Addresses ha.cf does not give appear as FILL_IN_…; run the export on the node itself (NAME =
-uname -n) so that its own interface addresses are filled in.
+uname -n, or nodeinfo's name) so that its own interface addresses are filled in.
 Warnings go to stderr. Without --out both files are printed, each after a "#### FILE ####" line;
 with --out they are written to OUTDIR (created if missing; existing files are not overwritten).
 Exit status: 0 exported, 1 configuration invalid or not exportable, 2 usage error.`;
@@ -72,7 +72,7 @@ async function runExport(deps: ExportDeps, global: GlobalOptions, args: string[]
   const format = parsed.values.get('format') ?? 'cib';
   if (!(format in formats)) return usageError(io, 'export', `--format must be cib or pcs, not '${format}'`, help);
   const dir = parsed.values.get('dir') ?? global.configDir;
-  const node = (parsed.values.get('node') ?? global.node).toLowerCase();
+  const node = nodeFor(global, dir, parsed.values.get('node'));
 
   const result = await loadConfig(dir, node, { scripts: scriptChecks(dir, deps.searchPath) });
   if (!result.ok) {
@@ -80,7 +80,7 @@ async function runExport(deps: ExportDeps, global: GlobalOptions, args: string[]
     io.err(`twinbeat export: ${dir} is not a valid configuration (twinbeat check shows why); nothing exported\n`);
     return ExitCode.failed;
   }
-  const onThisHost = node === (deps.hostNode ?? defaultNodeName)();
+  const onThisHost = node === (deps.hostNode ?? (() => localNodeName(dir)))();
   let exported;
   try {
     exported = exportPacemaker({

@@ -1,15 +1,18 @@
 // `twinbeat check` on a real Heartbeat v1 configuration (test/fixtures/config/valid/
 // heartbeat-v1-migration: nice_failback, host names in ucast and ping, stonith_host, watchdog,
 // respawn of ipfail): the mapped auto_failback with its origin, the resolved addresses, the
-// warnings in their own section and in --json, and --strict failing on them.
-// Touches only temp copies of the fixture (config/stage.ts).
+// warnings in their own section and in --json, and --strict failing on them; and Heartbeat's
+// nodeinfo naming this node (a real CLI run). Touches only temp copies of the fixture
+// (config/stage.ts) and runs the built CLI as a child process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCheckCommand } from '../../../src/cli/commands/check.js';
 import type { GlobalOptions } from '../../../src/cli/command.js';
 import { fakeResolver, stage, type Staged } from '../config/stage.js';
+import { repoRoot } from '../../support/paths.js';
 
 async function check(s: Staged, args: string[] = [], json = false) {
   let out = '';
@@ -102,4 +105,21 @@ test('check: a host name that does not resolve is an error with its FILE:LINE, a
   assert.equal(r.code, 1);
   assert.equal(r.err, 'ha.cf:17: ucast: expected a host name with an IPv4 address, got "beta-hb" (not found in /etc/hosts or DNS; write the address, or add the name to /etc/hosts on both nodes)\n');
   assert.ok(section(r.out, 'warnings').length === 3, 'the warnings are still shown with the error');
+});
+
+test('check: Heartbeat\'s nodeinfo names this node when --node is not given (the real CLI)', (t) => {
+  const s = stage('valid', 'minimal');
+  t.after(() => s.remove());
+  const cli = join(repoRoot, 'dist/src/cli/main.js');
+  const run = (...argv: string[]) => spawnSync(process.execPath, [cli, ...argv], { encoding: 'utf8', timeout: 60_000 });
+  writeFileSync(join(s.dir, 'nodeinfo'), 'Beta\n');
+  for (const argv of [['-c', s.dir, 'check'], ['check', '-c', s.dir]]) {
+    const r = run(...argv);
+    assert.match(r.stdout, new RegExp(`^twinbeat check: ${s.dir} as node beta\\n`), r.stderr);
+  }
+  assert.match(run('-c', s.dir, '--node', 'alpha', 'check').stdout, / as node alpha\n/, '--node wins over nodeinfo');
+  writeFileSync(join(s.dir, 'nodeinfo'), 'gamma\n');
+  const wrong = run('-c', s.dir, 'check');
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /ha\.cf:1: node: expected this node \(gamma\) to be one of the two nodes.*\(or in nodeinfo\)/);
 });

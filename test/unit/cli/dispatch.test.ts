@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { runCli, splitArgv } from '../../../src/cli/dispatch.js';
+import { nodeFor, runCli, splitArgv } from '../../../src/cli/dispatch.js';
 import { ExitCode, type CliCommand, type GlobalOptions } from '../../../src/cli/command.js';
 import { standbyCommand, onlineCommand } from '../../../src/cli/commands/control.js';
 import { statusCommand } from '../../../src/cli/commands/status.js';
@@ -36,7 +36,7 @@ test('global options before and after the command; defaults: /etc/ha.d and uname
   const probe = recorder();
   const io = captureIo();
   assert.equal(await runCli(['probe', 'a'], io, [probe]), 7, 'the command\'s exit code is returned');
-  assert.deepEqual(probe.calls[0], { global: { configDir: '/etc/ha.d', node: hostname().toLowerCase(), json: false }, args: ['a'] });
+  assert.deepEqual(probe.calls[0], { global: { configDir: '/etc/ha.d', node: hostname().toLowerCase(), json: false, nodeFromDefault: true }, args: ['a'] });
   await runCli(['-c', '/tmp/x', 'probe', '--node', 'Alpha', '--json', 'b', '--', '-c', 'kept'], io, [probe]);
   assert.deepEqual(probe.calls[1], { global: { configDir: '/tmp/x', node: 'alpha', json: true }, args: ['b', '--', '-c', 'kept'] });
   await runCli(['--config=/d', 'probe', '--unknown'], io, [probe]);
@@ -125,3 +125,36 @@ for (const [command, refusal] of [[standbyCommand, 'peer is dead: nobody to hand
     assert.deepEqual(seen, [command.name, command.name, `${command.name} IPaddr::10.0.0.1`]);
   });
 }
+
+test('no --node: the first line of DIR/nodeinfo names this node, as in Heartbeat; else uname -n', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-a14o-nodeinfo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const node = (...argv: string[]) => splitArgv(['-c', dir, ...argv, 'x']).global.node;
+  const uname = hostname().toLowerCase();
+  assert.equal(node(), uname, 'no nodeinfo');
+  writeFileSync(join(dir, 'nodeinfo'), 'Alpha-HB\nsecond line ignored\n');
+  assert.equal(node(), 'alpha-hb');
+  assert.equal(splitArgv(['x', '-c', dir]).global.node, 'alpha-hb', '-c after the command reads the same directory');
+  assert.equal(node('--node', 'Beta'), 'beta', '--node wins');
+  assert.equal(splitArgv(['-c', dir, 'x']).global.nodeFromDefault, true);
+  assert.equal(splitArgv(['-c', dir, '--node', 'beta', 'x']).global.nodeFromDefault, undefined);
+  // Heartbeat takes the first line only when it is complete and not empty.
+  // A first line longer than Heartbeat's 256-byte buffer has no newline in it either.
+  for (const text of ['alpha', '', '\nalpha\n', '\x00'.repeat(300), 'x'.repeat(100_000) + '\n']) {
+    writeFileSync(join(dir, 'nodeinfo'), text);
+    assert.equal(node(), uname, JSON.stringify(text.slice(0, 20)));
+  }
+  writeFileSync(join(dir, 'nodeinfo'), '  gamma \r\n');
+  assert.equal(node(), 'gamma', 'surrounding blanks and a CR trimmed');
+});
+
+test('a command\'s own -c DIR reads DIR/nodeinfo unless --node was given globally', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-a14o-nodeinfo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'nodeinfo'), 'beta\n');
+  const plain = splitArgv(['x']).global;
+  assert.equal(nodeFor(plain, dir, undefined), 'beta');
+  assert.equal(nodeFor(plain, dir, 'Gamma'), 'gamma');
+  assert.equal(nodeFor(splitArgv(['--node', 'alpha', 'x']).global, dir, undefined), 'alpha');
+  assert.equal(nodeFor(splitArgv(['-c', '/nonexistent', 'x']).global, '/nonexistent', undefined), hostname().toLowerCase());
+});

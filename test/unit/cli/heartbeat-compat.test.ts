@@ -36,7 +36,8 @@ function report(over: { selfRole?: string; peerState?: string; peerRole?: string
 test('hbstatus, listnodes, nodestatus: Heartbeat\'s words and exit codes', () => {
   assert.deepEqual(clStatus(['hbstatus'], report()), { out: 'Heartbeat is running on this machine.\n', err: '', code: 0 });
   assert.deepEqual(clStatus(['hbstatus'], null), { out: 'Heartbeat is stopped on this machine.\n', err: '', code: 1 });
-  assert.match(clStatus(['hbstatus', '-v'], report()).out, /^Heartbeat is running on this machine\.\nversion:\ttwinbeat 0\.1\.0\nmanaged by:\t"haresources"\n\nalpha\tactive\t\(nodetype: normal\)\n\teth0\tup\n/);
+  // 3.0.6's hbstatus -v prints no "running" line: version, manager, then listnodes -v (tools/cl_status.c hbstatus()).
+  assert.match(clStatus(['hbstatus', '-v'], report()).out, /^version:\ttwinbeat 0\.1\.0\nmanaged by:\t"haresources"\n\nalpha\tactive\t\(nodetype: normal\)\n\teth0\tup\n/);
   assert.deepEqual(clStatus(['listnodes'], report()), { out: 'alpha\nbeta\n', err: '', code: 0 });
   assert.equal(clStatus(['listnodes', '-p'], report()).out, '', 'no ping nodes');
   assert.deepEqual(clStatus(['nodestatus', 'beta'], report()), { out: 'active\n', err: '', code: 0 });
@@ -44,12 +45,38 @@ test('hbstatus, listnodes, nodestatus: Heartbeat\'s words and exit codes', () =>
   assert.deepEqual(clStatus(['nodestatus', 'alpha'], report({ selfRole: 'init', peerState: 'unknown' })), { out: 'up\n', err: '', code: 0 });
   assert.equal(clStatus(['nodestatus', 'beta'], report({ selfRole: 'init', peerState: 'unknown' })).out, 'init\n');
   assert.equal(clStatus(['nodestatus', 'beta'], report({ peerState: 'unknown' })).out, 'dead\n', 'past initdead and never heard');
-  assert.equal(clStatus(['-m', 'nodestatus', 'beta'], report()).out, 'The cluster node beta is active\n');
-  assert.deepEqual(clStatus(['nodestatus', 'gamma'], report()), { out: '', err: 'Error. Maybe due to incorrect node name.\n', code: 1 });
+  assert.equal(clStatus(['nodestatus', '-m', 'beta'], report()).out, 'The cluster node beta is active\n');
+  assert.equal(clStatus(['nodestatus', 'beta', '-m'], report()).out, 'The cluster node beta is active\n', 'getopt reads options after the operands too');
+  // cl_status: node_status() answers NULL for a node it does not know: a parameter error (11).
+  assert.deepEqual(clStatus(['nodestatus', 'gamma'], report()), { out: '', err: 'Error. May be due to incorrect node name\n', code: 11 });
   assert.deepEqual(clStatus(['nodestatus', 'beta'], null), { out: '', err: 'Cannot signon with heartbeat\nREASON: twinbeat is not running\n', code: 1 });
+  // As the real cl_status answered here with Heartbeat stopped: signon fails before arguments are read.
+  for (const argv of [['nodestatus'], ['listhblinks'], ['nodestatus', '-v', 'beta']]) assert.equal(clStatus(argv, null).code, 1, argv.join(' '));
   const refused = { refused: 'twinbeat status: permission denied on /run/twinbeat/control.sock' };
   assert.deepEqual(clStatus(['hbstatus'], refused), { out: 'Heartbeat is apparently running on this machine, but refuses my connection\n', err: '', code: 0 });
   assert.deepEqual(clStatus(['rscstatus'], refused), { out: '', err: `Cannot signon with heartbeat\nREASON: ${refused.refused}\n`, code: 1 });
+  // -v adds the reason in parentheses; -m -v speaks in sentences.
+  assert.deepEqual(clStatus(['hbstatus', '-v'], null), { out: 'Heartbeat is stopped on this machine.\n(twinbeat is not running)\n', err: '', code: 1 });
+  assert.equal(clStatus(['hbstatus', '-v'], refused).out, `Heartbeat is apparently running on this machine, but refuses my connection\n(${refused.refused})\n`);
+  assert.match(clStatus(['hbstatus', '-mv'], report()).out, /^Heartbeat version twinbeat 0\.1\.0\nResources controlled by "haresources"\n\nalpha\tactive/);
+  assert.equal(clStatus(['hbstatus', '-m'], report()).out, 'Heartbeat is running on this machine.\n');
+});
+
+test('cl_status without a sub-command, or with -h alone, prints its help on stdout and exits 0', () => {
+  for (const argv of [[], ['-h']]) {
+    const a = clStatus(argv, report());
+    assert.equal(a.code, 0);
+    assert.equal(a.err, '');
+    assert.match(a.out, /^Usage: cl_status <sub-command> \[<options>\] \[<parameters>\]\n/);
+    assert.match(a.out, /\nhblinkstatus NODE LINK\n$/);
+  }
+});
+
+test('listnodes -n and -p: -p alone lists no node (twinbeat has no ping nodes), both together list every node', () => {
+  assert.equal(clStatus(['listnodes', '-n'], report()).out, 'alpha\nbeta\n');
+  assert.equal(clStatus(['listnodes', '-p'], report()).out, '');
+  assert.equal(clStatus(['listnodes', '-p', '-n'], report()).out, 'alpha\nbeta\n');
+  assert.equal(clStatus(['listnodes', '-pn'], report()).out, 'alpha\nbeta\n');
 });
 
 test('rscstatus: none, local, foreign, all, transition', () => {
@@ -75,22 +102,32 @@ test('listhblinks and hblinkstatus name links as Heartbeat does (interface, seri
   assert.deepEqual(clStatus(['hblinkstatus', 'beta', '/dev/ttyS0'], report()), { out: 'dead\n', err: '', code: 1 });
   assert.deepEqual(clStatus(['hblinkstatus', 'beta', 'serial:/dev/ttyS0'], report()), { out: 'dead\n', err: '', code: 1 }, "twinbeat's link name works too");
   assert.equal(clStatus(['hblinkstatus', 'beta', 'eth0', '-m'], report()).out, "The node beta's heartbeat link eth0 is up\n");
-  assert.deepEqual(clStatus(['hblinkstatus', 'beta', 'eth9'], report()), { out: '', err: 'Cannot get heartbeat link status\n', code: 1 });
-  assert.equal(clStatus(['hblinkstatus', 'gamma', 'eth0'], report()).code, 1);
+  // cl_status: an interface or node the daemon does not know makes the query fail: "unknown error" (13).
+  assert.deepEqual(clStatus(['hblinkstatus', 'beta', 'eth9'], report()), { out: '', err: 'Cannot get heartbeat link status\nREASON: no link eth9 to node beta\n', code: 13 });
+  assert.equal(clStatus(['hblinkstatus', 'gamma', 'eth0'], report()).code, 13);
+  assert.deepEqual(clStatus(['listhblinks', 'gamma'], report()), { out: '', err: 'Cannot start heartbeat link interface walk.\nREASON: unknown node gamma\n', code: 13 });
   // A late link is still up for Heartbeat (it only has up and dead); two links on one interface: up if any is.
   const two = report({ links: [link('udp:bcast:eth0', 'dead'), link('udp:ucast:eth0:10.0.0.2', 'late')] });
   assert.equal(clStatus(['listhblinks', '-v', 'beta'], two).out, '\teth0\tup\n');
 });
 
 test('hostile or wrong arguments: parameter errors (exit 11), never a crash', () => {
-  for (const argv of [[], ['nosuch'], ['nodestatus'], ['hblinkstatus', 'beta'], ['listnodes', '--evil'], ['-x', 'hbstatus'], ['clientstatus', 'beta', 'ipfail'], ['__proto__'], ['constructor', 'x']]) {
+  for (const argv of [['nosuch'], ['nodestatus'], ['hblinkstatus', 'beta'], ['listnodes', '--evil'], ['-x', 'hbstatus'], ['-m', 'nodestatus', 'beta'], ['nodestatus', '-v', 'beta'], ['rscstatus', '-p'], ['clientstatus', 'beta', 'ipfail'], ['__proto__'], ['constructor', 'x'], ['-h', 'hbstatus']]) {
     const a = clStatus(argv, report());
     assert.equal(a.code, 11, JSON.stringify(argv));
     assert.equal(a.out, '');
     assert.notEqual(a.err, '');
   }
   assert.match(clStatus(['nosuch'], report()).err, /^nosuch: invalid sub-command\.\nUsage: cl_status/);
-  assert.equal(clStatus(['nodestatus', 'x'.repeat(100_000)], report()).code, 1);
+  // Missing operands: cl_status's own words, which differ by sub-command.
+  assert.equal(clStatus(['nodestatus'], report()).err, 'Not enough parameters.\n');
+  assert.equal(clStatus(['listhblinks', '-v'], report()).err, 'No enough parameter.\n');
+  assert.equal(clStatus(['hblinkstatus', 'beta'], report()).err, 'No enough parameter.\n');
+  assert.equal(clStatus(['nodestatus', '-v', 'beta'], report()).err, "cl_status: invalid option -- 'v'\n");
+  const long = clStatus(['hblinkstatus', 'x'.repeat(100_000), 'y'.repeat(100_000)], report());
+  assert.equal(long.code, 13);
+  assert.ok(long.err.length < 300, 'a hostile name is not echoed whole');
+  assert.equal(clStatus(['nodestatus', 'x'.repeat(100_000)], report()).code, 11);
 });
 
 function fakeTwinbeat(t: { after(fn: () => void): void }, stdout: string, code: number): { dir: string; bin: string; calls: () => string } {

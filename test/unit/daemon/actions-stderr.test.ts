@@ -1,13 +1,15 @@
 // A failing resource script or hook is logged at warning level with the end of its stderr;
 // successes and "not running" answers are not; hostile stderr (huge, control characters, blank)
-// stays one bounded, parseable line. Fake runner, captured log; no files.
+// stays one bounded, parseable line. Fake runner, captured log; then one real failing fixture
+// script through the real runner (temp copy).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createWorldActions, stderrTail } from '../../../src/daemon/actions.js';
 import { createLogger } from '../../../src/daemon/logger.js';
 import type { Config, ResourceSpec } from '../../../src/config/types.js';
-import type { ScriptRunner } from '../../../src/resources/runner.js';
+import { ScriptRunner } from '../../../src/resources/runner.js';
+import { copyScripts } from '../../support/scripts.js';
 import type { ScriptResult } from '../../../src/resources/result.js';
 
 const spec: ResourceSpec = { id: 'Dummy::web', script: 'Dummy', args: [], path: '/x/Dummy', class: 'heartbeat' } as unknown as ResourceSpec;
@@ -57,4 +59,22 @@ test('hostile stderr: bounded, last lines kept, control characters escaped', asy
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, /stderr="bad\\u001b\[31m red\\u0000 \\"quoted\\" key=value"/);
   assert.ok(!lines[0]!.includes('\u001b'), 'no raw escape reaches the log');
+});
+
+test('a real script that fails: the runner captures its stderr and the warning carries the tail', async (t) => {
+  const scripts = copyScripts();
+  t.after(() => scripts.remove());
+  const real = { ...scripts.spec('exit-code', ['3']), id: 'exit-code::3' } as ResourceSpec;
+  const realConfig = { ...config, groups: [{ owner: 'alpha', key: real.id, resources: [real] }] } as unknown as Config;
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString()));
+  const log = createLogger({ stdout: out });
+  const actions = createWorldActions({ config: () => realConfig, runner: new ScriptRunner({ killGraceMs: 500, stdioGraceMs: 300 }), stateFile: '/nonexistent/state', log });
+  const result = await actions.runResource(0, real.id, 'start');
+  await log.close();
+  assert.equal(result.outcome, 'failed');
+  const warnings = text.split('\n').filter((l) => l.startsWith('WARN event=script-failed'));
+  assert.equal(warnings.length, 1, text);
+  assert.match(warnings[0]!, / action=start outcome=failed exit=3 stderr="some diagnostic \| ocf-exit-reason:an earlier reason \| ocf-exit-reason:exiting with 3" /);
 });

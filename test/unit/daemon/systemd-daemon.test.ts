@@ -1,42 +1,27 @@
 // A real `twinbeat start -f` (silent-peer wiring) as systemd runs it: NOTIFY_SOCKET and
 // WATCHDOG_USEC set, a fake systemd-notify first on PATH. Checks READY once the daemon is up,
-// watchdog pings at the asked rate and not per heartbeat, STOPPING on SIGTERM, and that the log
-// file logrotate moved away is reopened on SIGHUP and on `twinbeat reload`. Temp files only.
+// watchdog pings at the asked rate and not per heartbeat, STOPPING on SIGTERM, that the log
+// file logrotate moved away is reopened on SIGHUP and on `twinbeat reload`, and that stdout
+// under JOURNAL_STREAM carries `<N>` priorities. Temp files only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { silentPairConfig } from './memory-wiring.js';
 import { fakeSystemdNotify } from './fake-notify.js';
+import { silentCli, startForeground, waitUntil } from './silent-daemon.js';
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), '../cli/silent-peer-cli.js');
-
-async function until(what: string, fn: () => boolean, detail: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('under systemd: READY, watchdog pings, STOPPING; logs reopened on SIGHUP and reload', { timeout: 120_000 }, async (t) => {
   const cfg = silentPairConfig(t);
   const notify = fakeSystemdNotify(t);
   const env = { ...process.env, PATH: `${notify.dir}:${process.env.PATH}`, NOTIFY_SOCKET: '/run/fake/notify', WATCHDOG_USEC: '1000000' };
-  const daemon = spawn(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let output = '';
-  daemon.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  daemon.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
-  t.after(() => {
-    if (daemon.exitCode === null) daemon.kill('SIGKILL');
-  });
+  const { process: daemon, output, exited } = startForeground(t, cfg.dir, env);
   const calls = () => notify.calls().join('\n');
   const log = () => (existsSync(cfg.log) ? readFileSync(cfg.log, 'utf8') : '');
 
-  await until('READY=1', () => /READY=1/.test(calls()), () => output);
+  await waitUntil('READY=1', () => /READY=1/.test(calls()), output);
   assert.match(notify.calls()[0]!, /^\/run\/fake\/notify\|READY=1 STATUS=alpha: generation 1, 1 link\(s\) open WATCHDOG=1$/);
   assert.match(log(), /event=daemon-ready/, 'READY only after the daemon is ready');
 
@@ -49,21 +34,50 @@ test('under systemd: READY, watchdog pings, STOPPING; logs reopened on SIGHUP an
   // logrotate: rename, then SIGHUP (postrotate's kill -HUP) — the next lines are in a new file.
   renameSync(cfg.log, `${cfg.log}.1`);
   daemon.kill('SIGHUP');
-  await until('reload-applied in the new log file', () => /event=reload-applied/.test(log()), () => output);
+  await waitUntil('reload-applied in the new log file', () => /event=reload-applied/.test(log()), output);
   assert.match(readFileSync(`${cfg.log}.1`, 'utf8'), /event=daemon-start/);
   assert.doesNotMatch(log(), /event=daemon-start/);
 
   // ... and `twinbeat reload` (postrotate's other form), which waits for the daemon's answer.
   renameSync(cfg.log, `${cfg.log}.2`);
-  const reload = spawnSync(process.execPath, [cli, '-c', cfg.dir, '--node', 'alpha', 'reload'], { encoding: 'utf8', timeout: 60_000 });
+  const reload = spawnSync(process.execPath, [silentCli, '-c', cfg.dir, '--node', 'alpha', 'reload'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(reload.status, 0, reload.stderr);
   assert.match(reload.stdout, /configuration reloaded/);
-  await until('the reload logged in the newest file', () => /event=reload-applied/.test(log()), () => output);
+  await waitUntil('the reload logged in the newest file', () => /event=reload-applied/.test(log()), output);
   assert.match(readFileSync(`${cfg.log}.2`, 'utf8'), /event=reload-applied/);
 
   daemon.kill('SIGTERM');
-  assert.equal(await exited, 0, output);
+  assert.equal(await exited, 0, output());
   assert.match(calls(), /\|STOPPING=1 STATUS=SIGTERM: releasing resources/);
   assert.match(log(), /event=daemon-stopped/);
-  assert.doesNotMatch(output, /systemd-notify-failed/);
+  assert.doesNotMatch(output(), /systemd-notify-failed/);
+});
+
+test('under the journal (JOURNAL_STREAM names stdout): every line of a real daemon carries its priority, numbers are rounded', { timeout: 120_000 }, async (t) => {
+  const cfg = silentPairConfig(t);
+  const journal = join(cfg.dir, 'journal');
+  const fd = openSync(journal, 'w');
+  const st = fstatSync(fd);
+  const daemon = spawn(process.execPath, [silentCli, '-c', cfg.dir, '--node', 'alpha', 'start', '-f'], {
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, JOURNAL_STREAM: `${st.dev}:${st.ino}` },
+  });
+  closeSync(fd);
+  const exited = new Promise<number | null>((resolve) => daemon.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (daemon.exitCode === null) daemon.kill('SIGKILL');
+  });
+  const text = () => readFileSync(journal, 'utf8');
+  // The peer never answers: after initdead it is declared dead, a warning.
+  await waitUntil('the peer declared dead', () => /event=peer-dead/.test(text()), text);
+  daemon.kill('SIGTERM');
+  assert.equal(await exited, 0, text());
+  const lines = text().split('\n').filter((l) => l !== '');
+  assert.ok(lines.length >= 5, text());
+  for (const line of lines) assert.match(line, /^<[3467]>(ERROR|WARN|INFO|DEBUG) event=/, line);
+  assert.match(text(), /^<4>WARN event=peer-dead /m, 'journalctl -p warning finds it');
+  assert.match(text(), /^<6>INFO event=daemon-ready /m);
+  assert.doesNotMatch(text(), /\d\.\d{4,}/, 'no unrounded numbers');
+  // The logfile keeps its own shape: a timestamp, no priority prefix.
+  assert.match(readFileSync(cfg.log, 'utf8'), /^\d{4}-\d\d-\d\dT[\d:.]+Z WARN event=peer-dead /m);
 });

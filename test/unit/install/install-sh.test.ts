@@ -130,6 +130,13 @@ test('npm pack ships only what runs: no tests, no bench or lab, no sources or ma
   for (const wanted of ['dist/src/cli/main.js', 'dist/src/cli/cl-status.js', 'dist/src/daemon/main.js', 'dist/src/cli/schemas/status.schema.json', 'dist/src/cli/schemas/check.schema.json', 'resources.d/IPaddr', 'scripts/install.sh', 'scripts/twinbeat.service', 'scripts/twinbeat.logrotate', 'scripts/heartbeat/hb_standby', ...Object.keys(GENERATED_FILES), 'ha.cf', 'README.md']) {
     assert.ok(files.includes(wanted), wanted);
   }
+  // Besides what runs, only the documents an installed copy points at: README.md (the unit's
+  // Documentation=file:), LICENSE, and resources.d/README.md (how the scripts next to it are called,
+  // for operators writing their own there). No other folder README, no developer notes.
+  const runs = /^(dist\/src\/.+\.js|dist\/src\/cli\/schemas\/[a-z]+\.schema\.json|resources\.d\/[A-Za-z0-9]+|scripts\/(install\.sh|twinbeat\.service|twinbeat\.logrotate|heartbeat\/hb_(standby|takeover)|man\/man[58]\/twinbeat[a-z.-]*\.[58]|completion\/twinbeat\.bash)|ha\.cf|haresources|package\.json)$/;
+  const documents = ['README.md', 'LICENSE', 'resources.d/README.md'];
+  assert.deepEqual(files.filter((f) => !runs.test(f) && !documents.includes(f)), [], 'only what runs, and the documents listed');
+  for (const doc of documents) assert.ok(files.includes(doc), doc);
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   assert.equal(pkg.scripts.prepare, 'tsc -p .', 'a git checkout or `npm pack` builds first');
 });

@@ -39,6 +39,29 @@ test('systemd-analyze verify accepts the unit, and rejects a broken one', { skip
   assert.match(broken.stderr, /man twinbeat-nope\(8\)/);
 });
 
+/** The optional hardening drop-in scripts/README.md shows (its code block under the unit's settings). */
+function readmeDropIn(): string {
+  const readme = readFileSync(join(repoRoot, 'scripts/README.md'), 'utf8');
+  const block = /this drop-in \(`systemctl edit twinbeat`\)[^`]*```\n([\s\S]*?)\n\s*```/.exec(readme);
+  assert.ok(block, 'scripts/README.md shows the hardening drop-in');
+  return block[1]!.split('\n').map((l) => l.trim()).join('\n');
+}
+
+test('the README\'s hardening drop-in verifies, keeps the capabilities the daemon needs and never restricts realtime', { skip: missingSkipReason(['systemd-analyze', 'man']) }, (t) => {
+  const dropIn = readmeDropIn();
+  assert.match(dropIn, /^\[Service\]\n/);
+  const caps = /^CapabilityBoundingSet=(.*)$/m.exec(dropIn)?.[1]?.split(' ') ?? [];
+  // ip addr (IPaddr), arping/ping, port 694, SCHED_FIFO: the unit's own comment lists the same set.
+  for (const cap of ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_NICE']) assert.ok(caps.includes(cap), cap);
+  for (const cap of caps) assert.match(unit, new RegExp(`^#\\s+(CAP_\\w+\\s+)*${cap}\\b`, 'm'), `${cap} is explained in the unit`);
+  assert.doesNotMatch(dropIn, /RestrictRealtime|NoNewPrivileges|PrivateNetwork|RestrictAddressFamilies/);
+  // The unit with the drop-in's settings appended to [Service], as systemd would merge them.
+  const merged = unit.replace('\n[Install]', `\n${dropIn.replace('[Service]\n', '')}\n\n[Install]`);
+  const r = verify(rendered(t, merged));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr.trim(), '');
+});
+
 test('the settings the daemon relies on are in the unit', () => {
   const settings = new Map<string, string[]>();
   for (const line of unit.split('\n')) {
