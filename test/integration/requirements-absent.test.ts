@@ -145,5 +145,5 @@ test('npm test checks the requirements before any test runs', () => {
   const steps = scripts['test']!.split(' && ');
   const check = steps.indexOf('node dist/scripts/lab/requirements.js tests');
   assert.ok(check > 0, scripts['test']);
-  assert.ok(steps.findIndex((s) => s.startsWith('node --test')) > check, 'the check comes before the first node --test');
+  assert.ok(steps.findIndex((s) => s.startsWith('node dist/scripts/run-tests.js')) > check, 'the check comes before the first test run');
 });
