@@ -3,14 +3,14 @@
 // --test; Node 21 and later read each argument as a glob pattern, match the directory itself and
 // fail with "Cannot find module '…/dist/test/unit'" — so a directory must never reach --test.
 //
-//   node dist/scripts/run-tests.js [--serial] DIR...     --serial: --test-concurrency=1
+//   node dist/scripts/run-tests.js [--serial] DIR|FILE...     --serial: --test-concurrency=1
 //
 // The files are the ones Node 20 finds in a directory: *.test.js, *-test.js, *_test.js, test-*.js
 // and test.js (also .cjs/.mjs), anywhere below, node_modules skipped; helpers next to them
 // (memory-wiring.js, link.contract.js) are not run.
 // May touch: reads the directories; runs node --test with this terminal.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,9 +30,9 @@ export function testFiles(dir: string): string[] {
   return files;
 }
 
-/** The `node` arguments that run the tests in `dirs`. */
+/** The `node` arguments that run the tests in `dirs` (a file among them is run as it is). */
 export function testArgs(dirs: readonly string[], serial: boolean): string[] {
-  return ['--test', ...(serial ? ['--test-concurrency=1'] : []), ...dirs.flatMap((dir) => testFiles(dir))];
+  return ['--test', ...(serial ? ['--test-concurrency=1'] : []), ...dirs.flatMap((dir) => (statSync(dir).isFile() ? [dir] : testFiles(dir)))];
 }
 
 function main(argv: string[]): number {

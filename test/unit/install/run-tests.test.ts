@@ -35,6 +35,7 @@ test('picks the files Node 20 finds in a directory: test names at any depth, not
   );
   assert.deepEqual(testArgs([dir], true).slice(0, 2), ['--test', '--test-concurrency=1']);
   assert.equal(testArgs([dir], false)[1], join(dir, 'a.test.js'));
+  assert.deepEqual(testArgs([join(dir, 'helper.js')], false), ['--test', join(dir, 'helper.js')], 'a file is run as given');
 });
 
 test("this repository's test directories: every *.test.js, no helper", () => {
