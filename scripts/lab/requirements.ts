@@ -46,6 +46,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'ping', package: 'iputils-ping', usedBy: 'daemon', why: 'the ping and ping_group directives' },
   { command: 'timeout', package: 'coreutils', usedBy: 'daemon', why: "IPaddr: bounds arping's duplicate-address probe" },
   { command: 'setsid', package: 'util-linux', usedBy: 'daemon', why: "IPaddr: the gratuitous-ARP burst's own session" },
+  // mawk is Debian's awk (priority required, not essential): a trimmed-down system may lack it.
+  { command: 'awk', package: 'mawk', usedBy: 'daemon', why: "IPaddr: the connected route and prefix length from ip's output" },
   { command: 'ndisc6', package: 'ndisc6', usedBy: 'tests', why: 'IPaddr (IPv6): duplicate-address detection (one Neighbour Solicitation)' },
   // IPv6 floating addresses only: IPaddr runs these for an IPv6 address, so the demo (IPv4) does
   // not install them; the tests do, and a server with IPv6 floating addresses needs both.
@@ -62,6 +64,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { command: 'logger', package: 'bsdutils', usedBy: 'daemon', why: 'logfacility: syslog' },
   { command: 'mkfifo', package: 'coreutils', usedBy: 'tests', why: "the serial read loop's unit test: a FIFO at end of file reads like a hung-up tty" },
   { command: 'sysctl', package: 'procps', usedBy: 'tests', why: "the duplicate-address test's namespaces (IPv6 off)" },
+  { command: 'setpriv', package: 'util-linux', usedBy: 'tests', why: 'the tests that run the CLI as nobody (test/support/unprivileged.ts)' },
   // For issue 15's Pacemaker export: its test checks the generated CIB with `crm_verify
   // --xml-file`. --no-install-recommends: 47 packages, 12 MB download (pacemaker, corosync,
   // resource-agents come with it; policy-rc.d keeps their services from starting).

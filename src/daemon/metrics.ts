@@ -3,10 +3,17 @@
 // tb_metrics_port; bound to 127.0.0.1 unless it names another address.
 // The server is bounded (connection-limits.ts): a scraper that floods or holds connections
 // costs a few descriptors, never the ones a takeover needs. Touches only its listening socket.
-import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardConnections, type ConnectionLimits } from './connection-limits.js';
 import { directiveDefault } from '../config/directives.js';
+
+// node:http through require, not import: an ESM import makes Node ≥ 22 read every export of
+// node:http, its lazy WebSocket getter too, which loads undici, whose HTTP parser is WebAssembly;
+// under NODE_FLAGS' --lite-mode there is no WebAssembly and the daemon died at start on Node 22
+// ("ReferenceError: WebAssembly is not defined"). test/unit/cli/node-flags.test.ts checks it.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** Where the endpoint listens unless told otherwise: tb_metrics_port's default, from the directive table. */
 export const METRICS_ADDRESS = directiveDefault('metricsAddress');

@@ -57,7 +57,7 @@ test('cannot install (not root, or no apt-get): the exact command, nothing said,
   const notRoot = ensureRequirements('tests', (l) => said.push(l), machine(false, ['apt-get']));
   assert.equal(notRoot.ok, false);
   assert.match(notRoot.ok ? '' : notRoot.message, /^needs socat \(the lab's null-modem serial cable\); run as root: apt-get update && apt-get install -y --no-install-recommends socat$/);
-  const noApt = ensureRequirements('demo', (l) => said.push(l), machine(true, ['ip', 'bridge', 'socat', 'arping', 'timeout', 'setsid', 'chrt', 'prlimit', 'logger']));
+  const noApt = ensureRequirements('demo', (l) => said.push(l), machine(true, ['ip', 'bridge', 'socat', 'arping', 'timeout', 'setsid', 'awk', 'chrt', 'prlimit', 'logger']));
   assert.equal(noApt.ok, false);
   assert.match(noApt.ok ? '' : noApt.message, /^needs ping \(.*\); install them \(Debian: apt-get update && apt-get install -y --no-install-recommends iputils-ping\)$/);
   assert.deepEqual(said, []);
@@ -96,14 +96,15 @@ function sources(dir: string): string[] {
 test('every external command the code, the tests and the shipped resource scripts run is in the table', () => {
   // What Node.js code (src, scripts, test) starts: the first argv element of a spawn/exec/run call, e.g. run(['ip', …]),
   // or a command looked up on PATH to be run later (findOnPath('systemctl') for systemd: resources).
-  const call = /\b(?:spawn|spawnChild|spawnSync|execFile|execFileSync|run|exec|wrap|spawnLogged|findOnPath)\(\s*\[?\s*'([a-z][\w.-]*)'/g;
+  // A command given by absolute path ('/usr/bin/setpriv') counts by its name.
+  const call = /\b(?:spawn|spawnChild|spawnSync|execFile|execFileSync|run|exec|wrap|spawnLogged|findOnPath)\(\s*\[?\s*'(?:\/(?:[\w.-]+\/)*)?([a-z][\w.-]*)'/g;
   const found = new Set<string>();
   for (const file of ['src', 'scripts', 'test'].flatMap((dir) => sources(join(repoRoot, dir)))) {
     for (const [, command] of readFileSync(file, 'utf8').matchAll(call)) found.add(command!);
   }
   // What the shipped resource scripts run besides the shell's own builtins.
   const ipaddr = readFileSync(join(repoRoot, 'resources.d/IPaddr'), 'utf8');
-  for (const command of ['ip', 'arping', 'timeout', 'setsid', 'ndisc6']) if (new RegExp(`\\b${command} `).test(ipaddr)) found.add(command);
+  for (const command of ['ip', 'arping', 'timeout', 'setsid', 'ndisc6', 'awk']) if (new RegExp(`\\b${command} `).test(ipaddr)) found.add(command);
   // send_ua is found by path, not by name: the path IPaddr tries first is the table's.
   const sendUa = REQUIREMENTS.find((r) => r.command.endsWith('/send_ua'))!;
   assert.ok(ipaddr.includes(` ${sendUa.command} `), `IPaddr looks for ${sendUa.command}`);
@@ -115,7 +116,7 @@ test('every external command the code, the tests and the shipped resource script
   const listed = new Set(REQUIREMENTS.map((r) => r.command.split('/').pop()));
   const missing = [...found].filter((c) => !everywhere.has(c) && !listed.has(c));
   assert.deepEqual(missing, [], 'add these to REQUIREMENTS in scripts/lab/requirements.ts');
-  assert.ok(['ip', 'socat', 'chrt', 'sysctl', 'ndisc6', 'systemctl'].every((c) => found.has(c)), `the scan finds commands: ${[...found].join(' ')}`);
+  assert.ok(['ip', 'socat', 'chrt', 'sysctl', 'ndisc6', 'systemctl', 'setpriv', 'awk'].every((c) => found.has(c)), `the scan finds commands: ${[...found].join(' ')}`);
 });
 
 test('the command: a purpose it does not know is a usage error; list prints the table', () => {
