@@ -16,17 +16,12 @@ import { labPaths } from '../lab/lab.js';
 import { measureIdle } from './idle.js';
 import { BenchPair } from './pair.js';
 import { heartbeat, keepalived, twinbeatWithNodeFlags, type SystemUnderTest } from './systems.js';
+import { spread } from './stats.js';
 import { parseTiming, timingLabel } from './timing.js';
 
 interface Row {
   name: string;
   system: SystemUnderTest;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function main(): Promise<number> {
@@ -83,7 +78,7 @@ async function main(): Promise<number> {
     }
   }
   process.stdout.write('median:\n');
-  rows.forEach((row, i) => process.stdout.write(`  ${row.name.padEnd(20)} ${median(cpu[i]!).toFixed(2).padStart(6)} %  ${median(rss[i]!).toFixed(1).padStart(6)} MB\n`));
+  rows.forEach((row, i) => process.stdout.write(`  ${row.name.padEnd(20)} ${spread(cpu[i]!)!.median.toFixed(2).padStart(6)} %  ${spread(rss[i]!)!.median.toFixed(1).padStart(6)} MB\n`));
   return 0;
 }
 
