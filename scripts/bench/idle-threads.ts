@@ -16,8 +16,7 @@ import { sleep } from '../lab/process.js';
 import { preflight } from '../lab/preflight.js';
 import { BenchPair } from './pair.js';
 import { processTree, treeRssMb } from './proc-tree.js';
-import { SYSTEMS, twinbeat, type SystemUnderTest } from './systems.js';
-import { labPaths } from '../lab/lab.js';
+import { SYSTEMS, twinbeat, twinbeatWithNodeFlags } from './systems.js';
 import { NODE_FLAGS } from '../../src/cli/node-flags.js';
 import { parseTiming, timingLabel } from './timing.js';
 
@@ -53,21 +52,6 @@ export function threadSamples(root: number): Map<string, ThreadSample> {
   return out;
 }
 
-/**
- * twinbeat started as Lab.startDaemon does, but with these node flags (V8's CPU profiler is not
- * allowed in NODE_OPTIONS; other flags are tried this way before they go into NODE_FLAGS).
- */
-function withNodeFlags(flags: string[]): SystemUnderTest {
-  return {
-    ...twinbeat,
-    start: (lab, node) => {
-      const p = lab.paths(node);
-      const argv = [process.execPath, ...flags, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
-      return lab.nodeNs(node).spawnLogged(argv, p.daemonLog, { env: { ...process.env, TB_RUN_DIR: p.runDir } });
-    },
-  };
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -90,7 +74,7 @@ async function main(): Promise<number> {
   if (!found) throw new Error(`unknown system ${values.system}`);
   const flags = values['node-flags'] === undefined ? [...NODE_FLAGS] : values['node-flags'].split(' ').filter((f) => f !== '');
   if (values['cpu-prof']) flags.push('--cpu-prof', '--cpu-prof-interval=1000', `--cpu-prof-dir=${values['prof-dir']}`);
-  const system = found === twinbeat && (values['cpu-prof'] || values['node-flags'] !== undefined) ? withNodeFlags(flags) : found;
+  const system = found === twinbeat && (values['cpu-prof'] || values['node-flags'] !== undefined) ? twinbeatWithNodeFlags(flags) : found;
   const timing = parseTiming('', values.timing ?? '100/500');
   timing.label = timingLabel(timing);
   const seconds = Number(values.seconds);

@@ -3,7 +3,9 @@
 // routed LAN uses), alpha MASTER with the higher priority (preempting, like auto_failback on),
 // the floating IP as virtual_ipaddress. Sub-second advert_int needs VRRPv3 (RFC 5798, in
 // centiseconds). keepalived has no serial medium.
-// Writes keepalived.conf into the lab's run directory and starts keepalived in a node's namespace.
+// Writes keepalived.conf into the lab's run directory, removes the PID files a power cut left
+// there, and starts keepalived in a node's namespace.
+import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -60,14 +62,21 @@ export async function keepalivedConfigure(lab: Lab, timing: Timing): Promise<voi
   }
 }
 
+const PID_FILES = { '--pid': 'keepalived.pid', '--vrrp_pid': 'vrrp.pid', '--checkers_pid': 'checkers.pid' } as const;
+
+/**
+ * Starts keepalived on node. A power cut (Lab.powerOff) SIGKILLs keepalived but leaves its PID
+ * files, and the killed VRRP child can linger as a zombie until init reaps it: keepalived tests
+ * each PID file with kill(pid, 0), which succeeds on a zombie, and exits with "daemon is already
+ * running" — the restarted primary then never came back (the bench waited 60 s, "held by
+ * [bravo]"). A booting node has an empty /run, so the PID files go first.
+ */
 export function keepalivedStart(lab: Lab, node: NodeName): ChildProcess {
   const dir = nodeDir(lab, node);
-  const argv = [
-    'keepalived', '--dont-fork', '--log-console', '--log-detail', '--vrrp',
-    '--use-file', join(dir, 'keepalived.conf'),
-    '--pid', join(dir, 'keepalived.pid'),
-    '--vrrp_pid', join(dir, 'vrrp.pid'),
-    '--checkers_pid', join(dir, 'checkers.pid'),
-  ];
+  const pidArgs = Object.entries(PID_FILES).flatMap(([flag, file]) => {
+    rmSync(join(dir, file), { force: true });
+    return [flag, join(dir, file)];
+  });
+  const argv = ['keepalived', '--dont-fork', '--log-console', '--log-detail', '--vrrp', '--use-file', join(dir, 'keepalived.conf'), ...pidArgs];
   return lab.nodeNs(node).spawnLogged(argv, join(dir, 'daemon.out'));
 }

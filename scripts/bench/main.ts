@@ -181,17 +181,20 @@ async function main(): Promise<number> {
   }
 
   const soakSpecs = settings.flatMap((timing) => systems.map((system) => ({ system, timing, baud: PACED_BAUD })));
-  say(`soak: ${soakSpecs.length} pairs at once for ${soakSeconds} s, ${stressWorkers()} stress-ng CPU workers, ${LOSS_PERCENT} % loss`);
-  try {
-    const soaked = await withPairs(soakSpecs, (pairs) => soak(pairs, soakSeconds * 1000));
-    soaked.forEach((s, i) => {
-      const spec = soakSpecs[i]!;
-      const entry: SoakEntry = { ...s, system: spec.system.name, setting: spec.timing.label, cable: spec.system.serial ? '19200 baud' : 'none' };
-      results.soak.push(entry);
-      say(`  ${entry.system} ${entry.setting}: ${entry.falseTakeovers} false takeovers`);
-    });
-  } catch (err) {
-    say(`soak failed: ${(err as Error).message.split('\n')[0]}`);
+  // --soak-seconds 0 skips the soak (the outage and idle tables alone, e.g. for a before/after).
+  if (soakSeconds > 0) {
+    say(`soak: ${soakSpecs.length} pairs at once for ${soakSeconds} s, ${stressWorkers()} stress-ng CPU workers, ${LOSS_PERCENT} % loss`);
+    try {
+      const soaked = await withPairs(soakSpecs, (pairs) => soak(pairs, soakSeconds * 1000));
+      soaked.forEach((s, i) => {
+        const spec = soakSpecs[i]!;
+        const entry: SoakEntry = { ...s, system: spec.system.name, setting: spec.timing.label, cable: spec.system.serial ? '19200 baud' : 'none' };
+        results.soak.push(entry);
+        say(`  ${entry.system} ${entry.setting}: ${entry.falseTakeovers} false takeovers`);
+      });
+    } catch (err) {
+      say(`soak failed: ${(err as Error).message.split('\n')[0]}`);
+    }
   }
 
   // Both lines in one measurement: every system's pair on each line at once (keepalived, without

@@ -69,7 +69,7 @@ function headlineTable(r: BenchResults): Table {
   const systems = SYSTEM_ORDER.filter((system) => r.outage.some((o) => o.system === system));
   const rows = headline(r, systems).map((h) => [
     h.system,
-    h.setting ?? (r.soak.some((s) => s.system === h.system) ? `none: every setting had false takeovers in the ${r.soakSeconds} s soak` : 'not soaked in this run (the soak failed)'),
+    h.setting ?? (r.soak.some((s) => s.system === h.system) ? `none: every setting had false takeovers in the ${r.soakSeconds} s soak` : r.soakSeconds === 0 ? 'not soaked in this run (--soak-seconds 0)' : 'not soaked in this run (the soak failed)'),
     h.cable === 'none' ? '(no serial)' : h.cable,
     h.medianMs === null ? '-' : ms(h.medianMs),
     h.ratioToBestPeer === null ? '-' : `${h.ratioToBestPeer.toFixed(2)} ×`,

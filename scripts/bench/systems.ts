@@ -3,7 +3,7 @@
 // the way their documentation recommends (Heartbeat: ha.cf with ucast + serial, IPaddr2;
 // keepalived: one VRRP instance per node, unicast to the peer, higher priority on alpha).
 import type { ChildProcess } from 'node:child_process';
-import type { Lab, NodeName } from '../lab/lab.js';
+import { labPaths, type Lab, type NodeName } from '../lab/lab.js';
 import { heartbeatConfigure, heartbeatStart } from './heartbeat.js';
 import { keepalivedConfigure, keepalivedStart } from './keepalived.js';
 import { haCfOptions, type Timing } from './timing.js';
@@ -27,6 +27,21 @@ export const twinbeat: SystemUnderTest = {
     lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: timing.dadTimeoutMs === undefined ? [] : [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] }),
   start: (lab, node) => lab.startDaemon(node),
 };
+
+/**
+ * twinbeat started as Lab.startDaemon does, but with these node flags (V8's CPU profiler is not
+ * allowed in NODE_OPTIONS; other flags are tried this way before they go into NODE_FLAGS).
+ */
+export function twinbeatWithNodeFlags(flags: string[]): SystemUnderTest {
+  return {
+    ...twinbeat,
+    start: (lab, node) => {
+      const p = lab.paths(node);
+      const argv = [process.execPath, ...flags, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
+      return lab.nodeNs(node).spawnLogged(argv, p.daemonLog, { env: { ...process.env, TB_RUN_DIR: p.runDir } });
+    },
+  };
+}
 
 export const heartbeat: SystemUnderTest = { name: 'heartbeat', serial: true, configure: heartbeatConfigure, start: heartbeatStart };
 

@@ -2,6 +2,7 @@
 // installed by the bench's preflight (lab/requirements.ts). May touch: runs each with --version.
 import { run } from '../lab/process.js';
 import { HEARTBEAT_BIN } from './heartbeat.js';
+import { labPaths } from '../lab/lab.js';
 
 /** Versions of the reference systems, for the results. */
 export async function versions(): Promise<Record<string, string>> {
@@ -10,6 +11,8 @@ export async function versions(): Promise<Record<string, string>> {
     return (r.stdout || r.stderr).split('\n')[0]?.trim() ?? '';
   };
   return {
+    // Which build the lab ran (TWINBEAT_ROOT points the bench at another checkout).
+    twinbeat: `${labPaths.cli} (${labPaths.nodeFlags.join(' ')})`,
     heartbeat: await first([HEARTBEAT_BIN, '-V']),
     keepalived: await first(['keepalived', '--version']),
     'stress-ng': await first(['stress-ng', '--version']),

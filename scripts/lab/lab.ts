@@ -38,8 +38,27 @@ export type { StatusReport } from '../../src/daemon/status-report.js';
 /** The compiled repository root (…/dist) this module runs from, and the real repository root. */
 const distRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const repoRoot = resolve(distRoot, '..');
+
+/**
+ * The twinbeat the lab runs: this build, or with TWINBEAT_ROOT=<checkout> another built checkout
+ * (its dist/), so the bench can measure an older commit with today's lab and bench side by side.
+ * The daemon runs with the node flags of that build's executable (its shebang), as it would
+ * have been run.
+ */
+function daemonBuild(): { cli: string; nodeFlags: readonly string[] } {
+  const other = process.env.TWINBEAT_ROOT;
+  if (!other) return { cli: join(distRoot, 'src/cli/main.js'), nodeFlags: NODE_FLAGS };
+  const cli = join(resolve(other), 'dist/src/cli/main.js');
+  const shebang = existsSync(cli) ? (readFileSync(cli, 'utf8').split('\n')[0] ?? '') : '';
+  const flags = /^#!\/usr\/bin\/env -S node(.*)$/.exec(shebang)?.[1] ?? '';
+  return { cli, nodeFlags: flags.split(' ').filter((f) => f !== '') };
+}
+const build = daemonBuild();
+
 export const labPaths = {
-  cli: join(distRoot, 'src/cli/main.js'),
+  cli: build.cli,
+  /** Node flags the daemon runs with (NODE_FLAGS of the build that runs). */
+  nodeFlags: build.nodeFlags,
   echoService: join(distRoot, 'scripts/lab/echo-service.js'),
   probe: join(distRoot, 'scripts/lab/probe.js'),
   labCli: join(distRoot, 'scripts/lab/lab-cli.js'),
@@ -226,7 +245,7 @@ export class Lab {
     const p = this.paths(node);
     const nofile = this.options.nofile?.[node];
     const limit = nofile === undefined ? [] : ['prlimit', `--nofile=${nofile}:${nofile}`, '--']; // execs: the pid stays the daemon's
-    const argv = [...limit, process.execPath, ...NODE_FLAGS, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
+    const argv = [...limit, process.execPath, ...labPaths.nodeFlags, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node, ...extraArgs];
     const child = this.nodeNs(node).spawnLogged(argv, p.daemonLog, { detached: this.persistent, env: { ...process.env, TB_RUN_DIR: p.runDir } });
     this.daemons.set(node, child);
     return child;

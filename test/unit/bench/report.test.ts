@@ -3,9 +3,14 @@
 // results. Pure: builds strings, touches no file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Lab } from '../../../scripts/lab/lab.js';
 import { toMarkdown, toText } from '../../../scripts/bench/report.js';
 import { outagePlot } from '../../../scripts/bench/plot.js';
-import { keepalivedConf, keepalivedDetectionMs } from '../../../scripts/bench/keepalived.js';
+import { keepalivedConf, keepalivedDetectionMs, keepalivedStart } from '../../../scripts/bench/keepalived.js';
 import { headline } from '../../../scripts/bench/headline.js';
 import type { BenchResults } from '../../../scripts/bench/results.js';
 
@@ -78,6 +83,7 @@ test("the headline takes each system's most aggressive setting without false tak
   assert.equal(rows[2]!.ratioToBestPeer, 2);
   assert.match(toText(r), /twinbeat\s+20 ms \/ 80 ms\s+19200 baud\s+150 ms\s+0\.50 ×/);
   assert.match(toText(r), /heartbeat\s+not soaked in this run/, 'no soak entry: not "every setting had false takeovers"');
+  assert.match(toText({ ...r, soak: [], soakSeconds: 0 }), /heartbeat\s+not soaked in this run \(--soak-seconds 0\)/, 'a skipped soak is not reported as failed');
 });
 
 test('idle cost is shown per serial line with the ratio to Heartbeat on the same line and the load average', () => {
@@ -109,4 +115,27 @@ test('keepalived: VRRPv3 for sub-second adverts, unicast to the peer, alpha pref
   assert.match(slow, /vrrp_version 2/);
   assert.match(slow, /state BACKUP/);
   assert.match(slow, /priority 100/);
+});
+
+test('keepalived: a restart after a power cut starts without the dead daemon\'s PID files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-ka-'));
+  try {
+    const nodeDir = join(dir, 'keepalived-alpha');
+    mkdirSync(nodeDir);
+    // What a SIGKILLed keepalived leaves: its PID files, one naming a process that still exists
+    // (here this test itself, as the zombie VRRP child does for kill(pid, 0)), one garbage.
+    writeFileSync(join(nodeDir, 'keepalived.pid'), '999999999\n');
+    writeFileSync(join(nodeDir, 'vrrp.pid'), `${process.pid}\n`);
+    writeFileSync(join(nodeDir, 'checkers.pid'), 'not a pid');
+    let argv: string[] = [];
+    const lab = { dir, nodeNs: () => ({ spawnLogged: (a: string[]) => ((argv = a), {} as ChildProcess) }) } as unknown as Lab;
+    keepalivedStart(lab, 'alpha');
+    for (const file of ['keepalived.pid', 'vrrp.pid', 'checkers.pid']) {
+      assert.equal(existsSync(join(nodeDir, file)), false, `${file} removed before the start`);
+    }
+    assert.deepEqual(argv.slice(argv.indexOf('--pid')), ['--pid', join(nodeDir, 'keepalived.pid'), '--vrrp_pid', join(nodeDir, 'vrrp.pid'), '--checkers_pid', join(nodeDir, 'checkers.pid')]);
+    assert.ok(argv.includes('--dont-fork') && argv.includes(join(nodeDir, 'keepalived.conf')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
