@@ -25,6 +25,9 @@ export interface Milestones {
   ipAdd?: number;
   arping?: number;
   scriptExit?: number;
+  /** The last duplicate-address pre-probe (IPaddr probe) before the start: spawned, exited. */
+  probeSpawn?: number;
+  probeExit?: number;
   /** Last fsync/fdatasync/rename (the state file) between dead and spawn. */
   persist?: number;
 }
@@ -36,11 +39,19 @@ export interface Milestones {
 export function parseTrace(text: string): Milestones {
   const m: Milestones = {};
   let scriptPid: string | undefined;
+  let probePid: string | undefined;
   for (const line of text.split('\n')) {
     const match = /^(\d+)\s+(\d+\.\d+)\s+(.*)$/.exec(line);
     if (!match) continue;
     const [, pid, at, rest] = match as unknown as [string, string, string, string];
     const t = Number(at) * 1000;
+    if (m.spawn === undefined && /^execve\("[^"]*\/IPaddr", \[.*"probe"\]/.test(rest)) {
+      m.probeSpawn = t;
+      delete m.probeExit;
+      probePid = pid;
+      continue;
+    }
+    if (pid === probePid && m.probeExit === undefined && /^\+\+\+ exited with/.test(rest)) m.probeExit = t;
     if (m.dead === undefined) {
       if (/^write\(.*peer-dead/.test(rest)) m.dead = t;
       continue;
@@ -112,6 +123,8 @@ async function main(): Promise<number> {
           tookOver,
           outageMs: round(report.longestGapMs),
           lastAlpha: rel(lastAlpha),
+          probeSpawn: rel(m.probeSpawn),
+          probeExit: rel(m.probeExit),
           dead: rel(m.dead),
           persist: rel(m.persist),
           spawn: rel(m.spawn),
