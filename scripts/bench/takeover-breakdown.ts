@@ -1,84 +1,126 @@
-// `node dist/scripts/bench/takeover-breakdown.js [--repetitions N] [--prefix P] [--no-strace] CASE`:
-// where a power-loss takeover's time goes, from the cut to the client's first reply from bravo
-// (issue 13 items 1 and 5). CASE as outage-only.js (KEEPALIVE/DEADTIME@BAUD[/DAD]).
-// Per repetition, on one clock (CLOCK_REALTIME: strace -ttt, Date/performance in this process and
-// in the probe; nothing steps it during a run): the cut, bravo's `peer-dead` log line (its write
-// to stdout), the IPaddr start's execve (the spawn), its `ip addr add`, the first gratuitous
-// `arping`, the script's exit, and the client's last answer from alpha / first from bravo.
-// strace -f attaches to every thread of bravo's daemon (ptrace: it slows each traced syscall by
-// tens of µs, so --no-strace gives the outage alone for comparison). Needs root; removes its lab.
+// `node dist/scripts/bench/takeover-breakdown.js [--repetitions N] [--prefix P] CASE`: where a
+// power-loss takeover's time goes, from the cut to the client's first reply from bravo (issue 13
+// items 1 and 5). CASE as outage-only.js (KEEPALIVE/DEADTIME@BAUD[/DAD]).
+// Per repetition, all on CLOCK_REALTIME (nothing steps it during a run), relative to the cut:
+//   lastAlpha     the client's last answer from alpha (the probe asks every 5 ms)
+//   probeSpawn/probeExit  the last duplicate-address pre-probe (IPaddr probe) before the start
+//   dead          bravo's `peer-dead` line in its logfile (ISO time: 1 ms resolution)
+//   spawn         the IPaddr start's first traced line, ipAdd its `ip addr add`, arping the first
+//                 gratuitous arping of the burst, scriptExit its exit
+//   clientNeigh   the client's neighbour entry for the floating IP changing (the ARP arrived:
+//                 `ip -ts monitor neigh` in the client namespace)
+//   firstBravo    the client's first answer from bravo
+// The scripts are traced by bash itself (BASH_ENV: a file that turns on xtrace with
+// $EPOCHREALTIME in PS4 for IPaddr and its ARP burst only, inherited through the daemon's
+// environment): a few µs per traced line, no ptrace (strace -f slowed every fork tenfold).
+// Needs root; removes its lab and files.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { LAB_NET } from '../lab/addresses.js';
 import { preflight } from '../lab/preflight.js';
 import { sleep } from '../lab/process.js';
 import { parseCase } from './outage-only.js';
 import { PROBE_INTERVAL_MS } from './outage.js';
 import { BenchPair } from './pair.js';
-import { twinbeat } from './systems.js';
+import { twinbeat, type SystemUnderTest } from './systems.js';
+import { haCfOptions } from './timing.js';
 
 /** Milestones in epoch ms (fractional); absent when not seen. */
 export interface Milestones {
-  dead?: number;
+  probeSpawn?: number;
+  probeExit?: number;
   spawn?: number;
   ipAdd?: number;
   arping?: number;
   scriptExit?: number;
-  /** The last duplicate-address pre-probe (IPaddr probe) before the start: spawned, exited. */
-  probeSpawn?: number;
-  probeExit?: number;
-  /** Last fsync/fdatasync/rename (the state file) between dead and spawn. */
-  persist?: number;
 }
 
 /**
- * Reads `strace -f -ttt` output: the first `peer-dead` write, then the first IPaddr start execve
- * after it, that process tree's `ip addr add` and first `arping`, and the script's exit.
+ * The sourced file: for IPaddr (any action) and its ARP burst (named by ARP_MARKER), xtrace to
+ * `trace` with `EPOCHREALTIME PID` in front, a `begin` line with the arguments and an `end` line.
  */
-export function parseTrace(text: string): Milestones {
+export function bashEnvText(trace: string): string {
+  return [
+    'case ${0##*/} in IPaddr | tb-ipaddr-arp)',
+    `  exec {H13O_FD}>>'${trace}'`,
+    '  echo "$EPOCHREALTIME $$ begin ${0##*/} $*" >&$H13O_FD',
+    '  trap \'echo "$EPOCHREALTIME $$ end" >&$H13O_FD\' EXIT',
+    '  BASH_XTRACEFD=$H13O_FD PS4=\'$EPOCHREALTIME $$ + \'',
+    '  set -x ;;',
+    'esac',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Reads the trace: the first IPaddr `start` that begins after `after` (the peer-dead time), its
+ * `ip addr add`, the first arping of the burst after that, its end; and the last `probe` before it.
+ */
+export function parseScriptTrace(text: string, after: number): Milestones {
   const m: Milestones = {};
-  let scriptPid: string | undefined;
   let probePid: string | undefined;
+  let startPid: string | undefined;
   for (const line of text.split('\n')) {
-    const match = /^(\d+)\s+(\d+\.\d+)\s+(.*)$/.exec(line);
+    const match = /^(\d+\.\d+) (\d+) (.*)$/.exec(line);
     if (!match) continue;
-    const [, pid, at, rest] = match as unknown as [string, string, string, string];
+    const [, at, pid, rest] = match as unknown as [string, string, string, string];
     const t = Number(at) * 1000;
-    if (m.spawn === undefined && /^execve\("[^"]*\/IPaddr", \[.*"probe"\]/.test(rest)) {
-      m.probeSpawn = t;
-      delete m.probeExit;
-      probePid = pid;
-      continue;
-    }
-    if (pid === probePid && m.probeExit === undefined && /^\+\+\+ exited with/.test(rest)) m.probeExit = t;
-    if (m.dead === undefined) {
-      if (/^write\(.*peer-dead/.test(rest)) m.dead = t;
-      continue;
-    }
-    if (m.spawn === undefined) {
-      if (/^(fsync|fdatasync|rename)\(/.test(rest)) m.persist = t;
-      if (/^execve\("[^"]*\/IPaddr", \[.*"start"\]/.test(rest)) {
+    if (startPid === undefined) {
+      if (/^begin IPaddr .* probe$/.test(rest)) {
+        probePid = pid;
+        m.probeSpawn = t;
+        delete m.probeExit;
+      } else if (pid === probePid && rest === 'end') m.probeExit = t;
+      else if (t >= after && /^begin IPaddr .* start$/.test(rest)) {
+        startPid = pid;
         m.spawn = t;
-        scriptPid = pid;
       }
       continue;
     }
-    if (m.ipAdd === undefined && /^execve\("[^"]*\/ip", \["ip", "addr", "add"/.test(rest)) m.ipAdd = t;
-    else if (m.arping === undefined && /^execve\("[^"]*\/arping", /.test(rest)) m.arping = t;
-    else if (m.scriptExit === undefined && pid === scriptPid && /^\+\+\+ exited with/.test(rest)) m.scriptExit = t;
+    if (m.ipAdd === undefined && pid === startPid && /^\++ ip addr add /.test(rest)) m.ipAdd = t;
+    else if (m.ipAdd !== undefined && m.arping === undefined && /^\++ arping /.test(rest)) m.arping = t;
+    else if (pid === startPid && rest === 'end' && m.scriptExit === undefined) m.scriptExit = t;
   }
   return m;
+}
+
+/** The first `peer-dead` line after `after` in a twinbeat logfile (ISO timestamps), epoch ms. */
+export function parsePeerDead(text: string, after: number): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) .*event=peer-dead/.exec(line);
+    const t = match ? Date.parse(match[1] as string) : NaN;
+    if (t >= after) return t;
+  }
+  return undefined;
+}
+
+/** `ip -ts monitor neigh` lines: the first change of `address` after `after`, epoch ms. */
+export function parseNeighChange(text: string, address: string, after: number): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^\[(\d{4}-\d\d-\d\dT[\d:.]+)\] (.*)$/.exec(line);
+    if (!match || !(match[2] as string).startsWith(`${address} `) || !(match[2] as string).includes('lladdr')) continue;
+    const t = localIsoMs(match[1] as string);
+    if (t >= after) return t;
+  }
+  return undefined;
+}
+
+/** `ip -ts` prints local time with µs, no zone: as epoch ms. */
+function localIsoMs(text: string): number {
+  const [whole, frac = '0'] = text.split('.');
+  return new Date(whole as string).getTime() + Number(`0.${frac}`) * 1000;
 }
 
 const round = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x * 10) / 10);
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '10' }, prefix: { type: 'string' }, 'no-strace': { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '10' }, prefix: { type: 'string' } } });
   const c = positionals.length === 1 ? parseCase(positionals[0] as string) : null;
   const repetitions = Number(values.repetitions);
   if (!c || !(repetitions >= 1)) {
-    process.stderr.write('usage: takeover-breakdown [--repetitions N] [--prefix P] [--no-strace] KEEPALIVE/DEADTIME@BAUD[/DAD]\n');
+    process.stderr.write('usage: takeover-breakdown [--repetitions N] [--prefix P] KEEPALIVE/DEADTIME@BAUD[/DAD]\n');
     return 2;
   }
   const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
@@ -86,21 +128,26 @@ async function main(): Promise<number> {
     process.stderr.write(`takeover-breakdown: ${blocked}\n`);
     return 2;
   }
+  const base = `/tmp/h13o-breakdown-${process.pid}`;
+  const files = { bashEnv: `${base}.bashenv`, trace: `${base}.xtrace`, log: `${base}.bravo.log`, neigh: `${base}.neigh` };
+  writeFileSync(files.bashEnv, bashEnvText(files.trace));
+  writeFileSync(files.trace, '');
+  // The lab starts the daemons with this process's environment; the runner passes it on.
+  process.env['BASH_ENV'] = files.bashEnv;
+  const system: SystemUnderTest = {
+    ...twinbeat,
+    configure: (lab, timing, serialBaud) =>
+      lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: { alpha: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`], bravo: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`, `logfile ${files.log}`] } }),
+  };
   const now = () => performance.timeOrigin + performance.now();
-  const pair = await BenchPair.create({ system: twinbeat, timing: c.timing, baud: c.baud, ...(values.prefix ? { prefix: values.prefix } : {}) });
+  const pair = await BenchPair.create({ system, timing: c.timing, baud: c.baud, ...(values.prefix ? { prefix: values.prefix } : {}) });
   const { lab } = pair;
-  const traceFile = `/tmp/h13o-breakdown-${process.pid}.strace`;
+  const neigh = lab.ns.client.spawn(['sh', '-c', `exec ip -ts monitor neigh >${files.neigh}`], { stdio: 'ignore' });
   try {
     await pair.startBoth();
     for (let i = 0; i < repetitions; i++) {
       await lab.waitForHolders(['alpha'], 5_000);
       const probe = await lab.startProbe({ intervalMs: PROBE_INTERVAL_MS });
-      let tracer: ReturnType<typeof spawn> | undefined;
-      if (!values['no-strace']) {
-        const pid = Number(readFileSync(lab.paths('bravo').pidFile, 'utf8').trim());
-        const threads = readdirSync(`/proc/${pid}/task`).flatMap((t) => ['-p', t]);
-        tracer = spawn('strace', ['-f', '-ttt', '-s', '120', '-e', 'trace=execve,write,fsync,fdatasync,rename', '-o', traceFile, ...threads], { stdio: 'ignore' });
-      }
       await sleep(500);
       const cut = now();
       await lab.powerOff('alpha');
@@ -108,11 +155,9 @@ async function main(): Promise<number> {
       await lab.waitForHolders(['bravo'], c.timing.deadtimeMs + 20_000).catch(() => (tookOver = false));
       await sleep(300);
       const report = await probe.stop();
-      if (tracer) {
-        tracer.kill('SIGINT');
-        await new Promise((r) => tracer!.once('exit', r));
-      }
-      const m = tracer ? parseTrace(readFileSync(traceFile, 'utf8')) : {};
+      const dead = parsePeerDead(readFileSync(files.log, 'utf8'), cut);
+      const m = parseScriptTrace(readFileSync(files.trace, 'utf8'), dead ?? cut);
+      const clientNeigh = parseNeighChange(readFileSync(files.neigh, 'utf8'), LAB_NET.floating, cut);
       const sw = report.switches.find((s) => s.from === 'alpha' && s.to === 'bravo');
       const firstBravo = sw ? report.startedAtMs + sw.atMs : undefined;
       const lastAlpha = sw ? firstBravo! - sw.gapMs : undefined;
@@ -125,22 +170,24 @@ async function main(): Promise<number> {
           lastAlpha: rel(lastAlpha),
           probeSpawn: rel(m.probeSpawn),
           probeExit: rel(m.probeExit),
-          dead: rel(m.dead),
-          persist: rel(m.persist),
+          dead: rel(dead),
           spawn: rel(m.spawn),
           ipAdd: rel(m.ipAdd),
           arping: rel(m.arping),
           scriptExit: rel(m.scriptExit),
+          clientNeigh: rel(clientNeigh),
           firstBravo: rel(firstBravo),
         }) + '\n',
       );
+      writeFileSync(files.trace, '');
       await lab.powerOn('alpha', { daemon: false });
       pair.start('alpha');
       await pair.waitForAlpha();
     }
   } finally {
-    rmSync(traceFile, { force: true });
+    neigh.kill('SIGTERM');
     await pair.destroy();
+    for (const f of Object.values(files)) rmSync(f, { force: true });
   }
   return 0;
 }

@@ -1,42 +1,68 @@
-// Unit tests for takeover-breakdown.ts's strace reader (pure text in, milestones out).
+// Unit tests for takeover-breakdown.ts's readers (pure text in, milestones out): the scripts'
+// xtrace, the daemon's logfile, `ip -ts monitor neigh`. Hostile lines are skipped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTrace } from '../../../scripts/bench/takeover-breakdown.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bashEnvText, parseNeighChange, parsePeerDead, parseScriptTrace } from '../../../scripts/bench/takeover-breakdown.js';
 
 const trace = [
-  '100 1000.000100 write(1, "INFO event=peer-alive", 21) = 21',
-  '200 1000.010000 execve("/r/resources.d/IPaddr", ["/r/resources.d/IPaddr", "10.0.0.1/24/eth0", "probe"], 0x0 /* 9 vars */) = 0',
-  '201 1000.011000 execve("/usr/sbin/arping", ["arping", "-D"], 0x0) = 0',
-  '200 1000.030000 +++ exited with 0 +++',
-  '100 1000.040000 write(1, "WARN event=peer-dead message=\\"alpha is dead\\"", 40) = 40',
-  '100 1000.041000 fsync(23) = 0',
-  '300 1000.045000 execve("/r/resources.d/IPaddr", ["/r/resources.d/IPaddr", "10.0.0.1/24/eth0", "start"], 0x0) = 0',
-  '301 1000.050000 execve("/usr/sbin/ip", ["ip", "-o", "-4", "addr", "show"], 0x0) = 0',
-  '302 1000.052000 execve("/usr/sbin/ip", ["ip", "addr", "add", "10.0.0.1/24"], 0x0) = 0',
-  '304 1000.058000 execve("/usr/sbin/arping", ["arping", "-q", "-U"], 0x0) = 0',
-  '305 1000.058500 execve("/usr/sbin/arping", ["arping", "-q", "-A"], 0x0) = 0',
-  '300 1000.057000 +++ exited with 0 +++',
+  '1000.010000 200 begin IPaddr 10.0.0.1/24/eth0 probe',
+  '1000.011000 200 + arping -D -c 1',
+  '1000.030000 200 end',
+  '1000.045000 300 begin IPaddr 10.0.0.1/24/eth0 start',
+  '11000.050000 300 ++ ip -o -4 addr show to 10.0.0.1/32 dev eth0',
+  '1000.052000 300 + ip addr add 10.0.0.1/24 brd + dev eth0 label eth0:tb',
+  '1000.053000 300 + setsid bash -c ...',
+  '1000.054000 300 end',
+  '1000.058000 301 begin tb-ipaddr-arp 5 0.200 eth0 10.0.0.1',
+  '1000.058500 301 + arping -q -U -c 1 -I eth0 -s 10.0.0.1 10.0.0.1',
   'garbage line',
 ].join('\n');
 
-test('parseTrace finds each milestone once, in epoch ms, on the trace clock', () => {
-  const m = parseTrace(trace);
-  const ms = (s: number) => Math.round(s * 1e6) / 1e3; // seconds → ms, to the µs
-  const r = (x: number | undefined) => (x === undefined ? NaN : Math.round(x * 1e3) / 1e3);
-  assert.equal(r(m.probeSpawn), ms(1000.01));
-  assert.equal(r(m.probeExit), ms(1000.03));
-  assert.equal(r(m.dead), ms(1000.04));
-  assert.equal(r(m.persist), ms(1000.041));
-  assert.equal(r(m.spawn), ms(1000.045));
-  assert.equal(r(m.ipAdd), ms(1000.052), 'the presence check (ip addr show) is not the add');
-  assert.equal(r(m.arping), ms(1000.058), 'the first arping after the add, not the probe\'s');
-  assert.equal(r(m.scriptExit), ms(1000.057));
+const r = (x: number | undefined) => (x === undefined ? NaN : Math.round(x * 1e3) / 1e3);
+
+test('parseScriptTrace: the start after the decision, its ip addr add, the first ARP, the probe before it', () => {
+  const m = parseScriptTrace(trace, 1000.04 * 1000);
+  assert.equal(r(m.probeSpawn), 1000010);
+  assert.equal(r(m.probeExit), 1000030);
+  assert.equal(r(m.spawn), 1000045);
+  assert.equal(r(m.ipAdd), 1000052, 'a nested line (the presence check) is not the add');
+  assert.equal(r(m.scriptExit), 1000054);
+  assert.equal(r(m.arping), 1000058.5, "the burst's arping, not the probe's arping -D");
+  assert.equal(parseScriptTrace(trace, 1000.05 * 1000).spawn, undefined, 'no start after the decision');
+  assert.deepEqual(parseScriptTrace('', 0), {});
+  assert.deepEqual(parseScriptTrace('x\n\u0000\nnotatime 1 begin IPaddr x start', 0), {});
 });
 
-test('parseTrace: nothing before peer-dead is taken as the start; an empty or hostile trace gives nothing', () => {
-  assert.deepEqual(parseTrace(''), {});
-  assert.deepEqual(parseTrace('x\n\u0000\n1 notatime execve("/IPaddr", ["start"])'), {});
-  const noDead = parseTrace(trace.split('\n').filter((l) => !l.includes('peer-dead')).join('\n'));
-  assert.equal(noDead.spawn, undefined);
-  assert.equal(noDead.ipAdd, undefined);
+test('parsePeerDead and parseNeighChange: the first line after the cut, malformed lines skipped', () => {
+  const log = ['2026-01-01T00:00:00.010Z WARN event=peer-dead old', 'nonsense event=peer-dead', '2026-01-01T00:00:01.500Z WARN event=peer-dead message="alpha is dead"'].join('\n');
+  assert.equal(parsePeerDead(log, Date.parse('2026-01-01T00:00:01Z')), Date.parse('2026-01-01T00:00:01.500Z'));
+  assert.equal(parsePeerDead(log, Date.parse('2026-01-01T00:00:02Z')), undefined);
+  const neigh = ['[2026-01-01T00:00:01.000250] 10.0.0.10 dev eth0 lladdr 02:00:00:00:00:01 STALE', '[2026-01-01T00:00:01.000500] 10.0.0.1 dev eth0 lladdr 02:00:00:00:00:02 STALE', '[bad] 10.0.0.1 lladdr'].join('\n');
+  const at = parseNeighChange(neigh, '10.0.0.1', 0)!;
+  assert.equal(Math.round((at - new Date('2026-01-01T00:00:01').getTime()) * 1000), 500, 'µs kept, local time');
+  assert.equal(parseNeighChange(neigh, '10.0.0.1', at + 1), undefined);
+});
+
+test('bashEnvText traces IPaddr (by its name) with EPOCHREALTIME, and leaves other scripts alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'h13o-bashenv-'));
+  try {
+    const out = join(dir, 'trace');
+    writeFileSync(join(dir, 'env'), bashEnvText(out));
+    writeFileSync(out, '');
+    for (const name of ['IPaddr', 'other']) {
+      writeFileSync(join(dir, name), 'true one\n');
+      execFileSync('bash', [join(dir, name), 'a', 'start'], { env: { ...process.env, BASH_ENV: join(dir, 'env') } });
+    }
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.match(lines[0]!, /^\d+\.\d+ \d+ begin IPaddr a start$/);
+    assert.match(lines[1]!, /^\d+\.\d+ \d+ \+ true one$/);
+    assert.match(lines.at(-1)!, /^\d+\.\d+ \d+ end$/);
+    assert.ok(!lines.some((l) => l.includes('other')), 'another script is not traced');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
