@@ -4,7 +4,7 @@
 // Per repetition, all on CLOCK_REALTIME (nothing steps it during a run), relative to the cut:
 //   lastAlpha     the client's last answer from alpha (the probe asks every 5 ms)
 //   probeSpawn/probeExit  the last duplicate-address pre-probe (IPaddr probe) before the start
-//   dead          bravo's `peer-dead` line in its logfile (ISO time: 1 ms resolution)
+//   dead          bravo's `peer-dead` line reaching its output file (seen through inotify)
 //   spawn         the IPaddr start's first traced line, ipAdd its `ip addr add`, arping the first
 //                 gratuitous arping of the burst, scriptExit its exit
 //   clientNeigh   the client's neighbour entry for the floating IP changing (the ARP arrived:
@@ -15,7 +15,7 @@
 // environment): a few µs per traced line, no ptrace (strace -f slowed every fork tenfold).
 // Needs root; removes its lab and files.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { LAB_NET } from '../lab/addresses.js';
@@ -86,14 +86,29 @@ export function parseScriptTrace(text: string, after: number): Milestones {
   return m;
 }
 
-/** The first `peer-dead` line after `after` in a twinbeat logfile (ISO timestamps), epoch ms. */
-export function parsePeerDead(text: string, after: number): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) .*event=peer-dead/.exec(line);
-    const t = match ? Date.parse(match[1] as string) : NaN;
-    if (t >= after) return t;
-  }
-  return undefined;
+/**
+ * Calls back with the time `needle` first appears in what is appended to `path` from now on
+ * (inotify: the daemon writes its stdout to the file synchronously, so this is within a
+ * millisecond or so of the write). stop() ends the watch.
+ */
+export function watchAppend(path: string, needle: string, now: () => number): { seenAt(): number | undefined; stop(): void } {
+  let offset = statSync(path).size;
+  let seen: number | undefined;
+  const watcher = watch(path, () => {
+    if (seen !== undefined) return;
+    const at = now();
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - offset));
+      readSync(fd, buf, 0, buf.length, offset);
+      offset = size;
+      if (buf.toString('utf8').includes(needle)) seen = at;
+    } finally {
+      closeSync(fd);
+    }
+  });
+  return { seenAt: () => seen, stop: () => watcher.close() };
 }
 
 /** `ip -ts monitor neigh` lines: the first change of `address` after `after`, epoch ms. */
@@ -129,7 +144,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const base = `/tmp/h13o-breakdown-${process.pid}`;
-  const files = { bashEnv: `${base}.bashenv`, trace: `${base}.xtrace`, log: `${base}.bravo.log`, neigh: `${base}.neigh` };
+  const files = { bashEnv: `${base}.bashenv`, trace: `${base}.xtrace`, neigh: `${base}.neigh` };
   writeFileSync(files.bashEnv, bashEnvText(files.trace));
   writeFileSync(files.trace, '');
   // The lab starts the daemons with this process's environment; the runner passes it on.
@@ -137,7 +152,7 @@ async function main(): Promise<number> {
   const system: SystemUnderTest = {
     ...twinbeat,
     configure: (lab, timing, serialBaud) =>
-      lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: { alpha: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`], bravo: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`, `logfile ${files.log}`] } }),
+      lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: { alpha: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`], bravo: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] } }),
   };
   const now = () => performance.timeOrigin + performance.now();
   const pair = await BenchPair.create({ system, timing: c.timing, baud: c.baud, ...(values.prefix ? { prefix: values.prefix } : {}) });
@@ -149,13 +164,15 @@ async function main(): Promise<number> {
       await lab.waitForHolders(['alpha'], 5_000);
       const probe = await lab.startProbe({ intervalMs: PROBE_INTERVAL_MS });
       await sleep(500);
+      const deadWatch = watchAppend(lab.paths('bravo').daemonLog, 'event=peer-dead', now);
       const cut = now();
       await lab.powerOff('alpha');
       let tookOver = true;
       await lab.waitForHolders(['bravo'], c.timing.deadtimeMs + 20_000).catch(() => (tookOver = false));
       await sleep(300);
       const report = await probe.stop();
-      const dead = parsePeerDead(readFileSync(files.log, 'utf8'), cut);
+      deadWatch.stop();
+      const dead = deadWatch.seenAt();
       const m = parseScriptTrace(readFileSync(files.trace, 'utf8'), dead ?? cut);
       const clientNeigh = parseNeighChange(readFileSync(files.neigh, 'utf8'), LAB_NET.floating, cut);
       const sw = report.switches.find((s) => s.from === 'alpha' && s.to === 'bravo');

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bashEnvText, parseNeighChange, parsePeerDead, parseScriptTrace } from '../../../scripts/bench/takeover-breakdown.js';
+import { bashEnvText, parseNeighChange, parseScriptTrace, watchAppend } from '../../../scripts/bench/takeover-breakdown.js';
 
 const trace = [
   '1000.010000 200 begin IPaddr 10.0.0.1/24/eth0 probe',
@@ -37,10 +37,26 @@ test('parseScriptTrace: the start after the decision, its ip addr add, the first
   assert.deepEqual(parseScriptTrace('x\n\u0000\nnotatime 1 begin IPaddr x start', 0), {});
 });
 
-test('parsePeerDead and parseNeighChange: the first line after the cut, malformed lines skipped', () => {
-  const log = ['2026-01-01T00:00:00.010Z WARN event=peer-dead old', 'nonsense event=peer-dead', '2026-01-01T00:00:01.500Z WARN event=peer-dead message="alpha is dead"'].join('\n');
-  assert.equal(parsePeerDead(log, Date.parse('2026-01-01T00:00:01Z')), Date.parse('2026-01-01T00:00:01.500Z'));
-  assert.equal(parsePeerDead(log, Date.parse('2026-01-01T00:00:02Z')), undefined);
+test('watchAppend: only text appended after the watch began counts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'h13o-watch-'));
+  try {
+    const path = join(dir, 'out');
+    writeFileSync(path, 'WARN event=peer-dead earlier\n');
+    let t = 0;
+    const w = watchAppend(path, 'event=peer-dead', () => ++t);
+    appendFileSync(path, 'INFO event=other\n');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(w.seenAt(), undefined, 'the line from before the watch and another event are not it');
+    appendFileSync(path, 'WARN event=peer-dead now\n');
+    await new Promise((r) => setTimeout(r, 100));
+    w.stop();
+    assert.ok(w.seenAt() !== undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('parseNeighChange: the first change of the address after the cut, malformed lines skipped', () => {
   const neigh = ['[2026-01-01T00:00:01.000250] 10.0.0.10 dev eth0 lladdr 02:00:00:00:00:01 STALE', '[2026-01-01T00:00:01.000500] 10.0.0.1 dev eth0 lladdr 02:00:00:00:00:02 STALE', '[bad] 10.0.0.1 lladdr'].join('\n');
   const at = parseNeighChange(neigh, '10.0.0.1', 0)!;
   assert.equal(Math.round((at - new Date('2026-01-01T00:00:01').getTime()) * 1000), 500, 'µs kept, local time');
