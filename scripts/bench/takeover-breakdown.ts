@@ -1,6 +1,7 @@
-// `node dist/scripts/bench/takeover-breakdown.js [--repetitions N] [--prefix P] CASE`: where a
+// `node dist/scripts/bench/takeover-breakdown.js [--repetitions N] [--prefix P] [--warntime MS] CASE`: where a
 // power-loss takeover's time goes, from the cut to the client's first reply from bravo (issue 13
-// items 1 and 5). CASE as outage-only.js (KEEPALIVE/DEADTIME@BAUD[/DAD]).
+// items 1 and 5). CASE as outage-only.js (KEEPALIVE/DEADTIME@BAUD[/DAD]); --warntime replaces the
+// bench's 3/5 deadtime (the duplicate-address pre-probe goes out when the peer is silent that long).
 // Per repetition, all on CLOCK_REALTIME (nothing steps it during a run), relative to the cut:
 //   lastAlpha     the client's last answer from alpha (the probe asks every 5 ms)
 //   probeSpawn/probeExit  the last duplicate-address pre-probe (IPaddr probe) before the start
@@ -131,11 +132,11 @@ function localIsoMs(text: string): number {
 const round = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x * 10) / 10);
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '10' }, prefix: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '10' }, prefix: { type: 'string' }, warntime: { type: 'string' } } });
   const c = positionals.length === 1 ? parseCase(positionals[0] as string) : null;
   const repetitions = Number(values.repetitions);
   if (!c || !(repetitions >= 1)) {
-    process.stderr.write('usage: takeover-breakdown [--repetitions N] [--prefix P] KEEPALIVE/DEADTIME@BAUD[/DAD]\n');
+    process.stderr.write('usage: takeover-breakdown [--repetitions N] [--prefix P] [--warntime MS] KEEPALIVE/DEADTIME@BAUD[/DAD]\n');
     return 2;
   }
   const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
@@ -152,7 +153,7 @@ async function main(): Promise<number> {
   const system: SystemUnderTest = {
     ...twinbeat,
     configure: (lab, timing, serialBaud) =>
-      lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: { alpha: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`], bravo: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] } }),
+      lab.writeConfigs({ ...haCfOptions(timing, serialBaud), ...(values.warntime ? { warntime: `${Number(values.warntime)}ms` } : {}), extraHaCf: { alpha: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`], bravo: [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] } }),
   };
   const now = () => performance.timeOrigin + performance.now();
   const pair = await BenchPair.create({ system, timing: c.timing, baud: c.baud, ...(values.prefix ? { prefix: values.prefix } : {}) });
