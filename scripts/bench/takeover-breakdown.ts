@@ -48,7 +48,8 @@ export function bashEnvText(trace: string): string {
     `  exec {H13O_FD}>>'${trace}'`,
     '  echo "$EPOCHREALTIME $$ begin ${0##*/} $*" >&$H13O_FD',
     '  trap \'echo "$EPOCHREALTIME $$ end" >&$H13O_FD\' EXIT',
-    '  BASH_XTRACEFD=$H13O_FD PS4=\'$EPOCHREALTIME $$ + \'',
+    // PS4's first character is repeated per nesting level ($(...)): a `+`, not a digit of the time.
+    '  BASH_XTRACEFD=$H13O_FD PS4=\'+ $EPOCHREALTIME $$ \'',
     '  set -x ;;',
     'esac',
     '',
@@ -64,10 +65,12 @@ export function parseScriptTrace(text: string, after: number): Milestones {
   let probePid: string | undefined;
   let startPid: string | undefined;
   for (const line of text.split('\n')) {
-    const match = /^(\d+\.\d+) (\d+) (.*)$/.exec(line);
+    // `+ TIME PID command` (one + per nesting level) for a traced command, `TIME PID begin|end`.
+    const match = /^(\++ )?(\d+\.\d+) (\d+) (.*)$/.exec(line);
     if (!match) continue;
-    const [, at, pid, rest] = match as unknown as [string, string, string, string];
+    const [, traced, at, pid, rest] = match as unknown as [string, string | undefined, string, string, string];
     const t = Number(at) * 1000;
+    if (traced === undefined && !/^(begin |end$)/.test(rest)) continue;
     if (startPid === undefined) {
       if (/^begin IPaddr .* probe$/.test(rest)) {
         probePid = pid;
@@ -80,8 +83,8 @@ export function parseScriptTrace(text: string, after: number): Milestones {
       }
       continue;
     }
-    if (m.ipAdd === undefined && pid === startPid && /^\++ ip addr add /.test(rest)) m.ipAdd = t;
-    else if (m.ipAdd !== undefined && m.arping === undefined && /^\++ arping /.test(rest)) m.arping = t;
+    if (m.ipAdd === undefined && traced && pid === startPid && /^ip (-6 )?addr add /.test(rest)) m.ipAdd = t;
+    else if (m.ipAdd !== undefined && m.arping === undefined && traced && /^arping /.test(rest)) m.arping = t;
     else if (pid === startPid && rest === 'end' && m.scriptExit === undefined) m.scriptExit = t;
   }
   return m;

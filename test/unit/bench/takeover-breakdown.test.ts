@@ -10,15 +10,16 @@ import { bashEnvText, parseNeighChange, parseScriptTrace, watchAppend } from '..
 
 const trace = [
   '1000.010000 200 begin IPaddr 10.0.0.1/24/eth0 probe',
-  '1000.011000 200 + arping -D -c 1',
+  '+ 1000.011000 200 arping -D -c 1',
   '1000.030000 200 end',
   '1000.045000 300 begin IPaddr 10.0.0.1/24/eth0 start',
-  '11000.050000 300 ++ ip -o -4 addr show to 10.0.0.1/32 dev eth0',
-  '1000.052000 300 + ip addr add 10.0.0.1/24 brd + dev eth0 label eth0:tb',
-  '1000.053000 300 + setsid bash -c ...',
+  '++ 1000.050000 300 ip -o -4 addr show to 10.0.0.1/32 dev eth0',
+  '++ 1000.052000 300 ip addr add 10.0.0.1/24 brd + dev eth0 label eth0:tb',
+  '+ 1000.053000 300 setsid bash -c ...',
   '1000.054000 300 end',
   '1000.058000 301 begin tb-ipaddr-arp 5 0.200 eth0 10.0.0.1',
-  '1000.058500 301 + arping -q -U -c 1 -I eth0 -s 10.0.0.1 10.0.0.1',
+  '+ 1000.058500 301 arping -q -U -c 1 -I eth0 -s 10.0.0.1 10.0.0.1',
+  '1000.059000 301 ip addr add spoofed: not traced, not a begin or end',
   'garbage line',
 ].join('\n');
 
@@ -29,7 +30,7 @@ test('parseScriptTrace: the start after the decision, its ip addr add, the first
   assert.equal(r(m.probeSpawn), 1000010);
   assert.equal(r(m.probeExit), 1000030);
   assert.equal(r(m.spawn), 1000045);
-  assert.equal(r(m.ipAdd), 1000052, 'a nested line (the presence check) is not the add');
+  assert.equal(r(m.ipAdd), 1000052, 'the presence check is not the add; a nested add (in $(...)) is');
   assert.equal(r(m.scriptExit), 1000054);
   assert.equal(r(m.arping), 1000058.5, "the burst's arping, not the probe's arping -D");
   assert.equal(parseScriptTrace(trace, 1000.05 * 1000).spawn, undefined, 'no start after the decision');
@@ -75,7 +76,7 @@ test('bashEnvText traces IPaddr (by its name) with EPOCHREALTIME, and leaves oth
     }
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.match(lines[0]!, /^\d+\.\d+ \d+ begin IPaddr a start$/);
-    assert.match(lines[1]!, /^\d+\.\d+ \d+ \+ true one$/);
+    assert.match(lines[1]!, /^\+ \d+\.\d+ \d+ true one$/);
     assert.match(lines.at(-1)!, /^\d+\.\d+ \d+ end$/);
     assert.ok(!lines.some((l) => l.includes('other')), 'another script is not traced');
   } finally {
