@@ -70,4 +70,5 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+// Run only as a program: takeover-breakdown.ts imports parseCase.
+if (process.argv[1]?.endsWith('outage-only.js')) process.exitCode = await main();

@@ -22,6 +22,15 @@ import { heartbeatEnvironment } from '../resources/environment.js';
  */
 export const PROBING_SCRIPTS: readonly string[] = ['IPaddr', 'IPv6addr'];
 
+/**
+ * The nice value of the scripts a takeover waits on: the address pre-probe and the start that
+ * relies on it. The daemon's own SCHED_FIFO is reset for every child (realtime.ts: a runaway
+ * script must not starve the machine), so on a loaded host each fork and exec of IPaddr queued
+ * behind the load; a negative nice lets them run first without real-time priority. Both are
+ * short and bounded by their timeouts.
+ */
+export const TAKEOVER_SCRIPT_NICE = -10;
+
 /** Tells IPaddr start that the duplicate-address check was done ahead of deadtime (no reply). */
 export const DAD_CHECKED_ENV = { TB_DAD_CHECKED: '1' };
 
@@ -143,8 +152,9 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
     const spec = findResource(group, resourceId);
     if (spec === undefined) return notFound(`resource ${resourceId} is not in group ${group} of the running configuration`);
     log.debug('resource-action', `${resourceId} ${action}`, { resource: resourceId, action });
-    const env = options.dadChecked === true && action === 'start' ? { ...scriptEnv(config), ...DAD_CHECKED_ENV } : scriptEnv(config);
-    const result = await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env });
+    const checked = options.dadChecked === true && action === 'start';
+    const env = checked ? { ...scriptEnv(config), ...DAD_CHECKED_ENV } : scriptEnv(config);
+    const result = await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env, ...(checked ? { nice: TAKEOVER_SCRIPT_NICE } : {}) });
     log.debug('resource-result', `${resourceId} ${action}: ${result.outcome} in ${Math.round(result.durationMs)}ms${result.reason ? `: ${result.reason}` : ''}`, {
       resource: resourceId,
       action,
@@ -204,7 +214,7 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       const results = await Promise.all(
         addresses.map(async (spec) => {
           if (!PROBING_SCRIPTS.includes(spec.script) || spec.class !== 'heartbeat') return false;
-          const result = await deps.runner.probe(spec, { timeoutMs: config.ext.statusTimeoutMs, env: scriptEnv(config) });
+          const result = await deps.runner.probe(spec, { timeoutMs: config.ext.statusTimeoutMs, env: scriptEnv(config), nice: TAKEOVER_SCRIPT_NICE });
           log.debug('dad-probe', `${spec.id} probe: ${result.outcome === 'ok' ? 'no reply' : result.reason} in ${Math.round(result.durationMs)}ms`, { resource: spec.id });
           return result.outcome === 'ok';
         }),

@@ -18,6 +18,7 @@
 // script never ran is what it is — nothing to stop — and not a stop failure.
 import { execa } from 'execa';
 import { readFileSync, readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { ResourceSpec } from '../config/types.js';
@@ -46,6 +47,12 @@ export interface RunOptions {
   timeoutMs: number;
   /** Added to the environment (after the class's own variables, so it can override them). */
   env?: Record<string, string>;
+  /**
+   * The script's nice value, set right after the spawn (before it forks anything of note, so what
+   * it starts inherits it): for the few scripts a takeover waits on. Ignored where this process
+   * may not set it (not root), and then the script runs at the default priority.
+   */
+  nice?: number;
 }
 
 interface Execution {
@@ -55,6 +62,7 @@ interface Execution {
   timeoutMs: number;
   /** What the caller would call it in a reason: `start`, `hook`. */
   label: string;
+  nice?: number;
   judge: (exit: Exit, stdout: string, stderr: string) => Judgement;
 }
 
@@ -89,6 +97,7 @@ export class ScriptRunner {
       env: { ...inv.env, ...opts.env },
       timeoutMs: opts.timeoutMs,
       label: `${spec.id} ${action}`,
+      ...(opts.nice === undefined ? {} : { nice: opts.nice }),
       judge: (exit, stdout, stderr) => judge(spec.class, action, exit, stdout, stderr),
     });
     return action === 'meta-data' || action === 'validate-all' ? result : this.track(spec.id, action, result);
@@ -116,7 +125,7 @@ export class ScriptRunner {
    * nothing changed): exit 0 is `ok` (no other host answered), anything else `failed`.
    */
   probe(spec: ResourceSpec, opts: RunOptions): Promise<ScriptResult> {
-    return this.execute({ path: spec.path, args: [...spec.args, 'probe'], env: { ...opts.env }, timeoutMs: opts.timeoutMs, label: `${spec.id} probe`, judge: judgeProbe });
+    return this.execute({ path: spec.path, args: [...spec.args, 'probe'], env: { ...opts.env }, timeoutMs: opts.timeoutMs, label: `${spec.id} probe`, judge: judgeProbe, ...(opts.nice === undefined ? {} : { nice: opts.nice }) });
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
@@ -219,6 +228,7 @@ export class ScriptRunner {
 
     if (child.pid === undefined) return; // spawn failed: the 'error' handler settles
     const pid = child.pid;
+    if (ex.nice !== undefined) renice(pid, ex.nice);
     later(clampTimeout(ex.timeoutMs), () => {
       if (exit) return; // exited in time; only its output is still draining
       timedOut = true;
@@ -256,6 +266,15 @@ function unrun(outcome: ScriptResult['outcome'], reason: string, started: number
 /** setTimeout fires at once for NaN or values above 2^31-1 ms; keep a bad value from doing that. */
 function clampTimeout(ms: number): number {
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 1), 2 ** 31 - 1) : 2 ** 31 - 1;
+}
+
+/** setpriority(2) on one process; EACCES (not root) or ESRCH (already gone) leave it as it is. */
+function renice(pid: number, nice: number): void {
+  try {
+    setPriority(pid, nice);
+  } catch {
+    // the script runs at the default priority: slower under load, not wrong
+  }
 }
 
 /** Signal a whole process group; a group that is already gone is not an error. */

@@ -132,3 +132,31 @@ test('start with TB_DAD_CHECKED=1 adds at once without its own probe; any other 
   }
   assert.deepEqual(await addressesOfB(), ['192.168.78.2/24']);
 });
+
+test('TB_DAD_CHECKED=1 with device and prefix given adds before looking; a second start finds it there (exit 0, one address)', { skip, timeout: 60_000 }, async () => {
+  const spec = `192.168.78.104/24/${devB}`;
+  const env = { TB_ARP_COUNT: '0', TB_DAD_MS: '2000', TB_DAD_CHECKED: '1' };
+  const first = await ipaddrInB(spec, 'start', env);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, new RegExp(`added 192\\.168\\.78\\.104/24 to ${devB} as ${devB}:tb`));
+  const again = await ipaddrInB(spec, 'start', env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /192\.168\.78\.104 already on/);
+  assert.equal(again.stderr, '', "the failed add's File exists is not shown: it is the answer, not an error");
+  assert.deepEqual((await addressesOfB()).filter((a) => a.startsWith('192.168.78.104/')), ['192.168.78.104/24'], 'added once');
+  assert.equal((await ipaddrInB(spec, 'stop')).code, 0);
+  const missing = await ipaddrInB('192.168.78.105/24/nosuchdev0', 'start', env);
+  assert.equal(missing.code, 6, 'a device that does not exist is refused before any add');
+});
+
+test('the first gratuitous ARP pair leaves with the start itself: TB_ARP_COUNT=1 sends it, no background burst', { skip, timeout: 60_000 }, async () => {
+  const spec = `192.168.78.106/24/${devB}`;
+  const before = await packetsReceivedByA();
+  const start = await ipaddrInB(spec, 'start', { TB_ARP_COUNT: '1', TB_ARP_INTERVAL_MS: '100', TB_DAD_CHECKED: '1' });
+  assert.equal(start.code, 0, start.stderr);
+  assert.equal(existsSync(join(pair.runDir, `IPaddr-192.168.78.106.arp.pid`)), false, 'nothing left to stop');
+  await sleep(500);
+  const received = (await packetsReceivedByA()) - before;
+  assert.ok(received >= 2 && received <= 4, `a received ${received} packets: the -U and -A pair expected`);
+  assert.equal((await ipaddrInB(spec, 'stop')).code, 0);
+});

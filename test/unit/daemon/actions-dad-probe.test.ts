@@ -30,14 +30,14 @@ const result = (exitCode: number | null): ScriptResult => ({ outcome: exitCode =
 
 function actions(exitFor: (id: string) => number | null) {
   const probed: string[] = [];
-  const runs: { id: string; action: string; env: Record<string, string> | undefined }[] = [];
+  const runs: { id: string; action: string; env: Record<string, string> | undefined; nice: number | undefined }[] = [];
   const runner = {
-    probe: async (spec: ResourceSpec, opts: { env?: Record<string, string> }) => {
-      probed.push(`${spec.id} TB_DAD_MS=${opts.env?.['TB_DAD_MS']}`);
+    probe: async (spec: ResourceSpec, opts: { env?: Record<string, string>; nice?: number }) => {
+      probed.push(`${spec.id} TB_DAD_MS=${opts.env?.['TB_DAD_MS']} nice=${opts.nice}`);
       return result(exitFor(spec.id));
     },
-    run: async (spec: ResourceSpec, action: string, opts: { env?: Record<string, string> }) => {
-      runs.push({ id: spec.id, action, env: opts.env });
+    run: async (spec: ResourceSpec, action: string, opts: { env?: Record<string, string>; nice?: number }) => {
+      runs.push({ id: spec.id, action, env: opts.env, nice: opts.nice });
       return result(0);
     },
   } as unknown as ScriptRunner;
@@ -48,7 +48,7 @@ function actions(exitFor: (id: string) => number | null) {
 test('every address of the group is probed with its DAD wait; free only when each says no reply', async () => {
   const a = actions(() => 0);
   assert.deepEqual(await a.world.probeAddresses(0), { free: true });
-  assert.deepEqual(a.probed, ['IPaddr::10.0.0.1 TB_DAD_MS=12', 'IPv6addr::fd00::1/64/eth0 TB_DAD_MS=12'], 'Dummy is not an address: not probed');
+  assert.deepEqual(a.probed, ['IPaddr::10.0.0.1 TB_DAD_MS=12 nice=-10', 'IPv6addr::fd00::1/64/eth0 TB_DAD_MS=12 nice=-10'], 'Dummy is not an address: not probed');
   const b = actions((id) => (id.startsWith('IPv6addr') ? 1 : 0));
   assert.deepEqual(await b.world.probeAddresses(0), { free: false }, 'one address answered');
 });
@@ -69,4 +69,6 @@ test('TB_DAD_CHECKED=1 reaches a start that carries a probe, and nothing else', 
   await a.world.runResource(0, 'IPaddr::10.0.0.1', 'start');
   await a.world.runResource(0, 'IPaddr::10.0.0.1', 'stop', { dadChecked: true });
   assert.deepEqual(a.runs.map((r) => `${r.action} ${r.env?.['TB_DAD_CHECKED'] ?? '-'}`), ['start 1', 'start -', 'stop -']);
+  // The takeover waits on the checked start alone: it runs ahead of the load, nothing else does.
+  assert.deepEqual(a.runs.map((r) => r.nice), [-10, undefined, undefined]);
 });

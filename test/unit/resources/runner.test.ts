@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getPriority } from 'node:os';
 import { ScriptRunner } from '../../../src/resources/runner.js';
 import { copyScripts, isRunning, killQuietly, readPids, waitGone, type ScriptDir } from '../../support/scripts.js';
 
@@ -76,6 +77,19 @@ test('lsb class status codes through a real script', async () => {
 });
 
 /** Runs a fixture that records "SCRIPTPID CHILDPID" with a short timeout; returns result and pids. */
+test('nice: set right after the spawn, inherited by what the script starts; without it the default', async () => {
+  const niced = await runner.run(scripts.spec('niceness', []), 'start', { ...long, nice: -10 });
+  assert.equal(niced.outcome, 'ok');
+  const own = String(getPriority()); // what a child inherits (the suite may run under `nice`)
+  const expected = process.getuid?.() === 0 ? '-10' : own; // not root: setpriority refused, left as is
+  assert.match(niced.stdout, new RegExp(`^self: ${expected}$`, 'm'));
+  assert.match(niced.stdout, new RegExp(`^child: ${expected}$`, 'm'));
+  const probed = await runner.probe(scripts.spec('niceness', []), { ...long, nice: 5 });
+  assert.match(probed.stdout, /^self: 5$/m, 'a probe takes the same option');
+  const plain = await runner.run(scripts.spec('niceness', []), 'start', long);
+  assert.match(plain.stdout, new RegExp(`^self: ${own}$`, 'm'), 'without the option: inherited from the daemon');
+});
+
 async function timeOut(name: string, action: 'start' | 'stop') {
   const pidfile = join(scripts.dir, `${name}.pids`);
   const result = await runner.run(scripts.spec(name, []), action, { timeoutMs: 500, env: { TB_TEST_PIDFILE: pidfile } });
