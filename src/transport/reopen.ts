@@ -17,7 +17,7 @@ export class Reopener {
 
   constructor(
     private readonly options: ReopenOptions,
-    /** One open attempt: null on success, else why it failed. Must not throw. */
+    /** One open attempt: null on success, else why it failed (a rejection counts as a failure). */
     private readonly attempt: () => Promise<Error | null>,
     private readonly onOpened: () => void,
   ) {
@@ -46,7 +46,9 @@ export class Reopener {
   }
 
   private async tryOnce(): Promise<void> {
-    const error = await this.attempt();
+    // An attempt that throws is a failed one: left uncaught it would keep the timer set, and
+    // schedule() would never try again (the medium stays down for good).
+    const error = await this.attempt().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     // The timer stays set during the attempt, so schedule() cannot start a second one.
     this.timer = null;
     if (this.stopped) return;

@@ -46,6 +46,25 @@ test('Reopener: delays double up to the cap, one attempt at a time, onOpened onc
   assert.equal(reopener.scheduled, false);
 });
 
+test('Reopener: an attempt that throws counts as failed, and the next one still comes', async () => {
+  let calls = 0;
+  let opened = 0;
+  const reopener = new Reopener(
+    { minMs: 5, maxMs: 10 },
+    async () => {
+      calls++;
+      if (calls === 1) throw new Error('binding blew up');
+      if (calls === 2) return Promise.reject('not even an Error');
+      return null;
+    },
+    () => opened++,
+  );
+  reopener.schedule();
+  await until('the open after two throwing attempts', () => opened === 1, 2_000);
+  assert.equal(calls, 3);
+  assert.equal(reopener.scheduled, false);
+});
+
 test('Reopener: stop() cancels a pending attempt and suppresses onOpened of one in flight', async () => {
   let calls = 0;
   let opened = 0;
