@@ -11,7 +11,7 @@
 // Needs root (the lab). May touch: namespaces h13c-xxxx (removed afterwards), /tmp/h13c-xxxx.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { preflight } from '../lab/preflight.js';
+import { benchToolReady } from '../lab/preflight.js';
 import { labPaths } from '../lab/lab.js';
 import { measureIdle } from './idle.js';
 import { BenchPair } from './pair.js';
@@ -36,11 +36,7 @@ async function main(): Promise<number> {
       prefix: { type: 'string', default: 'h13c' },
     },
   });
-  const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
-  if (blocked) {
-    process.stderr.write(`idle-compare: ${blocked}\n`);
-    return 2;
-  }
+  if (!benchToolReady('idle-compare')) return 2;
   const variants = (values.variant ?? []).length > 0 ? values.variant! : [`twinbeat=${labPaths.nodeFlags.join(' ')}`];
   const rows: Row[] = variants.map((v) => {
     const eq = v.indexOf('=');

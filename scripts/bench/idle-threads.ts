@@ -13,7 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { NODES, type NodeName } from '../lab/lab-config.js';
 import { sleep } from '../lab/process.js';
-import { preflight } from '../lab/preflight.js';
+import { benchToolReady } from '../lab/preflight.js';
 import { BenchPair } from './pair.js';
 import { processTree, treeRssMb } from './proc-tree.js';
 import { SYSTEMS, twinbeat, twinbeatWithNodeFlags } from './systems.js';
@@ -65,11 +65,7 @@ async function main(): Promise<number> {
       'node-flags': { type: 'string' },
     },
   });
-  const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
-  if (blocked) {
-    process.stderr.write(`idle-threads: ${blocked}\n`);
-    return 2;
-  }
+  if (!benchToolReady('idle-threads')) return 2;
   const found = SYSTEMS.find((s) => s.name === values.system);
   if (!found) throw new Error(`unknown system ${values.system}`);
   const flags = values['node-flags'] === undefined ? [...NODE_FLAGS] : values['node-flags'].split(' ').filter((f) => f !== '');

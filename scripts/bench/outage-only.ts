@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { preflight } from '../lab/preflight.js';
+import { benchToolReady } from '../lab/preflight.js';
 import { measureOutages } from './outage.js';
 import { BenchPair } from './pair.js';
 import { spread } from './stats.js';
@@ -47,11 +47,7 @@ async function main(): Promise<number> {
     process.stderr.write('usage: outage-only [--repetitions N] [--prefix P] [--logs DIR] [--debug] KEEPALIVE/DEADTIME@BAUD[/DAD] ...\n');
     return 2;
   }
-  const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
-  if (blocked) {
-    process.stderr.write(`outage-only: ${blocked}\n`);
-    return 2;
-  }
+  if (!benchToolReady('outage-only')) return 2;
   for (const c of cases) {
     const pair = await BenchPair.create({ system: values.debug ? debugTwinbeat : twinbeat, timing: c.timing, baud: c.baud, ...(values.prefix ? { prefix: values.prefix } : {}) });
     try {

@@ -20,7 +20,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync, statSyn
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { LAB_NET } from '../lab/addresses.js';
-import { preflight } from '../lab/preflight.js';
+import { benchToolReady } from '../lab/preflight.js';
 import { sleep } from '../lab/process.js';
 import { parseCase } from './outage-only.js';
 import { PROBE_INTERVAL_MS } from './outage.js';
@@ -142,12 +142,8 @@ async function main(): Promise<number> {
     process.stderr.write('usage: takeover-breakdown [--repetitions N] [--prefix P] [--warntime MS] KEEPALIVE/DEADTIME@BAUD[/DAD]\n');
     return 2;
   }
-  const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
-  if (blocked) {
-    process.stderr.write(`takeover-breakdown: ${blocked}\n`);
-    return 2;
-  }
-  const base = `/tmp/h13o-breakdown-${process.pid}`;
+  if (!benchToolReady('takeover-breakdown')) return 2;
+  const base = `/tmp/twinbeat-breakdown-${process.pid}`;
   const files = { bashEnv: `${base}.bashenv`, trace: `${base}.xtrace`, neigh: `${base}.neigh` };
   writeFileSync(files.bashEnv, bashEnvText(files.trace));
   writeFileSync(files.trace, '');

@@ -17,3 +17,13 @@ export function preflight(tool: Exclude<Purpose, 'tests'>, say: (line: string) =
   if (!existsSync(labPaths.cli)) return `${labPaths.cli} missing: run npm run build`;
   return null;
 }
+
+/**
+ * preflight('bench') for one of the bench's own tools: its lines on stderr, and on refusal one
+ * `TOOL: why` line. True when the tool may run.
+ */
+export function benchToolReady(tool: string): boolean {
+  const blocked = preflight('bench', (t) => process.stderr.write(`${t}\n`));
+  if (blocked) process.stderr.write(`${tool}: ${blocked}\n`);
+  return blocked === null;
+}
