@@ -10,7 +10,8 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { directives, type DirectiveKind } from '../src/config/directives.js';
 import { markdownRow } from '../src/config/directive-docs.js';
-import { DROP_REASONS, DROP_REASON_DOCS } from '../src/protocol/drops.js';
+import { DROP_REASONS } from '../src/protocol/drops.js';
+import { DROP_REASON_DOCS } from '../src/protocol/drop-docs.js';
 import { metricsTable, statusFieldTable } from './reference-tables.js';
 
 function directiveTable(kind: DirectiveKind): string[] {

@@ -2,7 +2,8 @@
 // and the peer's latest status); where their views differ for a moment, safety still comes from
 // the want/grant handshake in machine.ts, never from this function agreeing. Pure.
 
-import type { AutoFailback } from './types.js';
+/** ha.cf auto_failback as the core runs it (`legacy`: nice_failback's behaviour, see README). */
+export type AutoFailback = 'on' | 'off' | 'legacy';
 
 export type Holder = 'self' | 'peer' | 'none';
 

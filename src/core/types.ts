@@ -6,8 +6,7 @@
 import type { Message } from '../protocol/message.js';
 import type { UplinkSettings } from './uplink.js';
 import type { GroupCommand, Placement } from './placements.js';
-
-export type AutoFailback = 'on' | 'off' | 'legacy';
+import type { AutoFailback } from './desired.js';
 
 export interface CoreResource {
   /** Stable id, unique within the group, e.g. `IPaddr::10.0.0.100/24/eth0`. */

@@ -5,8 +5,7 @@
 // written to stderr and does not start a second exit. It always says something: the logger
 // falls back to a synchronous stderr write once its destinations have ended, and if logging
 // throws anyway the line goes to stderr here. Touches only the logger and stderr it is given.
-import { writeSync } from 'node:fs';
-import type { Logger } from './logger.js';
+import { stderrLine, type Logger } from './logger.js';
 
 export const FATAL_EXIT_CODE = 70;
 
@@ -19,14 +18,6 @@ export interface FatalDeps {
   stderr?: (line: string) => void;
   /** Exit even if closing the log hangs (a syslog socket that never drains). */
   flushTimeoutMs?: number;
-}
-
-export function stderrLine(line: string): void {
-  try {
-    writeSync(2, `${line}\n`);
-  } catch {
-    // nowhere left to say it
-  }
 }
 
 const describe = (err: unknown): string => (err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -8,14 +8,13 @@
 // Identical lines are rate limited (see rate-limit.ts). Numbers are written as a person reads
 // them (milliseconds whole, others to 3 decimals). reopen() reopens the log files (logrotate).
 import winston from 'winston';
-import { fstatSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { Writable } from 'node:stream';
 import { ReopenableFileTransport } from './log-file.js';
 import { RateLimiter, type Suppressed } from './rate-limit.js';
 import { syslogTransport, syslogUnavailable } from './syslog.js';
 import { monotonicNow } from './clock.js';
-import { stderrLine } from './fatal.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export type Fields = Record<string, unknown>;
@@ -108,6 +107,15 @@ const JOURNAL_PRIORITY: Record<string, string> = { error: '<3>', warn: '<4>', in
 const withTimestamp = winston.format.printf((info) => `${new Date().toISOString()} ${String(info.message)}`);
 const bare = winston.format.printf((info) => String(info.message));
 const journalLine = winston.format.printf((info) => `${JOURNAL_PRIORITY[info.level] ?? ''}${String(info.message)}`);
+
+/** The last resort for a line: a synchronous write to fd 2 (the logger's fallback, fatal.ts's too). */
+export function stderrLine(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // nowhere left to say it
+  }
+}
 
 export function createLogger(opts: LoggerOptions): Logger {
   const stdout = opts.stdout ?? process.stdout;

@@ -20,7 +20,8 @@
 
 import { FailoverMachine } from '../../src/core/machine.js';
 import type { Placement } from '../../src/core/placements.js';
-import type { AutoFailback, CoreConfig, CoreGroup, Effect, Event, HookKind, Outcome, ResourceAction } from '../../src/core/types.js';
+import type { AutoFailback } from '../../src/core/desired.js';
+import type { CoreConfig, CoreGroup, Effect, Event, HookKind, Outcome, ResourceAction } from '../../src/core/types.js';
 import type { Message } from '../../src/protocol/message.js';
 import { EventQueue } from './event-queue.js';
 import { mulberry32, type Rng } from '../support/prng.js';

@@ -169,6 +169,71 @@ test('core source never reads the clock or randomness directly', () => {
   assert.deepEqual(offences, []);
 });
 
+/**
+ * Import cycles among `files` (relative imports, type-only included), each as its modules in
+ * order. A cycle is harmless at run time when type-only, but it means two modules that cannot be
+ * read or moved apart: the vocabulary one of them needs belongs in a third, or in the other.
+ */
+function importCycles(files: SourceFile[]): string[][] {
+  const known = new Set(files.map((f) => f.path));
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = importsOf(file.text)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => posix.normalize(posix.join(posix.dirname(file.path), spec)).replace(/\.js$/, '.ts'))
+      .filter((target) => known.has(target));
+    edges.set(file.path, [...new Set(targets)].sort());
+  }
+  // Tarjan's strongly connected components: every component of two or more modules is a cycle.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    for (let w = stack.pop()!; ; w = stack.pop()!) {
+      onStack.delete(w);
+      component.push(w);
+      if (w === v) break;
+    }
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const v of [...edges.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+test('src has no import cycles (type imports included)', () => {
+  const all = readSources('src');
+  assert.ok(all.length > 50, 'src has source files');
+  assert.deepEqual(importCycles(all), []);
+});
+
+test('an import cycle is caught when a mutation closes one', () => {
+  const files: SourceFile[] = [
+    { path: 'src/core/a.ts', text: "import type { B } from './b.js';\n" },
+    { path: 'src/core/b.ts', text: "import { c } from '../protocol/c.js';\n" },
+    { path: 'src/protocol/c.ts', text: '// leaf\n' },
+  ];
+  assert.deepEqual(importCycles(files), [], 'a chain is no cycle');
+  const closed = files.map((f) => (f.path === 'src/protocol/c.ts' ? { ...f, text: "import type { A } from '../core/a.js';\n" } : f));
+  assert.deepEqual(importCycles(closed), [['src/core/a.ts', 'src/core/b.ts', 'src/protocol/c.ts']]);
+  // And the real sources with one back-edge added: drops.ts importing frame.ts again.
+  const real = readSources('src').map((f) => (f.path === 'src/protocol/drops.ts' ? { ...f, text: `${f.text}\nimport { MAX_FRAME_BYTES } from './frame.js';\n` } : f));
+  assert.deepEqual(importCycles(real), [['src/protocol/drops.ts', 'src/protocol/frame.ts']]);
+});
+
 // The design card's packages stay declared dependencies and are imported by product code: one
 // declared but unused (as parser-readline once was), or used but undeclared, fails here.
 test('every design-card package is a dependency imported by something under src/', () => {
