@@ -52,7 +52,7 @@ global options (also accepted after COMMAND):
   -V, --version      print the version
 
 exit status: 0 ok, 1 failed/invalid/refused, 2 usage error, 3 daemon not running
-(status: 0 healthy, 1 degraded, 2 critical, 3 unknown; see twinbeat status --help)`;
+(status: 0 healthy, 1 degraded, 2 critical, 3 unknown, usage errors included; see twinbeat status --help)`;
 }
 
 interface Split {

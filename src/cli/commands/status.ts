@@ -3,7 +3,7 @@
 // running or unreachable). `--check` prints one Nagios plugin line; `--json` always prints one
 // JSON document, also when there is no report. Asks the control socket, and the read-only status
 // socket (tb_status_group) when the control socket cannot be used.
-import { ExitCode, type CliCommand, type GlobalOptions, type Io } from '../command.js';
+import { type CliCommand, type GlobalOptions, type Io } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { runtimePaths, UnreadableConfigError } from '../runtime-paths.js';
 import { controlRequest, ControlError } from '../../daemon/control.js';
@@ -29,8 +29,9 @@ Exit status (status only; README "Reading twinbeat status"):
     failed to stop here (or the peer reports a failed stop), starting up, either node in
     standby, an uplink target lost here or a lower uplink score on the peer
   2 critical: split brain, or a group runs nowhere although the pair is past start-up
-    (with the reason when nobody may hold it); also a usage error
-  3 unknown: the daemon is not running or cannot be asked (permission, timeout)`;
+    (with the reason when nobody may hold it)
+  3 unknown: the daemon is not running or cannot be asked (permission, timeout); also a usage
+    error (not the CLI-wide 2, which a monitoring system would read as CRITICAL)`;
 
 /** Why there is no report: `running` false when no daemon answers, null when it may run. */
 export interface NoReport {
@@ -82,14 +83,20 @@ export const statusCommand: CliCommand = {
   help,
   async run(global: GlobalOptions, args: string[], io: Io) {
     const wantsJson = global.json || args.includes('--json');
-    // A usage error still answers in JSON when JSON was asked for: scripts parse stdout.
-    const usageIo: Io = wantsJson ? { out: io.out, err: (text) => io.out(`${JSON.stringify({ running: null, error: 'usage', reason: text.trim() })}\n`) } : io;
+    // A usage error is UNKNOWN (3), not the CLI-wide 2: status's exit code is a health verdict,
+    // and a mistyped monitoring check must not page anyone as CRITICAL. It still answers in
+    // the form asked for (JSON, or one plugin line on stdout): scripts and Nagios read stdout.
+    const usageIo: Io = wantsJson
+      ? { out: io.out, err: (text) => io.out(`${JSON.stringify({ running: null, error: 'usage', reason: text.trim() })}\n`) }
+      : args.includes('--check')
+        ? { out: io.out, err: (text) => (io.out(`TWINBEAT UNKNOWN - ${oneLine(text.trim().split('\n')[0]!)}\n`), io.err(text)) }
+        : io;
     const parsed = parseCommandArgs(args, { flags: { '--json': 'json', '--check': 'check' } }, usageIo, 'status', help);
-    if (typeof parsed === 'number') return parsed;
+    if (typeof parsed === 'number') return HEALTH_EXIT.unknown;
     const check = parsed.flags.has('check');
     if (check && wantsJson) {
       usageIo.err('twinbeat status: --check and --json exclude each other\n');
-      return ExitCode.usage;
+      return HEALTH_EXIT.unknown;
     }
     const report = await fetchStatus(global.configDir);
     if (isNoReport(report)) {

@@ -75,8 +75,15 @@ test('usage errors exit 2 with a hint', async () => {
   assert.equal(await runCli(['-c'], io, [probe]), ExitCode.usage);
   assert.match(io.stderr, /option -c needs a value/);
   io = captureIo();
-  assert.equal(await runCli(['status', '--verbose'], io, [statusCommand]), ExitCode.usage);
+  // status's exit code is a health verdict: its usage errors are UNKNOWN (3), never CRITICAL (2).
+  assert.equal(await runCli(['status', '--verbose'], io, [statusCommand]), 3);
   assert.match(io.stderr, /^twinbeat status: unknown option --verbose\nusage: twinbeat status/);
+  io = captureIo();
+  assert.equal(await runCli(['status', '--check', '--verbose'], io, [statusCommand]), 3);
+  assert.equal(io.stdout, 'TWINBEAT UNKNOWN - twinbeat status: unknown option --verbose\n', 'a plugin line Nagios can read');
+  io = captureIo();
+  assert.equal(await runCli(['status', '--check', '--json'], io, [statusCommand]), 3);
+  assert.match(io.stdout, /"error":"usage"/);
   assert.equal(splitArgv(['--node=Beta', 'x']).global.node, 'beta');
 });
 

@@ -153,9 +153,9 @@ test('CLI: not running → 3; --json prints {running:false}, --check prints UNKN
   assert.deepEqual(JSON.parse(json.out), { running: false, error: 'not-running', reason: `twinbeat is not running (no control socket at ${socket})` });
   assert.deepEqual(await status(dir, '--check'), { code: 3, out: `TWINBEAT UNKNOWN - twinbeat is not running (no control socket at ${socket})\n`, err: '' });
   const usage = await status(dir, '--json', '--verbose');
-  assert.equal(usage.code, 2);
+  assert.equal(usage.code, 3, 'a usage error is UNKNOWN, not CRITICAL');
   assert.equal((JSON.parse(usage.out.split('\n')[0]!) as { error: string }).error, 'usage');
-  assert.equal((await status(dir, '--json', '--check')).code, 2);
+  assert.equal((await status(dir, '--json', '--check')).code, 3);
 });
 
 test('status socket: answers status, refuses every other command before the handler sees it; 0600 without a group, 0660 with one', async (t) => {
