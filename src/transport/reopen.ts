@@ -1,30 +1,45 @@
 // Re-opening a medium that is not there yet or went away (a USB serial adapter unplugged, a
 // network device without its address at boot): one attempt at a time, exponential backoff from
 // `minMs` doubling to `maxMs`, quiet while failing. Links report the outage themselves (once,
-// as a medium event) and pass `onOpened` to report the recovery.
+// as a medium event), pass `onOpened` to report the recovery and `onFailed` to say, at a rate
+// they choose, why it is still down. No I/O of its own: timers only.
+//
+// Every attempt ends: one that throws counts as failed, and so does one that has not settled
+// after `attemptTimeoutMs` (an open stuck in the thread pool, a native callback that never
+// comes). Its signal is then aborted: the link must give up whatever that attempt opens later.
 
 export interface ReopenOptions {
   /** First delay, ms; doubled after each failed attempt. */
   minMs: number;
   /** Cap of the delay, ms: the longest a returning medium waits to be used. */
   maxMs: number;
+  /** An attempt not settled after this long counts as failed, ms (default 5 s). */
+  attemptTimeoutMs?: number;
 }
+
+/** One open attempt: null on success, else why it failed. `abandoned` aborts when the Reopener stops waiting for it. */
+export type OpenAttempt = (abandoned: AbortSignal) => Promise<Error | null>;
+
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
 
 export class Reopener {
   private timer: NodeJS.Timeout | null = null;
   private delayMs: number;
   private stopped = false;
+  private inFlight: AbortController | null = null;
 
   constructor(
     private readonly options: ReopenOptions,
-    /** One open attempt: null on success, else why it failed (a rejection counts as a failure). */
-    private readonly attempt: () => Promise<Error | null>,
+    /** One open attempt (a rejection counts as a failure). */
+    private readonly attempt: OpenAttempt,
     private readonly onOpened: () => void,
+    /** Called after every failed attempt with why; the link decides what to log. */
+    private readonly onFailed: (error: Error) => void = () => undefined,
   ) {
     this.delayMs = options.minMs;
   }
 
-  /** Start trying (no-op while a try is already scheduled or after stop). */
+  /** Start trying (no-op while a try is already scheduled or running, or after stop). */
   schedule(): void {
     if (this.stopped || this.timer) return;
     this.timer = setTimeout(() => void this.tryOnce(), this.delayMs);
@@ -35,6 +50,7 @@ export class Reopener {
     this.delayMs = this.options.minMs;
   }
 
+  /** A try is scheduled or running: the medium will be tried again without being asked. */
   get scheduled(): boolean {
     return this.timer !== null;
   }
@@ -43,21 +59,43 @@ export class Reopener {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.inFlight?.abort();
+    this.inFlight = null;
   }
 
   private async tryOnce(): Promise<void> {
-    // An attempt that throws is a failed one: left uncaught it would keep the timer set, and
-    // schedule() would never try again (the medium stays down for good).
-    const error = await this.attempt().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    const abandon = new AbortController();
+    this.inFlight = abandon;
+    const error = await this.settled(abandon);
     // The timer stays set during the attempt, so schedule() cannot start a second one.
     this.timer = null;
+    this.inFlight = null;
     if (this.stopped) return;
     if (error) {
       this.delayMs = Math.min(this.options.maxMs, this.delayMs * 2);
       this.schedule();
+      this.onFailed(error);
       return;
     }
     this.reset();
     this.onOpened();
+  }
+
+  /** The attempt's outcome: a throw or a timeout is a failure, never a chain left hanging. */
+  private settled(abandon: AbortController): Promise<Error | null> {
+    const timeoutMs = this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    let timeout: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<Error>((resolve) => {
+      timeout = setTimeout(() => {
+        abandon.abort();
+        resolve(new Error(`the open attempt did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    // An attempt that throws is a failed one: left uncaught it would keep the timer set, and
+    // schedule() would never try again (the medium stays down for good).
+    const outcome = Promise.resolve()
+      .then(() => this.attempt(abandon.signal))
+      .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    return Promise.race([outcome, givenUp]).finally(() => clearTimeout(timeout));
   }
 }

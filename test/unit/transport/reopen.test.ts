@@ -65,6 +65,28 @@ test('Reopener: an attempt that throws counts as failed, and the next one still 
   assert.equal(reopener.scheduled, false);
 });
 
+test('Reopener: an attempt that never settles counts as failed after the timeout; its signal is aborted', async () => {
+  const signals: AbortSignal[] = [];
+  const failures: string[] = [];
+  let opened = 0;
+  const reopener = new Reopener(
+    { minMs: 5, maxMs: 10, attemptTimeoutMs: 50 },
+    (abandoned) => {
+      signals.push(abandoned);
+      return signals.length === 1 ? new Promise<null>(() => undefined) : Promise.resolve(null);
+    },
+    () => opened++,
+    (error) => failures.push(error.message),
+  );
+  reopener.schedule();
+  await until('the open after the stuck attempt', () => opened === 1, 2_000);
+  assert.equal(signals.length, 2);
+  assert.equal(signals[0]!.aborted, true, 'the stuck attempt is told it was given up');
+  assert.equal(signals[1]!.aborted, false);
+  assert.deepEqual(failures, ['the open attempt did not finish within 50 ms']);
+  assert.equal(reopener.scheduled, false);
+});
+
 test('Reopener: stop() cancels a pending attempt and suppresses onOpened of one in flight', async () => {
   let calls = 0;
   let opened = 0;
