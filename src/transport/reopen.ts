@@ -66,7 +66,7 @@ export class Reopener {
   private async tryOnce(): Promise<void> {
     const abandon = new AbortController();
     this.inFlight = abandon;
-    const error = await this.settled(abandon);
+    const error = await attemptOnce(this.attempt, abandon, this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS);
     // The timer stays set during the attempt, so schedule() cannot start a second one.
     this.timer = null;
     this.inFlight = null;
@@ -80,22 +80,25 @@ export class Reopener {
     this.reset();
     this.onOpened();
   }
+}
 
-  /** The attempt's outcome: a throw or a timeout is a failure, never a chain left hanging. */
-  private settled(abandon: AbortController): Promise<Error | null> {
-    const timeoutMs = this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
-    let timeout: NodeJS.Timeout | undefined;
-    const givenUp = new Promise<Error>((resolve) => {
-      timeout = setTimeout(() => {
-        abandon.abort();
-        resolve(new Error(`the open attempt did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
-    // An attempt that throws is a failed one: left uncaught it would keep the timer set, and
-    // schedule() would never try again (the medium stays down for good).
-    const outcome = Promise.resolve()
-      .then(() => this.attempt(abandon.signal))
-      .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-    return Promise.race([outcome, givenUp]).finally(() => clearTimeout(timeout));
-  }
+/**
+ * One attempt's outcome, never a promise left hanging: a throw or a rejection is a failure, and
+ * so is an attempt not settled after `timeoutMs` (then `abandon` is aborted, so the attempt gives
+ * up what it opens later). Links use it for their first open too (exported).
+ */
+export function attemptOnce(attempt: OpenAttempt, abandon: AbortController, timeoutMs: number = DEFAULT_ATTEMPT_TIMEOUT_MS): Promise<Error | null> {
+  let timeout: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<Error>((resolve) => {
+    timeout = setTimeout(() => {
+      abandon.abort();
+      resolve(new Error(`the open attempt did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  // An attempt that throws is a failed one: left uncaught it would keep the Reopener's timer
+  // set, and schedule() would never try again (the medium stays down for good).
+  const outcome = Promise.resolve()
+    .then(() => attempt(abandon.signal))
+    .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  return Promise.race([outcome, givenUp]).finally(() => clearTimeout(timeout));
 }

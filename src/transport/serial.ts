@@ -23,7 +23,7 @@ import { BaseLink } from './base.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LinkDeps } from './log.js';
 import { MAX_FRAME_BYTES } from '../protocol/frame.js';
-import { Reopener } from './reopen.js';
+import { Reopener, attemptOnce } from './reopen.js';
 import { LinePacer, type PacerDecision } from './line-pacer.js';
 import { mainThreadBinding } from './serial-binding.js';
 import type { BindingInterface } from '@serialport/bindings-cpp';
@@ -92,7 +92,8 @@ export class SerialLink extends BaseLink {
   }
 
   async open(): Promise<void> {
-    const error = await this.tryOpen();
+    // Bounded like every re-open: a first open stuck in the thread pool must not hold up the daemon's start.
+    const error = await attemptOnce((abandoned) => this.tryOpen(abandoned), new AbortController(), this.options.openTimeoutMs);
     if (error) {
       this.reopener.schedule();
       this.lastFailureLogAt = this.deps.now();

@@ -114,6 +114,23 @@ test('serial recovery: a re-open that never finishes is given up on, the next on
   }
 });
 
+test('serial recovery: a first open that never finishes does not hold up open(); the link comes up by re-opening', { timeout: 10_000 }, async () => {
+  const binding = fakeBinding(['hang', 'open']);
+  const { link, medium } = linkOn(binding);
+  try {
+    await link.open(); // resolves after the 100 ms attempt timeout, not never
+    assert.equal(medium.length, 1);
+    assert.equal(medium[0]!.up, false);
+    assert.match(medium[0]!.reason, /cannot open \/dev\/ttyFAKE: the open attempt did not finish within 100 ms/);
+    await until('medium up', () => medium.length === 2);
+    binding.release.forEach((r) => r());
+    await until('the late first port closed', () => binding.ports.length === 2 && binding.ports[1]!.closeCalls === 1);
+    assert.equal(binding.ports[0]!.closeCalls, 0);
+  } finally {
+    await link.close();
+  }
+});
+
 test('serial recovery: a port that dies and whose close never completes (no close event) is lost and re-opened', { timeout: 10_000 }, async () => {
   const binding = fakeBinding(['open-close-hangs', 'open']);
   const { link, medium } = linkOn(binding);
