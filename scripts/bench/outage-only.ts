@@ -59,7 +59,7 @@ async function main(): Promise<number> {
       const run = await measureOutages(pair, repetitions, (what) => process.stdout.write(`  ${what}\n`));
       const s = spread(run.outagesMs);
       const overhead = s ? Math.round((s.median - c.timing.deadtimeMs) * 10) / 10 : null;
-      process.stdout.write(`${system.name} ${c.text} (tb_dad_timeout ${c.timing.dadTimeoutMs} ms): outages ${run.outagesMs.join(', ')} ms; median ${s?.median ?? '-'} ms; median − deadtime ${overhead ?? '-'} ms${run.failures.length ? `; failures: ${run.failures.join('; ')}` : ''}\n`);
+      process.stdout.write(`${system.name} ${c.text} (tb_dad_timeout ${c.timing.dadTimeoutMs} ms): outages ${run.outagesMs.join(', ')} ms; median ${s ? Math.round(s.median * 10) / 10 : '-'} ms; median − deadtime ${overhead ?? '-'} ms${run.failures.length ? `; failures: ${run.failures.join('; ')}` : ''}\n`);
     } finally {
       if (values.logs) {
         mkdirSync(values.logs, { recursive: true });

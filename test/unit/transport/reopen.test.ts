@@ -6,16 +6,10 @@ import dgram from 'node:dgram';
 import { Reopener } from '../../../src/transport/reopen.js';
 import { UdpLink } from '../../../src/transport/udp.js';
 import type { LinkEvent } from '../../../src/transport/link.js';
+import { untilTrue as until } from '../../support/until.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 test('Reopener: delays double up to the cap, one attempt at a time, onOpened once on success', async () => {
   const attempts: number[] = [];

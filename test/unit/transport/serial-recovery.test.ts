@@ -9,15 +9,9 @@ import type { BindingInterface, BindingPortInterface, OpenOptions } from '@seria
 import { SerialLink } from '../../../src/transport/serial.js';
 import type { LinkEvent } from '../../../src/transport/link.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { untilTrue as until } from '../../support/until.js';
 
-async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A port that reads nothing until told to fail; its close completes or hangs as asked. */
 class FakePort implements BindingPortInterface {
