@@ -7,6 +7,10 @@
 // Every attempt ends: one that throws counts as failed, and so does one that has not settled
 // after `attemptTimeoutMs` (an open stuck in the thread pool, a native callback that never
 // comes). Its signal is then aborted: the link must give up whatever that attempt opens later.
+// While two given-up attempts are still pending no further one starts: an open that blocks in
+// the kernel holds one of libuv's four thread-pool threads, and a new attempt every few seconds
+// would take them all (then the state file and status hang too). One fresh try next to one
+// stuck is worth it (the stuck one may wait on the old device, the new one find the new).
 
 export interface ReopenOptions {
   /** First delay, ms; doubled after each failed attempt. */
@@ -21,12 +25,16 @@ export interface ReopenOptions {
 export type OpenAttempt = (abandoned: AbortSignal) => Promise<Error | null>;
 
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
+/** No new attempt starts while this many given-up ones are still pending (each may hold a thread-pool thread). */
+const MAX_STUCK_ATTEMPTS = 2;
 
 export class Reopener {
   private timer: NodeJS.Timeout | null = null;
   private delayMs: number;
   private stopped = false;
   private inFlight: AbortController | null = null;
+  /** Attempts given up on (timed out) that have not settled yet. */
+  private givenUpPending = 0;
 
   constructor(
     private readonly options: ReopenOptions,
@@ -64,9 +72,18 @@ export class Reopener {
   }
 
   private async tryOnce(): Promise<void> {
+    if (this.givenUpPending >= MAX_STUCK_ATTEMPTS) {
+      // Not while a stuck attempt still holds a thread: look again after the delay.
+      this.timer = null;
+      this.schedule();
+      return;
+    }
     const abandon = new AbortController();
     this.inFlight = abandon;
-    const error = await attemptOnce(this.attempt, abandon, this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS);
+    const error = await attemptOnce(this.attempt, abandon, this.options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, () => {
+      this.givenUpPending++;
+      return () => this.givenUpPending--;
+    });
     // The timer stays set during the attempt, so schedule() cannot start a second one.
     this.timer = null;
     this.inFlight = null;
@@ -87,18 +104,26 @@ export class Reopener {
  * so is an attempt not settled after `timeoutMs` (then `abandon` is aborted, so the attempt gives
  * up what it opens later). Links use it for their first open too (exported).
  */
-export function attemptOnce(attempt: OpenAttempt, abandon: AbortController, timeoutMs: number = DEFAULT_ATTEMPT_TIMEOUT_MS): Promise<Error | null> {
-  let timeout: NodeJS.Timeout | undefined;
-  const givenUp = new Promise<Error>((resolve) => {
-    timeout = setTimeout(() => {
-      abandon.abort();
-      resolve(new Error(`the open attempt did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
+export function attemptOnce(
+  attempt: OpenAttempt,
+  abandon: AbortController,
+  timeoutMs: number = DEFAULT_ATTEMPT_TIMEOUT_MS,
+  /** Called when the attempt is given up; what it returns is called once that attempt settles after all. */
+  onGivenUp: () => () => void = () => () => undefined,
+): Promise<Error | null> {
   // An attempt that throws is a failed one: left uncaught it would keep the Reopener's timer
   // set, and schedule() would never try again (the medium stays down for good).
   const outcome = Promise.resolve()
     .then(() => attempt(abandon.signal))
     .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  let timeout: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<Error>((resolve) => {
+    timeout = setTimeout(() => {
+      abandon.abort();
+      const settledLate = onGivenUp();
+      void outcome.then(settledLate);
+      resolve(new Error(`the open attempt did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
   return Promise.race([outcome, givenUp]).finally(() => clearTimeout(timeout));
 }

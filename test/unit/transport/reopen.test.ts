@@ -81,6 +81,24 @@ test('Reopener: an attempt that never settles counts as failed after the timeout
   assert.equal(reopener.scheduled, false);
 });
 
+test('Reopener: never more than two given-up attempts pending at once; when one settles, trying resumes', async () => {
+  const release: (() => void)[] = [];
+  let opened = 0;
+  const reopener = new Reopener(
+    { minMs: 2, maxMs: 5, attemptTimeoutMs: 20 },
+    () => (release.length < 2 ? new Promise<Error>((r) => release.push(() => r(new Error('late failure')))) : Promise.resolve(null)),
+    () => opened++,
+  );
+  reopener.schedule();
+  await until('two stuck attempts', () => release.length === 2, 2_000);
+  await sleep(150); // many delays and timeouts: no third attempt while both hang
+  assert.equal(release.length, 2);
+  assert.equal(opened, 0);
+  release[0]!(); // one stuck attempt finishes at last (failing): a fresh one may start
+  await until('the open after one stuck attempt settled', () => opened === 1, 2_000);
+  release[1]!();
+});
+
 test('Reopener: stop() cancels a pending attempt and suppresses onOpened of one in flight', async () => {
   let calls = 0;
   let opened = 0;
