@@ -19,9 +19,14 @@ function nodeDir(lab: Lab, node: NodeName): string {
   return join(lab.dir, `heartbeat-${node}`);
 }
 
+/** Heartbeat's own log on node (ha.cf `logfile`): what it decided and when. */
+export function heartbeatLogPath(lab: Lab, node: NodeName): string {
+  return join(nodeDir(lab, node), 'ha-log');
+}
+
 /** ha.cf for Heartbeat: the lab's generated file without twinbeat's own extension directives. */
 function heartbeatHaCf(lab: Lab, node: NodeName, timing: Timing, serialBaud: number | null): string {
-  const paths = { ...lab.paths(node), logfile: join(nodeDir(lab, node), 'ha-log') };
+  const paths = { ...lab.paths(node), logfile: heartbeatLogPath(lab, node) };
   const text = haCf(node, paths, haCfOptions(timing, serialBaud));
   const lines = text.split('\n').filter((line) => !line.startsWith('tb_') && !line.startsWith('# twinbeat extensions'));
   return [...lines.filter((l) => l !== ''), 'use_logd no', 'crm off', ''].join('\n');

@@ -18,6 +18,12 @@ export interface SystemUnderTest {
   configure(lab: Lab, timing: Timing, serialBaud: number | null): Promise<void>;
   /** Starts the daemon on one node; the returned child's PID roots the daemon's process tree. */
   start(lab: Lab, node: NodeName): ChildProcess;
+  /**
+   * How long after a start the daemon still runs with start-up timing rather than its steady
+   * state, ms (0: none). The bench cuts power only after it, so every cut starts from the same
+   * state as the first (pair.ts, waitForAlpha).
+   */
+  startupMs: number;
 }
 
 export const twinbeat: SystemUnderTest = {
@@ -26,6 +32,7 @@ export const twinbeat: SystemUnderTest = {
   configure: (lab, timing, serialBaud) =>
     lab.writeConfigs({ ...haCfOptions(timing, serialBaud), extraHaCf: timing.dadTimeoutMs === undefined ? [] : [`tb_dad_timeout ${timing.dadTimeoutMs}ms`] }),
   start: (lab, node) => lab.startDaemon(node),
+  startupMs: 0,
 };
 
 /**
@@ -43,13 +50,21 @@ export function twinbeatWithNodeFlags(flags: string[]): SystemUnderTest {
   };
 }
 
-export const heartbeat: SystemUnderTest = { name: 'heartbeat', serial: true, configure: heartbeatConfigure, start: heartbeatStart };
+/**
+ * Heartbeat's master control process starts with `hb_add_deadtime(2000)` and pops it 5 s later
+ * (heartbeat.c, master_control_process): for its first 5 s a node advertises deadtime + 2 s in
+ * its status messages, and its peer waits that long before declaring it dead.
+ */
+export const HEARTBEAT_STARTUP_MS = 5_000;
+
+export const heartbeat: SystemUnderTest = { name: 'heartbeat', serial: true, configure: heartbeatConfigure, start: heartbeatStart, startupMs: HEARTBEAT_STARTUP_MS };
 
 export const keepalived: SystemUnderTest = {
   name: 'keepalived',
   serial: false,
   configure: (lab, timing) => keepalivedConfigure(lab, timing),
   start: keepalivedStart,
+  startupMs: 0,
 };
 
 export const SYSTEMS: readonly SystemUnderTest[] = [twinbeat, heartbeat, keepalived];

@@ -11,3 +11,12 @@ export async function until<T>(what: string, fn: () => Promise<T | null>, timeou
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Polls a synchronous condition every `everyMs` until it holds, or fails naming what was awaited. */
+export async function untilTrue(what: string, check: () => boolean, timeoutMs = 10_000, everyMs = 5): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

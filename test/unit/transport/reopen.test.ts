@@ -6,16 +6,10 @@ import dgram from 'node:dgram';
 import { Reopener } from '../../../src/transport/reopen.js';
 import { UdpLink } from '../../../src/transport/udp.js';
 import type { LinkEvent } from '../../../src/transport/link.js';
+import { untilTrue as until } from '../../support/until.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 test('Reopener: delays double up to the cap, one attempt at a time, onOpened once on success', async () => {
   const attempts: number[] = [];
@@ -63,6 +57,46 @@ test('Reopener: an attempt that throws counts as failed, and the next one still 
   await until('the open after two throwing attempts', () => opened === 1, 2_000);
   assert.equal(calls, 3);
   assert.equal(reopener.scheduled, false);
+});
+
+test('Reopener: an attempt that never settles counts as failed after the timeout; its signal is aborted', async () => {
+  const signals: AbortSignal[] = [];
+  const failures: string[] = [];
+  let opened = 0;
+  const reopener = new Reopener(
+    { minMs: 5, maxMs: 10, attemptTimeoutMs: 50 },
+    (abandoned) => {
+      signals.push(abandoned);
+      return signals.length === 1 ? new Promise<null>(() => undefined) : Promise.resolve(null);
+    },
+    () => opened++,
+    (error) => failures.push(error.message),
+  );
+  reopener.schedule();
+  await until('the open after the stuck attempt', () => opened === 1, 2_000);
+  assert.equal(signals.length, 2);
+  assert.equal(signals[0]!.aborted, true, 'the stuck attempt is told it was given up');
+  assert.equal(signals[1]!.aborted, false);
+  assert.deepEqual(failures, ['the open attempt did not finish within 50 ms']);
+  assert.equal(reopener.scheduled, false);
+});
+
+test('Reopener: never more than two given-up attempts pending at once; when one settles, trying resumes', async () => {
+  const release: (() => void)[] = [];
+  let opened = 0;
+  const reopener = new Reopener(
+    { minMs: 2, maxMs: 5, attemptTimeoutMs: 20 },
+    () => (release.length < 2 ? new Promise<Error>((r) => release.push(() => r(new Error('late failure')))) : Promise.resolve(null)),
+    () => opened++,
+  );
+  reopener.schedule();
+  await until('two stuck attempts', () => release.length === 2, 2_000);
+  await sleep(150); // many delays and timeouts: no third attempt while both hang
+  assert.equal(release.length, 2);
+  assert.equal(opened, 0);
+  release[0]!(); // one stuck attempt finishes at last (failing): a fresh one may start
+  await until('the open after one stuck attempt settled', () => opened === 1, 2_000);
+  release[1]!();
 });
 
 test('Reopener: stop() cancels a pending attempt and suppresses onOpened of one in flight', async () => {
