@@ -12,6 +12,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
+// The address scripts that know `gated-start`; others (Heartbeat's IPaddr2) are never probed
+// ahead: their start checks as before.
+import { PROBING_SCRIPTS } from '../config/preprobe-warntime.js';
 import { directiveDefault } from '../config/directives.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
 import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
@@ -24,11 +27,6 @@ import { isTransitionHook, notRun, runTransition } from './notify.js';
 import { saveState } from './state-file.js';
 import { heartbeatEnvironment } from '../resources/environment.js';
 
-/**
- * The address scripts that know the `probe` action (duplicate-address detection alone): ours in
- * resources.d. Others (Heartbeat's IPaddr2) are never probed ahead: their start checks as before.
- */
-export const PROBING_SCRIPTS: readonly string[] = ['IPaddr', 'IPv6addr'];
 
 /**
  * The nice value of the scripts a takeover waits on: the address pre-probe and the start that
