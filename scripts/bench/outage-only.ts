@@ -1,7 +1,7 @@
 // `node dist/scripts/bench/outage-only.js [--repetitions N] [--prefix P] CASE...`: the bench's
 // power-loss outage (outage.ts) for twinbeat alone, at chosen settings, without the soak and idle
 // runs of `npm run bench` — for measuring one change quickly (issue 13: takeover overhead).
-// --warntime MS replaces the bench's warntime (3/5 deadtime) in every case, for twinbeat's
+// --warntime MS replaces the bench's warntime (timing.ts benchWarntimeMs) in every case, for twinbeat's
 // duplicate-address pre-probe (it goes out at warntime of silence). --debug runs the daemons with `debug 1`; --logs DIR keeps both daemons' output per case in DIR (the lab's own directory is removed).
 //   CASE  KEEPALIVE/DEADTIME@BAUD[/DAD]: e.g. 10/50@115200, 20/80@19200/0. BAUD 115200 is the
 //         bench's unthrottled cable (the pty is not paced; ha.cf says 115200), 19200 the paced one.

@@ -1,7 +1,7 @@
 // `node dist/scripts/bench/takeover-breakdown.js [--repetitions N] [--prefix P] [--warntime MS] CASE`: where a
 // power-loss takeover's time goes, from the cut to the client's first reply from bravo (issue 13
 // items 1 and 5). CASE as outage-only.js (KEEPALIVE/DEADTIME@BAUD[/DAD]); --warntime replaces the
-// bench's 3/5 deadtime (the duplicate-address pre-probe goes out when the peer is silent that long).
+// bench's warntime (timing.ts benchWarntimeMs; the duplicate-address pre-probe goes out when the peer is silent that long).
 // Per repetition, all on CLOCK_REALTIME (nothing steps it during a run), relative to the cut:
 //   lastAlpha     the client's last answer from alpha (the probe asks every 5 ms)
 //   probeSpawn/probeExit  the last duplicate-address pre-probe before the start: IPaddr probe
