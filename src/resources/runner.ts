@@ -244,10 +244,13 @@ export class ScriptRunner {
           void ended.then(() => resolve(false));
         });
         rearm(opts.startTimeoutMs);
+        const releasedAt = performance.now();
         stdin.write('go\n');
         close(); // one line is all it reads
         if (!(await released)) return null;
-        return this.track(spec.id, 'start', await ended);
+        // The start's duration is from `go`, not from the spawn (the probe and the wait are not the start).
+        const result = { ...(await ended), durationMs: Math.round(performance.now() - releasedAt) };
+        return this.track(spec.id, 'start', result);
       },
       cancel: async () => {
         clearTimeout(expiry);

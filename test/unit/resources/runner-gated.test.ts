@@ -42,7 +42,9 @@ function arm(mode: string, options: Partial<GatedStartOptions> = {}) {
 test('free, then go: the start runs and its result comes back; TB_GATE_MS is the max wait', async () => {
   const a = arm('free', { maxWaitMs: 25_000 });
   assert.equal(await a.gate.verdict, true);
+  await new Promise((r) => setTimeout(r, 600));
   const result = await a.gate.go();
+  assert.ok(result !== null && result.durationMs < 500, `the start's duration counts from go, not from the spawn: ${result?.durationMs} ms`);
   assert.equal(result?.outcome, 'ok', result?.reason);
   assert.deepEqual(a.lines().slice(1), ['added']);
   assert.match(a.lines()[0]!, / gate 25000$/);
