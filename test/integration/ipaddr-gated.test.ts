@@ -4,7 +4,7 @@
 // switches to b's MAC); free + end of input, a wrong line, an oversize line or no line in
 // TB_GATE_MS → closed, nothing added; the daemon's runner SIGKILLed while armed → nothing added.
 // IPv6addr (which sources IPaddr) keeps working through the same gate.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -34,6 +34,11 @@ before(async () => {
 
 after(async () => {
   await pair?.destroy();
+});
+
+// A test that failed with the address added must not make the next one fail too.
+afterEach(async () => {
+  if (!skip) await pair.ipaddr(pair.b, `${FREE}/24/${pair.devB}`, 'stop');
 });
 
 interface Gated {
