@@ -2,8 +2,10 @@
 // the bench's power-loss outage (outage.ts) for one system (default twinbeat), at chosen
 // settings, without the soak and idle runs of `npm run bench` — for measuring one change quickly
 // (issue 13: takeover overhead) or one peer's cuts with their logs (--system heartbeat).
-// --debug runs twinbeat with `debug 1`; --logs DIR keeps both daemons' output per case in DIR,
-// and for Heartbeat its ha-log too (the lab's own directory is removed).
+// --warntime MS replaces the bench's warntime (timing.ts benchWarntimeMs) in every case, for
+// twinbeat's duplicate-address pre-probe (it goes out at warntime of silence). --debug runs
+// twinbeat with `debug 1`; --logs DIR keeps both daemons' output per case in DIR, and for
+// Heartbeat its ha-log too (the lab's own directory is removed).
 //   CASE  KEEPALIVE/DEADTIME@BAUD[/DAD]: e.g. 10/50@115200, 20/80@19200/0. BAUD 115200 is the
 //         bench's unthrottled cable (the pty is not paced; ha.cf says 115200), 19200 the paced one.
 //         DAD is tb_dad_timeout in ms; default deadtime / 4 (at most 100), as the bench's
@@ -43,12 +45,13 @@ const debugTwinbeat: SystemUnderTest = {
 };
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '5' }, prefix: { type: 'string' }, logs: { type: 'string' }, debug: { type: 'boolean', default: false }, system: { type: 'string', default: 'twinbeat' } } });
-  const cases = positionals.map(parseCase);
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { repetitions: { type: 'string', default: '5' }, warntime: { type: 'string' }, prefix: { type: 'string' }, logs: { type: 'string' }, debug: { type: 'boolean', default: false }, system: { type: 'string', default: 'twinbeat' } } });
+  const warntimeMs = values.warntime === undefined ? undefined : Number(values.warntime);
+  const cases = positionals.map(parseCase).map((c) => (warntimeMs === undefined ? c : { ...c, timing: { ...c.timing, warntimeMs } }));
   const repetitions = Number(values.repetitions);
   const chosen = SYSTEMS.find((s) => s.name === values.system);
-  if (cases.length === 0 || !(repetitions >= 1) || !chosen) {
-    process.stderr.write(`usage: outage-only [--repetitions N] [--prefix P] [--logs DIR] [--debug] [--system ${SYSTEMS.map((s) => s.name).join('|')}] KEEPALIVE/DEADTIME@BAUD[/DAD] ...\n`);
+  if (cases.length === 0 || !(repetitions >= 1) || !chosen || (warntimeMs !== undefined && !(warntimeMs >= 1))) {
+    process.stderr.write(`usage: outage-only [--repetitions N] [--prefix P] [--warntime MS] [--logs DIR] [--debug] [--system ${SYSTEMS.map((s) => s.name).join('|')}] KEEPALIVE/DEADTIME@BAUD[/DAD] ...\n`);
     return 2;
   }
   const system = chosen.name === 'twinbeat' && values.debug ? debugTwinbeat : chosen;

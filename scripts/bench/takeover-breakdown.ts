@@ -1,12 +1,14 @@
 // `node dist/scripts/bench/takeover-breakdown.js [--repetitions N] [--prefix P] [--warntime MS] CASE`: where a
 // power-loss takeover's time goes, from the cut to the client's first reply from bravo (issue 13
 // items 1 and 5). CASE as outage-only.js (KEEPALIVE/DEADTIME@BAUD[/DAD]); --warntime replaces the
-// bench's 3/5 deadtime (the duplicate-address pre-probe goes out when the peer is silent that long).
+// bench's warntime (timing.ts benchWarntimeMs; the duplicate-address pre-probe goes out when the peer is silent that long).
 // Per repetition, all on CLOCK_REALTIME (nothing steps it during a run), relative to the cut:
 //   lastAlpha     the client's last answer from alpha (the probe asks every 5 ms)
-//   probeSpawn/probeExit  the last duplicate-address pre-probe (IPaddr probe) before the start
+//   probeSpawn/probeExit  the last duplicate-address pre-probe before the start: IPaddr probe
+//                 (spawn → exit), or the armed start, IPaddr gated-start (spawn → its verdict line)
 //   dead          bravo's `peer-dead` line reaching its output file (seen through inotify)
-//   spawn         the IPaddr start's first traced line, ipAdd its `ip addr add`, arping the first
+//   spawn         the IPaddr start's first traced line (armed start: its `tb-gate: go` line, the
+//                 release), ipAdd its `ip addr add`, arping the first
 //                 gratuitous arping of the burst, scriptExit its exit
 //   clientNeigh   the client's neighbour entry for the floating IP changing (the ARP arrived:
 //                 `ip -ts monitor neigh` in the client namespace)
@@ -59,6 +61,8 @@ export function bashEnvText(trace: string): string {
 /**
  * Reads the trace: the first IPaddr `start` that begins after `after` (the peer-dead time), its
  * `ip addr add`, the first arping of the burst after that, its end; and the last `probe` before it.
+ * An armed start (`gated-start`) is both: its verdict line ends the probe, its `go` line after
+ * `after` is the start.
  */
 export function parseScriptTrace(text: string, after: number): Milestones {
   const m: Milestones = {};
@@ -72,12 +76,15 @@ export function parseScriptTrace(text: string, after: number): Milestones {
     const t = Number(at) * 1000;
     if (traced === undefined && !/^(begin |end$)/.test(rest)) continue;
     if (startPid === undefined) {
-      if (/^begin IPaddr .* probe$/.test(rest)) {
+      if (/^begin IPaddr .* (probe|gated-start)$/.test(rest)) {
         probePid = pid;
         m.probeSpawn = t;
         delete m.probeExit;
-      } else if (pid === probePid && rest === 'end') m.probeExit = t;
-      else if (t >= after && /^begin IPaddr .* start$/.test(rest)) {
+      } else if (pid === probePid && m.probeExit === undefined && (rest === 'end' || (traced && /^echo '?tb-gate: [a-z-]+'?$/.test(rest)))) m.probeExit = t;
+      else if (pid === probePid && traced && t >= after && /^echo '?tb-gate: go'?$/.test(rest)) {
+        startPid = pid;
+        m.spawn = t;
+      } else if (t >= after && /^begin IPaddr .* start$/.test(rest)) {
         startPid = pid;
         m.spawn = t;
       }

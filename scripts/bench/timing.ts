@@ -3,6 +3,8 @@
 // written for a cable. Pure values: imported by systems.ts and by each system's module
 // (heartbeat.ts, keepalived.ts), which systems.ts in turn imports — so it imports none of them.
 import type { LabConfigOptions } from '../lab/lab-config.js';
+import { directiveDefault } from '../../src/config/directives.js';
+import { preProbeWarntimeMs } from '../../src/config/preprobe-warntime.js';
 
 /** A comparable setting: heartbeat interval and dead time (keepalived: advert_int = keepalive). */
 export interface Timing {
@@ -11,6 +13,8 @@ export interface Timing {
   deadtimeMs: number;
   /** twinbeat only: IPaddr's duplicate-address wait (tb_dad_timeout); default 100 ms. */
   dadTimeoutMs?: number;
+  /** warntime for both twinbeat and Heartbeat (it only logs there); default benchWarntimeMs. */
+  warntimeMs?: number;
 }
 
 /** `KEEPALIVE_MS/DEADTIME_MS` (the bench's --aggressive) as a Timing. */
@@ -35,14 +39,28 @@ export function configuredBaud(cableBaud: number): number {
 }
 
 /**
- * The ha.cf settings twinbeat and Heartbeat share: the timing (warntime 3/5 and initdead twice
+ * The bench's warntime: 3/5 of deadtime, or earlier when twinbeat's duplicate-address pre-probe
+ * (sent at warntime of silence) would otherwise end after deadtime and hold up every takeover —
+ * the latest warntime `check` advises (src/config/preprobe-warntime.ts). 10/50 with
+ * tb_dad_timeout 13 ms: 20 ms instead of 30 (measured: scripts/bench/README.md, "Takeover
+ * breakdown"). Heartbeat only logs at warntime, so sharing it keeps the comparison fair.
+ */
+export function benchWarntimeMs(timing: Timing): number {
+  const threeFifths = Math.round((timing.deadtimeMs * 3) / 5);
+  const dadMs = timing.dadTimeoutMs ?? directiveDefault('dadTimeout');
+  const latest = preProbeWarntimeMs(timing.deadtimeMs, dadMs);
+  return dadMs > 0 && latest >= 1 ? Math.min(threeFifths, latest) : threeFifths;
+}
+
+/**
+ * The ha.cf settings twinbeat and Heartbeat share: the timing (warntime benchWarntimeMs, initdead twice
  * the dead time, at least 2 s), auto_failback on, ucast plus (optionally) serial at serialBaud.
  */
 export function haCfOptions(timing: Timing, serialBaud: number | null): LabConfigOptions {
   return {
     keepalive: `${timing.keepaliveMs}ms`,
     deadtime: `${timing.deadtimeMs}ms`,
-    warntime: `${Math.round((timing.deadtimeMs * 3) / 5)}ms`,
+    warntime: `${timing.warntimeMs ?? benchWarntimeMs(timing)}ms`,
     initdead: `${Math.max(2 * timing.deadtimeMs, 2_000)}ms`,
     autoFailback: 'on',
     udp: true,

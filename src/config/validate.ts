@@ -10,6 +10,7 @@ import { type ParsedGroup, parseResource } from './haresources.js';
 import { formatDuration } from './duration.js';
 import { configDigest } from './digest.js';
 import { timingFloor, timingProblems } from './deadtime-floor.js';
+import { PRE_PROBE_ALLOWANCE_MS, PROBING_SCRIPTS, preProbeWarntimeMs } from './preprobe-warntime.js';
 
 export interface BuildInput {
   dir: string;
@@ -151,6 +152,17 @@ export function buildConfig(input: BuildInput): BuildResult {
       return { ...r, path: found?.path ?? '', class: found?.class ?? 'heartbeat' };
     });
     groups.push({ owner: g.owner, key: g.key, resources, origin: g.origin });
+  }
+
+  // ---- the duplicate-address pre-probe's deadline (preprobe-warntime.ts) ----
+  const dadTimeoutMs = settingOrDefault(hacf, 'dadTimeout');
+  const probedAhead = groups.some((g) => g.resources.some((r) => PROBING_SCRIPTS.includes(r.script) && r.class === 'heartbeat'));
+  const latestWarntimeMs = preProbeWarntimeMs(deadtimeMs, dadTimeoutMs);
+  if (basicTimingOk && probedAhead && dadTimeoutMs > 0 && warntimeMs > latestWarntimeMs) {
+    const how = latestWarntimeMs >= 1
+      ? `warntime ${formatDuration(latestWarntimeMs)} or less lets it finish in time (deadtime − tb_dad_timeout − ${PRE_PROBE_ALLOWANCE_MS} ms to run it)`
+      : `no warntime lets it finish in time: lower tb_dad_timeout (${formatDuration(dadTimeoutMs)}) or raise deadtime`;
+    notices.push({ ...at(hacf.warntime ?? hacf.deadtime ?? hacf.keepalive), directive: 'warntime', message: `${formatDuration(warntimeMs)}: the duplicate-address pre-probe goes out at warntime of silence and takes tb_dad_timeout ${formatDuration(dadTimeoutMs)} plus ~${PRE_PROBE_ALLOWANCE_MS} ms, so it ends after deadtime ${formatDuration(deadtimeMs)} and every takeover waits for it; ${how}` });
   }
 
   // ---- extensions that refer to resources ----

@@ -1,26 +1,32 @@
 // The daemon's WorldActions: what the loop delegates to when the core asks for something slow —
 // resource scripts, hooks, ping probes, re-announcing addresses (gratuitous ARP, unsolicited
 // neighbour advertisements), persisting state.
+// The address pre-probe is an ARMED start (issue 13): IPaddr `gated-start` spawned while the peer
+// is suspect, probing and then waiting on stdin; the start that relies on that very probe writes
+// `go` to it, so at deadtime no spawn is left. Everything else closes its stdin first (the script
+// ends with nothing added): another action on the resource, a start without that probe, a new
+// probe of the group, the expiry (preProbeMaxAgeMs), the daemon stopping (disarm) or dying (EOF).
+// A closed or dead armed start falls back to the usual spawn: never a start without the check.
 // Runs scripts, hooks and probes as child processes and writes the state file; nothing else.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Config, ResourceSpec } from '../config/types.js';
 import { ADDRESS_SCRIPTS } from '../config/haresources.js';
+// The address scripts that know `gated-start`; others (Heartbeat's IPaddr2) are never probed
+// ahead: their start checks as before.
+import { PROBING_SCRIPTS } from '../config/preprobe-warntime.js';
 import { directiveDefault } from '../config/directives.js';
 import { hookLane, type HookKind, type ResourceAction } from '../core/types.js';
 import { heldOutputWarning, type ScriptResult } from '../resources/result.js';
-import type { ScriptRunner } from '../resources/runner.js';
+import type { GatedStart, ScriptRunner } from '../resources/runner.js';
+import { preProbeMaxAgeMs } from '../core/dad-preprobe.js';
+import { performance } from 'node:perf_hooks';
 import type { RunOptions, WorldActions } from './loop.js';
 import type { Logger } from './logger.js';
 import { isTransitionHook, notRun, runTransition } from './notify.js';
 import { saveState } from './state-file.js';
 import { heartbeatEnvironment } from '../resources/environment.js';
 
-/**
- * The address scripts that know the `probe` action (duplicate-address detection alone): ours in
- * resources.d. Others (Heartbeat's IPaddr2) are never probed ahead: their start checks as before.
- */
-export const PROBING_SCRIPTS: readonly string[] = ['IPaddr', 'IPv6addr'];
 
 /**
  * The nice value of the scripts a takeover waits on: the address pre-probe and the start that
@@ -141,20 +147,68 @@ export interface ActionsDeps {
   interfaceUp?: (name: string) => Promise<boolean>;
 }
 
+/** A gated start spawned for probe `opId` of `group` (see the top of this file). */
+interface Armed {
+  group: number;
+  opId: number;
+  spec: ResourceSpec;
+  gate: GatedStart;
+}
+
+const armedKey = (group: number, id: string) => `${group}\0${id}`;
+
 export function createWorldActions(deps: ActionsDeps): WorldActions {
   const log = deps.log.child('resources');
   const ping = deps.ping ?? pingOnce;
   const trackedUp = deps.interfaceUp ?? ((name: string) => interfaceUp(name));
   const findResource = (group: number, id: string): ResourceSpec | undefined => deps.config().groups[group]?.resources.find((r) => r.id === id);
 
+  /** The armed starts waiting for `go`, by group and resource id (armedKey); one per resource. */
+  const armed = new Map<string, Armed>();
+  const disarm = async (entry: Armed): Promise<void> => {
+    if (armed.get(armedKey(entry.group, entry.spec.id)) === entry) armed.delete(armedKey(entry.group, entry.spec.id));
+    await entry.gate.cancel();
+  };
+  const arm = (group: number, opId: number, spec: ResourceSpec, config: Config): Armed => {
+    const gate = deps.runner.gatedStart(spec, {
+      env: scriptEnv(config),
+      probeTimeoutMs: config.ext.statusTimeoutMs,
+      maxWaitMs: preProbeMaxAgeMs(config.deadtimeMs),
+      startTimeoutMs: config.ext.startTimeoutMs,
+      nice: TAKEOVER_SCRIPT_NICE,
+    });
+    const entry = { group, opId, spec, gate };
+    const old = armed.get(armedKey(group, spec.id));
+    if (old !== undefined) void old.gate.cancel();
+    armed.set(armedKey(group, spec.id), entry);
+    return entry;
+  };
+
+  /** The armed start of exactly this probe and resource, released; null when there is none or it closed first. */
+  const release = async (group: number, spec: ResourceSpec, action: ResourceAction, options: RunOptions): Promise<ScriptResult | null> => {
+    const entry = armed.get(armedKey(group, spec.id));
+    if (entry === undefined) return null;
+    armed.delete(armedKey(group, spec.id));
+    const matches = action === 'start' && options.dadProbe === entry.opId && entry.spec.path === spec.path && entry.spec.args.join('\0') === spec.args.join('\0');
+    if (!matches) {
+      await entry.gate.cancel();
+      return null;
+    }
+    const result = await entry.gate.go();
+    if (result === null) log.debug('armed-start-closed', `${spec.id}: the armed start had ended; starting it the usual way`, { resource: spec.id });
+    return result;
+  };
+
   const runResource = async (group: number, resourceId: string, action: ResourceAction, options: RunOptions = {}): Promise<ScriptResult> => {
     const config = deps.config();
     const spec = findResource(group, resourceId);
     if (spec === undefined) return notFound(`resource ${resourceId} is not in group ${group} of the running configuration`);
     log.debug('resource-action', `${resourceId} ${action}`, { resource: resourceId, action });
-    const checked = options.dadChecked === true && action === 'start';
+    const checked = options.dadProbe !== undefined && action === 'start';
     const env = checked ? { ...scriptEnv(config), ...DAD_CHECKED_ENV } : scriptEnv(config);
-    const result = await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env, ...(checked ? { nice: TAKEOVER_SCRIPT_NICE } : {}) });
+    const result =
+      (await release(group, spec, action, options)) ??
+      (await deps.runner.run(spec, action, { timeoutMs: actionTimeoutMs(config, resourceId, action), env, ...(checked ? { nice: TAKEOVER_SCRIPT_NICE } : {}) }));
     log.debug('resource-result', `${resourceId} ${action}: ${result.outcome} in ${Math.round(result.durationMs)}ms${result.reason ? `: ${result.reason}` : ''}`, {
       resource: resourceId,
       action,
@@ -206,20 +260,31 @@ export function createWorldActions(deps: ActionsDeps): WorldActions {
       }
     },
 
-    // Every address of the group, probed at once; free only if each probe ran and got no reply
-    // (a script that cannot probe, or fails, is no evidence: the start then checks itself).
-    async probeAddresses(group: number) {
+    // Every address of the group, probed at once by an armed start; free only if each probe ran
+    // and got no reply (a script that cannot probe, or fails, is no evidence: the start then
+    // checks itself). The group's earlier armed starts are closed first; when the group is not
+    // free, this probe's are closed too (no start will release them).
+    async probeAddresses(group: number, opId: number) {
       const config = deps.config();
+      await Promise.all([...armed.values()].filter((a) => a.group === group).map(disarm));
       const addresses = (config.groups[group]?.resources ?? []).filter((r) => ADDRESS_SCRIPTS.includes(r.script));
+      const started = performance.now();
+      const entries = addresses.map((spec) => (PROBING_SCRIPTS.includes(spec.script) && spec.class === 'heartbeat' ? arm(group, opId, spec, config) : null));
       const results = await Promise.all(
-        addresses.map(async (spec) => {
-          if (!PROBING_SCRIPTS.includes(spec.script) || spec.class !== 'heartbeat') return false;
-          const result = await deps.runner.probe(spec, { timeoutMs: config.ext.statusTimeoutMs, env: scriptEnv(config), nice: TAKEOVER_SCRIPT_NICE });
-          log.debug('dad-probe', `${spec.id} probe: ${result.outcome === 'ok' ? 'no reply' : result.reason} in ${Math.round(result.durationMs)}ms`, { resource: spec.id });
-          return result.outcome === 'ok';
+        entries.map(async (entry, i) => {
+          if (entry === null) return false;
+          const free = await entry.gate.verdict;
+          log.debug('dad-probe', `${addresses[i]!.id} probe (armed start): ${free ? 'no reply' : 'not free'} in ${Math.round(performance.now() - started)}ms`, { resource: addresses[i]!.id });
+          return free;
         }),
       );
-      return { free: results.every(Boolean) };
+      const free = results.every(Boolean);
+      if (!free) await Promise.all(entries.filter((e): e is Armed => e !== null).map(disarm));
+      return { free };
+    },
+
+    async disarm() {
+      await Promise.all([...armed.values()].map(disarm));
     },
 
     async persist(state) {

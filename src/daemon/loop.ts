@@ -22,20 +22,25 @@ export interface CoreMachine {
 }
 
 /** The slow parts of the world, each answering with a promise the loop turns into an event. */
-/** `dadChecked`: the start's duplicate-address check was done ahead of deadtime (core/dad-preprobe.ts). */
+/**
+ * `dadProbe`: the opId of the probe that did this start's duplicate-address check ahead of
+ * deadtime (core/dad-preprobe.ts); the edge releases that probe's armed start (actions.ts).
+ */
 export interface RunOptions {
-  dadChecked?: boolean;
+  dadProbe?: number;
 }
 
 export interface WorldActions {
   runResource(group: number, resourceId: string, action: ResourceAction, options?: RunOptions): Promise<ScriptResult>;
-  /** Probe the group's addresses for another holder; `free`: no address got a reply. */
-  probeAddresses(group: number): Promise<{ free: boolean }>;
+  /** Probe the group's addresses for another holder (probe `opId`); `free`: no address got a reply. */
+  probeAddresses(group: number, opId: number): Promise<{ free: boolean }>;
   runHook(hook: HookKind, env: Record<string, string>): Promise<ScriptResult>;
   /** Ping nodes and ping groups reachable; with uplink tracking also the tracked interfaces (actions.ts). */
   probePing(): Promise<{ reachable: number; total: number; interfaces?: { up: number; total: number }; failing?: string[] }>;
   reannounce(group: number): Promise<void>;
   persist(state: PersistedState): Promise<void>;
+  /** Close every armed start (the daemon is stopping): nothing is added by them. */
+  disarm(): Promise<void>;
 }
 
 export interface LoopDeps {
@@ -206,7 +211,7 @@ export class Loop {
         return;
       }
       case 'run-resource':
-        void settle(actions.runResource(effect.group, effect.resource, effect.action, { dadChecked: effect.dadProbe !== undefined })).then((result) =>
+        void settle(actions.runResource(effect.group, effect.resource, effect.action, effect.dadProbe === undefined ? {} : { dadProbe: effect.dadProbe })).then((result) =>
           this.dispatch({ type: 'resource-done', now: clock.now(), opId: effect.opId, outcome: result.outcome, reason: result.reason }),
         );
         return;
@@ -226,7 +231,7 @@ export class Loop {
         return;
       case 'dad-probe':
         // A probe that cannot run is no evidence that the address is free.
-        void actions.probeAddresses(effect.group).then(
+        void actions.probeAddresses(effect.group, effect.opId).then(
           (r) => this.dispatch({ type: 'dad-result', now: clock.now(), opId: effect.opId, free: r.free }),
           () => this.dispatch({ type: 'dad-result', now: clock.now(), opId: effect.opId, free: false }),
         );

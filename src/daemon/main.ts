@@ -151,6 +151,9 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
       onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined,
     });
     cleanups.push(() => loop.close());
+    // Armed starts end with nothing added (actions.ts): closed here on a stop; a daemon killed
+    // outright closes their stdin by dying.
+    cleanups.push(() => actions.disarm());
 
     for (const link of links) {
       try {

@@ -7,7 +7,7 @@
 // Touches only /dev/null descriptors it opened itself.
 import { closeSync, openSync } from 'node:fs';
 
-/** What one spawn holds open at once in the parent: stdout and stderr pipes and libuv's exec-error pipe (2 each), plus spare. */
+/** What one spawn holds open at once in the parent: stdout and stderr pipes and libuv's exec-error pipe (2 each), plus a gated start's stdin pipe (runner.ts). */
 export const SPAWN_DESCRIPTORS = 8;
 /** Opens the libuv thread pool can run concurrently with a spawn. */
 const THREAD_POOL_OPENS = Number(process.env['UV_THREADPOOL_SIZE']) || 4;

@@ -13,6 +13,10 @@
 // When the result is taken on the grace timer with a pipe still open, the result says so
 // (heldOutput: the streams and the processes left in the script's group), for the daemon's log
 // and resource-test's warning. Reads /proc for that, nothing else.
+// A gated start (gatedStart: resources.d/IPaddr `gated-start`) is an address probe and start in
+// one process, spawned ahead of a takeover: it answers a verdict line on stdout, then waits on
+// stdin for `go`; only `go` adds the address, anything else (stdin closed, the expiry) ends it
+// with nothing added.
 // It also remembers which resources it may have left running (a start that ran, a status that
 // did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
 // script never ran is what it is — nothing to stop — and not a stop failure.
@@ -20,7 +24,7 @@ import { execa } from 'execa';
 import { readFileSync, readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ResourceSpec } from '../config/types.js';
 import type { ResourceAction } from '../core/types.js';
 import type { ScriptResult } from './result.js';
@@ -55,6 +59,48 @@ export interface RunOptions {
   nice?: number;
 }
 
+/** The options of one gated start (see GatedStart). */
+export interface GatedStartOptions {
+  /** The environment, as for a start (the runner adds TB_GATE_MS). */
+  env: Record<string, string>;
+  /** Bound on the probe part, as for a plain probe (kill after probeTimeoutMs + maxWaitMs). */
+  probeTimeoutMs: number;
+  /** The oldest the verdict may be when `go` is written: after that (from the spawn) stdin is closed. */
+  maxWaitMs: number;
+  /** After `go`: the start's own timeout. */
+  startTimeoutMs: number;
+  nice?: number;
+}
+
+/**
+ * A pre-spawned start that waits for `go` (resources.d/IPaddr `gated-start`). Nothing is added
+ * unless go() wrote `go` and the script said `tb-gate: go` back.
+ */
+export interface GatedStart {
+  /** True once the script printed `tb-gate: free`; false for any other verdict or an end without one. */
+  readonly verdict: Promise<boolean>;
+  /**
+   * Release the start: the start's result, or null when the gate was closed first (cancelled,
+   * expired, the script gone, not free or no verdict yet): nothing was added, the caller starts
+   * the usual way (and a refused gate is closed).
+   */
+  go(): Promise<ScriptResult | null>;
+  /** Close stdin (the script exits with nothing added) and wait for the exit. Idempotent. */
+  cancel(): Promise<void>;
+}
+
+/** The lines gated-start speaks on stdout (resources.d/IPaddr). */
+const GATE_LINE = /^tb-gate: ([a-z-]+)$/;
+/** A partial stdout line longer than this is not a gate line: dropped, never grown. */
+const GATE_LINE_MAX = 64;
+
+/** Handles on a spawned script, for a gated start. */
+interface Spawned {
+  stdin: Writable | null;
+  /** Replace the running timeout by `ms` from now (a released gated start gets the start's). */
+  rearm(ms: number): void;
+}
+
 interface Execution {
   path: string;
   args: string[];
@@ -64,6 +110,8 @@ interface Execution {
   label: string;
   nice?: number;
   judge: (exit: Exit, stdout: string, stderr: string) => Judgement;
+  /** Gated starts only: stdin becomes a pipe, stdout is also handed over chunk by chunk. */
+  gate?: { onSpawn(spawned: Spawned): void; onStdout(chunk: Buffer): void };
 }
 
 export class ScriptRunner {
@@ -128,6 +176,90 @@ export class ScriptRunner {
     return this.execute({ path: spec.path, args: [...spec.args, 'probe'], env: { ...opts.env }, timeoutMs: opts.timeoutMs, label: `${spec.id} probe`, judge: judgeProbe, ...(opts.nice === undefined ? {} : { nice: opts.nice }) });
   }
 
+  /**
+   * Spawn an address script's `gated-start` (heartbeat class, resources.d/IPaddr): see GatedStart.
+   * Before `go` the script lives at most probeTimeoutMs + maxWaitMs (its stdin is closed at
+   * maxWaitMs, the script's own read waits maxWaitMs too); after `go` the start's timeout applies.
+   */
+  gatedStart(spec: ResourceSpec, opts: GatedStartOptions): GatedStart {
+    let said: boolean | null = null; // the verdict, once known
+    let verdictSettle!: (free: boolean) => void;
+    const verdict = new Promise<boolean>((resolve) => (verdictSettle = (free) => {
+      said ??= free;
+      resolve(said);
+    }));
+    let saidGo: () => void = () => undefined;
+    let stdin: Writable | null = null;
+    let rearm: (ms: number) => void = () => undefined;
+    let written = false;
+    let partial = '';
+    const onLine = (line: string) => {
+      const word = GATE_LINE.exec(line)?.[1];
+      if (word === undefined) return; // the script's own messages, or garbage: not a verdict
+      if (word === 'go') return saidGo();
+      if (word !== 'closed') verdictSettle(word === 'free');
+    };
+    const close = () => {
+      if (stdin !== null && !stdin.writableEnded) stdin.end();
+    };
+    const ended = this.execute({
+      path: spec.path,
+      args: [...spec.args, 'gated-start'],
+      env: { ...opts.env, TB_GATE_MS: String(Math.max(1, Math.ceil(opts.maxWaitMs))) },
+      timeoutMs: opts.probeTimeoutMs + opts.maxWaitMs,
+      label: `${spec.id} gated-start`,
+      ...(opts.nice === undefined ? {} : { nice: opts.nice }),
+      judge: (exit, stdout, stderr) => judge(spec.class, 'start', exit, stdout, stderr),
+      gate: {
+        onSpawn: (spawned) => {
+          stdin = spawned.stdin;
+          stdin?.on('error', () => undefined); // EPIPE: the script is gone; its exit decides
+          rearm = spawned.rearm;
+        },
+        onStdout: (chunk) => {
+          const lines = (partial + chunk.toString('latin1')).split('\n');
+          partial = lines.pop()!;
+          if (partial.length > GATE_LINE_MAX) partial = '\0'; // too long for a gate line: never matches
+          lines.forEach(onLine);
+        },
+      },
+    });
+    const expiry = setTimeout(close, clampTimeout(opts.maxWaitMs));
+    void ended.then(() => {
+      clearTimeout(expiry);
+      verdictSettle(false);
+    });
+    return {
+      verdict,
+      go: async () => {
+        // No verdict yet is no release either: the caller starts the usual way, with its own check.
+        if (written || said !== true || stdin === null || stdin.writableEnded) {
+          close(); // refused once, refused for good: the script ends with nothing added
+          return null;
+        }
+        written = true;
+        clearTimeout(expiry);
+        const released = new Promise<boolean>((resolve) => {
+          saidGo = () => resolve(true);
+          void ended.then(() => resolve(false));
+        });
+        rearm(opts.startTimeoutMs);
+        const releasedAt = performance.now();
+        stdin.write('go\n');
+        close(); // one line is all it reads
+        if (!(await released)) return null;
+        // The start's duration is from `go`, not from the spawn (the probe and the wait are not the start).
+        const result = { ...(await ended), durationMs: Math.round(performance.now() - releasedAt) };
+        return this.track(spec.id, 'start', result);
+      },
+      cancel: async () => {
+        clearTimeout(expiry);
+        close();
+        await ended;
+      },
+    };
+  }
+
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
   runHook(path: string, env: Record<string, string>, timeoutMs: number, args: string[] = []): Promise<ScriptResult> {
     return this.execute({ path, args, env, timeoutMs, label: 'hook', judge: judgeHook });
@@ -156,7 +288,7 @@ export class ScriptRunner {
     const spawned = this.reserve.spawnWith(() =>
       execa(ex.path, ex.args, {
         detached: true, // own process group: -pid reaches everything it forks
-        stdin: 'ignore',
+        stdin: ex.gate ? 'pipe' : 'ignore',
         buffer: false, // we read the streams ourselves, bounded
         reject: false,
         env: ex.env,
@@ -173,6 +305,7 @@ export class ScriptRunner {
     const stderr = new BoundedText(this.maxOutputBytes);
     stdout.drain(child.stdout);
     stderr.drain(child.stderr);
+    if (ex.gate) child.stdout?.on('data', ex.gate.onStdout);
 
     let exit: Exit | null = null;
     let timedOut = false;
@@ -180,6 +313,8 @@ export class ScriptRunner {
     let done = false;
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms));
+    let timeoutMs = ex.timeoutMs;
+    let timeout: NodeJS.Timeout | null = null;
 
     // An output pipe still open when the result is taken after a normal exit is held by a
     // process the script left behind.
@@ -189,6 +324,7 @@ export class ScriptRunner {
       if (done) return;
       done = true;
       timers.forEach(clearTimeout);
+      if (timeout !== null) clearTimeout(timeout);
       const held = exit && !timedOut ? (['stdout', 'stderr'] as const).filter((s) => stillOpen(child[s])) : [];
       child.stdout?.destroy();
       child.stderr?.destroy();
@@ -198,7 +334,7 @@ export class ScriptRunner {
 
     const finishExited = (e: Exit) => {
       if (timedOut) {
-        const why = `${ex.label} timed out after ${ex.timeoutMs} ms; process group killed`;
+        const why = `${ex.label} timed out after ${timeoutMs} ms; process group killed`;
         finish({ outcome: 'timed-out', exitCode: e.code, signal: e.signal, reason: ocfExitReason(stderr.text()) || why });
         return;
       }
@@ -229,7 +365,7 @@ export class ScriptRunner {
     if (child.pid === undefined) return; // spawn failed: the 'error' handler settles
     const pid = child.pid;
     if (ex.nice !== undefined) renice(pid, ex.nice);
-    later(clampTimeout(ex.timeoutMs), () => {
+    const onTimeout = () => {
       if (exit) return; // exited in time; only its output is still draining
       timedOut = true;
       signalGroup(pid, 'SIGTERM');
@@ -239,10 +375,18 @@ export class ScriptRunner {
         if (exit) return finishExited(exit);
         // A process stuck in uninterruptible sleep can outlive SIGKILL; do not wait for it forever.
         later(this.killGraceMs, () =>
-          finish({ outcome: 'timed-out', exitCode: null, signal: 'SIGKILL', reason: `${ex.label} timed out after ${ex.timeoutMs} ms and did not die after SIGKILL` }),
+          finish({ outcome: 'timed-out', exitCode: null, signal: 'SIGKILL', reason: `${ex.label} timed out after ${timeoutMs} ms and did not die after SIGKILL` }),
         );
       });
-    });
+    };
+    const rearm = (ms: number) => {
+      if (timedOut || done) return;
+      if (timeout !== null) clearTimeout(timeout);
+      timeoutMs = ms;
+      timeout = setTimeout(onTimeout, clampTimeout(ms));
+    };
+    rearm(ex.timeoutMs);
+    ex.gate?.onSpawn({ stdin: child.stdin, rearm });
   }
 }
 

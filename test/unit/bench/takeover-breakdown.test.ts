@@ -38,6 +38,24 @@ test('parseScriptTrace: the start after the decision, its ip addr add, the first
   assert.deepEqual(parseScriptTrace('x\n\u0000\nnotatime 1 begin IPaddr x start', 0), {});
 });
 
+test('parseScriptTrace: an armed start is the probe up to its verdict and the start from its go line', () => {
+  const armed = [
+    '1000.001000 190 begin IPaddr 10.0.0.1/24/eth0 gated-start',
+    '+ 1000.002000 190 echo \'tb-gate: free\'',
+    '1000.004000 190 end',
+    '1000.010000 200 begin IPaddr 10.0.0.1/24/eth0 gated-start',
+    '+ 1000.011000 200 arping -D -c 1',
+    "+ 1000.030000 200 echo 'tb-gate: free'",
+    "+ 1000.041000 200 echo 'tb-gate: go'",
+    '++ 1000.043000 200 ip addr add 10.0.0.1/24 brd + dev eth0 label eth0:tb',
+    '+ 1000.044000 200 arping -q -U -c 1 -I eth0 -s 10.0.0.1 10.0.0.1',
+    '1000.046000 200 end',
+  ].join('\n');
+  const m = parseScriptTrace(armed, 1000.04 * 1000);
+  assert.deepEqual([m.probeSpawn, m.probeExit, m.spawn, m.ipAdd, m.arping, m.scriptExit].map(r), [1000010, 1000030, 1000041, 1000043, 1000044, 1000046], 'the cancelled armed start before it does not count');
+  assert.equal(parseScriptTrace(armed, 1000.042 * 1000).spawn, undefined, 'a go before the decision is not the takeover');
+});
+
 test('watchAppend: only text appended after the watch began counts', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h13o-watch-'));
   try {

@@ -76,6 +76,7 @@ function setup(script: (e: Event) => Effect[], actions: Partial<WorldActions> = 
     probePing: async () => ({ reachable: 1, total: 1 }),
     probeAddresses: async () => ({ free: true }),
     reannounce: async () => {},
+    disarm: async () => {},
     persist: async (s) => {
       await new Promise((r) => setTimeout(r, 30));
       trace.push(`persisted ${s.role}`);
@@ -169,11 +170,12 @@ test('a hook and a ping probe answer with hook-done and ping-result; a throwing 
   assert.deepEqual(ping && { ...ping, now: 0 }, { type: 'ping-result', now: 0, reachable: 2, total: 3 });
 });
 
-test('dad-probe answers with dad-result (a probe that throws is no evidence: not free); a start carrying a probe runs with dadChecked', async () => {
+test('dad-probe answers with dad-result (a probe that throws is no evidence: not free); a start carrying a probe passes its opId', async () => {
   let seen = 0;
   let all!: () => void;
   const done = new Promise<void>((r) => (all = r));
   const runs: string[] = [];
+  const probes: string[] = [];
   const { loop, machine } = setup(
     (e) => {
       if (e.type === 'command')
@@ -187,9 +189,12 @@ test('dad-probe answers with dad-result (a probe that throws is no evidence: not
       return [];
     },
     {
-      probeAddresses: async (group) => (group === 0 ? { free: true } : Promise.reject(new Error('arping vanished'))),
+      probeAddresses: async (group, opId) => {
+        probes.push(`group ${group} probe ${opId}`);
+        return group === 0 ? { free: true } : Promise.reject(new Error('arping vanished'));
+      },
       runResource: async (group, id, action, options) => {
-        runs.push(`${id} ${action} ${options?.dadChecked === true ? 'checked' : 'check'}`);
+        runs.push(`${id} ${action} ${options?.dadProbe === undefined ? 'check' : `probe ${options.dadProbe}`}`);
         return ok();
       },
     },
@@ -201,7 +206,8 @@ test('dad-probe answers with dad-result (a probe that throws is no evidence: not
     { type: 'dad-result', now: 0, opId: 5, free: true },
     { type: 'dad-result', now: 0, opId: 6, free: false },
   ]);
-  assert.deepEqual(runs, ['IPaddr::10.0.0.100 start checked', 'IPaddr::10.0.0.101 start check']);
+  assert.deepEqual(probes, ['group 0 probe 5', 'group 1 probe 6'], 'the probe opId reaches the edge (its armed start is keyed by it)');
+  assert.deepEqual(runs, ['IPaddr::10.0.0.100 start probe 5', 'IPaddr::10.0.0.101 start check'], 'the start carries the opId, not only "checked"');
 });
 
 test('stopped resolves the stopped promise and later events are ignored', async () => {
@@ -242,7 +248,7 @@ test('one timer, re-armed after every event for the core wake time or the regula
   const machine = new ScriptedMachine(() => []);
   machine.nextWakeAt = () => wakeAt;
   const noop = async () => ok();
-  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), probeAddresses: async () => ({ free: true }), reannounce: async () => {}, persist: async () => {} };
+  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), probeAddresses: async () => ({ free: true }), reannounce: async () => {}, persist: async () => {}, disarm: async () => {} };
   const loop = new Loop({ machine, links: [], codec, actions: world, clock, log: createLogger({ stdout: new PassThrough() }), tickMs: 50 });
   loop.start();
   await loop.dispatch({ type: 'command', now, command: 'standby' });
