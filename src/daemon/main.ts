@@ -158,8 +158,14 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
         })
       : null;
     const actions = observedActions(createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log }), metrics);
+    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
+    // It looks after the loop's steps (started below, once the daemon is ready).
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config.current) });
     const loop: Loop = new Loop({
-      machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), tickMergeMs: tickMergeMs(config.current), afterStep: (now) => systemd.alive(now),
+      machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), tickMergeMs: tickMergeMs(config.current), afterStep: (now) => {
+        systemd.alive(now);
+        stopGuard.onStep(now);
+      },
       onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined,
     });
     cleanups.push(() => loop.close());
@@ -239,8 +245,6 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     daemonLog.info('daemon-ready', `control socket ${ext.controlSocket}, ${links.length} link(s): ${linkNames.join(', ')}`);
     systemd.ready(`${config.current.self}: generation ${state.generation}, ${links.length} link(s) open`);
     opts.onReady?.({ stop: () => control.stop('stop requested'), reload: control.reload });
-    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
-    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config.current) });
     stopGuard.start();
     cleanups.push(() => stopGuard.cancel());
     const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);
