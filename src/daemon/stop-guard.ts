@@ -66,30 +66,35 @@ export class StopGuard {
    * once stopping, every POLL_MS by timer.
    */
   start(): void {
-    this.timer = this.deps.clock.after(IDLE_BACKSTOP_MS, () => this.check());
+    this.arm();
   }
 
   /** The loop stepped an event (LoopDeps.afterStep): look, if the last look is POLL_MS old. */
   onStep(now: number): void {
     if (this.deadline !== null || this.done || now - this.lastLookAt < POLL_MS) return;
-    this.timer?.cancel();
-    this.check();
+    this.look();
+    if (this.deadline === null || this.done) return; // the backstop timer stays as it is
+    this.timer?.cancel(); // a stop began: poll by timer from now on
+    this.arm();
   }
 
-  private check(): void {
+  private arm(): void {
+    this.timer = this.deps.clock.after(this.deadline === null ? IDLE_BACKSTOP_MS : POLL_MS, () => {
+      this.look();
+      if (!this.done) this.arm();
+    });
+  }
+
+  private look(): void {
     if (this.done) return;
     const status = this.deps.status();
     const now = this.deps.clock.now();
     this.lastLookAt = now;
-    if (status.self.leaving) {
-      if (this.deadline === null) this.deadline = now + this.deps.deadlineMs();
-      const stuck = stuckStop(status);
-      if (stuck !== null) return this.abandon(`graceful stop cannot finish: ${stuck}; exiting without a goodbye (the peer takes over after deadtime, fencing first)`);
-      if (now >= this.deadline) {
-        return this.abandon('graceful stop still not finished when the configured start/stop timeouts ran out; exiting without a goodbye');
-      }
-    }
-    this.timer = this.deps.clock.after(this.deadline === null ? IDLE_BACKSTOP_MS : POLL_MS, () => this.check());
+    if (!status.self.leaving) return;
+    if (this.deadline === null) this.deadline = now + this.deps.deadlineMs();
+    const stuck = stuckStop(status);
+    if (stuck !== null) return this.abandon(`graceful stop cannot finish: ${stuck}; exiting without a goodbye (the peer takes over after deadtime, fencing first)`);
+    if (now >= this.deadline) this.abandon('graceful stop still not finished when the configured start/stop timeouts ran out; exiting without a goodbye');
   }
 
   private abandon(why: string): void {
