@@ -2,14 +2,20 @@
 // pair and the reference systems' pairs run at once on the same line, measured as the bench's idle
 // table is (idle.ts: each daemon's whole process tree, CPU over the window, highest RSS), repeated
 // on fresh pairs; prints each repetition and the median. A variant is a set of node flags for the
-// twinbeat daemon, to try V8 flags against NODE_FLAGS under the same load.
+// twinbeat daemon, to try V8 flags against NODE_FLAGS under the same load, and optionally another
+// built checkout (`NAME@DIR=...`: DIR/dist), to compare two builds of the code in one run.
 //
 //   flock /tmp/twinbeat-timing.lock node dist/scripts/bench/idle-compare.js \
 //     [--baud 0|19200] [--seconds 20] [--repetitions 3] [--timing 100/500] [--no-keepalived] \
-//     [--variant 'NAME=--flag1 --flag2' ...]   (default: one variant, NODE_FLAGS)
+//     [--variant 'NAME[@DIR]=--flag1 --flag2' ...]   (default: one variant, this build, NODE_FLAGS)
+//
+// e.g. a before/after of a change: --variant 'before@/tmp/before=--lite-mode --no-expose-wasm'
+//      --variant 'after=--lite-mode --no-expose-wasm'
 //
 // Needs root (the lab). May touch: namespaces h13c-xxxx (removed afterwards), /tmp/h13c-xxxx.
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchToolReady } from '../lab/preflight.js';
 import { labPaths } from '../lab/lab.js';
@@ -40,9 +46,10 @@ async function main(): Promise<number> {
   const variants = (values.variant ?? []).length > 0 ? values.variant! : [`twinbeat=${labPaths.nodeFlags.join(' ')}`];
   const rows: Row[] = variants.map((v) => {
     const eq = v.indexOf('=');
-    const name = eq < 0 ? v : v.slice(0, eq);
+    const [name, root] = (eq < 0 ? v : v.slice(0, eq)).split('@') as [string, string | undefined];
     const flags = (eq < 0 ? '' : v.slice(eq + 1)).split(' ').filter((f) => f !== '');
-    return { name, system: twinbeatWithNodeFlags(flags) };
+    if (root !== undefined && !existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error(`variant ${name}: no build in ${root}/dist (run npx tsc -p . there)`);
+    return { name, system: twinbeatWithNodeFlags(flags, root) };
   });
   rows.push({ name: 'heartbeat', system: heartbeat });
   if (!values['no-keepalived']) rows.push({ name: 'keepalived', system: keepalived });

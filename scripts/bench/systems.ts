@@ -3,6 +3,7 @@
 // the way their documentation recommends (Heartbeat: ha.cf with ucast + serial, IPaddr2;
 // keepalived: one VRRP instance per node, unicast to the peer, higher priority on alpha).
 import type { ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { labPaths, type Lab, type NodeName } from '../lab/lab.js';
 import { heartbeatConfigure, heartbeatStart } from './heartbeat.js';
 import { keepalivedConfigure, keepalivedStart } from './keepalived.js';
@@ -37,14 +38,17 @@ export const twinbeat: SystemUnderTest = {
 
 /**
  * twinbeat started as Lab.startDaemon does, but with these node flags (V8's CPU profiler is not
- * allowed in NODE_OPTIONS; other flags are tried this way before they go into NODE_FLAGS).
+ * allowed in NODE_OPTIONS; other flags are tried this way before they go into NODE_FLAGS), and
+ * optionally the build of another checkout (`root`: its dist/src/cli/main.js), so two builds run
+ * side by side in one measurement (idle-compare.js).
  */
-export function twinbeatWithNodeFlags(flags: string[]): SystemUnderTest {
+export function twinbeatWithNodeFlags(flags: string[], root?: string): SystemUnderTest {
+  const cli = root === undefined ? labPaths.cli : join(resolve(root), 'dist/src/cli/main.js');
   return {
     ...twinbeat,
     start: (lab, node) => {
       const p = lab.paths(node);
-      const argv = [process.execPath, ...flags, labPaths.cli, 'start', '-f', '-c', p.configDir, '--node', node];
+      const argv = [process.execPath, ...flags, cli, 'start', '-f', '-c', p.configDir, '--node', node];
       return lab.nodeNs(node).spawnLogged(argv, p.daemonLog, { env: { ...process.env, TB_RUN_DIR: p.runDir } });
     },
   };

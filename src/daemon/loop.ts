@@ -53,15 +53,30 @@ export interface LoopDeps {
   log: Logger;
   /**
    * Longest time between two events: with no frame, script or command arriving, a tick comes
-   * this long after the last event (the core's stall guard needs one at least every keepalive/2).
+   * at most this long after the last event (the core's stall guard needs one at least every
+   * keepalive/2; it may come sooner).
    * Time-critical ticks come sooner, exactly when the core asks (nextWakeAt).
    */
   tickMs: number;
+  /**
+   * A core wake time at most this much later than the regular tick takes the regular tick's
+   * place: one wake-up instead of two within a millisecond (at 100 ms / 500 ms the regular tick
+   * after the mid-cycle one falls on the next heartbeat, ±1 ms). 0 (default): never later than
+   * tickMs. The daemon allows it only where the stall guard's margin covers it (main.ts).
+   */
+  tickMergeMs?: number;
   /** Called after every stepped event (the systemd watchdog's proof that the loop is alive). */
   afterStep?: (now: number) => void;
   /** Observers (metrics): a frame from the peer was accepted on a link at `at`. */
   onFrameAccepted?: (link: string, at: number) => void;
 }
+
+/**
+ * How early a Node timer may fire against the monotonic clock: Node counts a timeout from the
+ * event loop's cached whole-millisecond time, so it can run up to ~1 ms before now + delay
+ * (measured in the lab: 6 of the daemon's 24 timer callbacks a second, every one < 1 ms early).
+ */
+export const NODE_TIMER_EARLY_MS = 1;
 
 export class Loop {
   private readonly log: Logger;
@@ -140,19 +155,30 @@ export class Loop {
 
   /**
    * Idle cost is wake-ups: instead of a fixed tick grid (which at keepalive/10 cost more CPU
-   * than everything else together), one timer is re-armed after every event for whichever comes
-   * first, the core's own wake time or the regular tick. A busy loop never ticks idly. The delay
-   * is at least 1 ms so a wake time the core does not act on cannot spin the loop. A timer that
-   * already fires in the millisecond from the wanted time on (as a new one would) is kept: most
-   * frames leave the next heartbeat time as it was, and cancelling and creating a timer per
-   * frame was an eighth of the loop's JavaScript at 100 ms / 500 ms.
+   * than everything else together), one timer is armed for whichever comes first, the core's own
+   * wake time or the regular tick. A busy loop never ticks idly. The delay is at least 1 ms so a
+   * wake time the core does not act on cannot spin the loop.
+   *
+   * An armed timer that fires no later than wanted (within the millisecond) is kept, even when
+   * it fires earlier: the regular tick is a bound ("at most tickMs after the last event"), so an
+   * earlier tick keeps the stall guard's contract. A timer is only ever moved earlier. Moving it
+   * later cost a wake-up each time: Node does not re-schedule its one libuv timer when the
+   * earliest timer is cleared, so the cleared one still woke the process, for nothing — a peer's
+   * frame a few ms after our own heartbeat did that every cycle (scripts/bench/README.md "Idle
+   * cost: wake-ups").
+   *
+   * The core's wake time is armed NODE_TIMER_EARLY_MS later than asked: a tick before it finds
+   * nothing due, and the loop then woke a second time a millisecond later. For the same reason
+   * a core wake time just after the regular tick replaces it (tickMergeMs).
    */
   private rearm(): void {
     if (this.done) return;
     const now = this.deps.clock.now();
-    const at = Math.min(this.deps.machine.nextWakeAt(), now + this.deps.tickMs);
+    const coreAt = this.deps.machine.nextWakeAt() + NODE_TIMER_EARLY_MS;
+    const regularAt = now + this.deps.tickMs;
+    const at = coreAt <= regularAt + (this.deps.tickMergeMs ?? 0) ? coreAt : regularAt;
     const due = now + Math.max(1, Math.ceil(at - now));
-    if (this.timer !== null && this.timerDue >= at && this.timerDue < Math.max(at, now) + 1) return;
+    if (this.timer !== null && this.timerDue < Math.max(at, now) + 1) return;
     this.timer?.cancel();
     this.timerDue = due;
     this.timer = this.deps.clock.after(due - now, () => {

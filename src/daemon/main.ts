@@ -14,7 +14,8 @@ import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { claimPidfile, AlreadyRunningError, type Pidfile } from './pidfile.js';
 import { bumpGeneration } from './state-file.js';
-import { Loop } from './loop.js';
+import { Loop, NODE_TIMER_EARLY_MS } from './loop.js';
+import { TIMER_LATENESS_MS } from '../config/deadtime-floor.js';
 import { createWorldActions } from './actions.js';
 import { reclaimAtStartup } from './reclaim.js';
 import { ensureRscTmp, heartbeatEnvironment } from '../resources/environment.js';
@@ -71,6 +72,17 @@ export interface DaemonHandle {
  */
 export function tickPeriodMs(config: Config): number {
   return Math.min(200, Math.max(5, Math.floor(config.keepaliveMs / 2)));
+}
+
+/**
+ * How much later than tickPeriodMs the loop may tick to merge the regular tick with a core wake
+ * time (LoopDeps.tickMergeMs): the Node timer's early margin, where keepalive − tick period still
+ * leaves the timer lateness `check` allows for on top of it (so at the deadtime floor's smallest
+ * keepalive it is 0 and the stall guard's contract holds as before).
+ */
+export function tickMergeMs(config: Config): number {
+  const lateness = config.realtime ? TIMER_LATENESS_MS.realtime : TIMER_LATENESS_MS.normal;
+  return Math.max(0, Math.min(NODE_TIMER_EARLY_MS, config.keepaliveMs - tickPeriodMs(config) - lateness - NODE_TIMER_EARLY_MS));
 }
 
 /** Run the daemon until it stops; resolves to the process exit code. */
@@ -146,8 +158,14 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
         })
       : null;
     const actions = observedActions(createWorldActions({ config: () => config.current, runner, stateFile: ext.stateFile, log }), metrics);
+    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
+    // It looks after the loop's steps (started below, once the daemon is ready).
+    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config.current) });
     const loop: Loop = new Loop({
-      machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), afterStep: (now) => systemd.alive(now),
+      machine, links, codec, actions, clock, log, tickMs: tickPeriodMs(config.current), tickMergeMs: tickMergeMs(config.current), afterStep: (now) => {
+        systemd.alive(now);
+        stopGuard.onStep(now);
+      },
       onFrameAccepted: metrics ? (link, at) => metrics.frameAccepted(link, at) : undefined,
     });
     cleanups.push(() => loop.close());
@@ -230,8 +248,6 @@ export async function runDaemon(opts: DaemonOptions, io: ErrorSink, wiring: Wiri
     daemonLog.info('daemon-ready', `control socket ${ext.controlSocket}, ${links.length} link(s): ${linkNames.join(', ')}`);
     systemd.ready(`${config.current.self}: generation ${state.generation}, ${links.length} link(s) open`);
     opts.onReady?.({ stop: () => control.stop('stop requested'), reload: control.reload });
-    // A graceful stop that cannot finish (a stop script failed or hangs) must still end: stop-guard.ts.
-    const stopGuard = new StopGuard({ clock, status: () => loop.status(), deadlineMs: () => stopDeadlineMs(config.current) });
     stopGuard.start();
     cleanups.push(() => stopGuard.cancel());
     const abandoned = await Promise.race([loop.stopped.then(() => null), stopGuard.abandoned]);

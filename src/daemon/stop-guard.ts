@@ -15,6 +15,12 @@ import { TRANSITION_SCRIPTS } from './notify.js';
 /** The runner's SIGTERM→SIGKILL grace plus its wait after SIGKILL, per script (runner.ts defaults). */
 const KILL_ALLOWANCE_MS = 2 * 2000;
 const POLL_MS = 200;
+/**
+ * Until a stop begins the guard looks after the loop's steps (onStep: the loop steps at least
+ * every tick period) and by its own timer only this rarely, as a backstop: polling every 200 ms
+ * from start was 5 of an idle daemon's ~25 wake-ups a second, each building a full status.
+ */
+const IDLE_BACKSTOP_MS = 1000;
 
 /**
  * Longest a graceful stop can legitimately take: a start in progress runs out, then the longest
@@ -43,6 +49,8 @@ export function stuckStop(status: CoreStatus): string | null {
 export class StopGuard {
   private timer: Timer | null = null;
   private deadline: number | null = null;
+  private lastLookAt = -Infinity;
+  private done = false;
   private resolveAbandoned!: (why: string) => void;
   /** Resolves with the reason when the stop is given up; never resolves otherwise. */
   readonly abandoned: Promise<string>;
@@ -54,25 +62,48 @@ export class StopGuard {
   /**
    * Watch the core's status; the deadline starts when it first reports a graceful stop
    * (self.leaving), however it was asked for (control socket, SIGTERM, SIGINT, a test handle).
+   * Before that, a look after a loop step (onStep) at most every POLL_MS, and a backstop timer;
+   * once stopping, every POLL_MS by timer.
    */
   start(): void {
-    const check = () => {
-      const status = this.deps.status();
-      if (status.self.leaving) {
-        const now = this.deps.clock.now();
-        if (this.deadline === null) this.deadline = now + this.deps.deadlineMs();
-        const stuck = stuckStop(status);
-        if (stuck !== null) return this.resolveAbandoned(`graceful stop cannot finish: ${stuck}; exiting without a goodbye (the peer takes over after deadtime, fencing first)`);
-        if (now >= this.deadline) {
-          return this.resolveAbandoned('graceful stop still not finished when the configured start/stop timeouts ran out; exiting without a goodbye');
-        }
-      }
-      this.timer = this.deps.clock.after(POLL_MS, check);
-    };
-    this.timer = this.deps.clock.after(POLL_MS, check);
+    this.arm();
+  }
+
+  /** The loop stepped an event (LoopDeps.afterStep): look, if the last look is POLL_MS old. */
+  onStep(now: number): void {
+    if (this.deadline !== null || this.done || now - this.lastLookAt < POLL_MS) return;
+    this.look();
+    if (this.deadline === null || this.done) return; // the backstop timer stays as it is
+    this.timer?.cancel(); // a stop began: poll by timer from now on
+    this.arm();
+  }
+
+  private arm(): void {
+    this.timer = this.deps.clock.after(this.deadline === null ? IDLE_BACKSTOP_MS : POLL_MS, () => {
+      this.look();
+      if (!this.done) this.arm();
+    });
+  }
+
+  private look(): void {
+    if (this.done) return;
+    const status = this.deps.status();
+    const now = this.deps.clock.now();
+    this.lastLookAt = now;
+    if (!status.self.leaving) return;
+    if (this.deadline === null) this.deadline = now + this.deps.deadlineMs();
+    const stuck = stuckStop(status);
+    if (stuck !== null) return this.abandon(`graceful stop cannot finish: ${stuck}; exiting without a goodbye (the peer takes over after deadtime, fencing first)`);
+    if (now >= this.deadline) this.abandon('graceful stop still not finished when the configured start/stop timeouts ran out; exiting without a goodbye');
+  }
+
+  private abandon(why: string): void {
+    this.done = true;
+    this.resolveAbandoned(why);
   }
 
   cancel(): void {
+    this.done = true;
     this.timer?.cancel();
   }
 }

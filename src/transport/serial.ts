@@ -28,6 +28,9 @@ import { LinePacer, type PacerDecision } from './line-pacer.js';
 import { mainThreadBinding } from './serial-binding.js';
 import type { BindingInterface } from '@serialport/bindings-cpp';
 
+/** The longest gathering wait, as a share of the inter-byte timeout (see the constructor). */
+const GATHER_SHARE_OF_INTER_BYTE = 0.8;
+
 export interface SerialLinkOptions {
   device: string;
   baud: number;
@@ -83,8 +86,10 @@ export class SerialLink extends BaseLink {
     const charMs = 10_000 / options.baud; // 8N1: 10 bits per byte
     this.pacer = LinePacer.forBaud(options.baud);
     this.interByteMs = options.interByteTimeoutMs ?? Math.max(50, 20 * charMs);
-    // A gathering wait stays well inside the inter-byte timeout, so it never expires a line.
-    this.binding = options.binding ?? mainThreadBinding(options.baud, this.interByteMs / 2);
+    // A gathering wait stays inside the inter-byte timeout (a fifth of it to spare: the expiry
+    // timer is armed at the same read, for interByteMs + 1), so it never expires a line; at 19200
+    // baud that is 40 ms, room for a whole 70-byte frame (36 ms) in one wait.
+    this.binding = options.binding ?? mainThreadBinding(options.baud, this.interByteMs * GATHER_SHARE_OF_INTER_BYTE);
     this.splitter = new LineSplitter(MAX_FRAME_BYTES, this.interByteMs, {
       line: (text, bytes) => this.deliver(text, bytes),
       drop: (reason, bytes) => this.dropReceived(bytes, reason),

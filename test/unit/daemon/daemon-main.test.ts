@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDaemon, type DaemonHandle } from '../../../src/daemon/main.js';
+import { runDaemon, tickMergeMs, tickPeriodMs, type DaemonHandle } from '../../../src/daemon/main.js';
 import { controlRequest } from '../../../src/daemon/control.js';
 import { loadState } from '../../../src/daemon/state-file.js';
 import type { StatusReport } from '../../../src/daemon/status-report.js';
@@ -101,4 +101,18 @@ test('what a crash leaves behind never blocks a start: a zombie in the pidfile a
   const log = readFileSync(cfg.log, 'utf8');
   assert.match(log, new RegExp(`WARN event=stale-pidfile component=daemon .*taking over stale pidfile ${cfg.pid}: pid ${zombie.pid} is a zombie`));
   assert.equal(log.match(/event=stale-pidfile/g)?.length, 1);
+});
+
+test('tickMergeMs: 1 ms where the stall guard has room for it, 0 at the smallest keepalive check allows', () => {
+  const config = (keepaliveMs: number, realtime: boolean) => ({ keepaliveMs, realtime }) as unknown as Parameters<typeof tickMergeMs>[0];
+  assert.equal(tickMergeMs(config(100, true)), 1);
+  assert.equal(tickMergeMs(config(100, false)), 1);
+  assert.equal(tickMergeMs(config(6, true)), 0, 'keepalive 6 ms (floor with 1 ms lateness): tick 5 ms + 1 ms lateness already fill it');
+  assert.equal(tickMergeMs(config(14, false)), 0, 'keepalive 14 ms (floor with 7 ms lateness)');
+  for (const k of [6, 8, 10, 14, 20, 50, 100, 1000]) {
+    for (const rt of [true, false]) {
+      const c = config(k, rt);
+      assert.ok(tickPeriodMs(c) + tickMergeMs(c) + (rt ? 1 : 7) <= k || tickMergeMs(c) === 0, `keepalive ${k}: a merged tick plus lateness stays within keepalive`);
+    }
+  }
 });

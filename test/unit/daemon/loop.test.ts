@@ -233,7 +233,7 @@ test('ticks carry the clock time at processing and do not pile up while the loop
   loop.close();
 });
 
-test('one timer, re-armed after every event for the core wake time or the regular tick, whichever is sooner', async () => {
+test('one timer for the core wake time or the regular tick, whichever is sooner; moved only earlier', async () => {
   let now = 1000;
   const armed: { ms: number; fn: () => void; cancelled: boolean }[] = [];
   const clock: Clock = {
@@ -256,20 +256,22 @@ test('one timer, re-armed after every event for the core wake time or the regula
   assert.equal(armed[0]!.cancelled, false);
   now += 10;
   await loop.dispatch({ type: 'command', now, command: 'standby' });
-  assert.deepEqual(armed.map((t) => t.ms), [50, 50], 'nothing due: the regular tick, 50 ms after each event');
-  assert.equal(armed[0]!.cancelled, true, 'the earlier timer was replaced, not doubled');
+  assert.deepEqual(armed.map((t) => t.ms), [50], 'a later event keeps the earlier regular tick: never postponed (a cleared Node timer still wakes the process)');
+  assert.equal(armed[0]!.cancelled, false);
   now += 0.5;
   await loop.dispatch({ type: 'command', now, command: 'standby' });
-  assert.equal(armed.length, 3, 'a wanted time later than the timer, even by 0.5 ms, re-arms: a tick never comes before it is due');
-  wakeAt = 1060.25;
+  assert.equal(armed.length, 1, 'still the first timer: it fires 39.5 ms after the last event, within the regular tick');
+  wakeAt = 1048.25;
   await loop.dispatch({ type: 'command', now, command: 'standby' });
-  assert.equal(armed.length, 3, 'the core wants a tick at 1060.25 and the timer fires at 1060.5, within the millisecond: kept');
-  wakeAt = 1059.25;
+  assert.equal(armed.length, 1, 'the core wants a tick at 1048.25, armed 1 ms later (a Node timer may fire early); the timer fires at 1050, within the millisecond: kept');
+  wakeAt = 1047.25;
   await loop.dispatch({ type: 'command', now, command: 'standby' });
-  assert.equal(armed.at(-1)!.ms, 49, 'a wake time a millisecond before the timer re-arms it (rounded up)');
+  assert.equal(armed.length, 2, 'a wake time a millisecond before the timer moves it earlier');
+  assert.equal(armed[0]!.cancelled, true, 'the later timer was replaced, not doubled');
+  assert.equal(armed.at(-1)!.ms, 38, 'the new timer fires 1 ms after the wake time (rounded up)');
   wakeAt = now + 7.2;
   await loop.dispatch({ type: 'command', now, command: 'standby' });
-  assert.equal(armed.at(-1)!.ms, 8, 'the core wants a tick in 7.2 ms: the timer fires then (rounded up)');
+  assert.equal(armed.at(-1)!.ms, 9, 'the core wants a tick in 7.2 ms: the timer is armed for 8.2 ms (rounded up), so an early Node timer still finds it due');
   wakeAt = now - 5;
   await loop.dispatch({ type: 'command', now, command: 'standby' });
   assert.equal(armed.at(-1)!.ms, 1, 'a wake time already past never arms a 0 ms timer (no spinning)');
@@ -279,4 +281,28 @@ test('one timer, re-armed after every event for the core wake time or the regula
   assert.equal(machine.events.filter((e) => e.type === 'tick').length, 2, 'the start tick and the timer tick');
   loop.close();
   assert.equal(armed.at(-1)!.cancelled, true, 'close() cancels the timer');
+});
+
+test('a core wake time within tickMergeMs after the regular tick replaces it; further away it does not', async () => {
+  const now = 1000;
+  const armed: number[] = [];
+  const clock: Clock = { now: () => now, after: (ms) => (armed.push(ms), { cancel: () => undefined }) };
+  let wakeAt = Infinity;
+  const machine = new ScriptedMachine(() => []);
+  machine.nextWakeAt = () => wakeAt;
+  const noop = async () => ok();
+  const world: WorldActions = { runResource: noop, runHook: noop, probePing: async () => ({ reachable: 0, total: 0 }), probeAddresses: async () => ({ free: true }), reannounce: async () => {}, persist: async () => {}, disarm: async () => {} };
+  const arm = async (wake: number, tickMergeMs?: number): Promise<number> => {
+    wakeAt = wake;
+    armed.length = 0;
+    const loop = new Loop({ machine, links: [], codec, actions: world, clock, log: createLogger({ stdout: new PassThrough() }), tickMs: 50, tickMergeMs });
+    loop.start();
+    await loop.dispatch({ type: 'command', now, command: 'standby' });
+    loop.close();
+    return armed[0]!;
+  };
+  assert.equal(await arm(now + 49.6, 1), 51, 'heartbeat due 0.4 ms before the regular tick + 1: one timer for both, 1 ms after it');
+  assert.equal(await arm(now + 49.6), 50, 'without a merge allowance the regular tick keeps its bound');
+  assert.equal(await arm(now + 50.5, 1), 50, 'a wake 1.5 ms (armed) past the regular tick is not merged: the regular tick comes first');
+  assert.equal(await arm(now + 20, 1), 21, 'a wake before the regular tick is armed as always');
 });

@@ -56,6 +56,8 @@ test('a stop that never gets stuck (a hook hangs) is abandoned at the deadline, 
   guard.start();
   advance(60_000); // not stopping: nothing to bound
   current = hung; // the core now reports a graceful stop
+  advance(250);
+  guard.onStep(now); // the loop steps at least every tick period: the next step looks
   advance(9_800);
   return Promise.resolve().then(() => {
     assert.equal(why, null);
@@ -64,4 +66,21 @@ test('a stop that never gets stuck (a hook hangs) is abandoned at the deadline, 
       assert.match(why ?? '', /graceful stop still not finished when the configured start\/stop timeouts ran out/);
     });
   });
+});
+
+test('idle, the guard costs no wake-ups of its own: it looks after loop steps (at most every 200 ms) and by a 1 s backstop timer', () => {
+  let now = 0;
+  const armed: number[] = [];
+  const clock: Clock = { now: () => now, after: (ms) => (armed.push(ms), { cancel: () => {} }) };
+  let looks = 0;
+  const idle = { ...status(['running'], { running: [], queued: [] }), self: { leaving: false } } as CoreStatus;
+  const guard = new StopGuard({ clock, status: () => (looks++, idle), deadlineMs: () => 10_000 });
+  guard.start();
+  assert.deepEqual(armed, [1000], 'only the backstop timer');
+  for (now = 0; now < 1000; now += 50) guard.onStep(now);
+  assert.equal(looks, 5, 'steps every 50 ms: a look every 200 ms (0, 200, ..., 800)');
+  assert.ok(armed.every((ms) => ms === 1000), 'every re-arm is the backstop, never a 200 ms poll while idle');
+  guard.cancel();
+  guard.onStep(5000);
+  assert.equal(looks, 5, 'cancelled: no more looks');
 });

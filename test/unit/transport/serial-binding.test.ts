@@ -142,3 +142,33 @@ test('a read takes what is there; on an empty line it waits for the poller to sa
     line.close();
   }
 });
+
+test('a frame arriving in pieces after one known frame is taken in two reads: its first bytes, then the gathered rest', async () => {
+  const line = fifoPair();
+  try {
+    // 4800 baud: 2.08 ms a byte, so the timings below are far apart against timer granularity.
+    const port = new MainThreadPort(fakePort(line.readFd, []), ReadGather.forBaud(4800, 200), 2);
+    const buffer = Buffer.alloc(256);
+    const frame = 'T1'.padEnd(54, 'x') + '\n'; // 55 bytes
+    writeSync(line.writeFd, frame);
+    assert.equal((await port.read(buffer, 0, buffer.length)).bytesRead, 55, 'the first frame teaches the length');
+    // The next frame: its first 5 bytes now, the body after 50 ms, the newline at 106 ms — one
+    // byte time after the 50 bytes' airtime (104 ms), as a paced line's last byte comes late.
+    // Aimed at the nominal end, the reader would take the body and then chase the newline.
+    writeSync(line.writeFd, frame.slice(0, 5));
+    const writer = new Promise<void>((resolve) => {
+      setTimeout(() => writeSync(line.writeFd, frame.slice(5, 54)), 50);
+      setTimeout(() => (writeSync(line.writeFd, frame.slice(54)), resolve()), 106);
+    });
+    const reads: string[] = [];
+    while (!reads.join('').endsWith('\n') && reads.length < 20) {
+      const { bytesRead } = await port.read(buffer, 0, buffer.length);
+      reads.push(buffer.toString('latin1', 0, bytesRead));
+    }
+    await writer;
+    assert.equal(reads.join(''), frame, 'the frame arrived whole and in order');
+    assert.deepEqual(reads.map((r) => r.length), [5, 50], 'two reads: the first bytes, then the rest after one gathering wait');
+  } finally {
+    line.close();
+  }
+});
