@@ -1,15 +1,22 @@
-// A child process for the descriptor-exhaustion tests, run under a low open-files limit
-// (`prlimit --nofile=64:64`): it opens /dev/null until EMFILE, then does what the mode says and
-// prints one JSON line per result. An uncaught exception ends it non-zero with the stack on stderr,
+// A child process for the descriptor-exhaustion tests: once its modules are loaded it lowers its
+// own open-files limit to 64 (`prlimit --pid`), opens /dev/null until EMFILE, then does what the
+// mode says and prints one JSON line per result. The limit is lowered only after loading because
+// Node's ESM loader reads a module graph with many files open at once: started under 64, a cold
+// disk made loading execa itself fail with EMFILE (CI, stop 20), which tested nothing of ours. An uncaught exception ends it non-zero with the stack on stderr,
 // which is what the tests check against.
 //   runner-reserve    runner created before the exhaustion: its reserve must still spawn scripts
 //   runner-exhausted  no reserve left: a spawn is a failed result, never a throw or a crash
 //   metrics-accept    a metrics server at EMFILE keeps running; "release\n" on stdin frees descriptors
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ScriptRunner } from '../../src/resources/runner.js';
 import { DescriptorReserve } from '../../src/resources/descriptor-reserve.js';
 import { startMetricsServer } from '../../src/daemon/metrics.js';
+
+const NOFILE_LIMIT = 64;
+const lowered = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${NOFILE_LIMIT}:${NOFILE_LIMIT}`], { encoding: 'utf8' });
+if (lowered.status !== 0) throw new Error(`prlimit --pid failed: ${lowered.stderr || lowered.error?.message}`);
 
 const held: number[] = [];
 function exhaust(): number {

@@ -1,5 +1,5 @@
-// Spawning at the open-files limit (issue 12, hole 5): child processes under
-// `prlimit --nofile=64:64` open descriptors until EMFILE, then spawn scripts and serve metrics.
+// Spawning at the open-files limit (issue 12, hole 5): child processes that lower their own
+// open-files limit to 64 (test/support/descriptor-exhaustion.ts) open descriptors until EMFILE, then spawn scripts and serve metrics.
 // On b0d4108 a spawn there threw inside execa and its lost child's error event crashed the
 // process (uncaught "spawn /bin/true EMFILE"); an accept error crashed the metrics server.
 import { test } from 'node:test';
@@ -11,10 +11,8 @@ import { ScriptRunner } from '../../../src/resources/runner.js';
 import { connect } from 'node:net';
 
 const child = join(fileURLToPath(new URL('.', import.meta.url)), '../../support/descriptor-exhaustion.js');
-const LIMIT = ['--nofile=64:64', '--'];
-
 function runChild(mode: string, ...args: string[]) {
-  const r = spawnSync('prlimit', [...LIMIT, process.execPath, child, mode, ...args], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [child, mode, ...args], { encoding: 'utf8', timeout: 30_000 });
   const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   return { status: r.status, stderr: r.stderr, lines };
 }
@@ -23,7 +21,8 @@ test('at EMFILE the runner spawns from its descriptor reserve: a takeover still 
   const r = runChild('runner-reserve');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
-  assert.ok(Number(r.lines[0]!['exhaustedAfter']) > 10, 'the child really ran out of descriptors');
+  const opened = Number(r.lines[0]!['exhaustedAfter']);
+  assert.ok(opened > 10 && opened < 64, `the child really ran out of descriptors under its limit of 64 (opened ${opened})`);
   assert.deepEqual(r.lines.slice(1).map((l) => l['outcome']), ['ok', 'ok', 'ok', 'ok', 'ok']);
 });
 
@@ -31,6 +30,7 @@ test('at EMFILE with no reserve a spawn is a failed result naming EMFILE, never 
   const r = runChild('runner-exhausted');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '', 'no uncaught exception');
+  assert.ok(Number(r.lines[0]!['exhaustedAfter']) < 64, 'the child ran out of descriptors under its limit of 64');
   assert.equal(r.lines[1]!['outcome'], 'failed');
   assert.match(String(r.lines[1]!['reason']), /hook: cannot run \/bin\/true: EMFILE: too many open files/);
 });
@@ -42,7 +42,7 @@ test('a command path that does not exist (no safety check) is a result, not a th
 });
 
 test('a metrics server at EMFILE keeps running and serves once descriptors are free', { timeout: 60_000 }, async () => {
-  const proc = spawn('prlimit', [...LIMIT, process.execPath, child, 'metrics-accept'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [child, 'metrics-accept'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const lines: Record<string, unknown>[] = [];
