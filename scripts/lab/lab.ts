@@ -23,13 +23,17 @@ import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Netns, killNamespacePids, socatPtyPair, vethPair, type PtyPair } from './netns.js';
-import { childExited, run, uniquePrefix, waitFor, type RunResult } from './process.js';
+import { childExited, describeEnd, run, uniquePrefix, waitFor, type RunResult } from './process.js';
+import { STATUS_TIMEOUT_MS } from '../../src/cli/commands/status.js';
 import { processAlive } from '../../src/daemon/pidfile.js';
 import { LAB_NET, LAB_NET6 } from './addresses.js';
 import { NODES, authkeys, defaultHaresources, haCf, peerOf, type LabConfigOptions, type NodeName, type NodePaths } from './lab-config.js';
 import type { ProbeReport } from './probe-report.js';
 import type { StatusReport } from '../../src/daemon/status-report.js';
 import { BRIDGE_PORT, CLIENT_PORT, PING_PORT, blackhole, createDeadEnd, labNamespaces, setCable, unblackhole } from './faults.js';
+
+/** lab.cli's default timeout: the CLI's worst case (two sockets, each STATUS_TIMEOUT_MS) and 10 s to start. */
+const CLI_TIMEOUT_MS = 2 * STATUS_TIMEOUT_MS + 10_000;
 
 export type { NodeName } from './lab-config.js';
 
@@ -261,8 +265,13 @@ export class Lab {
     if (child) await this.nodeNs(node).stop(child, 'SIGTERM', graceMs);
   }
 
-  /** Runs a CLI subcommand for node inside its namespace, e.g. cli('alpha', ['status', '--json']). */
-  cli(node: NodeName, args: string[], timeoutMs = 15_000): Promise<RunResult> {
+  /**
+   * Runs a CLI subcommand for node inside its namespace, e.g. cli('alpha', ['status', '--json']).
+   * The default timeout outlasts the CLI's own worst case (two status sockets asked in turn, each
+   * STATUS_TIMEOUT_MS) plus a slow start on a loaded machine, so that the CLI's verdict ("no
+   * answer from twinbeat …") is what a test sees, not this harness killing it first.
+   */
+  cli(node: NodeName, args: string[], timeoutMs = CLI_TIMEOUT_MS): Promise<RunResult> {
     const p = this.paths(node);
     return this.nodeNs(node).exec([process.execPath, labPaths.cli, ...args, '-c', p.configDir, '--node', node], { allowFail: true, timeoutMs });
   }
@@ -272,7 +281,7 @@ export class Lab {
     const r = await this.cli(node, ['status', '--json']);
     // Exit 0/1/2 is the pair's health (healthy, degraded, critical) with a report; 3: none.
     const report = r.code !== null && r.code <= 2 ? (JSON.parse(r.stdout) as { running?: unknown }) : null;
-    if (report === null || report.running !== true) throw new Error(`status on ${node}: exit ${r.code}: ${r.stderr || r.stdout}`);
+    if (report === null || report.running !== true) throw new Error(`status on ${node}: ${describeEnd(r, CLI_TIMEOUT_MS)}: ${r.stderr || r.stdout}`);
     return report;
   }
 

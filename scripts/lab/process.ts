@@ -22,9 +22,14 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** Exit code; 128 when a signal ended the command (see `signal`). */
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended the command, if one did. */
+  signal?: NodeJS.Signals;
+  /** True when this helper killed the command at timeoutMs (its own verdict never came). */
+  timedOut?: boolean;
 }
 
 /** Runs a command without a shell; throws on non-zero exit unless allowFail. */
@@ -38,16 +43,20 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(new Error(`${argv.join(' ')}: ${err.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
+      const result: RunResult = { code: code ?? (signal ? 128 : 1), stdout, stderr, ...(signal ? { signal } : {}), ...(timedOut ? { timedOut } : {}) };
       if (result.code !== 0 && !opts.allowFail) {
-        const why = signal ? `killed by ${signal}` : `exit ${result.code}`;
+        const why = describeEnd(result, timeoutMs);
         reject(new Error(`${argv.join(' ')}: ${why}: ${stderr.trim() || stdout.trim()}`));
       } else {
         resolve(result);
@@ -56,6 +65,12 @@ export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     child.stdin.on('error', () => undefined); // command may exit before reading its input
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** How a command ended, for error messages: `exit 3`, `killed by SIGTERM`, `killed at its 15000 ms timeout`. */
+export function describeEnd(result: RunResult, timeoutMs: number): string {
+  if (result.timedOut) return `killed at its ${timeoutMs} ms timeout`;
+  return result.signal ? `killed by ${result.signal}` : `exit ${result.code}`;
 }
 
 /** A fresh name prefix such as `tb-x7k2`: lower-case, short enough for interface names. */
