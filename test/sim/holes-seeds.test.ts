@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Soak } from './soak.js';
-import { HOLES, type Hole } from './properties.js';
+import { HOLES, type Hole } from './properties/index.js';
 
 const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'standby', what: "hole 1: after the peer's takeover, a standby node does not take over when the peer dies", seeds: [35, 36] },

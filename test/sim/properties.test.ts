@@ -3,7 +3,7 @@
 // Test code only: simulated world, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Properties } from './properties.js';
+import { Properties } from './properties/index.js';
 import { World, addFault } from './world.js';
 
 function settledPair(options: ConstructorParameters<typeof World>[0] = {}): { world: World; props: Properties } {

@@ -19,7 +19,7 @@
 // properties.ts) leaves some out for comparison.
 
 import { LINKS, NODES, World, addFault, makeConfig, withOtherGroups, withOwnerLine, type LinkName, type NodeName, type WorldOptions } from './world.js';
-import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties.js';
+import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties/index.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
 export interface SoakOptions {
