@@ -1,5 +1,5 @@
 // Regression seeds for the holes of issue 12: each soak seed below failed before its hole was
-// fixed, with only that hole's faults and strict properties (properties.ts); they are rerun with
+// fixed, with only that hole's faults and strict properties (properties/); they are rerun with
 // the same single-hole fault mix, so the schedules stay the ones that found the holes (the default
 // soak runs all holes at once, which changes each seed's schedule). Test code only.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Targeted checks of the soak's properties (properties.ts) on hand-made schedules: a property
+// Targeted checks of the soak's properties (properties/) on hand-made schedules: a property
 // that excuses too much hides holes, one that excuses too little fails the soak for nothing.
 // Test code only: simulated world, no I/O.
 import { test } from 'node:test';
