@@ -1,11 +1,11 @@
 // Regression seeds for the holes of issue 12: each soak seed below failed before its hole was
-// fixed, with only that hole's faults and strict properties (properties.ts); they are rerun with
+// fixed, with only that hole's faults and strict properties (properties/); they are rerun with
 // the same single-hole fault mix, so the schedules stay the ones that found the holes (the default
 // soak runs all holes at once, which changes each seed's schedule). Test code only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Soak } from './soak.js';
-import { HOLES, type Hole } from './properties.js';
+import { HOLES, type Hole } from './properties/index.js';
 
 const KNOWN: { hole: Hole | 'all'; what: string; seeds: number[] }[] = [
   { hole: 'standby', what: "hole 1: after the peer's takeover, a standby node does not take over when the peer dies", seeds: [35, 36] },

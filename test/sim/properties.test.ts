@@ -1,9 +1,9 @@
-// Targeted checks of the soak's properties (properties.ts) on hand-made schedules: a property
+// Targeted checks of the soak's properties (properties/) on hand-made schedules: a property
 // that excuses too much hides holes, one that excuses too little fails the soak for nothing.
 // Test code only: simulated world, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Properties } from './properties.js';
+import { Properties } from './properties/index.js';
 import { World, addFault } from './world.js';
 
 function settledPair(options: ConstructorParameters<typeof World>[0] = {}): { world: World; props: Properties } {

@@ -3,7 +3,7 @@
 // Test code only: touches nothing outside test/sim.
 
 import { Soak } from './soak.js';
-import { parseHoles, type Checked, type Hole, type Outage } from './properties.js';
+import { parseHoles, type Checked, type Hole, type Outage } from './properties/index.js';
 
 export interface SoakRange {
   /** First seed (SOAK_FROM), default 1. */

@@ -1,4 +1,4 @@
-// Seeded soak: thousands of random fault schedules, every property of properties.ts checked after
+// Seeded soak: thousands of random fault schedules, every property of properties/ checked after
 // every simulated step. A failure prints its seeds first;
 // `SEED=n node --test dist/test/sim/soak.test.js` reruns that one schedule with its transcript.
 // SOAK_SEEDS=n changes how many schedules run (default 10000), SOAK_FROM=n the first seed

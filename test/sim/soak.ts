@@ -1,6 +1,7 @@
 // Seeded random fault schedules against the simulated world (world.ts), with every rule of the
-// core checked as a property of what ACTUALLY happens on the machines (properties.ts lists the
-// properties and their bounds). Test code only: touches nothing outside test/sim.
+// core checked as a property of what ACTUALLY happens on the machines (properties/index.ts lists
+// the properties by family; each family's file states their bounds). Test code only: touches
+// nothing outside test/sim.
 //
 // The fault model: links cut (both ways or one way, one link or all), healed, lossy (including
 // one-way loss on every link), slow, duplicating and reordering; flapping (every link cut for
@@ -16,10 +17,10 @@
 // restart with a lower generation), haresources lines in a different order on the two nodes or
 // other group sets or owner lines that differ (drift), soft fences (every third fencing schedule: the fence succeeds and the peer lives on, so
 // flaps reach the one-fence rule), and the stricter properties; `holes` (SOAK_HOLES, see
-// properties.ts) leaves some out for comparison.
+// properties/holes.ts) leaves some out for comparison.
 
 import { LINKS, NODES, World, addFault, makeConfig, withOtherGroups, withOwnerLine, type LinkName, type NodeName, type WorldOptions } from './world.js';
-import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties.js';
+import { HOLES, Properties, type Checked, type Hole, type Outage } from './properties/index.js';
 import { mulberry32, pick, randInt, type Rng } from '../support/prng.js';
 
 export interface SoakOptions {
@@ -119,7 +120,7 @@ export class Soak {
   /**
    * Owners-only drift (src/core/drift.ts): for one group, both haresources name their own node
    * owner (the non-owner's changes), or each names the other (the owner's changes); half of
-   * them with b's lines in reverse order too. Property drift-owner (properties.ts).
+   * them with b's lines in reverse order too. Property drift-owner (properties/drift.ts).
    */
   private conflictingOwners(rng: Rng): void {
     if (rng() >= 0.15) return;

@@ -12,7 +12,7 @@
 // configured with its haresources lines in another order). With duplicate-address detection the
 // machines also probe a suspect peer's addresses ahead of deadtime (dad-probe: the answer says
 // whether the other machine runs the address), and a start that carries such a probe skips the
-// check — what it then doubles is what the dad properties judge (properties.ts).
+// check — what it then doubles is what the dad properties judge (properties/dad.ts).
 //
 // Frames pass through the daemon's codec: encode + sign → link → decode + authenticate → per-link
 // replay window (wire.ts; the soak copies most frames instead, for speed). Nothing is shared by
