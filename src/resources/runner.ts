@@ -16,7 +16,8 @@
 // A gated start (gatedStart: resources.d/IPaddr `gated-start`) is an address probe and start in
 // one process, spawned ahead of a takeover: it answers a verdict line on stdout, then waits on
 // stdin for `go`; only `go` adds the address, anything else (stdin closed, the expiry) ends it
-// with nothing added.
+// with nothing added. The runner spawns and bounds it like any script; the conversation with it
+// (verdict, `go`, closing stdin) is gated-start.ts.
 // It also remembers which resources it may have left running (a start that ran, a status that
 // did not say stopped), so that a stop it cannot run (script refused or gone) of a resource whose
 // script never ran is what it is — nothing to stop — and not a stop failure.
@@ -24,13 +25,18 @@ import { execa } from 'execa';
 import { readFileSync, readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ResourceSpec } from '../config/types.js';
 import type { ResourceAction } from '../core/types.js';
 import type { ScriptResult } from './result.js';
 import { buildInvocation, judge, ocfExitReason, type Exit, type Judgement, type ScriptAction } from './classes.js';
 import { DEFAULT_OCF_ROOT, checkScriptSafety } from './locate.js';
 import { processReserve, type DescriptorReserve } from './descriptor-reserve.js';
+import { clampTimeout } from './clamp-timeout.js';
+import { GatedStartProtocol, type GateHooks, type GatedStart, type GatedStartOptions } from './gated-start.js';
+
+// The gated start's types are part of the runner's API (gatedStart takes and returns them).
+export type { GatedStart, GatedStartOptions } from './gated-start.js';
 
 export interface RunnerOptions {
   /** Between SIGTERM and SIGKILL to the process group after a timeout. */
@@ -59,48 +65,6 @@ export interface RunOptions {
   nice?: number;
 }
 
-/** The options of one gated start (see GatedStart). */
-export interface GatedStartOptions {
-  /** The environment, as for a start (the runner adds TB_GATE_MS). */
-  env: Record<string, string>;
-  /** Bound on the probe part, as for a plain probe (kill after probeTimeoutMs + maxWaitMs). */
-  probeTimeoutMs: number;
-  /** The oldest the verdict may be when `go` is written: after that (from the spawn) stdin is closed. */
-  maxWaitMs: number;
-  /** After `go`: the start's own timeout. */
-  startTimeoutMs: number;
-  nice?: number;
-}
-
-/**
- * A pre-spawned start that waits for `go` (resources.d/IPaddr `gated-start`). Nothing is added
- * unless go() wrote `go` and the script said `tb-gate: go` back.
- */
-export interface GatedStart {
-  /** True once the script printed `tb-gate: free`; false for any other verdict or an end without one. */
-  readonly verdict: Promise<boolean>;
-  /**
-   * Release the start: the start's result, or null when the gate was closed first (cancelled,
-   * expired, the script gone, not free or no verdict yet): nothing was added, the caller starts
-   * the usual way (and a refused gate is closed).
-   */
-  go(): Promise<ScriptResult | null>;
-  /** Close stdin (the script exits with nothing added) and wait for the exit. Idempotent. */
-  cancel(): Promise<void>;
-}
-
-/** The lines gated-start speaks on stdout (resources.d/IPaddr). */
-const GATE_LINE = /^tb-gate: ([a-z-]+)$/;
-/** A partial stdout line longer than this is not a gate line: dropped, never grown. */
-const GATE_LINE_MAX = 64;
-
-/** Handles on a spawned script, for a gated start. */
-interface Spawned {
-  stdin: Writable | null;
-  /** Replace the running timeout by `ms` from now (a released gated start gets the start's). */
-  rearm(ms: number): void;
-}
-
 interface Execution {
   path: string;
   args: string[];
@@ -111,7 +75,7 @@ interface Execution {
   nice?: number;
   judge: (exit: Exit, stdout: string, stderr: string) => Judgement;
   /** Gated starts only: stdin becomes a pipe, stdout is also handed over chunk by chunk. */
-  gate?: { onSpawn(spawned: Spawned): void; onStdout(chunk: Buffer): void };
+  gate?: GateHooks;
 }
 
 export class ScriptRunner {
@@ -182,82 +146,21 @@ export class ScriptRunner {
    * maxWaitMs, the script's own read waits maxWaitMs too); after `go` the start's timeout applies.
    */
   gatedStart(spec: ResourceSpec, opts: GatedStartOptions): GatedStart {
-    let said: boolean | null = null; // the verdict, once known
-    let verdictSettle!: (free: boolean) => void;
-    const verdict = new Promise<boolean>((resolve) => (verdictSettle = (free) => {
-      said ??= free;
-      resolve(said);
-    }));
-    let saidGo: () => void = () => undefined;
-    let stdin: Writable | null = null;
-    let rearm: (ms: number) => void = () => undefined;
-    let written = false;
-    let partial = '';
-    const onLine = (line: string) => {
-      const word = GATE_LINE.exec(line)?.[1];
-      if (word === undefined) return; // the script's own messages, or garbage: not a verdict
-      if (word === 'go') return saidGo();
-      if (word !== 'closed') verdictSettle(word === 'free');
-    };
-    const close = () => {
-      if (stdin !== null && !stdin.writableEnded) stdin.end();
-    };
-    const ended = this.execute({
-      path: spec.path,
-      args: [...spec.args, 'gated-start'],
-      env: { ...opts.env, TB_GATE_MS: String(Math.max(1, Math.ceil(opts.maxWaitMs))) },
-      timeoutMs: opts.probeTimeoutMs + opts.maxWaitMs,
-      label: `${spec.id} gated-start`,
-      ...(opts.nice === undefined ? {} : { nice: opts.nice }),
-      judge: (exit, stdout, stderr) => judge(spec.class, 'start', exit, stdout, stderr),
-      gate: {
-        onSpawn: (spawned) => {
-          stdin = spawned.stdin;
-          stdin?.on('error', () => undefined); // EPIPE: the script is gone; its exit decides
-          rearm = spawned.rearm;
-        },
-        onStdout: (chunk) => {
-          const lines = (partial + chunk.toString('latin1')).split('\n');
-          partial = lines.pop()!;
-          if (partial.length > GATE_LINE_MAX) partial = '\0'; // too long for a gate line: never matches
-          lines.forEach(onLine);
-        },
-      },
-    });
-    const expiry = setTimeout(close, clampTimeout(opts.maxWaitMs));
-    void ended.then(() => {
-      clearTimeout(expiry);
-      verdictSettle(false);
-    });
-    return {
-      verdict,
-      go: async () => {
-        // No verdict yet is no release either: the caller starts the usual way, with its own check.
-        if (written || said !== true || stdin === null || stdin.writableEnded) {
-          close(); // refused once, refused for good: the script ends with nothing added
-          return null;
-        }
-        written = true;
-        clearTimeout(expiry);
-        const released = new Promise<boolean>((resolve) => {
-          saidGo = () => resolve(true);
-          void ended.then(() => resolve(false));
-        });
-        rearm(opts.startTimeoutMs);
-        const releasedAt = performance.now();
-        stdin.write('go\n');
-        close(); // one line is all it reads
-        if (!(await released)) return null;
-        // The start's duration is from `go`, not from the spawn (the probe and the wait are not the start).
-        const result = { ...(await ended), durationMs: Math.round(performance.now() - releasedAt) };
-        return this.track(spec.id, 'start', result);
-      },
-      cancel: async () => {
-        clearTimeout(expiry);
-        close();
-        await ended;
-      },
-    };
+    return new GatedStartProtocol(
+      opts,
+      (gate) =>
+        this.execute({
+          path: spec.path,
+          args: [...spec.args, 'gated-start'],
+          env: { ...opts.env, TB_GATE_MS: String(Math.max(1, Math.ceil(opts.maxWaitMs))) },
+          timeoutMs: opts.probeTimeoutMs + opts.maxWaitMs,
+          label: `${spec.id} gated-start`,
+          ...(opts.nice === undefined ? {} : { nice: opts.nice }),
+          judge: (exit, stdout, stderr) => judge(spec.class, 'start', exit, stdout, stderr),
+          gate,
+        }),
+      (result) => this.track(spec.id, 'start', result),
+    );
   }
 
   /** Run a hook script (fence, escalate, ...): exit 0 is `ok`, anything else `failed`. */
@@ -405,11 +308,6 @@ function judgeProbe(exit: Exit, _stdout: string, stderr: string): Judgement {
 
 function unrun(outcome: ScriptResult['outcome'], reason: string, started: number): ScriptResult {
   return { outcome, exitCode: null, signal: null, durationMs: Math.round(performance.now() - started), reason, stdout: '', stderr: '' };
-}
-
-/** setTimeout fires at once for NaN or values above 2^31-1 ms; keep a bad value from doing that. */
-function clampTimeout(ms: number): number {
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 1), 2 ** 31 - 1) : 2 ** 31 - 1;
 }
 
 /** setpriority(2) on one process; EACCES (not root) or ESRCH (already gone) leave it as it is. */
