@@ -23,7 +23,11 @@ test('under systemd: READY, watchdog pings, STOPPING; logs reopened on SIGHUP an
 
   await waitUntil('READY=1', () => /READY=1/.test(calls()), output);
   assert.match(notify.calls()[0]!, /^\/run\/fake\/notify\|READY=1 STATUS=alpha: generation 1, 1 link\(s\) open WATCHDOG=1$/);
-  assert.match(log(), /event=daemon-ready/, 'READY only after the daemon is ready');
+  // READY only after the daemon is ready. The log line reaches the file asynchronously, maybe
+  // after systemd-notify ran: compare when each happened, not what the file holds at this moment.
+  await waitUntil('daemon-ready in the log', () => /event=daemon-ready/.test(log()), output);
+  const readyLoggedAt = Date.parse(/^(\S+) INFO event=daemon-ready /m.exec(log())?.[1] ?? '');
+  assert.ok(notify.times()[0]! >= readyLoggedAt, `READY sent at ${notify.times()[0]}, before the daemon logged ready at ${readyLoggedAt}`);
 
   // keepalive is 100 ms: per-heartbeat pings would come every 0.1 s; WatchdogSec=1 asks for one
   // per 0.5 s. Timed from a ping to the fourth after it (2 s), not counted in a fixed window: on a
