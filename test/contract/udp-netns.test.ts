@@ -1,12 +1,13 @@
 // UDP links between two network namespaces joined by a veth pair — the way two real nodes talk.
 // Each link runs in a child process started with `ip netns exec` (a Link cannot change
 // namespace in-process) and is driven through ProxyLink. Runs the contract for ucast, bcast and
-// mcast. Root only; namespaces tb3-a and tb3-b are removed afterwards, also on failure.
+// mcast. Root only; its two namespaces (tb3-XXXX-a and -b, a fresh XXXX each run, so a namespace
+// left behind by a killed run cannot block the next) are removed afterwards, also on failure.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Netns, rootSkipReason, vethPair } from '../../scripts/lab/netns.js';
-import { waitFor } from '../../scripts/lab/process.js';
+import { uniquePrefix, waitFor } from '../../scripts/lab/process.js';
 import type { UdpLinkOptions, UdpMedium } from '../../src/transport/udp.js';
 import { repoRoot } from '../support/paths.js';
 import { linkContract } from './link.contract.js';
@@ -20,8 +21,9 @@ const childScript = join(repoRoot, 'dist/test/contract/udp-child.js');
 let lab: Promise<{ a: Netns; b: Netns }> | null = null;
 function namespaces(): Promise<{ a: Netns; b: Netns }> {
   lab ??= (async () => {
-    const a = await Netns.create('tb3-a');
-    const b = await Netns.create('tb3-b').catch(async (err) => {
+    const prefix = uniquePrefix('tb3');
+    const a = await Netns.create(`${prefix}-a`);
+    const b = await Netns.create(`${prefix}-b`).catch(async (err) => {
       await a.destroy();
       throw err;
     });

@@ -21,10 +21,17 @@ test('entered twice: one exit with 70, the first error in the log, the second on
   const log = createLogger({ logfile });
   const exits: number[] = [];
   const stderr: string[] = [];
-  const onFatal = fatalHandler({ log, closeLog: () => log.close(), exit: (code) => exits.push(code), stderr: (l) => stderr.push(l) });
+  let exited!: () => void;
+  const firstExit = new Promise<void>((resolve) => (exited = resolve));
+  const exit = (code: number) => {
+    exits.push(code);
+    exited();
+  };
+  // Awaited, not slept for: the exit follows the log's close, which takes as long as the disk does.
+  const onFatal = fatalHandler({ log, closeLog: () => log.close(), exit, stderr: (l) => stderr.push(l) });
   onFatal(new Error('first bug'));
   onFatal(new Error('second bug'));
-  await new Promise((r) => setTimeout(r, 300));
+  await firstExit;
   assert.deepEqual(exits, [FATAL_EXIT_CODE]);
   assert.match(readFileSync(logfile, 'utf8'), /ERROR event=daemon-crash msg="fatal: Error: first bug/);
   assert.equal(stderr.length, 1);

@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, formatLine, readableText, stdoutIsJournal } from '../../../src/daemon/logger.js';
+import { untilTrue } from '../../support/until.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-logops-'));
@@ -64,7 +65,8 @@ test('reopen: after logrotate renamed the files, the next lines go to new files 
   const debugfile = join(dir, 'ha-debug');
   const log = createLogger({ logfile, debugfile, stdout: new PassThrough() });
   log.info('before', 'first line');
-  await new Promise((r) => setTimeout(r, 50));
+  // The files are opened in the background: rotate only once both exist and hold the line.
+  await untilTrue('the first line in both files', () => [logfile, debugfile].every((f) => existsSync(f) && /event=before/.test(readFileSync(f, 'utf8'))));
   renameSync(logfile, `${logfile}.1`);
   renameSync(debugfile, `${debugfile}.1`);
   log.info('between', 'still the old file: nobody reopened yet');
@@ -91,7 +93,7 @@ test('reopen survives a directory that vanished and logs again once it is back',
   const logfile = join(sub, 'ha-log');
   const log = createLogger({ logfile, stdout: new PassThrough() });
   log.info('one', 'x');
-  await new Promise((r) => setTimeout(r, 50));
+  await untilTrue('the first line in the file', () => existsSync(logfile) && /event=one/.test(readFileSync(logfile, 'utf8')));
   rmSync(sub, { recursive: true });
   log.reopen();
   log.info('lost', 'nowhere to go');

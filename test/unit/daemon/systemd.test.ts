@@ -8,6 +8,7 @@ import { missingSkipReason } from '../../../scripts/lab/requirements.js';
 import { createNotifier, takeNotifyEnvironment } from '../../../src/daemon/systemd.js';
 import { fakeSystemdNotify } from './fake-notify.js';
 import { datagramReceiver } from '../../support/datagram-receiver.js';
+import { trackChildren } from '../../support/children.js';
 
 async function until(what: string, fn: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -45,49 +46,57 @@ test('READY carries the status and the first watchdog ping; STOPPING follows; NO
 
 test('the watchdog pings at most every interval/2, however often the loop steps', async (t) => {
   const fake = fakeSystemdNotify(t);
+  const children = trackChildren(t);
   const notifier = createNotifier({ socket: '/n', watchdogMs: 1000 }, { command: fake.command });
   notifier.ready('up');
-  await until('READY', () => fake.calls().length === 1);
+  await children.settled();
+  assert.equal(fake.calls().length, 1);
   // Steps every 10 ms of loop time for 2.2 s: the ping sent with READY at 0, then at 500, 1000, 1500, 2000.
   for (let now = 0; now <= 2200; now += 10) {
     notifier.alive(now);
-    if (now > 0 && now % 500 === 0) {
-      await until(`ping at ${now}`, () => fake.calls().length === 1 + now / 500);
-      await new Promise((r) => setTimeout(r, 50)); // the child exits: the next ping may go
-    }
+    // The ping's child has exited and the notifier has seen it: the steps up to the next ping
+    // are held back by the interval alone, not by a ping still in flight.
+    if (now > 0 && now % 500 === 0) await children.settled();
     assert.equal(fake.calls().length, 1 + Math.floor(now / 500), `pings by ${now}`);
   }
-  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(children.count(), 5, 'READY and four pings, nothing else was run');
   assert.deepEqual(fake.calls().slice(1), ['/n|WATCHDOG=1', '/n|WATCHDOG=1', '/n|WATCHDOG=1', '/n|WATCHDOG=1']);
 });
 
-test('no watchdog asked for, or not under systemd: nothing is ever run', async (t) => {
+test('no watchdog asked for, or not under systemd: nothing is ever run', (t) => {
   const fake = fakeSystemdNotify(t);
+  const children = trackChildren(t);
   const withoutWatchdog = createNotifier({ socket: '/n', watchdogMs: null }, { command: fake.command });
   for (let now = 0; now < 100_000; now += 100) withoutWatchdog.alive(now);
   const off = createNotifier(null, { command: fake.command });
   off.ready('x');
   off.stopping('x');
   off.alive(1e9);
-  await new Promise((r) => setTimeout(r, 200));
+  // A child is started synchronously or not at all.
+  assert.equal(children.count(), 0);
   assert.deepEqual(fake.calls(), []);
 });
 
 test('a failing systemd-notify is reported once, not at every ping', async (t) => {
   const fake = fakeSystemdNotify(t, 1);
+  const children = trackChildren(t);
   const errors: string[] = [];
   const notifier = createNotifier({ socket: '/n', watchdogMs: 20 }, { command: fake.command, onError: (m) => errors.push(m) });
-  for (let now = 0; now < 200; now += 10) {
+  // The loop steps 10 ms of loop time per 15 ms until five pings have failed (a ping in flight
+  // holds the next one back, so how many steps that takes depends on the machine's speed).
+  const deadline = Date.now() + 20_000;
+  for (let now = 0; fake.calls().length < 5; now += 10) {
+    assert.ok(Date.now() < deadline, `only ${fake.calls().length} pings after ${now} ms of loop time`);
     notifier.alive(now);
     await new Promise((r) => setTimeout(r, 15));
   }
-  await until('the failures', () => fake.calls().length >= 5);
-  await new Promise((r) => setTimeout(r, 100));
+  await children.settled();
   assert.equal(errors.length, 1, errors.join('\n'));
   assert.match(errors[0]!, /WATCHDOG=1 failed/);
   const missing = createNotifier({ socket: '/n', watchdogMs: null }, { command: join(fake.dir, 'no-such-command'), onError: (m) => errors.push(m) });
   missing.ready('x');
-  await until('ENOENT', () => errors.length === 2);
+  await children.settled();
+  assert.equal(errors.length, 2, errors.join('\n'));
   assert.match(errors[1]!, /READY=1 failed: .*ENOENT/);
 });
 
